@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pb-application.h"
+#include "pb-window.h"
+#include "util/pb-version.h"
+
+struct _PbApplication
+{
+  AdwApplication parent_instance;
+
+  char *store_dir;
+};
+
+G_DEFINE_FINAL_TYPE (PbApplication, pb_application, ADW_TYPE_APPLICATION)
+
+static int
+pb_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  PbApplication *self = PB_APPLICATION (app);
+  const char *store_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("packbench %s\n", pb_version_string ());
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "store", "^&ay", &store_dir))
+    {
+      g_free (self->store_dir);
+      self->store_dir = g_strdup (store_dir);
+    }
+
+  return -1;
+}
+
+static void
+pb_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (pb_window_new (PB_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+pb_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (pb_application_parent_class)->startup (app);
+
+  gtk_window_set_default_icon_name (pb_application_id ());
+}
+
+static void
+on_about_activate_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Packbench developers", NULL };
+
+  adw_show_about_window (
+      gtk_application_get_active_window (app), "application-name", _ ("Packbench"),
+      "application-icon", pb_application_id (), "developer-name", _ ("The Packbench developers"),
+      "version", pb_version_string (), "developers", developers, "license-type",
+      GTK_LICENSE_GPL_3_0, "comments",
+      _ ("A shipping station for UK sellers who fulfil their own Amazon orders with Royal Mail."),
+      NULL);
+}
+
+static void
+on_quit_activate_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "about", .activate = on_about_activate_cb },
+  { .name = "quit", .activate = on_quit_activate_cb },
+};
+
+static void
+pb_application_finalize (GObject *object)
+{
+  PbApplication *self = PB_APPLICATION (object);
+
+  g_clear_pointer (&self->store_dir, g_free);
+
+  G_OBJECT_CLASS (pb_application_parent_class)->finalize (object);
+}
+
+static void
+pb_application_class_init (PbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = pb_application_finalize;
+  app_class->activate = pb_application_activate;
+  app_class->startup = pb_application_startup;
+  app_class->handle_local_options = pb_application_handle_local_options;
+}
+
+static void
+pb_application_init (PbApplication *self)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const GOptionEntry entries[]
+      = { { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+            N_ ("Use the store in DIR instead of the default folder"), N_ ("DIR") },
+          { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
+          { NULL } };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+/**
+ * pb_application_new:
+ *
+ * Returns: (transfer full): the Packbench application.
+ */
+PbApplication *
+pb_application_new (void)
+{
+  return g_object_new (PB_TYPE_APPLICATION, "application-id", pb_application_id (),
+                       "resource-base-path", RESOURCE_PREFIX, "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+/**
+ * pb_application_get_store_dir:
+ * @self: the application
+ *
+ * Returns: (nullable): the store folder given with `--store`, or %NULL for
+ * the default.
+ */
+const char *
+pb_application_get_store_dir (PbApplication *self)
+{
+  g_return_val_if_fail (PB_IS_APPLICATION (self), NULL);
+
+  return self->store_dir;
+}

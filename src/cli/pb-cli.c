@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "pb-cli.h"
+#include "util/pb-version.h"
+
+static const PbCliCommand commands[] = {
+  { NULL, NULL, NULL, NULL },
+};
+
+const PbCliCommand *
+pb_cli_commands (gsize *n_commands)
+{
+  *n_commands = G_N_ELEMENTS (commands) - 1;
+  return commands;
+}
+
+const PbCliCommand *
+pb_cli_find_command (const char *name)
+{
+  for (gsize i = 0; commands[i].name != NULL; i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static void
+print_help (FILE *out)
+{
+  gsize n_commands;
+  const PbCliCommand *list = pb_cli_commands (&n_commands);
+
+  fprintf (out, "%s\n", _ ("Usage: packbenchctl [--store DIR] COMMAND [ARGUMENTS…]"));
+  fprintf (out, "\n%s\n\n", _ ("Packbench shipping station: command line for IT and scripting."));
+  fprintf (out, "%s\n", _ ("Options:"));
+  fprintf (out, "  --store DIR   %s\n", _ ("Use the store in DIR instead of the default folder"));
+  fprintf (out, "  --version     %s\n", _ ("Print the version and exit"));
+  fprintf (out, "  --help        %s\n", _ ("Show this help and exit"));
+  fprintf (out, "\n%s\n", _ ("Commands:"));
+  fprintf (out, "  %-28s %s\n", "help", _ ("Show this help"));
+  fprintf (out, "  %-28s %s\n", "version", _ ("Print the version"));
+  for (gsize i = 0; i < n_commands; i++)
+    fprintf (out, "  %-28s %s\n", list[i].usage, _ (list[i].summary));
+  fprintf (out, "\n%s\n",
+           _ ("Exit codes: 0 done, 1 failed, 2 usage, 3 authentication failed, "
+              "4 not permitted, 5 locked out."));
+}
+
+int
+pb_cli_run (int argc, char **argv)
+{
+  PbCliContext ctx = { NULL };
+  const PbCliCommand *command;
+  int i = 1;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      const char *arg = argv[i];
+
+      if (g_str_equal (arg, "--version"))
+        {
+          printf ("packbenchctl %s\n", pb_version_string ());
+          return PB_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_help (stdout);
+          return PB_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--store"))
+        {
+          if (i + 1 >= argc)
+            {
+              fprintf (stderr, "%s\n", _ ("--store needs a folder."));
+              return PB_EXIT_USAGE;
+            }
+          ctx.store_dir = argv[++i];
+        }
+      else if (g_str_has_prefix (arg, "--store="))
+        ctx.store_dir = arg + strlen ("--store=");
+      else
+        {
+          fprintf (stderr, _ ("Unknown option “%s”. Try “packbenchctl --help”.\n"), arg);
+          return PB_EXIT_USAGE;
+        }
+    }
+
+  if (i >= argc)
+    {
+      print_help (stderr);
+      return PB_EXIT_USAGE;
+    }
+
+  if (g_str_equal (argv[i], "help"))
+    {
+      print_help (stdout);
+      return PB_EXIT_OK;
+    }
+  if (g_str_equal (argv[i], "version"))
+    {
+      printf ("packbenchctl %s\n", pb_version_string ());
+      return PB_EXIT_OK;
+    }
+
+  command = pb_cli_find_command (argv[i]);
+  if (command == NULL)
+    {
+      fprintf (stderr, _ ("Unknown command “%s”. Try “packbenchctl --help”.\n"), argv[i]);
+      return PB_EXIT_USAGE;
+    }
+
+  return command->handler (&ctx, argc - i, argv + i);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes: a contract that scripts and tests rely on. */
+typedef enum
+{
+  PB_EXIT_OK = 0,
+  PB_EXIT_FAILED = 1,
+  PB_EXIT_USAGE = 2,
+  PB_EXIT_AUTH = 3,
+  PB_EXIT_NOT_PERMITTED = 4,
+  PB_EXIT_LOCKED_OUT = 5,
+} PbExit;
+
+typedef struct
+{
+  const char *store_dir; /* NULL: the default store folder */
+} PbCliContext;
+
+typedef int (*PbCliHandler) (PbCliContext *ctx, int argc, char **argv);
+
+typedef struct
+{
+  const char *name;
+  const char *usage;   /* untranslated synopsis, e.g. "init --admin NAME" */
+  const char *summary; /* translatable, marked with N_() */
+  PbCliHandler handler;
+} PbCliCommand;
+
+const PbCliCommand *pb_cli_commands (gsize *n_commands);
+const PbCliCommand *pb_cli_find_command (const char *name);
+int pb_cli_run (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "pb-ui-test.h"
+
+gboolean
+pb_ui_test_init (int *argc, char ***argv)
+{
+  const char *display = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+
+  if ((display == NULL || *display == '\0') && (wayland == NULL || *wayland == '\0'))
+    {
+      if (g_strcmp0 (g_getenv ("PB_REQUIRE_DISPLAY"), "1") == 0)
+        {
+          fprintf (stderr, "No display, but PB_REQUIRE_DISPLAY=1: run under xvfb-run.\n");
+          exit (1);
+        }
+      printf ("1..0 # SKIP no display\n");
+      return FALSE;
+    }
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  /* What GtkApplication's resource-base-path does for the real app. */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PREFIX "/icons");
+  return TRUE;
+}
+
+void
+pb_ui_test_iterate (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+void
+pb_ui_test_wait_until_mapped (GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let the first frames settle (size allocation, style, icons). */
+  pb_ui_test_iterate (300);
+}
+
+/**
+ * pb_ui_test_snapshot:
+ * @widget: a mapped widget
+ * @artifact_name: file name inside $PB_TEST_ARTIFACTS
+ *
+ * Renders the widget the way it is drawn on screen and saves it as a PNG
+ * test artefact.
+ *
+ * Returns: (transfer full): the rendered texture
+ */
+GdkTexture *
+pb_ui_test_snapshot (GtkWidget *widget, const char *artifact_name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  GskRenderer *renderer;
+  GdkTexture *texture;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  const char *dir = g_getenv ("PB_TEST_ARTIFACTS");
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  if (dir != NULL && artifact_name != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, artifact_name, NULL);
+
+      g_mkdir_with_parents (dir, 0755);
+      g_assert_true (gdk_texture_save_to_png (texture, path));
+      g_test_message ("saved %s", path);
+    }
+
+  return texture;
+}
+
+guint
+pb_ui_test_count_colours (GdkTexture *texture, guint limit)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize)width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y += 2)
+    for (int x = 0; x < width; x += 2)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, 4);
+        g_hash_table_add (seen, GUINT_TO_POINTER (pixel | 1));
+        if (g_hash_table_size (seen) >= limit)
+          return limit;
+      }
+  return g_hash_table_size (seen);
+}

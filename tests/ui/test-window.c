@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "pb-application.h"
+#include "pb-ui-test.h"
+#include "pb-window.h"
+
+static void
+test_window_draws_and_finalizes (void)
+{
+  PbWindow *window;
+  GtkWidget *header_bar;
+  GdkTexture *texture;
+  gpointer weak_window;
+  gpointer weak_header;
+
+  window = g_object_new (PB_TYPE_WINDOW, NULL);
+  g_assert_nonnull (window);
+
+  header_bar = gtk_widget_get_first_child (GTK_WIDGET (window));
+  g_assert_nonnull (header_bar);
+
+  gtk_window_present (GTK_WINDOW (window));
+  pb_ui_test_wait_until_mapped (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+
+  texture = pb_ui_test_snapshot (GTK_WIDGET (window), "window-empty.png");
+  g_assert_nonnull (texture);
+  g_assert_cmpint (gdk_texture_get_width (texture), >=, 600);
+  /* A drawn window has a header bar, text and an icon: many colours. */
+  g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
+  g_object_unref (texture);
+
+  weak_window = window;
+  weak_header = header_bar;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak_window);
+  g_object_add_weak_pointer (G_OBJECT (header_bar), &weak_header);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_ui_test_iterate (200);
+
+  g_assert_null (weak_header);
+  g_assert_null (weak_window);
+}
+
+static void
+test_application_type (void)
+{
+  g_autoptr (PbApplication) app = pb_application_new ();
+
+  g_assert_true (g_str_has_prefix (g_application_get_application_id (G_APPLICATION (app)),
+                                   "io.github.packbench.Packbench"));
+  g_assert_null (pb_application_get_store_dir (app));
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!pb_ui_test_init (&argc, &argv))
+    return 77;
+
+  g_test_add_func ("/window/draws-and-finalizes", test_window_draws_and_finalizes);
+  g_test_add_func ("/window/application", test_application_type);
+
+  return g_test_run ();
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "util/pb-clock.h"
+
+static void
+test_clock_real (void)
+{
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now;
+
+  g_unsetenv ("PACKBENCH_NOW");
+  now = pb_clock_now_unix ();
+  g_assert_cmpint (now, >=, before);
+  g_assert_cmpint (now, <=, before + 5);
+}
+
+static void
+test_clock_forward (void)
+{
+  g_autofree char *text = NULL;
+
+  g_setenv ("PACKBENCH_NOW", "2099-01-02T03:04:05Z", TRUE);
+  text = pb_clock_format_iso8601 (pb_clock_now_unix ());
+  g_assert_cmpstr (text, ==, "2099-01-02T03:04:05Z");
+  g_unsetenv ("PACKBENCH_NOW");
+}
+
+static void
+test_clock_never_backward (void)
+{
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* A past time must be ignored: nobody postpones a purge with it. */
+  g_setenv ("PACKBENCH_NOW", "2001-01-01T00:00:00Z", TRUE);
+  g_assert_cmpint (pb_clock_now_unix (), >=, before);
+
+  /* Garbage is ignored too. */
+  g_setenv ("PACKBENCH_NOW", "next tuesday", TRUE);
+  g_assert_cmpint (pb_clock_now_unix (), >=, before);
+  g_unsetenv ("PACKBENCH_NOW");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/clock/real", test_clock_real);
+  g_test_add_func ("/clock/forward", test_clock_forward);
+  g_test_add_func ("/clock/never-backward", test_clock_never_backward);
+
+  return g_test_run ();
+}
