@@ -5,10 +5,22 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "pb-cli-commands.h"
 #include "pb-cli.h"
 #include "util/pb-version.h"
 
 static const PbCliCommand commands[] = {
+  { "init", "init --admin NAME", N_ ("Create the store and its first administrator"),
+    pb_cli_cmd_init },
+  { "whoami", "whoami --user NAME", N_ ("Log in and print your username and role"),
+    pb_cli_cmd_whoami },
+  { "user", "user add|list|disable|enable|unlock|passwd|totp|role …", N_ ("Manage operators"),
+    pb_cli_cmd_user },
+  { "config", "config set|get|list …", N_ ("Business settings and credentials"),
+    pb_cli_cmd_config },
+  { "audit", "audit list|verify …", N_ ("Read or verify the audit log"), pb_cli_cmd_audit },
+  { "recover", "recover --admin NAME",
+    N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
   { NULL, NULL, NULL, NULL },
 };
 

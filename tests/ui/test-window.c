@@ -57,7 +57,7 @@ int
 main (int argc, char **argv)
 {
   if (!pb_ui_test_init (&argc, &argv))
-    return 77;
+    return 0; /* the TAP plan above says SKIP */
 
   g_test_add_func ("/window/draws-and-finalizes", test_window_draws_and_finalizes);
   g_test_add_func ("/window/application", test_application_type);

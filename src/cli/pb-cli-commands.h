@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pb-cli.h"
+
+G_BEGIN_DECLS
+
+int pb_cli_cmd_init (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_whoami (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_recover (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_user (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv);
+
+G_END_DECLS

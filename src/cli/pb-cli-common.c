@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "pb-cli-common.h"
+#include "store/pb-keyslots.h"
+#include "store/pb-password-policy.h"
+#include "store/pb-store.h"
+#include "util/pb-clock.h"
+#include "util/pb-secure.h"
+
+static char *
+read_line (FILE *in)
+{
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t len = getline (&line, &size, in);
+  char *copy;
+
+  if (len < 0)
+    {
+      if (line)
+        pb_secure_wipe (line, size);
+      free (line);
+      return NULL;
+    }
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  copy = g_strdup (line);
+  pb_secure_wipe (line, size);
+  free (line);
+  return copy;
+}
+
+char *
+pb_cli_read_secret (const char *prompt)
+{
+  struct termios old, quiet;
+  FILE *tty;
+  char *secret;
+
+  if (!isatty (STDIN_FILENO))
+    return read_line (stdin);
+
+  tty = fopen ("/dev/tty", "r+");
+  if (tty == NULL)
+    return read_line (stdin);
+
+  fprintf (tty, "%s", prompt);
+  fflush (tty);
+  tcgetattr (fileno (tty), &old);
+  quiet = old;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+  secret = read_line (tty);
+  tcsetattr (fileno (tty), TCSAFLUSH, &old);
+  fprintf (tty, "\n");
+  fclose (tty);
+  return secret;
+}
+
+char *
+pb_cli_read_new_password (const char *prompt)
+{
+  char *first = pb_cli_read_secret (prompt);
+  char *second;
+
+  if (first == NULL || !isatty (STDIN_FILENO))
+    return first;
+
+  second = pb_cli_read_secret (_ ("Type it again: "));
+  if (second == NULL || g_strcmp0 (first, second) != 0)
+    {
+      fprintf (stderr, "%s\n", _ ("The two passwords differ."));
+      pb_secure_free_string (first);
+      if (second)
+        pb_secure_free_string (second);
+      return NULL;
+    }
+  pb_secure_free_string (second);
+  return first;
+}
+
+char *
+pb_cli_store_dir (PbCliContext *ctx)
+{
+  if (ctx->store_dir != NULL)
+    return g_strdup (ctx->store_dir);
+  return pb_store_default_dir ();
+}
+
+int
+pb_cli_fail (const GError *error)
+{
+  fprintf (stderr, "%s\n", error->message);
+
+  if (error->domain == PB_SESSION_ERROR)
+    switch (error->code)
+      {
+        case PB_SESSION_ERROR_AUTH:
+          return PB_EXIT_AUTH;
+        case PB_SESSION_ERROR_LOCKED_OUT:
+          return PB_EXIT_LOCKED_OUT;
+        case PB_SESSION_ERROR_NOT_PERMITTED:
+          return PB_EXIT_NOT_PERMITTED;
+        default:
+          return PB_EXIT_FAILED;
+      }
+  return PB_EXIT_FAILED;
+}
+
+int
+pb_cli_usage (const char *usage, const char *message)
+{
+  if (message != NULL)
+    fprintf (stderr, "%s\n", message);
+  fprintf (stderr, _ ("Usage: packbenchctl [--store DIR] %s\n"), usage);
+  return PB_EXIT_USAGE;
+}
+
+gboolean
+pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, char ***argv, int *exit_code)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (synopsis);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = pb_cli_usage (synopsis, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+PbSession *
+pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
+{
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prompt = NULL;
+  char *password;
+
+  if (username == NULL)
+    {
+      *exit_code
+          = pb_cli_usage ("COMMAND … --user NAME",
+                          _ ("This command opens the store: say who you are with --user NAME."));
+      return NULL;
+    }
+
+  prompt = g_strdup_printf (_ ("Password for %s: "), username);
+  password = pb_cli_read_secret (prompt);
+  if (password == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No password given."));
+      *exit_code = PB_EXIT_AUTH;
+      return NULL;
+    }
+
+  session = pb_session_login (dir, username, password, &error);
+  pb_secure_free_string (password);
+  if (session == NULL)
+    {
+      *exit_code = pb_cli_fail (error);
+      return NULL;
+    }
+
+  if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_TOTP)
+    {
+      char *code = pb_cli_read_secret (_ ("Code from your authenticator app: "));
+
+      if (!pb_session_verify_totp (session, code, &error))
+        {
+          if (code)
+            pb_secure_free_string (code);
+          *exit_code = pb_cli_fail (error);
+          return NULL;
+        }
+      pb_secure_free_string (code);
+    }
+
+  if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD)
+    {
+      char *new_password;
+
+      fprintf (stderr, "%s\n", _ ("Your password is temporary or has expired: choose a new one."));
+      new_password = pb_cli_read_new_password (_ ("New password: "));
+      if (new_password == NULL)
+        {
+          fprintf (stderr, "%s\n", _ ("No new password given; nothing was changed."));
+          *exit_code = PB_EXIT_AUTH;
+          return NULL;
+        }
+      if (!pb_session_set_new_password (session, new_password, &error))
+        {
+          pb_secure_free_string (new_password);
+          *exit_code = pb_cli_fail (error);
+          return NULL;
+        }
+      pb_secure_free_string (new_password);
+    }
+
+  return g_steal_pointer (&session);
+}
+
+char *
+pb_cli_format_time (gint64 unix_time)
+{
+  if (unix_time <= 0)
+    return g_strdup ("-");
+  return pb_clock_format_iso8601 (unix_time);
+}

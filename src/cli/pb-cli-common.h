@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pb-cli.h"
+#include "store/pb-session.h"
+
+G_BEGIN_DECLS
+
+/* Reads one secret: prompted without echo on a terminal, else one line of
+ * standard input. NULL at end of input. Free with pb_secure_free_string. */
+char *pb_cli_read_secret (const char *prompt);
+
+/* A new password: on a terminal asked twice; from a pipe read once. */
+char *pb_cli_read_new_password (const char *prompt);
+
+/* The store folder: --store, else the default. */
+char *pb_cli_store_dir (PbCliContext *ctx);
+
+/* Logs @username in: password, then a TOTP code when required, then a new
+ * password when the current one is temporary or expired. Prints the error
+ * and sets @exit_code on failure. */
+PbSession *pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code);
+
+/* Prints @error to stderr and returns the matching exit code. */
+int pb_cli_fail (const GError *error);
+int pb_cli_usage (const char *usage, const char *message);
+
+/* Parses options for a command; on failure prints a usage message. */
+gboolean pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, char ***argv,
+                       int *exit_code);
+
+/* Formats a Unix time as ISO 8601 UTC, "-" for 0. */
+char *pb_cli_format_time (gint64 unix_time);
+
+G_END_DECLS

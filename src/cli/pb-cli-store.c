@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "pb-cli-commands.h"
+#include "pb-cli-common.h"
+#include "store/pb-audit.h"
+#include "store/pb-settings.h"
+#include "store/pb-store.h"
+#include "util/pb-secure.h"
+
+static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+int
+pb_cli_cmd_init (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "init --admin NAME [--full-name TEXT]";
+  g_autofree char *admin = NULL;
+  g_autofree char *full_name = NULL;
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autofree char *recovery = NULL;
+  g_autofree char *totp_uri = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  char *password;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin, N_ ("Username of the first administrator"),
+      N_ ("NAME") },
+    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_ ("The administrator’s full name"),
+      N_ ("TEXT") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (admin == NULL || argc != 1)
+    return pb_cli_usage (synopsis, _ ("init needs --admin NAME and nothing else."));
+
+  if (pb_store_exists (dir))
+    {
+      fprintf (stderr, _ ("A store already exists in %s. Nothing was changed.\n"), dir);
+      return PB_EXIT_FAILED;
+    }
+
+  password = pb_cli_read_new_password (_ ("Password for the new administrator: "));
+  if (password == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No password given; nothing was created."));
+      return PB_EXIT_FAILED;
+    }
+
+  session = pb_session_init_store (dir, admin, full_name, password, &recovery, &totp_uri, &error);
+  pb_secure_free_string (password);
+  if (session == NULL)
+    return pb_cli_fail (error);
+
+  fprintf (stderr, _ ("Created the store in %s.\n"), dir);
+  fprintf (stderr, "%s\n",
+           _ ("Write the recovery code down and keep it somewhere safe: it is shown only once, "
+              "and it is the only way back in if every administrator password is lost."));
+  printf ("Recovery code: %s\n", recovery);
+  fprintf (stderr, "%s\n",
+           _ ("Add this to your authenticator app (a QR code of this link works too):"));
+  printf ("TOTP: %s\n", totp_uri);
+  pb_secure_wipe (recovery, strlen (recovery));
+  pb_secure_wipe (totp_uri, strlen (totp_uri));
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_whoami (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "whoami --user NAME";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+
+  printf ("%s %s\n", pb_session_get_username (session),
+          pb_role_to_string (pb_session_get_role (session)));
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_recover (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "recover --admin NAME";
+  g_autofree char *admin = NULL;
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autofree char *totp_uri = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  char *code;
+  char *password;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin, N_ ("The administrator who gets a new password"),
+      N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (admin == NULL || argc != 1)
+    return pb_cli_usage (synopsis, _ ("recover needs --admin NAME."));
+
+  code = pb_cli_read_secret (_ ("Recovery code: "));
+  if (code == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No recovery code given."));
+      return PB_EXIT_AUTH;
+    }
+  password = pb_cli_read_new_password (_ ("New password: "));
+  if (password == NULL)
+    {
+      pb_secure_free_string (code);
+      fprintf (stderr, "%s\n", _ ("No new password given; nothing was changed."));
+      return PB_EXIT_FAILED;
+    }
+
+  session = pb_session_recover (dir, code, admin, password, &totp_uri, &error);
+  pb_secure_free_string (code);
+  pb_secure_free_string (password);
+  if (session == NULL)
+    return pb_cli_fail (error);
+
+  fprintf (stderr, _ ("%s has a new password and a new second factor.\n"),
+           pb_session_get_username (session));
+  printf ("TOTP: %s\n", totp_uri);
+  return PB_EXIT_OK;
+}
+
+/* config set KEY VALUE|- / get KEY / list */
+int
+pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "config set KEY VALUE|- | get KEY | list [--json]  --user NAME";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean json = FALSE;
+  const char *verb;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc < 2)
+    return pb_cli_usage (synopsis, NULL);
+  verb = argv[1];
+
+  if (g_str_equal (verb, "set") && argc == 4)
+    {
+      const char *key = argv[2];
+      char *value;
+      gboolean stdin_value = g_str_equal (argv[3], "-");
+      gboolean ok;
+
+      if (pb_settings_lookup (key) == NULL)
+        {
+          fprintf (stderr,
+                   _ ("There is no setting called “%s”. “packbenchctl config list” shows them.\n"),
+                   key);
+          return PB_EXIT_FAILED;
+        }
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      /* "-" reads the value from standard input, so secrets stay out of
+       * the shell history and the process list. */
+      value = stdin_value ? pb_cli_read_secret (_ ("Value: ")) : g_strdup (argv[3]);
+      if (value == NULL)
+        {
+          fprintf (stderr, "%s\n", _ ("No value given; nothing was changed."));
+          return PB_EXIT_FAILED;
+        }
+      ok = pb_session_set_setting (session, key, value, &error);
+      pb_secure_free_string (value);
+      if (!ok)
+        return pb_cli_fail (error);
+      fprintf (stderr, _ ("%s saved.\n"), key);
+      return PB_EXIT_OK;
+    }
+
+  if (g_str_equal (verb, "get") && argc == 3)
+    {
+      g_autofree char *value = NULL;
+
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_VIEW_SETTINGS, argv[2], &error))
+        return pb_cli_fail (error);
+      if (pb_settings_lookup (argv[2]) == NULL)
+        {
+          fprintf (stderr, _ ("There is no setting called “%s”.\n"), argv[2]);
+          return PB_EXIT_FAILED;
+        }
+      value = pb_settings_display (pb_session_get_store (session), argv[2]);
+      printf ("%s\n", value ? value : _ ("not set"));
+      return PB_EXIT_OK;
+    }
+
+  if (g_str_equal (verb, "list") && argc == 2)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      const PbSettingInfo *registry;
+      gsize n_settings;
+
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_VIEW_SETTINGS, NULL, &error))
+        return pb_cli_fail (error);
+
+      registry = pb_settings_registry (&n_settings);
+      json_builder_begin_array (builder);
+      for (gsize i = 0; i < n_settings; i++)
+        {
+          g_autofree char *value
+              = pb_settings_display (pb_session_get_store (session), registry[i].key);
+          if (json)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "key");
+              json_builder_add_string_value (builder, registry[i].key);
+              json_builder_set_member_name (builder, "value");
+              if (value)
+                json_builder_add_string_value (builder, value);
+              else
+                json_builder_add_null_value (builder);
+              json_builder_set_member_name (builder, "secret");
+              json_builder_add_boolean_value (builder, registry[i].kind == PB_SETTING_SECRET);
+              json_builder_set_member_name (builder, "description");
+              json_builder_add_string_value (builder, _ (registry[i].description));
+              json_builder_end_object (builder);
+            }
+          else
+            printf ("%-26s %s\n", registry[i].key, value ? value : _ ("not set"));
+        }
+      json_builder_end_array (builder);
+      if (json)
+        print_json (builder);
+      return PB_EXIT_OK;
+    }
+
+  return pb_cli_usage (synopsis, NULL);
+}
+
+static gboolean
+parse_since (const char *text, gint64 *out)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *with_time = NULL;
+
+  when = g_date_time_new_from_iso8601 (text, utc);
+  if (when == NULL)
+    {
+      /* A bare date means its midnight, UTC. */
+      with_time = g_strconcat (text, "T00:00:00Z", NULL);
+      when = g_date_time_new_from_iso8601 (with_time, utc);
+    }
+  if (when == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (when);
+  return TRUE;
+}
+
+/* audit list [--since ISO] [--action A] [--operator U] [--json] / verify */
+int
+pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis
+      = "audit list [--since ISO] [--action A] [--operator U] [--json] | verify  --user NAME";
+  g_autofree char *user = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *action = NULL;
+  g_autofree char *actor = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_ ("Only rows from this time (ISO 8601)"),
+      N_ ("ISO") },
+    { "action", 0, 0, G_OPTION_ARG_STRING, &action,
+      N_ ("Only this action (“login.” matches every login action)"), N_ ("A") },
+    { "operator", 0, 0, G_OPTION_ARG_STRING, &actor, N_ ("Only this operator"), N_ ("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2 || !(g_str_equal (argv[1], "list") || g_str_equal (argv[1], "verify")))
+    return pb_cli_usage (synopsis, NULL);
+
+  if (g_str_equal (argv[1], "list"))
+    {
+      PbAuditFilter filter = { 0 };
+      g_autoptr (GPtrArray) entries_list = NULL;
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      if (since != NULL && !parse_since (since, &filter.since))
+        return pb_cli_usage (synopsis, _ ("--since needs a date or time in ISO 8601, such as "
+                                          "2026-11-29 or 2026-11-29T08:00:00Z."));
+
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_VIEW_AUDIT, NULL, &error))
+        return pb_cli_fail (error);
+
+      filter.action = action;
+      filter.actor = actor;
+      entries_list = pb_audit_list (pb_session_get_store (session), &filter, &error);
+      if (entries_list == NULL)
+        return pb_cli_fail (error);
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < entries_list->len; i++)
+        {
+          PbAuditEntry *entry = g_ptr_array_index (entries_list, i);
+          g_autofree char *time = pb_cli_format_time (entry->time);
+
+          if (json)
+            {
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "seq");
+              json_builder_add_int_value (builder, entry->seq);
+              json_builder_set_member_name (builder, "time");
+              json_builder_add_string_value (builder, time);
+              json_builder_set_member_name (builder, "operator");
+              json_builder_add_string_value (builder, entry->actor);
+              json_builder_set_member_name (builder, "action");
+              json_builder_add_string_value (builder, entry->action);
+              json_builder_set_member_name (builder, "subject");
+              json_builder_add_string_value (builder, entry->subject);
+              json_builder_set_member_name (builder, "outcome");
+              json_builder_add_string_value (builder, entry->outcome);
+              json_builder_set_member_name (builder, "detail");
+              json_builder_add_string_value (builder, entry->detail);
+              json_builder_end_object (builder);
+            }
+          else
+            printf ("%6" G_GINT64_FORMAT "  %s  %-12s %-22s %-20s %-7s %s\n", entry->seq, time,
+                    entry->actor, entry->action, entry->subject, entry->outcome, entry->detail);
+        }
+      json_builder_end_array (builder);
+      if (json)
+        print_json (builder);
+      return PB_EXIT_OK;
+    }
+  else
+    {
+      gint64 bad_seq = 0;
+      guint64 n_rows = 0;
+
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_VIEW_AUDIT, NULL, &error))
+        return pb_cli_fail (error);
+      if (!pb_audit_verify (pb_session_get_store (session), &bad_seq, &n_rows, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          printf ("BROKEN at row %" G_GINT64_FORMAT "\n", bad_seq);
+          return PB_EXIT_FAILED;
+        }
+      printf (_ ("The audit log is intact: %" G_GUINT64_FORMAT " rows verified.\n"), n_rows);
+      return PB_EXIT_OK;
+    }
+}

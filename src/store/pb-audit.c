@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pb-audit.h"
+#include "pb-store-private.h"
+#include "util/pb-clock.h"
+
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+void
+pb_audit_entry_free (PbAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->actor);
+  g_free (entry->action);
+  g_free (entry->subject);
+  g_free (entry->outcome);
+  g_free (entry->detail);
+  g_free (entry);
+}
+
+static void
+append_field (GString *out, const char *value)
+{
+  value = value ? value : "";
+  g_string_append_printf (out, "%zu:%s\n", strlen (value), value);
+}
+
+/* Length-prefixed fields, so no choice of text can make two different rows
+ * hash alike. */
+static char *
+row_hash (const char *prev_hash, gint64 seq, gint64 time, const char *actor, const char *action,
+          const char *subject, const char *outcome, const char *detail)
+{
+  g_autoptr (GString) canonical = g_string_new (NULL);
+
+  g_string_append_printf (canonical, "%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n", prev_hash,
+                          seq, time);
+  append_field (canonical, actor);
+  append_field (canonical, action);
+  append_field (canonical, subject);
+  append_field (canonical, outcome);
+  append_field (canonical, detail);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical->str, canonical->len);
+}
+
+static char *
+read_meta (PbStore *store, const char *key)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store, "SELECT value FROM meta WHERE key = ?1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup (pb_sql_text (stmt, 0));
+}
+
+static gboolean
+write_meta (PbStore *store, const char *key, const char *value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Writing the audit log"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_row (PbStore *store, gint64 time, const char *actor, const char *action, const char *subject,
+            const char *outcome, const char *detail, GError **error)
+{
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autofree char *head_seq = NULL;
+  g_autofree char *prev_hash = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *seq_text = NULL;
+  gint64 seq = 1;
+
+  /* The chain continues from the recorded head, not from whatever row is
+   * last in the table: a row cut from the end then shows as a gap. */
+  head_seq = read_meta (store, "audit_head_seq");
+  prev_hash = read_meta (store, "audit_head_hash");
+  if (head_seq != NULL && prev_hash != NULL)
+    seq = g_ascii_strtoll (head_seq, NULL, 10) + 1;
+  else
+    {
+      g_free (prev_hash);
+      prev_hash = g_strdup (GENESIS_HASH);
+    }
+
+  hash = row_hash (prev_hash, seq, time, actor, action, subject, outcome, detail);
+
+  insert
+      = pb_store_prepare (store,
+                          "INSERT INTO audit (seq, time, operator, action, subject, outcome,"
+                          " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                          error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (insert, 1, seq);
+  sqlite3_bind_int64 (insert, 2, time);
+  sqlite3_bind_text (insert, 3, actor ? actor : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 5, subject ? subject : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 6, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 7, detail ? detail : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 8, prev_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 9, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (insert) != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Writing the audit log"));
+      return FALSE;
+    }
+
+  /* The head lets verify notice rows cut from the end. */
+  seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  return write_meta (store, "audit_head_seq", seq_text, error)
+         && write_meta (store, "audit_head_hash", hash, error);
+}
+
+gboolean
+pb_audit_append_at (PbStore *store, gint64 time, const char *actor, const char *action,
+                    const char *subject, const char *outcome, const char *detail, GError **error)
+{
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (action != NULL && outcome != NULL, FALSE);
+
+  if (!pb_store_exec (store, "SAVEPOINT audit_append", error))
+    return FALSE;
+  if (!insert_row (store, time, actor, action, subject, outcome, detail, error))
+    {
+      pb_store_exec (store, "ROLLBACK TO audit_append; RELEASE audit_append", NULL);
+      return FALSE;
+    }
+  return pb_store_exec (store, "RELEASE audit_append", error);
+}
+
+gboolean
+pb_audit_append (PbStore *store, const char *actor, const char *action, const char *subject,
+                 const char *outcome, const char *detail, GError **error)
+{
+  return pb_audit_append_at (store, pb_clock_now_unix (), actor, action, subject, outcome, detail,
+                             error);
+}
+
+static PbAuditEntry *
+entry_from_row (sqlite3_stmt *stmt)
+{
+  PbAuditEntry *entry = g_new0 (PbAuditEntry, 1);
+
+  entry->seq = sqlite3_column_int64 (stmt, 0);
+  entry->time = sqlite3_column_int64 (stmt, 1);
+  entry->actor = g_strdup (pb_sql_text (stmt, 2));
+  entry->action = g_strdup (pb_sql_text (stmt, 3));
+  entry->subject = g_strdup (pb_sql_text (stmt, 4));
+  entry->outcome = g_strdup (pb_sql_text (stmt, 5));
+  entry->detail = g_strdup (pb_sql_text (stmt, 6));
+  return entry;
+}
+
+GPtrArray *
+pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **error)
+{
+  static const PbAuditFilter everything = { 0 };
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_audit_entry_free);
+  g_autofree char *prefix = NULL;
+  int rc;
+
+  if (filter == NULL)
+    filter = &everything;
+
+  /* Newest first when limited, so the limit keeps the latest rows. */
+  stmt = pb_store_prepare (
+      store,
+      "SELECT seq, time, operator, action, subject, outcome, detail"
+      " FROM audit"
+      " WHERE (?1 = 0 OR time >= ?1) AND (?2 = 0 OR time <= ?2)"
+      "   AND (?3 IS NULL OR action = ?3 OR substr (action, 1, length (?4)) = ?4)"
+      "   AND (?5 IS NULL OR operator = ?5 COLLATE NOCASE)"
+      " ORDER BY seq DESC LIMIT ?6",
+      error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, filter->since);
+  sqlite3_bind_int64 (stmt, 2, filter->until);
+  if (filter->action != NULL)
+    {
+      sqlite3_bind_text (stmt, 3, filter->action, -1, SQLITE_STATIC);
+      if (g_str_has_suffix (filter->action, "."))
+        prefix = g_strdup (filter->action);
+      else
+        prefix = g_strconcat (filter->action, "\x01", NULL); /* matches nothing extra */
+      sqlite3_bind_text (stmt, 4, prefix, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_null (stmt, 4);
+    }
+  if (filter->actor != NULL)
+    sqlite3_bind_text (stmt, 5, filter->actor, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_int64 (stmt, 6, filter->limit ? (gint64)filter->limit : -1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, entry_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return NULL;
+    }
+
+  /* Oldest first for the caller. */
+  for (guint i = 0, j = entries->len ? entries->len - 1 : 0; i < j; i++, j--)
+    {
+      gpointer tmp = entries->pdata[i];
+      entries->pdata[i] = entries->pdata[j];
+      entries->pdata[j] = tmp;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+gboolean
+pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
+  g_autofree char *head_seq = NULL;
+  g_autofree char *head_hash = NULL;
+  gint64 expected_seq = 1;
+  guint64 count = 0;
+  int rc;
+
+  if (bad_seq)
+    *bad_seq = 0;
+
+  stmt = pb_store_prepare (store,
+                           "SELECT seq, time, operator, action, subject, outcome, detail,"
+                           " prev_hash, hash FROM audit ORDER BY seq",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *hash = NULL;
+
+      if (seq != expected_seq)
+        {
+          if (bad_seq)
+            *bad_seq = expected_seq;
+          g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                       _ ("Audit row %" G_GINT64_FORMAT " is missing: the log was tampered with "
+                          "there."),
+                       expected_seq);
+          return FALSE;
+        }
+
+      hash = row_hash (prev_hash, seq, sqlite3_column_int64 (stmt, 1), pb_sql_text (stmt, 2),
+                       pb_sql_text (stmt, 3), pb_sql_text (stmt, 4), pb_sql_text (stmt, 5),
+                       pb_sql_text (stmt, 6));
+      if (g_strcmp0 (pb_sql_text (stmt, 7), prev_hash) != 0
+          || g_strcmp0 (pb_sql_text (stmt, 8), hash) != 0)
+        {
+          if (bad_seq)
+            *bad_seq = seq;
+          g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                       _ ("Audit row %" G_GINT64_FORMAT " does not match its hash: it was edited, "
+                          "moved or replaced."),
+                       seq);
+          return FALSE;
+        }
+
+      g_free (prev_hash);
+      prev_hash = g_strdup (pb_sql_text (stmt, 8));
+      expected_seq++;
+      count++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return FALSE;
+    }
+
+  if (n_rows)
+    *n_rows = count;
+
+  head_seq = read_meta (store, "audit_head_seq");
+  head_hash = read_meta (store, "audit_head_hash");
+  if (head_seq != NULL
+      && (g_ascii_strtoll (head_seq, NULL, 10) != expected_seq - 1
+          || g_strcmp0 (head_hash, prev_hash) != 0))
+    {
+      if (bad_seq)
+        *bad_seq = expected_seq;
+      g_set_error (
+          error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+          _ ("Audit rows after %" G_GINT64_FORMAT " are missing: the log should reach row %s."),
+          expected_seq - 1, head_seq);
+      return FALSE;
+    }
+
+  return TRUE;
+}

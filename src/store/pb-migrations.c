@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pb-migrations.h"
+#include "pb-store-private.h"
+
+/* Migration N brings the schema from version N-1 to N. Append only: never
+ * edit a step that has shipped. */
+static const char *const migrations[] = {
+  /* 1: store identity, operators, settings and secrets, the audit log */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+
+  "CREATE TABLE operators ("
+  "  id INTEGER PRIMARY KEY,"
+  "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  full_name TEXT NOT NULL DEFAULT '',"
+  "  role TEXT NOT NULL CHECK (role IN ('packer', 'supervisor', 'admin')),"
+  "  disabled INTEGER NOT NULL DEFAULT 0,"
+  "  totp_secret TEXT,"
+  "  totp_last_step INTEGER NOT NULL DEFAULT 0,"
+  "  password_changed_at INTEGER NOT NULL,"
+  "  must_change_password INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_login_at INTEGER);"
+
+  "CREATE TABLE settings ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  updated_by TEXT NOT NULL);"
+
+  "CREATE TABLE audit ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  time INTEGER NOT NULL,"
+  "  operator TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  subject TEXT NOT NULL DEFAULT '',"
+  "  outcome TEXT NOT NULL,"
+  "  detail TEXT NOT NULL DEFAULT '',"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL);"
+  "CREATE INDEX audit_time ON audit (time);"
+  "CREATE INDEX audit_action ON audit (action);"
+
+  /* The program only ever appends; these stop a careless edit. A
+   * deliberate one (dropping the triggers) is caught by the hash chain. */
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  " BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  " BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;",
+};
+
+int
+pb_migrations_latest (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+gboolean
+pb_migrations_run (PbStore *store, GError **error)
+{
+  int current = pb_store_get_schema_version (store);
+
+  if (current < 0)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the schema version"));
+      return FALSE;
+    }
+  if (current > pb_migrations_latest ())
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                   _ ("This store was written by a newer Packbench (schema %d; this version "
+                      "knows %d). Update Packbench on this bench."),
+                   current, pb_migrations_latest ());
+      return FALSE;
+    }
+
+  for (int version = current + 1; version <= pb_migrations_latest (); version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version);
+
+      if (!pb_store_begin (store, error))
+        return FALSE;
+      if (!pb_store_exec (store, migrations[version - 1], error)
+          || !pb_store_exec (store, bump, error) || !pb_store_commit (store, error))
+        {
+          pb_store_rollback (store);
+          g_prefix_error (error, _ ("Updating the store to schema %d: "), version);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pb-keyslots.h"
+#include "pb-migrations.h"
+#include "pb-store-private.h"
+#include "util/pb-secure.h"
+
+struct _PbStore
+{
+  GObject parent_instance;
+
+  char *dir;
+  char *store_id;
+  guint8 *master_key; /* locked memory, PB_MASTER_KEY_LEN bytes */
+  sqlite3 *db;
+  int lock_fd;
+};
+
+G_DEFINE_FINAL_TYPE (PbStore, pb_store, G_TYPE_OBJECT)
+
+GQuark
+pb_store_error_quark (void)
+{
+  return g_quark_from_static_string ("pb-store-error-quark");
+}
+
+static void
+pb_store_finalize (GObject *object)
+{
+  PbStore *self = PB_STORE (object);
+
+  pb_store_close (self);
+  g_clear_pointer (&self->dir, g_free);
+  g_clear_pointer (&self->store_id, g_free);
+
+  G_OBJECT_CLASS (pb_store_parent_class)->finalize (object);
+}
+
+static void
+pb_store_class_init (PbStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pb_store_finalize;
+}
+
+static void
+pb_store_init (PbStore *self)
+{
+  self->lock_fd = -1;
+}
+
+/**
+ * pb_store_default_dir:
+ *
+ * Returns: (transfer full): `$XDG_DATA_HOME/packbench`.
+ */
+char *
+pb_store_default_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "packbench", NULL);
+}
+
+char *
+pb_store_path (const char *dir, const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+/**
+ * pb_store_exists:
+ * @dir: a store folder
+ *
+ * Returns: %TRUE when @dir holds a keyslot file or a database.
+ */
+gboolean
+pb_store_exists (const char *dir)
+{
+  g_autofree char *db = pb_store_path (dir, PB_STORE_DB_NAME);
+  g_autofree char *slots = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+
+  return g_file_test (db, G_FILE_TEST_EXISTS) || g_file_test (slots, G_FILE_TEST_EXISTS);
+}
+
+sqlite3 *
+pb_store_get_db (PbStore *self)
+{
+  g_return_val_if_fail (PB_IS_STORE (self), NULL);
+  return self->db;
+}
+
+void
+pb_store_set_sql_error (PbStore *self, GError **error, const char *what)
+{
+  int code = self->db ? sqlite3_extended_errcode (self->db) : SQLITE_MISUSE;
+  const char *message = self->db ? sqlite3_errmsg (self->db) : "closed";
+
+  if ((code & 0xff) == SQLITE_FULL)
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO,
+                 _ ("The disk is full: %s failed. Free some space and try again."), what);
+  else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                 _ ("The store’s database is damaged (%s). Restore it from a backup."), message);
+  else
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_SQL, _ ("%s failed: %s"), what, message);
+}
+
+gboolean
+pb_store_exec (PbStore *self, const char *sql, GError **error)
+{
+  g_return_val_if_fail (self->db != NULL, FALSE);
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("A database update"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+sqlite3_stmt *
+pb_store_prepare (PbStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (self->db != NULL, NULL);
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("A database query"));
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+pb_store_begin (PbStore *self, GError **error)
+{
+  return pb_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+pb_store_commit (PbStore *self, GError **error)
+{
+  return pb_store_exec (self, "COMMIT", error);
+}
+
+void
+pb_store_rollback (PbStore *self)
+{
+  if (self->db != NULL && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+pb_store_checkpoint (PbStore *self, GError **error)
+{
+  if (sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL)
+      != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("Writing the log into the database"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Only one process works on a store at a time: a second bench or a CLI
+ * command started while the app has it open is told so, not corrupted. */
+static gboolean
+take_lock (PbStore *self, GError **error)
+{
+  g_autofree char *path = pb_store_path (self->dir, PB_STORE_LOCK_NAME);
+  g_autofree char *pid = NULL;
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO, _ ("Cannot open the lock file %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      char holder[32] = { 0 };
+      ssize_t n = pread (fd, holder, sizeof holder - 1, 0);
+
+      if (n > 0)
+        holder[n] = '\0';
+      g_strstrip (holder);
+      close (fd);
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_BUSY,
+                   _ ("The store in %s is in use by another Packbench process (process %s). "
+                      "Close it first, or wait until it has finished."),
+                   self->dir, *holder ? holder : "?");
+      return FALSE;
+    }
+
+  pid = g_strdup_printf ("%d\n", (int)getpid ());
+  if (ftruncate (fd, 0) == 0)
+    {
+      ssize_t ignored = pwrite (fd, pid, strlen (pid), 0);
+      (void)ignored;
+    }
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+static gboolean
+key_database (PbStore *self, GError **error)
+{
+  g_autofree char *hex = pb_hex_encode (self->master_key, PB_MASTER_KEY_LEN);
+  g_autofree char *key = g_strdup_printf ("x'%s'", hex);
+  int rc;
+
+  rc = sqlite3_key (self->db, key, (int)strlen (key));
+  pb_secure_wipe (hex, strlen (hex));
+  pb_secure_wipe (key, strlen (key));
+  if (rc != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("Unlocking the database"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_readable (PbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+
+  if ((rc & 0xff) == SQLITE_NOTADB)
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH,
+                 _ ("The database in %s cannot be opened with its keyslot file: it was copied "
+                    "from another store, or it is damaged. Restore the database and its "
+                    "keyslot file together from one backup."),
+                 self->dir);
+  else
+    pb_store_set_sql_error (self, error, _ ("Reading the database"));
+  return FALSE;
+}
+
+static gboolean
+check_integrity (PbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (self, "PRAGMA quick_check", NULL);
+  int rc;
+
+  if (stmt == NULL)
+    {
+      pb_store_set_sql_error (self, error, _ ("Checking the database"));
+      return FALSE;
+    }
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && g_strcmp0 (pb_sql_text (stmt, 0), "ok") == 0)
+    return TRUE;
+
+  g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+               _ ("The database in %s is damaged (%s). Restore it from a backup."), self->dir,
+               rc == SQLITE_ROW ? pb_sql_text (stmt, 0) : sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+configure_connection (PbStore *self, GError **error)
+{
+  /* secure_delete: freed pages are overwritten with zeros, so purged PII
+   * does not linger in free pages. WAL lets readers work during writes. */
+  return pb_store_exec (self, "PRAGMA secure_delete = ON", error)
+         && pb_store_exec (self, "PRAGMA foreign_keys = ON", error)
+         && pb_store_exec (self, "PRAGMA journal_mode = WAL", error)
+         && pb_store_exec (self, "PRAGMA synchronous = FULL", error)
+         && pb_store_exec (self, "PRAGMA temp_store = MEMORY", error)
+         && pb_store_exec (self, "PRAGMA busy_timeout = 5000", error);
+}
+
+static gboolean
+check_store_id (PbStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (self, "SELECT value FROM meta WHERE key = 'store_id'", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW && g_strcmp0 (pb_sql_text (stmt, 0), self->store_id) == 0)
+    return TRUE;
+
+  g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH,
+               _ ("The database in %s belongs to another store. Restore the database and its "
+                  "keyslot file together from one backup."),
+               self->dir);
+  return FALSE;
+}
+
+static void
+make_private (const char *dir)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path
+          = g_strconcat (dir, G_DIR_SEPARATOR_S, PB_STORE_DB_NAME, suffixes[i], NULL);
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        g_chmod (path, 0600);
+    }
+}
+
+static PbStore *
+open_database (const char *dir, const guint8 *master_key, const char *store_id, gboolean create,
+               GError **error)
+{
+  g_autoptr (PbStore) self = g_object_new (PB_TYPE_STORE, NULL);
+  g_autofree char *db_path = pb_store_path (dir, PB_STORE_DB_NAME);
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  mode_t old_umask;
+  int rc;
+
+  self->dir = g_strdup (dir);
+  self->store_id = g_strdup (store_id);
+  self->master_key = pb_secure_alloc (PB_MASTER_KEY_LEN);
+  memcpy (self->master_key, master_key, PB_MASTER_KEY_LEN);
+
+  if (!take_lock (self, error))
+    return NULL;
+
+  if (create)
+    flags |= SQLITE_OPEN_CREATE;
+  else if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_NOT_FOUND,
+                   _ ("The database %s is missing. Restore it from a backup."), db_path);
+      return NULL;
+    }
+
+  /* Files the store creates (database, WAL, shared memory) are the
+   * owner's alone. */
+  old_umask = umask (077);
+  rc = sqlite3_open_v2 (db_path, &self->db, flags, NULL);
+  umask (old_umask);
+  if (rc != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("Opening the database"));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+
+  old_umask = umask (077);
+  if (!key_database (self, error) || !check_readable (self, error)
+      || !configure_connection (self, error) || (!create && !check_integrity (self, error))
+      || !pb_migrations_run (self, error))
+    {
+      umask (old_umask);
+      return NULL;
+    }
+  umask (old_umask);
+
+  if (create)
+    {
+      g_autoptr (sqlite3_stmt) stmt
+          = pb_store_prepare (self, "INSERT INTO meta (key, value) VALUES ('store_id', ?1)", error);
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, store_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          pb_store_set_sql_error (self, error, _ ("Creating the store"));
+          return NULL;
+        }
+    }
+  else if (!check_store_id (self, error))
+    return NULL;
+
+  make_private (dir);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * pb_store_create:
+ * @dir: the store folder (created with mode 0700 when missing)
+ * @master_key: PB_MASTER_KEY_LEN bytes
+ * @store_id: the id written into the keyslot file too
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): a new, open store
+ */
+PbStore *
+pb_store_create (const char *dir, const guint8 *master_key, const char *store_id, GError **error)
+{
+  g_autofree char *db_path = pb_store_path (dir, PB_STORE_DB_NAME);
+
+  g_return_val_if_fail (dir != NULL && master_key != NULL && store_id != NULL, NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO, _ ("Cannot create the folder %s: %s"),
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  g_chmod (dir, 0700);
+
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_EXISTS,
+                   _ ("A store already exists in %s."), dir);
+      return NULL;
+    }
+
+  return open_database (dir, master_key, store_id, TRUE, error);
+}
+
+/**
+ * pb_store_open:
+ * @dir: the store folder
+ * @master_key: PB_MASTER_KEY_LEN bytes, unwrapped from a keyslot
+ * @store_id: the keyslot file's store id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the open store, migrated to the current schema
+ */
+PbStore *
+pb_store_open (const char *dir, const guint8 *master_key, const char *store_id, GError **error)
+{
+  g_return_val_if_fail (dir != NULL && master_key != NULL && store_id != NULL, NULL);
+
+  return open_database (dir, master_key, store_id, FALSE, error);
+}
+
+const char *
+pb_store_get_dir (PbStore *self)
+{
+  g_return_val_if_fail (PB_IS_STORE (self), NULL);
+  return self->dir;
+}
+
+const char *
+pb_store_get_store_id (PbStore *self)
+{
+  g_return_val_if_fail (PB_IS_STORE (self), NULL);
+  return self->store_id;
+}
+
+const guint8 *
+pb_store_get_master_key (PbStore *self)
+{
+  g_return_val_if_fail (PB_IS_STORE (self), NULL);
+  return self->master_key;
+}
+
+int
+pb_store_get_schema_version (PbStore *self)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (self, "PRAGMA user_version", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
+}
+
+char *
+pb_store_get_cipher_version (PbStore *self)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (self, "PRAGMA cipher_version", NULL);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup (pb_sql_text (stmt, 0));
+}
+
+void
+pb_store_close (PbStore *self)
+{
+  g_return_if_fail (PB_IS_STORE (self));
+
+  if (self->db != NULL)
+    {
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  if (self->master_key != NULL)
+    {
+      pb_secure_free (self->master_key, PB_MASTER_KEY_LEN);
+      self->master_key = NULL;
+    }
+  if (self->lock_fd >= 0)
+    {
+      close (self->lock_fd);
+      self->lock_fd = -1;
+    }
+}

@@ -1,0 +1,516 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The encrypted store, operators, login and the audit log, driven through
+the real packbenchctl against real SQLCipher files."""
+
+import json
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import time
+import unittest
+
+from pbtest import ADMIN_PASSWORD, Bench, totp
+
+NAME_MARKER = "Zebedee-Quixotic-7731"
+SECRET_MARKER = "rt-SECRET-Vexillology-5518"
+
+
+class StoreTestCase(unittest.TestCase):
+    def setUp(self):
+        self.bench = Bench(self)
+        self.bench.init()
+
+
+class Init(StoreTestCase):
+    def test_store_is_private(self):
+        mode = stat.S_IMODE(os.stat(self.bench.dir).st_mode)
+        self.assertEqual(mode, 0o700)
+        for path in self.bench.store_files():
+            if path.endswith(".lock"):
+                continue
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600, path)
+
+    def test_init_twice_is_refused_and_changes_nothing(self):
+        before = {p: open(p, "rb").read() for p in self.bench.store_files()}
+        result = self.bench.run("init", "--admin", "other", lines=[ADMIN_PASSWORD])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("already exists", result.stderr)
+        after = {p: open(p, "rb").read() for p in self.bench.store_files()}
+        self.assertEqual(before, after)
+
+    def test_weak_password_names_the_rule(self):
+        other = Bench(self)
+        result = other.run("init", "--admin", "boss", lines=["short"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("12", result.stderr)
+        self.assertFalse(os.path.exists(other.dir))
+
+    def test_cipher_version_is_sqlcipher(self):
+        result = self.bench.sql("PRAGMA cipher_version;")
+        self.assertRegex(result.stdout.strip(), r"^\d+\.\d+")
+
+    def test_whoami(self):
+        result = self.bench.ok(self.bench.as_user("admin", "whoami"))
+        self.assertEqual(result.stdout.strip(), "admin admin")
+
+    def test_username_is_case_insensitive(self):
+        result = self.bench.ok(self.bench.as_user("admin", "whoami", env=None)
+                               if False else self.bench.run(
+                                   "whoami", "--user", "ADMIN",
+                                   lines=self.bench.login_lines("admin")))
+        self.assertEqual(result.stdout.strip(), "admin admin")
+
+
+class Markers(StoreTestCase):
+    def assert_absent(self, marker):
+        for path in self.bench.store_files():
+            with open(path, "rb") as handle:
+                data = handle.read()
+            self.assertNotIn(marker.encode(), data, path)
+            self.assertNotIn(marker.encode("utf-16-le"), data, path)
+
+    def test_markers_absent_from_every_file(self):
+        self.bench.add_user("packer1", "packer", full_name=NAME_MARKER)
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "amazon.refresh_token", "-",
+                                         extra_lines=[SECRET_MARKER]))
+        self.assert_absent(NAME_MARKER)
+        self.assert_absent(SECRET_MARKER)
+
+    def test_markers_absent_from_wal_after_crash(self):
+        # A crash right after the commit leaves the write-ahead log behind,
+        # uncheckpointed: it must be encrypted too.
+        result = self.bench.as_user("admin", "config", "set", "amazon.client_secret", "-",
+                                    extra_lines=[SECRET_MARKER],
+                                    env={"PACKBENCH_FAULT": "settings.after-commit"})
+        self.assertEqual(result.returncode, 99, result.stderr)
+        wal = os.path.join(self.bench.dir, "packbench.db-wal")
+        self.assertTrue(os.path.exists(wal) and os.path.getsize(wal) > 0)
+        self.assert_absent(SECRET_MARKER)
+        # and the committed write survived the crash
+        result = self.bench.ok(self.bench.as_user("admin", "config", "get",
+                                                  "amazon.client_secret"))
+        self.assertEqual(result.stdout.strip(), "set")
+
+    def test_secret_is_never_printed(self):
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "royalmail.api_key", "-",
+                                         extra_lines=[SECRET_MARKER]))
+        for args in (["config", "get", "royalmail.api_key"], ["config", "list"],
+                     ["config", "list", "--json"], ["audit", "list", "--json"]):
+            result = self.bench.ok(self.bench.as_user("admin", *args))
+            self.assertNotIn(SECRET_MARKER, result.stdout + result.stderr)
+        listing = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "config", "list", "--json")).stdout)
+        entry = [e for e in listing if e["key"] == "royalmail.api_key"][0]
+        self.assertEqual(entry["value"], "set")
+        self.assertTrue(entry["secret"])
+
+
+class Login(StoreTestCase):
+    def test_wrong_password_exit_3(self):
+        result = self.bench.run("whoami", "--user", "admin", lines=["Wrong-Password-1!"])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("Wrong username or password", result.stderr)
+
+    def test_unknown_user_exit_3(self):
+        result = self.bench.run("whoami", "--user", "nobody", lines=["Wrong-Password-1!"])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("Wrong username or password", result.stderr)
+
+    def test_wrong_totp_exit_3(self):
+        self.bench.advance(30)
+        result = self.bench.run("whoami", "--user", "admin", lines=[ADMIN_PASSWORD, "000000"])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("code", result.stderr.lower())
+
+    def test_totp_code_works_once(self):
+        self.bench.advance(30)
+        code = totp(self.bench.secrets["admin"], self.bench.now)
+        self.bench.ok(self.bench.run("whoami", "--user", "admin", lines=[ADMIN_PASSWORD, code]))
+        result = self.bench.run("whoami", "--user", "admin", lines=[ADMIN_PASSWORD, code])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("already been used", result.stderr)
+
+    def test_sixth_attempt_is_locked_out_even_with_right_password(self):
+        self.bench.add_user("pat", "packer")
+        for attempt in range(5):
+            result = self.bench.run("whoami", "--user", "pat", lines=["Wrong-Password-1!"])
+            self.assertEqual(result.returncode, 3, attempt)
+        self.assertIn("locked", result.stderr)
+        result = self.bench.as_user("pat", "whoami")
+        self.assertEqual(result.returncode, 5, result.stderr)
+        self.assertIn("locked", result.stderr)
+        self.assertIn("unlock", result.stderr)
+
+        # The lock survives restarts and lasts 15 minutes.
+        self.bench.advance(14 * 60)
+        self.assertEqual(self.bench.as_user("pat", "whoami").returncode, 5)
+        self.bench.advance(2 * 60)
+        self.bench.ok(self.bench.as_user("pat", "whoami"))
+
+        # Every failure, the lockout and the refusal reached the audit log.
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--operator", "pat", "--json")).stdout)
+        actions = [row["action"] for row in rows]
+        self.assertEqual(actions.count("login.failed"), 5)
+        self.assertIn("login.lockout", actions)
+        self.assertIn("login.refused", actions)
+
+    def test_supervisor_unlocks_packer(self):
+        self.bench.add_user("pat", "packer")
+        self.bench.add_user("sue", "supervisor")
+        for _ in range(5):
+            self.bench.run("whoami", "--user", "pat", lines=["Wrong-Password-1!"])
+        self.assertEqual(self.bench.as_user("pat", "whoami").returncode, 5)
+        self.bench.ok(self.bench.as_user("sue", "user", "unlock", "pat"))
+        self.bench.ok(self.bench.as_user("pat", "whoami"))
+
+    def test_temporary_password_must_be_changed(self):
+        self.bench.ok(self.bench.as_user("admin", "user", "add", "tom", "--role", "packer",
+                                         extra_lines=["Temporary-Pass-1!"]))
+        # Without a new password the login stops and nothing opens.
+        result = self.bench.run("whoami", "--user", "tom", lines=["Temporary-Pass-1!"])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("temporary", result.stderr)
+        # The temporary password cannot be kept.
+        result = self.bench.run("whoami", "--user", "tom",
+                                lines=["Temporary-Pass-1!", "Temporary-Pass-1!"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("different", result.stderr)
+        result = self.bench.ok(self.bench.run("whoami", "--user", "tom",
+                                              lines=["Temporary-Pass-1!", "Quiet-Meadow-22!"]))
+        self.assertEqual(result.stdout.strip(), "tom packer")
+        self.bench.ok(self.bench.run("whoami", "--user", "tom", lines=["Quiet-Meadow-22!"]))
+
+    def test_password_expires_after_365_days(self):
+        self.bench.add_user("pat", "packer")
+        self.bench.advance(366 * 86400)
+        result = self.bench.as_user("pat", "whoami")
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("expired", result.stderr)
+        result = self.bench.as_user("pat", "whoami", extra_lines=["Winter-Garden-33!"])
+        self.bench.ok(result)
+
+    def test_second_process_is_refused(self):
+        # The first process logs in and then waits for the new operator's
+        # password, holding the store open.
+        lines = self.bench.login_lines("admin")
+        first = subprocess.Popen(
+            [os.environ["PACKBENCHCTL"], "--store", self.bench.dir, "user", "add", "late",
+             "--role", "packer", "--user", "admin"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=self.bench.env())
+        first.stdin.write("\n".join(lines) + "\n")
+        first.stdin.flush()
+        lock = os.path.join(self.bench.dir, "packbench.lock")
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if os.path.exists(lock) and open(lock).read().strip() == str(first.pid):
+                break
+            time.sleep(0.05)
+        try:
+            result = self.bench.as_user("admin", "whoami")
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("in use by another Packbench process", result.stderr)
+            self.assertIn(str(first.pid), result.stderr)
+        finally:
+            first.stdin.write("Purple-Rain-Coat-1!\n")
+            first.stdin.close()
+            first.wait(timeout=30)
+        self.assertEqual(first.returncode, 0, first.stderr.read())
+
+
+class Operators(StoreTestCase):
+    def test_disabled_operator_old_password_exit_3(self):
+        self.bench.add_user("pat", "packer")
+        self.bench.ok(self.bench.as_user("admin", "user", "disable", "pat"))
+        result = self.bench.as_user("pat", "whoami")
+        self.assertEqual(result.returncode, 3)
+        slots = json.load(open(os.path.join(self.bench.dir, "keyslots.json")))
+        self.assertNotIn("pat", [slot["username"] for slot in slots["slots"]])
+        # Enabling gives a temporary password; the old one still opens nothing.
+        self.bench.ok(self.bench.as_user("admin", "user", "enable", "pat",
+                                         extra_lines=["Orange-Teapot-19!"]))
+        self.assertEqual(self.bench.as_user("pat", "whoami").returncode, 3)
+        self.bench.ok(self.bench.run("whoami", "--user", "pat",
+                                     lines=["Orange-Teapot-19!", "Silver-Spoon-29!"]))
+
+    def test_packer_cannot_add_users_and_is_audited(self):
+        self.bench.add_user("pat", "packer")
+        result = self.bench.as_user("pat", "user", "add", "mallory", "--role", "admin",
+                                    extra_lines=["Sneaky-Fox-Pass-99!"])
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("Not permitted", result.stderr)
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "permission.denied", "--json")).stdout)
+        self.assertTrue(any(row["operator"] == "pat" and row["subject"] == "mallory"
+                            for row in rows), rows)
+        users = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "user", "list", "--json")).stdout)
+        self.assertNotIn("mallory", [u["username"] for u in users])
+
+    def test_supervisor_manages_packers_only(self):
+        self.bench.add_user("sue", "supervisor")
+        result = self.bench.as_user("sue", "user", "add", "boss2", "--role", "admin",
+                                    extra_lines=["Boss-Two-Pass-1!"])
+        self.assertEqual(result.returncode, 4)
+        result = self.bench.as_user("sue", "user", "add", "pip", "--role", "packer",
+                                    extra_lines=["Yellow-Bucket-11!"])
+        self.bench.ok(result)
+        self.assertEqual(self.bench.as_user("sue", "user", "disable", "admin").returncode, 4)
+        self.assertEqual(self.bench.as_user("sue", "config", "set", "retention.days",
+                                            "7").returncode, 4)
+
+    def test_supervisor_needs_totp(self):
+        result = self.bench.add_user("sue", "supervisor")
+        self.assertIn("TOTP: otpauth://totp/", result.stdout)
+        self.assertIn("sue", self.bench.secrets)
+        # Without the code, no login.
+        result = self.bench.run("whoami", "--user", "sue", lines=[self.bench.passwords["sue"]])
+        self.assertEqual(result.returncode, 3)
+
+    def test_list_shows_status(self):
+        self.bench.add_user("pat", "packer", full_name="Pat Packer")
+        users = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "user", "list", "--json")).stdout)
+        by_name = {u["username"]: u for u in users}
+        self.assertEqual(by_name["pat"]["role"], "packer")
+        self.assertEqual(by_name["pat"]["status"], "active")
+        self.assertEqual(by_name["pat"]["full_name"], "Pat Packer")
+        self.assertTrue(by_name["admin"]["totp"])
+        self.assertFalse(by_name["pat"]["totp"])
+
+    def test_changing_password_rewraps_only_that_slot(self):
+        self.bench.add_user("pat", "packer")
+        before = json.load(open(os.path.join(self.bench.dir, "keyslots.json")))
+        self.bench.ok(self.bench.as_user("pat", "user", "passwd", "pat",
+                                         extra_lines=["Copper-Kettle-55!"]))
+        self.bench.passwords["pat"] = "Copper-Kettle-55!"
+        after = json.load(open(os.path.join(self.bench.dir, "keyslots.json")))
+        slots_before = {s["username"]: s for s in before["slots"]}
+        slots_after = {s["username"]: s for s in after["slots"]}
+        self.assertNotEqual(slots_before["pat"]["ciphertext"], slots_after["pat"]["ciphertext"])
+        self.assertEqual(slots_before["admin"], slots_after["admin"])
+        self.assertEqual(slots_before["@recovery"], slots_after["@recovery"])
+        self.bench.ok(self.bench.as_user("pat", "whoami"))
+
+    def test_settings_validation(self):
+        result = self.bench.as_user("admin", "config", "set", "retention.days", "32")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("1 to 31", result.stderr)
+        result = self.bench.as_user("admin", "config", "set", "no.such.key", "1")
+        self.assertEqual(result.returncode, 1)
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "retention.days", "14"))
+        result = self.bench.ok(self.bench.as_user("admin", "config", "get", "retention.days"))
+        self.assertEqual(result.stdout.strip(), "14")
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "setting.changed", "--json")).stdout)
+        self.assertEqual([row["subject"] for row in rows], ["retention.days"])
+
+
+class Recovery(StoreTestCase):
+    def test_recovery_code_sets_new_admin_password(self):
+        result = self.bench.run("recover", "--admin", "admin",
+                                lines=[self.bench.recovery.lower().replace("-", " "),
+                                       "Brand-New-Secret-7!"])
+        self.bench.ok(result)
+        uri = [l for l in result.stdout.splitlines() if l.startswith("TOTP: ")][0]
+        from pbtest import secret_from_uri
+        self.bench.secrets["admin"] = secret_from_uri(uri[6:])
+        self.assertEqual(self.bench.as_user("admin", "whoami",
+                                            password=ADMIN_PASSWORD).returncode, 3)
+        self.bench.passwords["admin"] = "Brand-New-Secret-7!"
+        self.bench.ok(self.bench.as_user("admin", "whoami"))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "recovery.used", "--json")).stdout)
+        self.assertEqual(len(rows), 1)
+
+    def test_wrong_recovery_code(self):
+        result = self.bench.run("recover", "--admin", "admin",
+                                lines=["AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-FFFFF",
+                                       "Brand-New-Secret-7!"])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn("recovery code", result.stderr)
+        self.bench.ok(self.bench.as_user("admin", "whoami"))
+
+
+class Audit(StoreTestCase):
+    def verify(self):
+        return self.bench.as_user("admin", "audit", "verify")
+
+    def tamper(self, sql):
+        result = self.bench.sql("DROP TRIGGER IF EXISTS audit_no_update;"
+                                "DROP TRIGGER IF EXISTS audit_no_delete;" + sql)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("Error", result.stderr)
+
+    def test_intact_log_verifies(self):
+        self.bench.add_user("pat", "packer")
+        result = self.bench.ok(self.verify())
+        self.assertIn("intact", result.stdout)
+
+    def test_edited_row_is_named(self):
+        self.bench.add_user("pat", "packer")
+        self.tamper("UPDATE audit SET operator = 'someone' WHERE seq = 3;")
+        result = self.verify()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("row 3", result.stdout + result.stderr)
+
+    def test_deleted_row_is_named(self):
+        self.bench.add_user("pat", "packer")
+        self.tamper("DELETE FROM audit WHERE seq = 4;")
+        result = self.verify()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("row 4", result.stdout + result.stderr)
+
+    def test_reordered_rows_are_found(self):
+        self.bench.add_user("pat", "packer")
+        self.tamper("UPDATE audit SET seq = -1 WHERE seq = 2;"
+                    "UPDATE audit SET seq = 2 WHERE seq = 3;"
+                    "UPDATE audit SET seq = 3 WHERE seq = -1;")
+        result = self.verify()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("row 2", result.stdout + result.stderr)
+
+    def test_cut_tail_is_found(self):
+        self.bench.add_user("pat", "packer")
+        count = int(self.bench.sql("SELECT max(seq) FROM audit;").stdout.strip().splitlines()[-1])
+        self.tamper("DELETE FROM audit WHERE seq = %d;" % count)
+        result = self.verify()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("missing", result.stderr)
+
+    def test_plain_update_is_refused_by_the_store(self):
+        result = self.bench.sql("UPDATE audit SET detail = 'x' WHERE seq = 1;")
+        self.assertIn("append-only", result.stderr)
+
+    def test_audit_filters(self):
+        self.bench.add_user("pat", "packer")
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "login.", "--json")).stdout)
+        self.assertTrue(rows)
+        self.assertTrue(all(row["action"].startswith("login.") for row in rows))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--since", "2999-01-01", "--json")).stdout)
+        self.assertEqual(rows, [])
+        result = self.bench.as_user("admin", "audit", "list", "--since", "yesterday")
+        self.assertEqual(result.returncode, 2)
+
+    def test_packer_cannot_read_audit(self):
+        self.bench.add_user("pat", "packer")
+        self.assertEqual(self.bench.as_user("pat", "audit", "list").returncode, 4)
+
+
+class BadInput(StoreTestCase):
+    """Each: a specific message, a non-zero exit, nothing changed."""
+
+    def snapshot(self):
+        return {p: open(p, "rb").read() for p in self.bench.store_files()
+                if not p.endswith(".lock")}
+
+    def keyslots(self):
+        return os.path.join(self.bench.dir, "keyslots.json")
+
+    def database(self):
+        return os.path.join(self.bench.dir, "packbench.db")
+
+    def test_no_store(self):
+        other = Bench(self)
+        result = other.run("whoami", "--user", "admin", lines=[ADMIN_PASSWORD])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("There is no store", result.stderr)
+        self.assertIn("init", result.stderr)
+
+    def test_missing_keyslot_file(self):
+        os.unlink(self.keyslots())
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("keyslot file", result.stderr)
+        self.assertIn("missing", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_truncated_keyslot_file(self):
+        data = open(self.keyslots(), "rb").read()
+        open(self.keyslots(), "wb").write(data[:len(data) // 2])
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("damaged", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_garbled_keyslot_file(self):
+        data = bytearray(open(self.keyslots(), "rb").read())
+        for i in range(0, len(data), 7):
+            data[i] = (data[i] * 31 + 17) % 256
+        open(self.keyslots(), "wb").write(bytes(data))
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("damaged", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_corrupted_database(self):
+        data = bytearray(open(self.database(), "rb").read())
+        for i in range(4096 + 100, 4096 + 400):
+            data[i] ^= 0x5A
+        open(self.database(), "wb").write(bytes(data))
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("damaged", result.stderr)
+        self.assertIn("backup", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_truncated_database(self):
+        self.bench.add_user("pat", "packer", full_name="Pat " * 500)
+        data = open(self.database(), "rb").read()
+        self.assertGreater(len(data), 8192)
+        open(self.database(), "wb").write(data[:len(data) // 2 + 100])
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("damaged", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_database_from_another_store(self):
+        other = Bench(self)
+        other.init()
+        shutil.copy(os.path.join(other.dir, "packbench.db"), self.database())
+        before = self.snapshot()
+        result = self.bench.as_user("admin", "whoami")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("another store", result.stderr)
+        self.assertEqual(before, self.snapshot())
+
+    def test_full_disk_while_writing_keyslots(self):
+        self.bench.add_user("pat", "packer")
+        before_slots = open(self.keyslots(), "rb").read()
+        limit = len(before_slots) - 64
+
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        lines = self.bench.login_lines("admin") + ["Violet-Harbour-77!"]
+        result = subprocess.run(
+            [os.environ["PACKBENCHCTL"], "--store", self.bench.dir, "user", "passwd", "pat",
+             "--user", "admin"],
+            input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60,
+            env=self.bench.env(), preexec_fn=small_files)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertTrue("disk" in result.stderr.lower() or "write" in result.stderr.lower(),
+                        result.stderr)
+        self.assertEqual(before_slots, open(self.keyslots(), "rb").read())
+        leftovers = [p for p in os.listdir(self.bench.dir) if p.startswith("keyslots.json.")]
+        self.assertEqual(leftovers, [])
+        # The old password still works; the new one does not.
+        self.bench.ok(self.bench.as_user("pat", "whoami"))
+        self.assertEqual(self.bench.as_user("pat", "whoami",
+                                            password="Violet-Harbour-77!").returncode, 3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
