@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds and runs the benchmarks in perf/. Results are written by hand into
+# docs/PERFORMANCE.md with the date and the machine.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-bench}
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$root" -Dbuildtype=release -Dgui_tests=false -Dflatpak_check=false
+fi
+meson compile -C "$build"
+for bench in "$build"/perf/bench-*; do
+  [ -f "$bench" ] && [ -x "$bench" ] || continue
+  echo "== $(basename "$bench")"
+  "$bench"
+done
