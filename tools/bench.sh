@@ -14,3 +14,5 @@ for bench in "$build"/perf/bench-*; do
   echo "== $(basename "$bench")"
   "$bench"
 done
+echo "== ingest (10,000 orders from the local SP-API server)"
+/usr/bin/python3 "$root/perf/bench-ingest.py" "$build" 10000 3

@@ -33,6 +33,35 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   meson test -C "$asan" --print-errorlogs --num-processes 2 \
   --suite unit --suite integration || status=1
 
-/usr/bin/python3 "$root/tools/summarise-tests.py" \
+# Fuzzers: clang, ASan + UBSan, a short run of each on its seed corpus.
+fuzz=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+fuzz_seconds=${FUZZ_SECONDS:-20}
+if [ ! -f "$fuzz/build.ninja" ]; then
+  CC=clang meson setup "$fuzz" -Dbuildtype=debugoptimized -Dfuzzing=true \
+    -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dgui_tests=false -Dflatpak_check=false
+fi
+fuzz_passed=0
+fuzz_failed=0
+for corpus in "$root"/tests/fuzz/corpus/*/; do
+  name=$(basename "$corpus")
+  meson compile -C "$fuzz" "fuzz-$name"
+  work=$(mktemp -d)
+  cp "$corpus"/* "$work"/
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+     "$fuzz/tests/fuzz/fuzz-$name" -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 \
+     -artifact_prefix="$fuzz/fuzz-$name-" "$work" > "$fuzz/fuzz-$name.log" 2>&1; then
+    echo "fuzz-$name: no findings in ${fuzz_seconds} s ($(grep -c '^#' "$fuzz/fuzz-$name.log") status lines)"
+    fuzz_passed=$((fuzz_passed + 1))
+  else
+    tail -40 "$fuzz/fuzz-$name.log"
+    echo "fuzz-$name: FAILED"
+    fuzz_failed=$((fuzz_failed + 1))
+    status=1
+  fi
+  rm -rf "$work"
+done
+
+/usr/bin/python3 "$root/tools/summarise-tests.py" --extra "$fuzz_passed" "$fuzz_failed" \
   "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json"
 exit $status

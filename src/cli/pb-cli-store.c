@@ -161,7 +161,8 @@ pb_cli_cmd_recover (PbCliContext *ctx, int argc, char **argv)
 int
 pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "config set KEY VALUE|- | get KEY | list [--json]  --user NAME";
+  static const char *synopsis
+      = "config set KEY VALUE|- [KEY VALUE|- …] | get KEY | list [--json]  --user NAME";
   g_autofree char *user = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
@@ -180,36 +181,41 @@ pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv)
     return pb_cli_usage (synopsis, NULL);
   verb = argv[1];
 
-  if (g_str_equal (verb, "set") && argc == 4)
+  /* config set KEY VALUE [KEY VALUE …]: "-" reads that value from standard
+   * input, so secrets stay out of the shell history and the process list. */
+  if (g_str_equal (verb, "set") && argc >= 4 && argc % 2 == 0)
     {
-      const char *key = argv[2];
-      char *value;
-      gboolean stdin_value = g_str_equal (argv[3], "-");
-      gboolean ok;
-
-      if (pb_settings_lookup (key) == NULL)
-        {
-          fprintf (stderr,
-                   _ ("There is no setting called “%s”. “packbenchctl config list” shows them.\n"),
-                   key);
-          return PB_EXIT_FAILED;
-        }
+      for (int i = 2; i < argc; i += 2)
+        if (pb_settings_lookup (argv[i]) == NULL)
+          {
+            fprintf (
+                stderr,
+                _ ("There is no setting called “%s”. “packbenchctl config list” shows them.\n"),
+                argv[i]);
+            return PB_EXIT_FAILED;
+          }
       session = pb_cli_login (ctx, user, &exit_code);
       if (session == NULL)
         return exit_code;
-      /* "-" reads the value from standard input, so secrets stay out of
-       * the shell history and the process list. */
-      value = stdin_value ? pb_cli_read_secret (_ ("Value: ")) : g_strdup (argv[3]);
-      if (value == NULL)
+      for (int i = 2; i < argc; i += 2)
         {
-          fprintf (stderr, "%s\n", _ ("No value given; nothing was changed."));
-          return PB_EXIT_FAILED;
+          const char *key = argv[i];
+          char *value;
+          gboolean ok;
+
+          value = g_str_equal (argv[i + 1], "-") ? pb_cli_read_secret (_ ("Value: "))
+                                                 : g_strdup (argv[i + 1]);
+          if (value == NULL)
+            {
+              fprintf (stderr, _ ("No value given for %s; it was not changed.\n"), key);
+              return PB_EXIT_FAILED;
+            }
+          ok = pb_session_set_setting (session, key, value, &error);
+          pb_secure_free_string (value);
+          if (!ok)
+            return pb_cli_fail (error);
+          fprintf (stderr, _ ("%s saved.\n"), key);
         }
-      ok = pb_session_set_setting (session, key, value, &error);
-      pb_secure_free_string (value);
-      if (!ok)
-        return pb_cli_fail (error);
-      fprintf (stderr, _ ("%s saved.\n"), key);
       return PB_EXIT_OK;
     }
 

@@ -13,6 +13,14 @@ G_BEGIN_DECLS
  * Retry-After), and a token bucket per operation. Blocking calls are for
  * worker threads; the _async pair runs them in a GTask thread. Nothing of a
  * request or response body, and no query value, is ever logged.
+ *
+ * A POST or PATCH is retried only when the server cannot have acted on it:
+ * after a 429, or when the request never went out (no connection). After a
+ * timeout, a broken connection or a 5xx the caller decides, e.g. by looking
+ * the order up, so nothing is ever created twice.
+ *
+ * The User-Agent is always pb_user_agent(); a "User-Agent:" line in
+ * @headers is dropped.
  */
 
 #define PB_NET_ERROR (pb_net_error_quark ())
@@ -31,12 +39,12 @@ GQuark pb_net_error_quark (void);
 
 typedef struct
 {
-  const char *method;       /* "GET", "POST", "DELETE", "PUT", "PATCH" */
-  const char *url;          /* absolute https:// URL (http:// only to localhost) */
+  const char *method;         /* "GET", "POST", "DELETE", "PUT", "PATCH" */
+  const char *url;            /* absolute https:// URL (http:// only to localhost) */
   const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
-  GBytes *body;             /* request body, or NULL */
-  const char *content_type; /* for the body, or NULL */
-  const char *operation;    /* rate-limit bucket and log name, e.g. "searchOrders"; NULL: none */
+  GBytes *body;               /* request body, or NULL */
+  const char *content_type;   /* for the body, or NULL */
+  const char *operation;      /* rate-limit bucket and log name, e.g. "searchOrders"; NULL: none */
 } PbHttpRequest;
 
 typedef struct _PbHttpResponse PbHttpResponse;
@@ -50,6 +58,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbHttpResponse, pb_http_response_unref)
 guint pb_http_response_get_status (PbHttpResponse *response);
 /* Header names are case-insensitive; the last value wins. */
 const char *pb_http_response_get_header (PbHttpResponse *response, const char *name);
+/* (transfer none); empty when the response had no body. */
 GBytes *pb_http_response_get_body (PbHttpResponse *response);
 /* How many attempts this response took (1 = no retry). */
 guint pb_http_response_get_attempts (PbHttpResponse *response);
@@ -60,7 +69,11 @@ G_DECLARE_FINAL_TYPE (PbHttpClient, pb_http_client, PB, HTTP_CLIENT, GObject)
 PbHttpClient *pb_http_client_new (void);
 
 /* An extra CA bundle (PEM) to trust in addition to the system's; NULL for
- * the system store only. */
+ * the system store only. The file is read at each connection; when it cannot
+ * be read, HTTPS requests fail with PB_NET_ERROR_CERTIFICATE rather than
+ * quietly trusting the system store alone. (Only with a libcurl whose TLS
+ * backend exposes no OpenSSL context does the file replace the system
+ * store.) */
 void pb_http_client_set_ca_file (PbHttpClient *self, const char *ca_file);
 /* Defaults: connect 10 s, total 60 s. */
 void pb_http_client_set_timeouts (PbHttpClient *self, guint connect_ms, guint total_ms);

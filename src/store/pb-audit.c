@@ -48,38 +48,6 @@ row_hash (const char *prev_hash, gint64 seq, gint64 time, const char *actor, con
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical->str, canonical->len);
 }
 
-static char *
-read_meta (PbStore *store, const char *key)
-{
-  g_autoptr (sqlite3_stmt) stmt
-      = pb_store_prepare (store, "SELECT value FROM meta WHERE key = ?1", NULL);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return g_strdup (pb_sql_text (stmt, 0));
-}
-
-static gboolean
-write_meta (PbStore *store, const char *key, const char *value, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt
-      = pb_store_prepare (store, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      pb_store_set_sql_error (store, error, _ ("Writing the audit log"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 insert_row (PbStore *store, gint64 time, const char *actor, const char *action, const char *subject,
             const char *outcome, const char *detail, GError **error)
@@ -93,8 +61,8 @@ insert_row (PbStore *store, gint64 time, const char *actor, const char *action, 
 
   /* The chain continues from the recorded head, not from whatever row is
    * last in the table: a row cut from the end then shows as a gap. */
-  head_seq = read_meta (store, "audit_head_seq");
-  prev_hash = read_meta (store, "audit_head_hash");
+  head_seq = pb_store_get_meta (store, "audit_head_seq");
+  prev_hash = pb_store_get_meta (store, "audit_head_hash");
   if (head_seq != NULL && prev_hash != NULL)
     seq = g_ascii_strtoll (head_seq, NULL, 10) + 1;
   else
@@ -129,8 +97,8 @@ insert_row (PbStore *store, gint64 time, const char *actor, const char *action, 
 
   /* The head lets verify notice rows cut from the end. */
   seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
-  return write_meta (store, "audit_head_seq", seq_text, error)
-         && write_meta (store, "audit_head_hash", hash, error);
+  return pb_store_set_meta (store, "audit_head_seq", seq_text, error)
+         && pb_store_set_meta (store, "audit_head_hash", hash, error);
 }
 
 gboolean
@@ -306,8 +274,8 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
   if (n_rows)
     *n_rows = count;
 
-  head_seq = read_meta (store, "audit_head_seq");
-  head_hash = read_meta (store, "audit_head_hash");
+  head_seq = pb_store_get_meta (store, "audit_head_seq");
+  head_hash = pb_store_get_meta (store, "audit_head_hash");
   if (head_seq != NULL
       && (g_ascii_strtoll (head_seq, NULL, 10) != expected_seq - 1
           || g_strcmp0 (head_hash, prev_hash) != 0))

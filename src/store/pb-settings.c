@@ -46,6 +46,22 @@ static const PbSettingInfo registry[] = {
     N_ ("Folder for the automatic daily backup") },
   { "tls.ca_file", PB_SETTING_PATH, NULL, 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("Extra certificate authority file for HTTPS (for testing)") },
+  { "amazon.rate.search_orders", PB_SETTING_RATE, "0.0056/20", 0, 0, NULL,
+    PB_ACTION_CHANGE_SETTINGS, N_ ("searchOrders requests per second and burst, or off") },
+  { "amazon.rate.get_order", PB_SETTING_RATE, "0.5/30", 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("getOrder requests per second and burst, or off") },
+  { "amazon.rate.confirm_shipment", PB_SETTING_RATE, "2/10", 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("confirmShipment requests per second and burst, or off") },
+  { "net.connect_timeout_seconds", PB_SETTING_INTEGER, "10", 1, 300, NULL,
+    PB_ACTION_CHANGE_SETTINGS, N_ ("Seconds to wait for a connection") },
+  { "net.timeout_seconds", PB_SETTING_INTEGER, "60", 1, 600, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("Seconds a whole request may take") },
+  { "net.max_retries", PB_SETTING_INTEGER, "5", 0, 20, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("Retries after a network error, 429 or 5xx") },
+  { "net.retry_base_ms", PB_SETTING_INTEGER, "1000", 1, 60000, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("First wait before a retry, in milliseconds (doubles each time)") },
+  { "net.retry_max_ms", PB_SETTING_INTEGER, "60000", 1, 600000, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("Longest wait before a retry, in milliseconds") },
   { "session.idle_lock_minutes", PB_SETTING_INTEGER, "10", 1, 240, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("Minutes without input before the bench locks") },
 };
@@ -71,6 +87,52 @@ is_local_host (const char *host)
 {
   return g_strcmp0 (host, "localhost") == 0 || g_str_has_prefix (host, "127.")
          || g_strcmp0 (host, "::1") == 0 || g_strcmp0 (host, "[::1]") == 0;
+}
+
+/* "RATE/BURST" with RATE > 0 and 1 <= BURST <= 1000, or "off". */
+static gboolean
+parse_rate (const char *value, double *rate, guint *burst)
+{
+  g_auto (GStrv) parts = NULL;
+  char *end = NULL;
+  double r;
+  guint64 b;
+
+  if (g_strcmp0 (value, "off") == 0)
+    {
+      if (rate)
+        *rate = 0;
+      if (burst)
+        *burst = 0;
+      return TRUE;
+    }
+  parts = g_strsplit (value, "/", -1);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  r = g_ascii_strtod (parts[0], &end);
+  if (end == parts[0] || *end != '\0' || !(r > 0) || r > 1000)
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (parts[1], 10, 1, 1000, &b, NULL))
+    return FALSE;
+  if (rate)
+    *rate = r;
+  if (burst)
+    *burst = (guint)b;
+  return TRUE;
+}
+
+gboolean
+pb_settings_get_rate (PbStore *store, const char *key, double *rate, guint *burst)
+{
+  g_autofree char *value = pb_settings_get (store, key);
+
+  if (value == NULL || !parse_rate (value, rate, burst))
+    {
+      *rate = 0;
+      *burst = 0;
+      return FALSE;
+    }
+  return *rate > 0;
 }
 
 gboolean

@@ -22,6 +22,7 @@ typedef enum
   PB_SETTING_URL, /* https:// only (http:// only for localhost) */
   PB_SETTING_PATH,
   PB_SETTING_SECRET,
+  PB_SETTING_RATE, /* "RATE/BURST" requests per second, or "off" */
 } PbSettingKind;
 
 typedef struct
@@ -47,6 +48,8 @@ char *pb_settings_get (PbStore *store, const char *key);
 gint64 pb_settings_get_int (PbStore *store, const char *key);
 gboolean pb_settings_get_bool (PbStore *store, const char *key);
 gboolean pb_settings_is_set (PbStore *store, const char *key);
+/* A PB_SETTING_RATE value: FALSE when "off" (no limit). */
+gboolean pb_settings_get_rate (PbStore *store, const char *key, double *rate, guint *burst);
 
 /* Validates and stores; writes an audit row naming the key only. Does not
  * check permissions: PbSession does. */

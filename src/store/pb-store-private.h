@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 sqlite3 *pb_store_get_db (PbStore *self);
 
+/* The same store without encryption, for perf/ to measure what SQLCipher
+ * costs. Never used by the program. */
+PbStore *pb_store_create_unencrypted_for_benchmark (const char *dir, GError **error);
+
 /* Sets @error from the database's last error, prefixed by @what. */
 void pb_store_set_sql_error (PbStore *self, GError **error, const char *what);
 

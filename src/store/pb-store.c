@@ -159,6 +159,43 @@ pb_store_rollback (PbStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+char *
+pb_store_get_meta (PbStore *self, const char *key)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup (pb_sql_text (stmt, 0));
+}
+
+gboolean
+pb_store_set_meta (PbStore *self, const char *key, const char *value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  if (value == NULL)
+    stmt = pb_store_prepare (self, "DELETE FROM meta WHERE key = ?1", error);
+  else
+    stmt = pb_store_prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                             error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (self, error, _ ("Saving the store’s state"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pb_store_checkpoint (PbStore *self, GError **error)
 {
@@ -335,8 +372,11 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
 
   self->dir = g_strdup (dir);
   self->store_id = g_strdup (store_id);
-  self->master_key = pb_secure_alloc (PB_MASTER_KEY_LEN);
-  memcpy (self->master_key, master_key, PB_MASTER_KEY_LEN);
+  if (master_key != NULL)
+    {
+      self->master_key = pb_secure_alloc (PB_MASTER_KEY_LEN);
+      memcpy (self->master_key, master_key, PB_MASTER_KEY_LEN);
+    }
 
   if (!take_lock (self, error))
     return NULL;
@@ -363,7 +403,7 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
   sqlite3_extended_result_codes (self->db, 1);
 
   old_umask = umask (077);
-  if (!key_database (self, error) || !check_readable (self, error)
+  if ((self->master_key != NULL && !key_database (self, error)) || !check_readable (self, error)
       || !configure_connection (self, error) || (!create && !check_integrity (self, error))
       || !pb_migrations_run (self, error))
     {
@@ -443,6 +483,19 @@ pb_store_open (const char *dir, const guint8 *master_key, const char *store_id, 
   g_return_val_if_fail (dir != NULL && master_key != NULL && store_id != NULL, NULL);
 
   return open_database (dir, master_key, store_id, FALSE, error);
+}
+
+PbStore *
+pb_store_create_unencrypted_for_benchmark (const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO, _ ("Cannot create the folder %s: %s"),
+                   dir, g_strerror (saved));
+      return NULL;
+    }
+  return open_database (dir, NULL, "00000000000000000000000000000000", TRUE, error);
 }
 
 const char *

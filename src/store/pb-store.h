@@ -60,6 +60,11 @@ gboolean pb_store_begin (PbStore *self, GError **error);
 gboolean pb_store_commit (PbStore *self, GError **error);
 void pb_store_rollback (PbStore *self);
 
+/* Small named values of the store itself (watermarks, last sync): NULL
+ * when unset. */
+char *pb_store_get_meta (PbStore *self, const char *key);
+gboolean pb_store_set_meta (PbStore *self, const char *key, const char *value, GError **error);
+
 /* Checkpoints and truncates the WAL. */
 gboolean pb_store_checkpoint (PbStore *self, GError **error);
 

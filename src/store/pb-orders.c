@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pb-orders.h"
+#include "pb-store-private.h"
+
+void
+pb_order_summary_free (PbOrderSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->id);
+  g_free (summary->state);
+  g_free (summary->amazon_status);
+  g_free (summary->service_level);
+  g_free (summary->attention);
+  g_free (summary->tracking_number);
+  g_free (summary->items_summary);
+  g_free (summary);
+}
+
+static const char *
+state_for_amazon (const char *status)
+{
+  if (g_strcmp0 (status, "UNSHIPPED") == 0 || g_strcmp0 (status, "PARTIALLY_SHIPPED") == 0)
+    return PB_ORDER_STATE_UNSHIPPED;
+  if (g_strcmp0 (status, "SHIPPED") == 0)
+    return PB_ORDER_STATE_SHIPPED;
+  if (g_strcmp0 (status, "CANCELLED") == 0)
+    return PB_ORDER_STATE_CANCELLED;
+  if (g_strcmp0 (status, "UNFULFILLABLE") == 0)
+    return PB_ORDER_STATE_UNFULFILLABLE;
+  return PB_ORDER_STATE_PENDING;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_time (sqlite3_stmt *stmt, int index, gint64 when)
+{
+  if (when > 0)
+    sqlite3_bind_int64 (stmt, index, when);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static gboolean
+step_done (PbStore *store, sqlite3_stmt *stmt, GError **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Saving an order"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_items (PbStore *store, const PbOrderData *order, GError **error)
+{
+  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+
+  update
+      = pb_store_prepare (store,
+                          "UPDATE order_items SET sku = ?3, asin = ?4, title = ?5,"
+                          " quantity = ?6, quantity_shipped = ?7, unit_price = ?8,"
+                          " currency = ?9,"
+                          " gift_message = CASE WHEN (SELECT purged_at FROM orders WHERE id = ?1)"
+                          "   IS NULL THEN ?10 ELSE NULL END,"
+                          " gift_wrap_level = ?11, cancel_requested = ?12"
+                          " WHERE order_id = ?1 AND item_id = ?2",
+                          error);
+  insert = pb_store_prepare (store,
+                             "INSERT INTO order_items (order_id, item_id, sku, asin, title,"
+                             " quantity, quantity_shipped, unit_price, currency, gift_message,"
+                             " gift_wrap_level, cancel_requested)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             error);
+  if (update == NULL || insert == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < order->items->len; i++)
+    {
+      const PbOrderItemData *item = g_ptr_array_index (order->items, i);
+      sqlite3_stmt *stmts[] = { update, insert };
+
+      for (int s = 0; s < 2; s++)
+        {
+          sqlite3_stmt *stmt = stmts[s];
+
+          sqlite3_reset (stmt);
+          sqlite3_bind_text (stmt, 1, order->order_id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, item->item_id, -1, SQLITE_STATIC);
+          bind_text (stmt, 3, item->sku);
+          bind_text (stmt, 4, item->asin);
+          bind_text (stmt, 5, item->title);
+          sqlite3_bind_int (stmt, 6, item->quantity);
+          sqlite3_bind_int (stmt, 7, item->quantity_shipped);
+          bind_text (stmt, 8, item->unit_price);
+          bind_text (stmt, 9, item->currency);
+          bind_text (stmt, 10, item->gift_message);
+          bind_text (stmt, 11, item->gift_wrap_level);
+          sqlite3_bind_int (stmt, 12, item->cancel_requested ? 1 : 0);
+          if (!step_done (store, stmt, error))
+            return FALSE;
+          /* The update found the row: no insert needed. */
+          if (s == 0 && sqlite3_changes (pb_store_get_db (store)) > 0)
+            break;
+        }
+    }
+  return TRUE;
+}
+
+/* Columns that Amazon owns, in the order the statements bind them from ?2. */
+#define AMAZON_COLUMNS                                                                             \
+  "marketplace_id, amazon_status, purchased_at, amazon_updated_at, ship_by_earliest,"              \
+  " ship_by_latest, deliver_by_earliest, deliver_by_latest, service_level, is_prime,"              \
+  " package_status, cancel_requested"
+
+static void
+bind_amazon_columns (sqlite3_stmt *stmt, const PbOrderData *order)
+{
+  sqlite3_bind_text (stmt, 1, order->order_id, -1, SQLITE_STATIC);
+  bind_text (stmt, 2, order->marketplace_id ? order->marketplace_id : "");
+  bind_text (stmt, 3, order->status);
+  sqlite3_bind_int64 (stmt, 4, order->created);
+  sqlite3_bind_int64 (stmt, 5, order->last_updated);
+  bind_time (stmt, 6, order->ship_by_earliest);
+  bind_time (stmt, 7, order->ship_by_latest);
+  bind_time (stmt, 8, order->deliver_by_earliest);
+  bind_time (stmt, 9, order->deliver_by_latest);
+  bind_text (stmt, 10, order->service_level);
+  sqlite3_bind_int (stmt, 11, order->prime ? 1 : 0);
+  bind_text (stmt, 12, order->package_status);
+  sqlite3_bind_int (stmt, 13, order->cancel_requested ? 1 : 0);
+}
+
+static void
+bind_recipient (sqlite3_stmt *stmt, int first, const PbOrderData *order)
+{
+  const char *fields[] = {
+    order->name,          order->company, order->address_line1, order->address_line2,
+    order->address_line3, order->city,    order->county,        order->postcode,
+    order->country_code,  order->phone,   order->address_type,  order->delivery_instructions
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    bind_text (stmt, first + (int)i, fields[i]);
+}
+
+static gboolean
+insert_order (PbStore *store, const PbOrderData *order, gint64 now, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean cancelled = g_strcmp0 (order->status, "CANCELLED") == 0;
+
+  stmt = pb_store_prepare (store,
+                           "INSERT INTO orders (id, " AMAZON_COLUMNS ", recipient_name,"
+                           " company_name, address_line1, address_line2, address_line3, city,"
+                           " county, postcode, country_code, phone, address_type,"
+                           " delivery_instructions, state, delivered_at, cancelled_at,"
+                           " first_seen_at, last_synced_at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                           " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
+                           " ?26, ?27, ?28, ?29, ?29)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_amazon_columns (stmt, order);
+  bind_recipient (stmt, 14, order);
+  sqlite3_bind_text (stmt, 26, state_for_amazon (order->status), -1, SQLITE_STATIC);
+  bind_time (stmt, 27, order->delivered ? order->last_updated : 0);
+  bind_time (stmt, 28, cancelled ? order->last_updated : 0);
+  sqlite3_bind_int64 (stmt, 29, now);
+  return step_done (store, stmt, error);
+}
+
+/* The bench's state after an update from Amazon: local progress is kept. */
+static const char *
+next_state (const char *local, const char *amazon_status, const char **attention)
+{
+  const char *from_amazon = state_for_amazon (amazon_status);
+  gboolean labelled = g_strcmp0 (local, PB_ORDER_STATE_LABELLED) == 0;
+
+  *attention = NULL;
+  if (g_str_equal (from_amazon, PB_ORDER_STATE_CANCELLED))
+    {
+      /* A label was bought for an order the buyer cancelled: someone must
+       * void it before the parcel leaves. */
+      if (labelled)
+        *attention = PB_ATTENTION_CANCELLED_AFTER_LABEL;
+      return PB_ORDER_STATE_CANCELLED;
+    }
+  if (g_str_equal (from_amazon, PB_ORDER_STATE_SHIPPED))
+    return PB_ORDER_STATE_SHIPPED;
+  if (labelled || g_strcmp0 (local, PB_ORDER_STATE_SHIPPED) == 0)
+    return local;
+  return from_amazon;
+}
+
+static gboolean
+update_order (PbStore *store, const PbOrderData *order, const char *local_state,
+              const char *new_state, const char *attention, gint64 now, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean cancelled = g_str_equal (new_state, PB_ORDER_STATE_CANCELLED);
+
+  stmt = pb_store_prepare (
+      store,
+      "UPDATE orders SET marketplace_id = ?2, amazon_status = ?3, purchased_at = ?4,"
+      " amazon_updated_at = ?5, ship_by_earliest = ?6, ship_by_latest = ?7,"
+      " deliver_by_earliest = ?8, deliver_by_latest = ?9, service_level = ?10, is_prime = ?11,"
+      " package_status = ?12, cancel_requested = ?13,"
+      /* A purged order's PII stays purged whatever Amazon sends again. */
+      " recipient_name = CASE WHEN purged_at IS NULL THEN ?14 END,"
+      " company_name = CASE WHEN purged_at IS NULL THEN ?15 END,"
+      " address_line1 = CASE WHEN purged_at IS NULL THEN ?16 END,"
+      " address_line2 = CASE WHEN purged_at IS NULL THEN ?17 END,"
+      " address_line3 = CASE WHEN purged_at IS NULL THEN ?18 END,"
+      " city = CASE WHEN purged_at IS NULL THEN ?19 END,"
+      " county = CASE WHEN purged_at IS NULL THEN ?20 END,"
+      " postcode = CASE WHEN purged_at IS NULL THEN ?21 END,"
+      " country_code = ?22,"
+      " phone = CASE WHEN purged_at IS NULL THEN ?23 END,"
+      " address_type = ?24,"
+      " delivery_instructions = CASE WHEN purged_at IS NULL THEN ?25 END,"
+      " state = ?26,"
+      " attention = coalesce (?27, attention),"
+      " delivered_at = coalesce (delivered_at, ?28),"
+      " cancelled_at = CASE WHEN ?29 THEN coalesce (cancelled_at, ?5) ELSE cancelled_at END,"
+      " last_synced_at = ?30"
+      " WHERE id = ?1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_amazon_columns (stmt, order);
+  bind_recipient (stmt, 14, order);
+  sqlite3_bind_text (stmt, 26, new_state, -1, SQLITE_STATIC);
+  bind_text (stmt, 27, attention);
+  bind_time (stmt, 28, order->delivered ? order->last_updated : 0);
+  sqlite3_bind_int (stmt, 29, cancelled ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 30, now);
+  return step_done (store, stmt, error);
+}
+
+gboolean
+pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderChange *change,
+                 GError **error)
+{
+  g_autoptr (sqlite3_stmt) find = NULL;
+  g_autofree char *local_state = NULL;
+  g_autofree char *amazon_status = NULL;
+  const char *attention = NULL;
+  const char *new_state;
+  gint64 stored_updated;
+  int rc;
+
+  g_return_val_if_fail (order != NULL && order->order_id != NULL, FALSE);
+  *change = PB_ORDER_CHANGE_NONE;
+
+  find = pb_store_prepare (store,
+                           "SELECT state, amazon_status, amazon_updated_at FROM orders"
+                           " WHERE id = ?1",
+                           error);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, order->order_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_DONE)
+    {
+      if (!insert_order (store, order, now, error) || !write_items (store, order, error))
+        return FALSE;
+      *change = g_strcmp0 (order->status, "CANCELLED") == 0 ? PB_ORDER_CHANGE_CANCELLED
+                                                            : PB_ORDER_CHANGE_NEW;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return FALSE;
+    }
+
+  local_state = g_strdup (pb_sql_text (find, 0));
+  amazon_status = g_strdup (pb_sql_text (find, 1));
+  stored_updated = sqlite3_column_int64 (find, 2);
+  g_clear_pointer (&find, sqlite3_finalize);
+
+  /* The overlap window brings orders again; older or identical data is
+   * not an update. */
+  if (order->last_updated < stored_updated
+      || (order->last_updated == stored_updated && g_strcmp0 (amazon_status, order->status) == 0))
+    return TRUE;
+
+  new_state = next_state (local_state, order->status, &attention);
+  if (!update_order (store, order, local_state, new_state, attention, now, error)
+      || !write_items (store, order, error))
+    return FALSE;
+
+  if (g_str_equal (new_state, PB_ORDER_STATE_CANCELLED)
+      && g_strcmp0 (local_state, PB_ORDER_STATE_CANCELLED) != 0)
+    *change = PB_ORDER_CHANGE_CANCELLED;
+  else
+    *change = PB_ORDER_CHANGE_UPDATED;
+  return TRUE;
+}
+
+GPtrArray *
+pb_orders_list (PbStore *store, const char *state, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) list
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_summary_free);
+  int rc;
+
+  stmt = pb_store_prepare (
+      store,
+      "SELECT o.id, o.state, o.amazon_status, o.purchased_at, coalesce (o.ship_by_latest, 0),"
+      " o.service_level, o.is_prime, o.attention, o.tracking_number,"
+      " (SELECT coalesce (sum (quantity), 0) FROM order_items i WHERE i.order_id = o.id),"
+      " (SELECT group_concat (quantity || ' × ' || coalesce (sku, asin, item_id), ', ')"
+      "    FROM order_items i WHERE i.order_id = o.id)"
+      " FROM orders o WHERE (?1 IS NULL OR o.state = ?1)"
+      " ORDER BY coalesce (o.ship_by_latest, o.purchased_at), o.id",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, state);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbOrderSummary *summary = g_new0 (PbOrderSummary, 1);
+
+      summary->id = g_strdup (pb_sql_text (stmt, 0));
+      summary->state = g_strdup (pb_sql_text (stmt, 1));
+      summary->amazon_status = g_strdup (pb_sql_text (stmt, 2));
+      summary->purchased_at = sqlite3_column_int64 (stmt, 3);
+      summary->ship_by = sqlite3_column_int64 (stmt, 4);
+      summary->service_level = g_strdup (pb_sql_text (stmt, 5));
+      summary->prime = sqlite3_column_int (stmt, 6) != 0;
+      summary->attention = g_strdup (pb_sql_text (stmt, 7));
+      summary->tracking_number = g_strdup (pb_sql_text (stmt, 8));
+      summary->n_units = sqlite3_column_int (stmt, 9);
+      summary->items_summary = g_strdup (pb_sql_text (stmt, 10));
+      g_ptr_array_add (list, summary);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading orders"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt, int column)
+{
+  return g_strdup (pb_sql_text (stmt, column));
+}
+
+PbOrderData *
+pb_orders_get (PbStore *store, const char *order_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (sqlite3_stmt) items = NULL;
+  g_autoptr (PbOrderData) order = NULL;
+  int rc;
+
+  stmt = pb_store_prepare (store,
+                           "SELECT id, marketplace_id, amazon_status, service_level, is_prime,"
+                           " purchased_at, amazon_updated_at, coalesce (ship_by_earliest, 0),"
+                           " coalesce (ship_by_latest, 0), coalesce (deliver_by_earliest, 0),"
+                           " coalesce (deliver_by_latest, 0), recipient_name, company_name,"
+                           " address_line1, address_line2, address_line3, city, county,"
+                           " postcode, country_code, phone, address_type, delivery_instructions,"
+                           " package_status, delivered_at IS NOT NULL, cancel_requested"
+                           " FROM orders WHERE id = ?1",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return NULL;
+    }
+
+  order = g_new0 (PbOrderData, 1);
+  order->order_id = dup_column (stmt, 0);
+  order->marketplace_id = dup_column (stmt, 1);
+  order->status = dup_column (stmt, 2);
+  order->service_level = dup_column (stmt, 3);
+  order->prime = sqlite3_column_int (stmt, 4) != 0;
+  order->created = sqlite3_column_int64 (stmt, 5);
+  order->last_updated = sqlite3_column_int64 (stmt, 6);
+  order->ship_by_earliest = sqlite3_column_int64 (stmt, 7);
+  order->ship_by_latest = sqlite3_column_int64 (stmt, 8);
+  order->deliver_by_earliest = sqlite3_column_int64 (stmt, 9);
+  order->deliver_by_latest = sqlite3_column_int64 (stmt, 10);
+  order->name = dup_column (stmt, 11);
+  order->company = dup_column (stmt, 12);
+  order->address_line1 = dup_column (stmt, 13);
+  order->address_line2 = dup_column (stmt, 14);
+  order->address_line3 = dup_column (stmt, 15);
+  order->city = dup_column (stmt, 16);
+  order->county = dup_column (stmt, 17);
+  order->postcode = dup_column (stmt, 18);
+  order->country_code = dup_column (stmt, 19);
+  order->phone = dup_column (stmt, 20);
+  order->address_type = dup_column (stmt, 21);
+  order->delivery_instructions = dup_column (stmt, 22);
+  order->package_status = dup_column (stmt, 23);
+  order->delivered = sqlite3_column_int (stmt, 24) != 0;
+  order->cancel_requested = sqlite3_column_int (stmt, 25) != 0;
+  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+
+  items = pb_store_prepare (store,
+                            "SELECT item_id, sku, asin, title, quantity, quantity_shipped,"
+                            " unit_price, currency, gift_message, gift_wrap_level,"
+                            " cancel_requested FROM order_items WHERE order_id = ?1"
+                            " ORDER BY rowid",
+                            error);
+  if (items == NULL)
+    return NULL;
+  sqlite3_bind_text (items, 1, order_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (items)) == SQLITE_ROW)
+    {
+      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+
+      item->item_id = dup_column (items, 0);
+      item->sku = dup_column (items, 1);
+      item->asin = dup_column (items, 2);
+      item->title = dup_column (items, 3);
+      item->quantity = sqlite3_column_int (items, 4);
+      item->quantity_shipped = sqlite3_column_int (items, 5);
+      item->unit_price = dup_column (items, 6);
+      item->currency = dup_column (items, 7);
+      item->gift_message = dup_column (items, 8);
+      item->gift_wrap_level = dup_column (items, 9);
+      item->cancel_requested = sqlite3_column_int (items, 10) != 0;
+      g_ptr_array_add (order->items, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
+gboolean
+pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **attention,
+                     char **tracking_number, gint64 *purged_at, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (
+      store,
+      "SELECT state, attention, tracking_number, coalesce (purged_at, 0) FROM orders"
+      " WHERE id = ?1",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                     _ ("There is no order %s in this store. Run a sync first."), order_id);
+      else
+        pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return FALSE;
+    }
+  if (state)
+    *state = dup_column (stmt, 0);
+  if (attention)
+    *attention = dup_column (stmt, 1);
+  if (tracking_number)
+    *tracking_number = dup_column (stmt, 2);
+  if (purged_at)
+    *purged_at = sqlite3_column_int64 (stmt, 3);
+  return TRUE;
+}
+
+gboolean
+pb_orders_set_shipped (PbStore *store, const char *order_id, const char *tracking,
+                       const char *operator_name, gint64 when, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (
+      store,
+      "UPDATE orders SET state = CASE WHEN state = 'cancelled' THEN state ELSE 'shipped' END,"
+      " tracking_number = ?2, shipped_at = ?3, shipped_by = ?4 WHERE id = ?1",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  bind_text (stmt, 2, tracking);
+  sqlite3_bind_int64 (stmt, 3, when);
+  bind_text (stmt, 4, operator_name);
+  return step_done (store, stmt, error);
+}
+
+gint64
+pb_orders_count (PbStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (store, "SELECT count (*) FROM orders", error);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}

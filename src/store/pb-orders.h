@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pb-store.h"
+#include "util/pb-order-data.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Orders in the store. Amazon owns its fields (status, windows, items,
+ * recipient); the bench owns its own (state after labelling, tracking,
+ * attention flags), and an update from Amazon never loses those. PII lives
+ * only in the recipient columns and gift messages.
+ */
+
+/* The bench's view of an order. */
+#define PB_ORDER_STATE_PENDING "pending"     /* Amazon: not yet ready to ship */
+#define PB_ORDER_STATE_UNSHIPPED "unshipped" /* ready to pack */
+#define PB_ORDER_STATE_LABELLED "labelled"   /* label bought, not yet confirmed */
+#define PB_ORDER_STATE_SHIPPED "shipped"
+#define PB_ORDER_STATE_CANCELLED "cancelled"
+#define PB_ORDER_STATE_UNFULFILLABLE "unfulfillable"
+
+#define PB_ATTENTION_CANCELLED_AFTER_LABEL "cancelled-after-label"
+
+typedef enum
+{
+  PB_ORDER_CHANGE_NONE,
+  PB_ORDER_CHANGE_NEW,
+  PB_ORDER_CHANGE_UPDATED,
+  PB_ORDER_CHANGE_CANCELLED,
+} PbOrderChange;
+
+/* Inserts or updates one order from Amazon (call inside a transaction).
+ * Data older than what is stored is ignored; PII of a purged order is not
+ * brought back. */
+gboolean pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now,
+                          PbOrderChange *change, GError **error);
+
+/* One row of the queue: no PII. */
+typedef struct
+{
+  char *id;
+  char *state;
+  char *amazon_status;
+  gint64 purchased_at;
+  gint64 ship_by;
+  char *service_level;
+  gboolean prime;
+  char *attention;
+  char *tracking_number;
+  gint n_units;
+  char *items_summary; /* "2 × SKU-1, 1 × SKU-2" */
+} PbOrderSummary;
+
+void pb_order_summary_free (PbOrderSummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbOrderSummary, pb_order_summary_free)
+
+/* (element-type PbOrderSummary): by ship-by time, then id; @state NULL for all. */
+GPtrArray *pb_orders_list (PbStore *store, const char *state, GError **error);
+
+/* The whole order, recipient included (PII): the caller audits the view.
+ * NULL without an error when there is no such order. */
+PbOrderData *pb_orders_get (PbStore *store, const char *order_id, GError **error);
+/* The bench's own fields of one order. */
+gboolean pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **attention,
+                              char **tracking_number, gint64 *purged_at, GError **error);
+
+gboolean pb_orders_set_shipped (PbStore *store, const char *order_id, const char *tracking,
+                                const char *operator_name, gint64 when, GError **error);
+
+gint64 pb_orders_count (PbStore *store, GError **error);
+
+G_END_DECLS
