@@ -12,6 +12,7 @@
 #include "station/pb-sync.h"
 #include "store/pb-orders.h"
 #include "store/pb-outbox.h"
+#include "store/pb-retention.h"
 #include "util/pb-clock.h"
 
 static void
@@ -203,6 +204,7 @@ show_order (PbSession *session, const char *order_id, gboolean json)
   add_string (builder, "tracking", tracking);
   add_string (builder, "attention", attention);
   add_time (builder, "purged", purged_at);
+  add_time (builder, "purge_due", pb_retention_due_at (store, order_id, NULL));
   if (with_recipient)
     {
       json_builder_set_member_name (builder, "recipient");

@@ -14,5 +14,9 @@ int pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_sync (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_orders (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_purge (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_backup (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_wipe (PbCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

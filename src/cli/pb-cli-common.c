@@ -9,6 +9,7 @@
 #include "pb-cli-common.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-password-policy.h"
+#include "station/pb-backup.h"
 #include "store/pb-store.h"
 #include "util/pb-clock.h"
 #include "util/pb-secure.h"
@@ -205,6 +206,15 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
           return NULL;
         }
       pb_secure_free_string (new_password);
+    }
+
+  /* Every time the store opens, customer data past its retention period
+   * goes first. A failure is reported and audited, and work goes on. */
+  if (!ctx->no_open_purge && !pb_backup_purge_on_open (pb_session_get_store (session), &error))
+    {
+      fprintf (stderr, _ ("Warning: the retention purge did not finish: %s\n"), error->message);
+      pb_session_audit (session, "retention.purge_failed", NULL, "failed", NULL, NULL);
+      g_clear_error (&error);
     }
 
   return g_steal_pointer (&session);

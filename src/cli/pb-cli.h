@@ -18,7 +18,8 @@ typedef enum
 
 typedef struct
 {
-  const char *store_dir; /* NULL: the default store folder */
+  const char *store_dir;  /* NULL: the default store folder */
+  gboolean no_open_purge; /* the command purges by itself (purge, restore) */
 } PbCliContext;
 
 typedef int (*PbCliHandler) (PbCliContext *ctx, int argc, char **argv);

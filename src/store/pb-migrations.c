@@ -124,6 +124,18 @@ static const char *const migrations[] = {
   "  created_by TEXT NOT NULL,"
   "  updated_at INTEGER NOT NULL);"
   "CREATE INDEX outbox_due ON outbox (state, next_attempt_at);",
+
+  /* 3: stored documents (labels, manifests: PII, deleted by the purge), and
+   * an index that keeps the purge's search to orders not yet purged */
+  "CREATE TABLE documents ("
+  "  id INTEGER PRIMARY KEY,"
+  "  order_id TEXT REFERENCES orders (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  content_type TEXT NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX documents_order ON documents (order_id);"
+  "CREATE INDEX orders_unpurged ON orders (purged_at) WHERE purged_at IS NULL;",
 };
 
 int

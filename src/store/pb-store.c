@@ -197,6 +197,53 @@ pb_store_set_meta (PbStore *self, const char *key, const char *value, GError **e
 }
 
 gboolean
+pb_store_export (PbStore *self, const char *db_path, GError **error)
+{
+  g_autofree char *hex = NULL;
+  g_autofree char *attach = NULL;
+  g_autofree char *version = NULL;
+  char *quoted;
+  gboolean ok;
+  mode_t old_umask;
+
+  g_return_val_if_fail (PB_IS_STORE (self) && self->master_key != NULL, FALSE);
+
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_EXISTS, _ ("%s already exists."), db_path);
+      return FALSE;
+    }
+
+  hex = pb_hex_encode (self->master_key, PB_MASTER_KEY_LEN);
+  quoted = sqlite3_mprintf ("ATTACH DATABASE %Q AS export KEY \"x'%s'\"", db_path, hex);
+  attach = g_strdup (quoted);
+  pb_secure_wipe (quoted, strlen (quoted));
+  sqlite3_free (quoted);
+  pb_secure_wipe (hex, strlen (hex));
+  version = g_strdup_printf ("PRAGMA export.user_version = %d", pb_store_get_schema_version (self));
+
+  old_umask = umask (077);
+  ok = pb_store_exec (self, attach, error);
+  pb_secure_wipe (attach, strlen (attach));
+  umask (old_umask);
+  if (!ok)
+    return FALSE;
+
+  /* One read transaction: the copy is one moment of the store. */
+  ok = pb_store_begin (self, error)
+       && pb_store_exec (self, "SELECT sqlcipher_export ('export')", error)
+       && pb_store_exec (self, version, error) && pb_store_commit (self, error);
+  if (!ok)
+    pb_store_rollback (self);
+  pb_store_exec (self, "DETACH DATABASE export", ok ? error : NULL);
+  if (!ok)
+    g_unlink (db_path);
+  else
+    g_chmod (db_path, 0600);
+  return ok;
+}
+
+gboolean
 pb_store_checkpoint (PbStore *self, GError **error)
 {
   if (sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL)
@@ -366,7 +413,9 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
 {
   g_autoptr (PbStore) self = g_object_new (PB_TYPE_STORE, NULL);
   g_autofree char *db_path = pb_store_path (dir, PB_STORE_DB_NAME);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  /* CREATE even for an existing store (checked below): ATTACH, which
+   * backups use, opens new files with the main connection's flags. */
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   mode_t old_umask;
   int rc;
 
@@ -381,9 +430,7 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
   if (!take_lock (self, error))
     return NULL;
 
-  if (create)
-    flags |= SQLITE_OPEN_CREATE;
-  else if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+  if (!create && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_NOT_FOUND,
                    _ ("The database %s is missing. Restore it from a backup."), db_path);

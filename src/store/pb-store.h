@@ -68,6 +68,10 @@ gboolean pb_store_set_meta (PbStore *self, const char *key, const char *value, G
 /* Checkpoints and truncates the WAL. */
 gboolean pb_store_checkpoint (PbStore *self, GError **error);
 
+/* Writes a consistent copy of the database to @db_path (which must not
+ * exist), encrypted with the same master key, while the store stays open. */
+gboolean pb_store_export (PbStore *self, const char *db_path, GError **error);
+
 /* Forgets the key and closes the database; further calls fail. */
 void pb_store_close (PbStore *self);
 
