@@ -15,6 +15,8 @@ int pb_cli_cmd_sync (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_orders (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_purge (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_catalogue (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_backup (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_wipe (PbCliContext *ctx, int argc, char **argv);

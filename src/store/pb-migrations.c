@@ -136,6 +136,35 @@ static const char *const migrations[] = {
   "  created_at INTEGER NOT NULL);"
   "CREATE INDEX documents_order ON documents (order_id);"
   "CREATE INDEX orders_unpurged ON orders (purged_at) WHERE purged_at IS NULL;",
+
+  /* 4: the product catalogue and the rules that choose package and service */
+  "CREATE TABLE products ("
+  "  sku TEXT PRIMARY KEY,"
+  "  asin TEXT,"
+  "  title TEXT,"
+  "  weight_g INTEGER,"
+  "  package_format TEXT,"
+  "  customs_description TEXT,"
+  "  hs_code TEXT,"
+  "  origin_country TEXT,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE TABLE product_barcodes ("
+  "  barcode TEXT PRIMARY KEY,"
+  "  sku TEXT NOT NULL REFERENCES products (sku) ON DELETE CASCADE);"
+  "CREATE INDEX product_barcodes_sku ON product_barcodes (sku);"
+  "CREATE INDEX products_asin ON products (asin);"
+  "CREATE TABLE rules ("
+  "  id INTEGER PRIMARY KEY,"
+  "  position INTEGER NOT NULL,"
+  "  sku TEXT,"
+  "  min_weight_g INTEGER,"
+  "  max_weight_g INTEGER,"
+  "  service_level TEXT,"
+  "  destination TEXT,"
+  "  package_format TEXT NOT NULL,"
+  "  service_code TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL);",
 };
 
 int

@@ -11,6 +11,9 @@
 #include "util/pb-secure.h"
 
 static const char *const print_modes[] = { "pdf", "zpl", NULL };
+static const char *const package_formats[]
+    = { "letter",      "largeLetter", "smallParcel", "mediumParcel",
+        "largeParcel", "parcel",      "documents",   NULL };
 static const char *const print_dpis[] = { "203", "300", NULL };
 
 static const PbSettingInfo registry[] = {
@@ -32,6 +35,10 @@ static const PbSettingInfo registry[] = {
     PB_ACTION_CHANGE_SETTINGS, N_ ("Royal Mail Click & Drop endpoint") },
   { "royalmail.api_key", PB_SETTING_SECRET, NULL, 0, 0, NULL, PB_ACTION_CHANGE_CREDENTIALS,
     N_ ("Royal Mail Click & Drop API key") },
+  { "royalmail.default_service", PB_SETTING_TEXT, NULL, 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("Royal Mail service code when no rule matches, e.g. TPN24") },
+  { "royalmail.default_package_format", PB_SETTING_CHOICE, "smallParcel", 0, 0, package_formats,
+    PB_ACTION_CHANGE_SETTINGS, N_ ("Package format when no rule matches") },
   { "print.printer", PB_SETTING_TEXT, NULL, 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("CUPS destination of the label printer") },
   { "print.mode", PB_SETTING_CHOICE, "pdf", 0, 0, print_modes, PB_ACTION_CHANGE_SETTINGS,
