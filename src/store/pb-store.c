@@ -533,6 +533,34 @@ pb_store_open (const char *dir, const guint8 *master_key, const char *store_id, 
 }
 
 PbStore *
+pb_store_open_worker (PbStore *self, GError **error)
+{
+  g_autoptr (PbStore) worker = g_object_new (PB_TYPE_STORE, NULL);
+  g_autofree char *db_path = pb_store_path (self->dir, PB_STORE_DB_NAME);
+
+  g_return_val_if_fail (PB_IS_STORE (self) && self->db != NULL, NULL);
+
+  worker->dir = g_strdup (self->dir);
+  worker->store_id = g_strdup (self->store_id);
+  if (self->master_key != NULL)
+    {
+      worker->master_key = pb_secure_alloc (PB_MASTER_KEY_LEN);
+      memcpy (worker->master_key, self->master_key, PB_MASTER_KEY_LEN);
+    }
+  if (sqlite3_open_v2 (db_path, &worker->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      pb_store_set_sql_error (worker, error, _ ("Opening the database"));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (worker->db, 1);
+  if ((worker->master_key != NULL && !key_database (worker, error))
+      || !check_readable (worker, error) || !configure_connection (worker, error))
+    return NULL;
+  return g_steal_pointer (&worker);
+}
+
+PbStore *
 pb_store_create_unencrypted_for_benchmark (const char *dir, GError **error)
 {
   if (g_mkdir_with_parents (dir, 0700) != 0)

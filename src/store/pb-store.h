@@ -68,6 +68,11 @@ gboolean pb_store_set_meta (PbStore *self, const char *key, const char *value, G
 /* Checkpoints and truncates the WAL. */
 gboolean pb_store_checkpoint (PbStore *self, GError **error);
 
+/* A second connection to the same open store, for a worker thread: the
+ * same key, its own transactions (SQLite's WAL lets it write while the
+ * first connection reads). It does not own the store's lock. */
+PbStore *pb_store_open_worker (PbStore *self, GError **error);
+
 /* Writes a consistent copy of the database to @db_path (which must not
  * exist), encrypted with the same master key, while the store stays open. */
 gboolean pb_store_export (PbStore *self, const char *db_path, GError **error);

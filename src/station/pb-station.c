@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pb-backup.h"
+#include "pb-outbox-worker.h"
+#include "pb-services.h"
+#include "pb-station.h"
+#include "pb-sync.h"
+#include "store/pb-outbox.h"
+#include "store/pb-settings.h"
+#include "util/pb-clock.h"
+
+#define OUTBOX_SECONDS 60
+#define PURGE_SECONDS 3600
+#define BACKUP_SECONDS (24 * 3600)
+
+typedef enum
+{
+  JOB_SYNC = 1 << 0,
+  JOB_OUTBOX = 1 << 1,
+  JOB_PURGE = 1 << 2,
+  JOB_BACKUP = 1 << 3,
+} Job;
+
+struct _PbStation
+{
+  GObject parent_instance;
+
+  PbStore *store;  /* the app's connection: read-only use here */
+  PbStore *worker; /* the worker thread's own connection */
+  GCancellable *cancellable;
+  GMainContext *context;
+
+  guint queued; /* Job flags waiting */
+  gboolean busy;
+  guint sync_interval; /* 0: from the settings */
+  guint sync_source, outbox_source, purge_source;
+
+  gint64 last_sync;
+  char *last_error;
+};
+
+G_DEFINE_FINAL_TYPE (PbStation, pb_station, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_BUSY,
+  PROP_LAST_SYNC,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_SYNC_PROGRESS,
+  SIGNAL_SYNC_FINISHED,
+  SIGNAL_OUTBOX_FINISHED,
+  SIGNAL_PURGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void run_next (PbStation *self);
+
+/* What a job found, carried back to the main context. */
+typedef struct
+{
+  PbStation *self;
+  Job job;
+  gboolean ok;
+  char *error;
+  PbSyncResult sync;
+  PbOutboxRun outbox;
+  PbPurgeResult purge;
+} JobResult;
+
+static void
+job_result_free (JobResult *result)
+{
+  g_clear_object (&result->self);
+  g_free (result->error);
+  g_free (result);
+}
+
+typedef struct
+{
+  PbStation *self;
+  guint pages, orders;
+} Progress;
+
+static gboolean
+emit_progress_cb (gpointer data)
+{
+  Progress *progress = data;
+
+  g_signal_emit (progress->self, signals[SIGNAL_SYNC_PROGRESS], 0, progress->pages,
+                 progress->orders);
+  g_object_unref (progress->self);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_sync_progress_cb (guint pages, guint orders, gpointer data)
+{
+  PbStation *self = data;
+  Progress *progress = g_new0 (Progress, 1);
+
+  progress->self = g_object_ref (self);
+  progress->pages = pages;
+  progress->orders = orders;
+  g_main_context_invoke (self->context, emit_progress_cb, progress);
+}
+
+static void
+job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PbStation *self = source;
+  JobResult *result = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbHttpClient) http = NULL;
+  g_autoptr (PbAmazonClient) amazon = NULL;
+
+  switch (result->job)
+    {
+      case JOB_SYNC:
+        http = pb_services_new_http_client (self->worker);
+        amazon = pb_services_new_amazon_client (self->worker, http);
+        result->ok = pb_sync_run (self->worker, amazon, NULL, on_sync_progress_cb, self,
+                                  &result->sync, cancellable, &error);
+        /* What the sync brought in may have to go out again. */
+        if (result->ok)
+          pb_outbox_run (self->worker, amazon, 0, &result->outbox, cancellable, NULL);
+        break;
+
+      case JOB_OUTBOX:
+        http = pb_services_new_http_client (self->worker);
+        amazon = pb_services_new_amazon_client (self->worker, http);
+        result->ok = pb_outbox_run (self->worker, amazon, 0, &result->outbox, cancellable, &error);
+        break;
+
+      case JOB_PURGE:
+        result->ok = pb_backup_purge_everything (self->worker, pb_clock_now_unix (), FALSE,
+                                                 "system", &result->purge, NULL, &error);
+        break;
+
+      case JOB_BACKUP:
+        {
+          g_autofree char *root = pb_settings_get (self->worker, "backup.folder");
+          g_autofree char *last = pb_store_get_meta (self->worker, "backup.last");
+          gint64 now = pb_clock_now_unix ();
+
+          result->ok = TRUE;
+          if (root != NULL && *root != '\0'
+              && (last == NULL || g_ascii_strtoll (last, NULL, 10) + BACKUP_SECONDS <= now))
+            result->ok = pb_backup_create (self->worker, root, now, "system", NULL, &error);
+        }
+        break;
+
+      default:
+        g_assert_not_reached ();
+    }
+
+  if (!result->ok && error != NULL)
+    result->error = g_strdup (error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+set_last_error (PbStation *self, const char *message)
+{
+  if (g_strcmp0 (self->last_error, message) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+on_job_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  PbStation *self = PB_STATION (source);
+  JobResult *result = g_task_get_task_data (G_TASK (res));
+
+  self->busy = FALSE;
+  switch (result->job)
+    {
+      case JOB_SYNC:
+        if (result->ok)
+          {
+            self->last_sync = pb_clock_now_unix ();
+            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+          }
+        set_last_error (self, result->ok ? NULL : result->error);
+        g_signal_emit (self, signals[SIGNAL_SYNC_FINISHED], 0, result->ok, result->error,
+                       result->sync.new_orders, result->sync.updated, result->sync.cancelled);
+        break;
+      case JOB_OUTBOX:
+        g_signal_emit (self, signals[SIGNAL_OUTBOX_FINISHED], 0, result->outbox.done,
+                       result->outbox.failed, result->outbox.attention);
+        break;
+      case JOB_PURGE:
+        g_signal_emit (self, signals[SIGNAL_PURGED], 0, result->ok, result->purge.orders);
+        break;
+      case JOB_BACKUP:
+      default:
+        break;
+    }
+
+  if (!self->busy)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  run_next (self);
+}
+
+static void
+run_next (PbStation *self)
+{
+  static const Job order[] = { JOB_SYNC, JOB_OUTBOX, JOB_PURGE, JOB_BACKUP };
+  g_autoptr (GTask) task = NULL;
+  JobResult *result;
+  Job job = 0;
+
+  if (self->busy || self->queued == 0 || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (self->queued & order[i])
+      {
+        job = order[i];
+        break;
+      }
+  self->queued &= ~job;
+  self->busy = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  result = g_new0 (JobResult, 1);
+  result->self = g_object_ref (self);
+  result->job = job;
+  task = g_task_new (self, self->cancellable, on_job_done_cb, NULL);
+  g_task_set_source_tag (task, run_next);
+  g_task_set_task_data (task, result, (GDestroyNotify)job_result_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+queue (PbStation *self, Job job)
+{
+  self->queued |= job;
+  run_next (self);
+}
+
+static gboolean
+on_sync_timer_cb (gpointer data)
+{
+  queue (data, JOB_SYNC);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_outbox_timer_cb (gpointer data)
+{
+  queue (data, JOB_OUTBOX);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_purge_timer_cb (gpointer data)
+{
+  queue (data, JOB_PURGE | JOB_BACKUP);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+pb_station_dispose (GObject *object)
+{
+  PbStation *self = PB_STATION (object);
+
+  pb_station_stop (self);
+  G_OBJECT_CLASS (pb_station_parent_class)->dispose (object);
+}
+
+static void
+pb_station_finalize (GObject *object)
+{
+  PbStation *self = PB_STATION (object);
+
+  if (self->worker != NULL)
+    pb_store_close (self->worker);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (pb_station_parent_class)->finalize (object);
+}
+
+static void
+pb_station_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbStation *self = PB_STATION (object);
+
+  switch (prop_id)
+    {
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy);
+        break;
+      case PROP_LAST_SYNC:
+        g_value_set_int64 (value, self->last_sync);
+        break;
+      case PROP_LAST_ERROR:
+        g_value_set_string (value, self->last_error);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_station_class_init (PbStationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pb_station_dispose;
+  object_class->finalize = pb_station_finalize;
+  object_class->get_property = pb_station_get_property;
+
+  properties[PROP_BUSY]
+      = g_param_spec_boolean ("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNC] = g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (pages, orders) */
+  signals[SIGNAL_SYNC_PROGRESS]
+      = g_signal_new ("sync-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* (ok, error message, new, updated, cancelled) */
+  signals[SIGNAL_SYNC_FINISHED] = g_signal_new (
+      "sync-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 5, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+  /* (sent, to retry, need attention) */
+  signals[SIGNAL_OUTBOX_FINISHED]
+      = g_signal_new ("outbox-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+  /* (ok, orders purged) */
+  signals[SIGNAL_PURGED]
+      = g_signal_new ("purged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_UINT);
+}
+
+static void
+pb_station_init (PbStation *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * pb_station_new:
+ * @store: the open store
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the station, not yet started
+ */
+PbStation *
+pb_station_new (PbStore *store, GError **error)
+{
+  g_autoptr (PbStation) self = g_object_new (PB_TYPE_STATION, NULL);
+
+  g_return_val_if_fail (PB_IS_STORE (store), NULL);
+
+  self->store = g_object_ref (store);
+  self->worker = pb_store_open_worker (store, error);
+  if (self->worker == NULL)
+    return NULL;
+  {
+    gint64 last_success = 0;
+    g_autofree char *last_error = NULL;
+
+    pb_sync_get_status (store, &last_success, &last_error, NULL);
+    self->last_sync = last_success;
+    self->last_error = g_steal_pointer (&last_error);
+  }
+  return g_steal_pointer (&self);
+}
+
+void
+pb_station_start (PbStation *self)
+{
+  guint interval;
+
+  g_return_if_fail (PB_IS_STATION (self));
+
+  pb_station_stop (self);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  /* A crash may have left a row in progress: it goes back to pending. */
+  pb_outbox_recover (self->store, pb_clock_now_unix (), NULL);
+
+  interval = self->sync_interval
+                 ? self->sync_interval
+                 : (guint)pb_settings_get_int (self->store, "sync.interval_minutes") * 60;
+  self->sync_source = g_timeout_add_seconds (MAX (interval, 1), on_sync_timer_cb, self);
+  self->outbox_source = g_timeout_add_seconds (OUTBOX_SECONDS, on_outbox_timer_cb, self);
+  self->purge_source = g_timeout_add_seconds (PURGE_SECONDS, on_purge_timer_cb, self);
+  queue (self, JOB_SYNC | JOB_PURGE | JOB_BACKUP);
+}
+
+void
+pb_station_stop (PbStation *self)
+{
+  g_return_if_fail (PB_IS_STATION (self));
+
+  g_clear_handle_id (&self->sync_source, g_source_remove);
+  g_clear_handle_id (&self->outbox_source, g_source_remove);
+  g_clear_handle_id (&self->purge_source, g_source_remove);
+  self->queued = 0;
+  g_cancellable_cancel (self->cancellable);
+}
+
+void
+pb_station_sync_now (PbStation *self)
+{
+  g_return_if_fail (PB_IS_STATION (self));
+  queue (self, JOB_SYNC);
+}
+
+gboolean
+pb_station_get_busy (PbStation *self)
+{
+  g_return_val_if_fail (PB_IS_STATION (self), FALSE);
+  return self->busy;
+}
+
+gint64
+pb_station_get_last_sync (PbStation *self)
+{
+  g_return_val_if_fail (PB_IS_STATION (self), 0);
+  return self->last_sync;
+}
+
+const char *
+pb_station_get_last_error (PbStation *self)
+{
+  g_return_val_if_fail (PB_IS_STATION (self), NULL);
+  return self->last_error;
+}
+
+void
+pb_station_set_sync_interval (PbStation *self, guint seconds)
+{
+  g_return_if_fail (PB_IS_STATION (self));
+  self->sync_interval = seconds;
+}
