@@ -5,10 +5,11 @@ pt), returns labels, despatch notes, CN22/CN23 forms and manifests (A4).
 
 The PDFs use the standard Type 1 fonts Helvetica and Helvetica-Bold (not
 embedded) with WinAnsiEncoding. Characters outside Windows-1252 (Welsh w/y
-circumflex, Polish, ...) get free one-byte codes through /Differences
-(glyph names uniXXXX) and a /ToUnicode CMap, so pdftotext gives the real
-text back. Page contents are Flate-compressed; a one-page label is about
-3 KB. Output is deterministic: the same input gives the same bytes.
+circumflex, Polish, ...) get free one-byte codes through /Differences (Adobe
+glyph names such as ycircumflex, else uniXXXX), /Widths and a /ToUnicode
+CMap, so viewers draw them and pdftotext gives the real text back. Page
+contents are Flate-compressed; a one-page label is about 5 KB (the font
+widths take 2 KB). The same input gives the same bytes.
 
 Also here: Code 128 (subsets B and C with switching, as ISO/IEC 15417) and
 S10 tracking numbers (UPU S10 check digit)."""
@@ -571,7 +572,7 @@ def draw_label(page, label):
             size = (12 if key == "fullName" else 10) * scale
             lines, used = fit_lines(value, size, usable, key == "fullName", min(6.0, size))
             needed += len(lines) * used * 1.18
-        needed += (18 * scale if postcode else 0) + (12 * scale if country not in ("GB", "GBR")
+        needed += (20 * scale if postcode else 0) + (12 * scale if country not in ("GB", "GBR")
                                                       else 0)
         if y - needed >= floor or scale <= 0.55:
             break
@@ -580,9 +581,9 @@ def draw_label(page, label):
         size = (12 if key == "fullName" else 10) * scale
         y = page.fitted(14, y, value, size, usable, key == "fullName", min(6.0, size))
     if postcode:
-        y -= 4 * scale
+        y -= 14 * scale  # the postcode's capitals stand this high above its baseline
         page.text(14, y, postcode, 16 * scale, True)
-        y -= 18 * scale
+        y -= 14 * scale
     if country and country not in ("GB", "GBR"):
         page.text(14, y, country, 10 * scale, True)
 
@@ -615,8 +616,11 @@ def draw_label(page, label):
               False, "right")
     y -= 10
     if label.get("sender"):
-        page.fitted(14, y, ("Deliver to: " if label.get("returns") else "From: ")
-                    + label["sender"], 7, width - 28)
+        lines, size = fit_lines(("Deliver to: " if label.get("returns") else "From: ")
+                                + label["sender"], 7, width - 28, False, 5)
+        for line in lines[:2]:
+            page.text(14, y, line, size)
+            y -= size * 1.18
 
 
 def draw_customs(page, form, kind):
