@@ -65,10 +65,33 @@ pb_print_set_error (GError **error, PbPrintError code)
   g_set_error_literal (error, PB_PRINT_ERROR, code, pb_print_error_message (code));
 }
 
+/* Whether the CUPS server answers at all. libcups reports a scheduler that
+ * is not running in several ways (not-found from cupsGetNamedDest,
+ * internal-error with errno's text from cupsCreateJob), so a failed
+ * request is followed by this plain connection attempt. */
+static gboolean
+server_reachable (void)
+{
+  http_t *http
+      = httpConnect2 (cupsServer (), ippPort (), NULL, AF_UNSPEC, cupsEncryption (), 1, 5000, NULL);
+
+  if (http == NULL)
+    return FALSE;
+  httpClose (http);
+  return TRUE;
+}
+
 void
 pb_print_set_error_from_cups (GError **error, const char *printer)
 {
   ipp_status_t status = cupsLastError ();
+  g_autofree char *details = g_strdup (cupsLastErrorString ());
+
+  if (!server_reachable ())
+    {
+      pb_print_set_error (error, PB_PRINT_ERROR_NO_SERVER);
+      return;
+    }
 
   switch (status)
     {
@@ -88,7 +111,7 @@ pb_print_set_error_from_cups (GError **error, const char *printer)
          * it. */
         g_set_error (error, PB_PRINT_ERROR, PB_PRINT_ERROR_FAILED, "%s (%s: %s)",
                      pb_print_error_message (PB_PRINT_ERROR_FAILED), printer ? printer : "CUPS",
-                     cupsLastErrorString ());
+                     details != NULL ? details : "");
         break;
     }
 }
@@ -140,6 +163,33 @@ pb_print_check_printer_state (ipp_pstate_t state, gboolean accepting, const char
       return FALSE;
     }
   return TRUE;
+}
+
+char *
+pb_print_redact_device_uri (const char *uri)
+{
+  char scheme[HTTP_MAX_URI], userpass[HTTP_MAX_URI], host[HTTP_MAX_URI], resource[HTTP_MAX_URI];
+  char clean[HTTP_MAX_URI];
+  int port = 0;
+
+  if (uri == NULL)
+    return g_strdup ("");
+  if (httpSeparateURI (HTTP_URI_CODING_NONE, uri, scheme, sizeof scheme, userpass, sizeof userpass,
+                       host, sizeof host, &port, resource, sizeof resource)
+      < HTTP_URI_STATUS_OK)
+    {
+      /* Not a URI CUPS can parse: keep only the scheme, which may not hide
+       * anything. */
+      const char *colon = strchr (uri, ':');
+      return colon != NULL ? g_strndup (uri, (gsize)(colon - uri + 1)) : g_strdup ("");
+    }
+  if (userpass[0] == '\0')
+    return g_strdup (uri);
+  if (httpAssembleURI (HTTP_URI_CODING_NONE, clean, sizeof clean, scheme, NULL, host, port,
+                       resource)
+      < HTTP_URI_STATUS_OK)
+    return g_strdup ("");
+  return g_strdup (clean);
 }
 
 typedef struct

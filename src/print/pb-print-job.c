@@ -260,14 +260,73 @@ query_status (PbPrintJob *self, Status *status)
 
 /* Submitting */
 
+/* Sends @document as one job to @printer with the destination API. Returns
+ * the job-id, or 0 with @error set. */
+static int
+create_job (const char *printer, const char *title, const char *format, GBytes *document,
+            int num_options, cups_option_t *options, GError **error)
+{
+  cups_dest_t *dest;
+  cups_dinfo_t *info;
+  const guint8 *data;
+  gsize size;
+  int job_id = 0;
+  ipp_status_t status;
+
+  dest = cupsGetNamedDest (CUPS_HTTP_DEFAULT, printer, NULL);
+  if (dest == NULL)
+    {
+      pb_print_set_error_from_cups (error, printer);
+      return 0;
+    }
+  info = cupsCopyDestInfo (CUPS_HTTP_DEFAULT, dest);
+  if (info == NULL)
+    {
+      pb_print_set_error_from_cups (error, printer);
+      cupsFreeDests (1, dest);
+      return 0;
+    }
+
+  status = cupsCreateDestJob (CUPS_HTTP_DEFAULT, dest, info, &job_id, title, num_options, options);
+  if (status > IPP_STATUS_OK_EVENTS_COMPLETE || job_id <= 0)
+    {
+      pb_print_set_error_from_cups (error, printer);
+      job_id = 0;
+      goto out;
+    }
+  if (cupsStartDestDocument (CUPS_HTTP_DEFAULT, dest, info, job_id, title, format, 0, NULL, 1)
+      != HTTP_STATUS_CONTINUE)
+    goto failed;
+
+  data = g_bytes_get_data (document, &size);
+  for (gsize offset = 0; offset < size; offset += WRITE_CHUNK)
+    {
+      if (cupsWriteRequestData (CUPS_HTTP_DEFAULT, (const char *)data + offset,
+                                MIN (WRITE_CHUNK, size - offset))
+          != HTTP_STATUS_CONTINUE)
+        break;
+    }
+  if (cupsFinishDestDocument (CUPS_HTTP_DEFAULT, dest, info) > IPP_STATUS_OK_EVENTS_COMPLETE)
+    goto failed;
+  goto out;
+
+failed:
+  pb_print_set_error_from_cups (error, printer);
+  purge_job (printer, job_id, NULL);
+  job_id = 0;
+
+out:
+  cupsFreeDestInfo (info);
+  cupsFreeDests (1, dest);
+  return job_id;
+}
+
 PbPrintJob *
 pb_print_job_submit (const PbPrintRequest *request, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GBytes) document = NULL;
   cups_option_t *options = NULL;
   const char *title, *format;
-  const guint8 *data;
-  gsize size;
   int num_options = 0;
   int job_id;
 
@@ -302,37 +361,13 @@ pb_print_job_submit (const PbPrintRequest *request, GCancellable *cancellable, G
       return NULL;
     }
 
-  job_id = cupsCreateJob (CUPS_HTTP_DEFAULT, request->printer, title, num_options, options);
+  job_id = create_job (request->printer, title, format, document, num_options, options, error);
   cupsFreeOptions (num_options, options);
   if (job_id == 0)
-    {
-      pb_print_set_error_from_cups (error, request->printer);
-      return NULL;
-    }
+    return NULL;
 
-  if (cupsStartDocument (CUPS_HTTP_DEFAULT, request->printer, job_id, title, format, 1)
-      != HTTP_STATUS_CONTINUE)
-    {
-      pb_print_set_error_from_cups (error, request->printer);
-      purge_job (request->printer, job_id, NULL);
-      return NULL;
-    }
-  data = g_bytes_get_data (document, &size);
-  for (gsize offset = 0; offset < size; offset += WRITE_CHUNK)
-    {
-      if (cupsWriteRequestData (CUPS_HTTP_DEFAULT, (const char *)data + offset,
-                                MIN (WRITE_CHUNK, size - offset))
-          != HTTP_STATUS_CONTINUE)
-        break;
-    }
-  if (cupsFinishDocument (CUPS_HTTP_DEFAULT, request->printer) > IPP_STATUS_OK_EVENTS_COMPLETE)
-    {
-      pb_print_set_error_from_cups (error, request->printer);
-      purge_job (request->printer, job_id, NULL);
-      return NULL;
-    }
-
-  g_debug ("Job %d on %s: %" G_GSIZE_FORMAT " bytes of %s", job_id, request->printer, size, format);
+  g_debug ("Job %d on %s: %" G_GSIZE_FORMAT " bytes of %s", job_id, request->printer,
+           g_bytes_get_size (document), format);
   return g_object_new (PB_TYPE_PRINT_JOB, "printer", request->printer, "id", job_id, NULL);
 }
 
@@ -380,6 +415,9 @@ pb_print_job_submit_async (const PbPrintRequest *request, GCancellable *cancella
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, pb_print_job_submit_async);
+  /* A job CUPS already has is returned even if @cancellable fired
+   * meanwhile: the caller must know about a label that is printing. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, copy, free_request);
   g_task_run_in_thread (task, submit_thread);
 }

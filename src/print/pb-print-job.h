@@ -73,7 +73,8 @@ int pb_print_job_get_id (PbPrintJob *self);
 PbPrintJob *pb_print_job_submit (const PbPrintRequest *request, GCancellable *cancellable,
                                  GError **error);
 /* The same in a worker thread. The request is copied (the PDF is
- * referenced). */
+ * referenced). As with the blocking call, a job CUPS has taken is returned
+ * even when @cancellable was cancelled meanwhile. */
 void pb_print_job_submit_async (const PbPrintRequest *request, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 PbPrintJob *pb_print_job_submit_finish (GAsyncResult *result, GError **error);

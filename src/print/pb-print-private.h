@@ -32,6 +32,10 @@ gboolean pb_print_reasons_contain (const char *const *reasons, const char *keywo
  * PB_PRINT_ERROR_INVALID_LABEL. */
 gboolean pb_label_check_pdf (GBytes *pdf, GError **error);
 
+/* @uri without the "user:password@" a device URI may carry; "" for NULL,
+ * and only the scheme when CUPS cannot parse it. */
+char *pb_print_redact_device_uri (const char *uri);
+
 /* Bytes that hold a label: takes @data (from g_malloc()) and wipes it
  * when the last reference goes. */
 GBytes *pb_print_bytes_new_wiped (gpointer data, gsize size);

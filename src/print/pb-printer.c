@@ -3,6 +3,7 @@
 
 #include "pb-printer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <cups/cups.h>
@@ -320,34 +321,6 @@ pb_printer_check_ready (PbPrinter *self, GError **error)
 
 /* From CUPS */
 
-/* @uri without the "user:password@" a device URI may carry. */
-static char *
-redact_device_uri (const char *uri)
-{
-  char scheme[HTTP_MAX_URI], userpass[HTTP_MAX_URI], host[HTTP_MAX_URI], resource[HTTP_MAX_URI];
-  char clean[HTTP_MAX_URI];
-  int port = 0;
-
-  if (uri == NULL)
-    return g_strdup ("");
-  if (httpSeparateURI (HTTP_URI_CODING_NONE, uri, scheme, sizeof scheme, userpass, sizeof userpass,
-                       host, sizeof host, &port, resource, sizeof resource)
-      < HTTP_URI_STATUS_OK)
-    {
-      /* Not a URI CUPS can parse: keep only the scheme, which may not hide
-       * anything. */
-      const char *colon = strchr (uri, ':');
-      return colon != NULL ? g_strndup (uri, (gsize)(colon - uri + 1)) : g_strdup ("");
-    }
-  if (userpass[0] == '\0')
-    return g_strdup (uri);
-  if (httpAssembleURI (HTTP_URI_CODING_NONE, clean, sizeof clean, scheme, NULL, host, port,
-                       resource)
-      < HTTP_URI_STATUS_OK)
-    return g_strdup ("");
-  return g_strdup (clean);
-}
-
 static PbPrinterKind
 kind_for (const char *make_and_model, gboolean has_commands)
 {
@@ -407,7 +380,7 @@ printer_new_from_dest (cups_dest_t *dest, const char *state_message, guint resol
   gboolean has_commands
       = cupsGetOption ("printer-commands", dest->num_options, dest->options) != NULL;
   g_autofree char *device_uri
-      = redact_device_uri (cupsGetOption ("device-uri", dest->num_options, dest->options));
+      = pb_print_redact_device_uri (cupsGetOption ("device-uri", dest->num_options, dest->options));
   g_auto (GStrv) reasons
       = split_reasons (cupsGetOption ("printer-state-reasons", dest->num_options, dest->options));
 
@@ -538,6 +511,14 @@ pb_printer_lookup (const char *name, GCancellable *cancellable, GError **error)
       cupsFreeDests (1, dest);
       pb_print_set_error_from_cups (error, name);
       return NULL;
+    }
+  /* cupsGetNamedDest() marks the default only when asked for it. */
+  if (!dest->is_default)
+    {
+      cups_dest_t *default_dest = cupsGetNamedDest (CUPS_HTTP_DEFAULT, NULL, NULL);
+
+      dest->is_default = default_dest != NULL && strcmp (default_dest->name, name) == 0;
+      cupsFreeDests (default_dest != NULL ? 1 : 0, default_dest);
     }
   printer = printer_new_from_dest (dest, state_message, resolution);
   cupsFreeDests (1, dest);
