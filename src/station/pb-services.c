@@ -32,6 +32,8 @@ pb_services_new_http_client (PbStore *store)
   apply_rate (store, http, "amazon.rate.search_orders", "searchOrders");
   apply_rate (store, http, "amazon.rate.get_order", "getOrder");
   apply_rate (store, http, "amazon.rate.confirm_shipment", "confirmShipment");
+  /* Click & Drop allows 5 requests a second. */
+  pb_http_client_set_rate_limit (http, "royalmail", 5.0, 5);
   return http;
 }
 
@@ -58,5 +60,17 @@ pb_services_new_amazon_client (PbStore *store, PbHttpClient *http)
     pb_secure_free_string (client_secret);
   if (refresh_token)
     pb_secure_free_string (refresh_token);
+  return client;
+}
+
+PbRoyalMailClient *
+pb_services_new_royalmail_client (PbStore *store, PbHttpClient *http)
+{
+  g_autofree char *endpoint = pb_settings_get (store, "royalmail.endpoint");
+  char *api_key = pb_settings_get (store, "royalmail.api_key");
+  PbRoyalMailClient *client = pb_royalmail_client_new (http, endpoint, api_key);
+
+  if (api_key)
+    pb_secure_free_string (api_key);
   return client;
 }

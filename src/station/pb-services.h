@@ -3,6 +3,7 @@
 
 #include "amazon/pb-amazon-client.h"
 #include "net/pb-http.h"
+#include "royalmail/pb-royalmail-client.h"
 #include "store/pb-store.h"
 
 G_BEGIN_DECLS
@@ -13,5 +14,8 @@ PbHttpClient *pb_services_new_http_client (PbStore *store);
 
 /* An Amazon client with the store's endpoints and credentials. */
 PbAmazonClient *pb_services_new_amazon_client (PbStore *store, PbHttpClient *http);
+
+/* A Click & Drop client with the store's endpoint and API key. */
+PbRoyalMailClient *pb_services_new_royalmail_client (PbStore *store, PbHttpClient *http);
 
 G_END_DECLS

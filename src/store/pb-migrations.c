@@ -165,6 +165,16 @@ static const char *const migrations[] = {
   "  service_code TEXT NOT NULL,"
   "  created_by TEXT NOT NULL,"
   "  created_at INTEGER NOT NULL);",
+
+  /* 5: the Royal Mail label of an order */
+  "ALTER TABLE orders ADD COLUMN rm_order_identifier INTEGER;"
+  "ALTER TABLE orders ADD COLUMN label_service TEXT;"
+  "ALTER TABLE orders ADD COLUMN label_format TEXT;"
+  "ALTER TABLE orders ADD COLUMN label_weight_g INTEGER;"
+  "ALTER TABLE orders ADD COLUMN labelled_at INTEGER;"
+  "ALTER TABLE orders ADD COLUMN labelled_by TEXT;"
+  "ALTER TABLE orders ADD COLUMN printed_at INTEGER;"
+  "ALTER TABLE orders ADD COLUMN manifest_number INTEGER;",
 };
 
 int

@@ -112,6 +112,23 @@ pb_outbox_recover (PbStore *store, gint64 now, GError **error)
   return run (store, stmt, error);
 }
 
+gboolean
+pb_outbox_recover_one (PbStore *store, gint64 id, gint64 now, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (
+      store,
+      "UPDATE outbox SET state = 'pending', next_attempt_at = ?1, updated_at = ?1,"
+      " last_error = 'interrupted: the previous attempt may have reached the other side'"
+      " WHERE state = 'in_progress' AND id = ?2",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, id);
+  return run (store, stmt, error);
+}
+
 PbOutboxItem *
 pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, GError **error)
 {

@@ -49,6 +49,8 @@ gboolean pb_outbox_enqueue (PbStore *store, const char *kind, const char *order_
 /* Rows a crash left in progress go back to pending (with a note, so the
  * worker can check whether the remote side already has them). */
 gboolean pb_outbox_recover (PbStore *store, gint64 now, GError **error);
+/* The same for row @id alone (when one process may have others in flight). */
+gboolean pb_outbox_recover_one (PbStore *store, gint64 id, gint64 now, GError **error);
 
 /* The oldest due pending row (or row @only_id, due or not, when it is not
  * 0), marked in progress with one more attempt; NULL without an error when

@@ -145,6 +145,9 @@ pb_retention_purge (PbStore *store, gint64 now, gboolean dry_run, const char *ac
                       "DELETE FROM documents WHERE order_id IN (SELECT id FROM temp.purge_due)", 0,
                       0, &documents, error)
       || !exec_bound (store,
+                      "DELETE FROM documents WHERE order_id IS NULL AND created_at + ?2 <= ?1", now,
+                      period, NULL, error)
+      || !exec_bound (store,
                       "UPDATE order_items SET gift_message = NULL"
                       " WHERE order_id IN (SELECT id FROM temp.purge_due)",
                       0, 0, NULL, error)

@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  g_autoptr (GPtrArray) rows = pb_csv_parse ((const char *) data, size, NULL);
+  g_autoptr (GPtrArray) rows = pb_csv_parse ((const char *)data, size, NULL);
 
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {

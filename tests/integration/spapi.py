@@ -88,5 +88,5 @@ class SpApi:
             ("net.retry_base_ms", "100"),
             ("net.retry_max_ms", "2000"),
             ("net.max_retries", "4"),
-            ("net.timeout_seconds", "5"),
+            ("net.timeout_seconds", "20"),
         ], [CLIENT_SECRET, REFRESH_TOKEN]

@@ -154,8 +154,11 @@ class Faults(AmazonTestCase):
         self.assertEqual(len(self.local_orders()), 150)
 
     def test_stall_past_timeout_is_retried(self):
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.timeout_seconds", "3"))
         self.api.fault(operation="searchOrders", kind="stall", seconds=8)
         result = self.bench.ok(self.sync())
+        searches = self.api.requests("searchOrders")
+        self.assertGreaterEqual(len(searches), 3)  # the stalled one, its retry, page 2
         counts = self.counts(result)
         self.assertEqual(counts["new"] + counts["cancelled"], 150)
 

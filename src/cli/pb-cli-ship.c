@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "pb-cli-commands.h"
+#include "pb-cli-common.h"
+#include "print/pb-printer.h"
+#include "station/pb-ship.h"
+#include "store/pb-labels.h"
+
+int
+pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis
+      = "ship ORDER [--weight G] [--service CODE] [--printer P] --user NAME";
+  g_autofree char *user = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *printer = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  PbShipResult result = { 0 };
+  int weight = 0;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "weight", 0, 0, G_OPTION_ARG_INT, &weight, N_ ("The parcel’s weight in grams"), N_ ("G") },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_ ("A Royal Mail service code"),
+      N_ ("CODE") },
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &printer, N_ ("A CUPS printer"), N_ ("P") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2 || weight < 0 || weight > 30000)
+    return pb_cli_usage (synopsis, NULL);
+
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_PACK, argv[1], &error))
+    return pb_cli_fail (error);
+
+  {
+    PbShipRequest request = {
+      .order_id = argv[1],
+      .operator_name = pb_session_get_username (session),
+      .weight_g = weight,
+      .service = service,
+      .printer = printer,
+    };
+    gboolean ok = pb_ship (pb_session_get_store (session), &request, &result, NULL, &error);
+
+    if (result.tracking_number != NULL)
+      printf ("Tracking: %s\n", result.tracking_number);
+    if (!ok)
+      {
+        pb_ship_result_clear (&result);
+        return pb_cli_fail (error);
+      }
+  }
+  if (!result.confirmed)
+    fprintf (stderr,
+             _ ("Amazon has not confirmed yet (%s); the confirmation waits in the outbox.\n"),
+             result.confirm_error ? result.confirm_error : "");
+  pb_ship_result_clear (&result);
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_printers (PbCliContext *ctx, int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) printers = pb_printer_list (NULL, &error);
+
+  if (argc != 1)
+    return pb_cli_usage ("printers", NULL);
+  if (printers == NULL)
+    return pb_cli_fail (error);
+  for (guint i = 0; i < printers->len; i++)
+    {
+      PbPrinter *printer = g_ptr_array_index (printers, i);
+
+      printf ("%-24s %-6s %s%s\n", pb_printer_get_name (printer),
+              pb_printer_get_kind (printer) == PB_PRINTER_KIND_RAW ? "raw" : "driver",
+              pb_printer_get_description (printer) ? pb_printer_get_description (printer) : "",
+              pb_printer_get_is_default (printer) ? _ (" (default)") : "");
+    }
+  if (printers->len == 0)
+    fprintf (stderr, "%s\n", _ ("CUPS has no printers. Add the label printer first."));
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_print_test (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "print-test [--printer P] --user NAME";
+  g_autofree char *user = NULL;
+  g_autofree char *printer = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &printer, N_ ("A CUPS printer"), N_ ("P") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_ship_print_test (pb_session_get_store (session), printer, NULL, &error))
+    return pb_cli_fail (error);
+  fprintf (stderr, "%s\n", _ ("The test label printed."));
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_label (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "label reprint ORDER [--printer P] | void ORDER  --user NAME";
+  g_autofree char *user = NULL;
+  g_autofree char *printer = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "printer", 0, 0, G_OPTION_ARG_STRING, &printer, N_ ("A CUPS printer"), N_ ("P") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 3)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+
+  if (g_str_equal (argv[1], "reprint"))
+    {
+      PbStore *store = pb_session_get_store (session);
+      g_autofree char *own = pb_labels_last_by (store, pb_session_get_username (session), NULL);
+
+      /* A packer may reprint the label they printed last; others need a
+       * supervisor. */
+      if (!pb_session_require (session,
+                               g_strcmp0 (own, argv[2]) == 0 ? PB_ACTION_REPRINT_OWN_LABEL
+                                                             : PB_ACTION_REPRINT_ANY_LABEL,
+                               argv[2], &error)
+          || !pb_ship_reprint (store, argv[2], printer, pb_session_get_username (session), NULL,
+                               &error))
+        return pb_cli_fail (error);
+      fprintf (stderr, "%s\n", _ ("The label printed again."));
+      return PB_EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "void"))
+    {
+      if (!pb_session_require (session, PB_ACTION_VOID_LABEL, argv[2], &error)
+          || !pb_ship_void (pb_session_get_store (session), argv[2],
+                            pb_session_get_username (session), NULL, &error))
+        return pb_cli_fail (error);
+      fprintf (stderr, "%s\n",
+               _ ("The label is void. A voided label that is used all the same is still "
+                  "charged: destroy it."));
+      return PB_EXIT_OK;
+    }
+  return pb_cli_usage (synopsis, NULL);
+}
+
+int
+pb_cli_cmd_manifest (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "manifest --user NAME";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 number = 0;
+  guint orders = 0;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_MANIFEST, NULL, &error)
+      || !pb_ship_manifest (pb_session_get_store (session), pb_session_get_username (session),
+                            &number, &orders, NULL, &error))
+    return pb_cli_fail (error);
+  printf ("Manifest: %" G_GINT64_FORMAT "\n", number);
+  fprintf (stderr, _ ("%u labels are in the manifest; it is kept in the store.\n"), orders);
+  return PB_EXIT_OK;
+}

@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "pb-outbox-worker.h"
+#include "pb-services.h"
+#include "pb-ship.h"
+#include "pb-sync.h"
+#include "print/pb-label.h"
+#include "print/pb-print-error.h"
+#include "print/pb-print-job.h"
+#include "store/pb-audit.h"
+#include "store/pb-catalogue.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
+#include "store/pb-outbox.h"
+#include "store/pb-settings.h"
+#include "util/pb-clock.h"
+#include "util/pb-fault.h"
+#include "util/pb-postcode.h"
+
+#define DEFAULT_PRINT_TIMEOUT_MS 30000
+
+void
+pb_ship_result_clear (PbShipResult *result)
+{
+  g_clear_pointer (&result->tracking_number, g_free);
+  g_clear_pointer (&result->service, g_free);
+  g_clear_pointer (&result->confirm_error, g_free);
+  memset (result, 0, sizeof *result);
+}
+
+static gboolean
+refuse (GError **error, const char *message)
+{
+  g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* "12.99" → 1299; FALSE for anything else. */
+static gboolean
+parse_pence (const char *text, gint64 *pence)
+{
+  g_auto (GStrv) parts = NULL;
+  guint64 whole = 0, fraction = 0;
+
+  if (text == NULL || *text == '\0')
+    {
+      *pence = 0;
+      return TRUE;
+    }
+  parts = g_strsplit (text, ".", 2);
+  if (!g_ascii_string_to_unsigned (parts[0], 10, 0, 10000000, &whole, NULL))
+    return FALSE;
+  if (parts[1] != NULL)
+    {
+      char digits[3] = { '0', '0', '\0' };
+      gsize len = strlen (parts[1]);
+
+      if (len == 0 || len > 2 || strspn (parts[1], "0123456789") != len)
+        return FALSE;
+      memcpy (digits, parts[1], len);
+      fraction = g_ascii_strtoull (digits, NULL, 10);
+    }
+  *pence = (gint64)(whole * 100 + fraction);
+  return TRUE;
+}
+
+static char *
+format_pence (gint64 pence)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", pence / 100, (int)(pence % 100));
+}
+
+/* Everything the label needs, checked: the order's items in the catalogue,
+ * the weight, the rules' choice, customs data when the destination needs
+ * it. The shipment's strings point into @order and @products. */
+typedef struct
+{
+  PbOrderData *order;
+  GPtrArray *products; /* PbProduct or NULL per item */
+  GArray *items;       /* PbRoyalMailItem */
+  char *postcode;
+  char *subtotal;
+  char *service;
+  char *package_format;
+  gint weight_g;
+  PbRoyalMailShipment shipment;
+} Plan;
+
+static void
+plan_clear (Plan *plan)
+{
+  g_clear_pointer (&plan->order, pb_order_data_free);
+  g_clear_pointer (&plan->products, g_ptr_array_unref);
+  g_clear_pointer (&plan->items, g_array_unref);
+  g_clear_pointer (&plan->postcode, g_free);
+  g_clear_pointer (&plan->subtotal, g_free);
+  g_clear_pointer (&plan->service, g_free);
+  g_clear_pointer (&plan->package_format, g_free);
+}
+
+static gboolean
+make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **error)
+{
+  g_autoptr (GStrvBuilder) skus = g_strv_builder_new ();
+  g_auto (GStrv) sku_list = NULL;
+  PbDestination destination;
+  gint64 subtotal = 0;
+  gint weight = 0;
+  gint64 rule_id = 0;
+  gboolean weight_known = TRUE;
+
+  plan->order = pb_orders_get (store, request->order_id, error);
+  if (plan->order == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                     _ ("There is no order %s in this store. Run a sync first."),
+                     request->order_id);
+      return FALSE;
+    }
+  if (plan->order->address_line1 == NULL)
+    return refuse (error, _ ("This order’s address was deleted with the retention purge: it "
+                             "cannot get a new label."));
+
+  destination = pb_destination_classify (plan->order->country_code, plan->order->postcode);
+  plan->postcode = pb_postcode_normalize (plan->order->postcode);
+  if (plan->postcode == NULL && destination != PB_DESTINATION_INTERNATIONAL)
+    return refuse (error, _ ("The delivery postcode is not a valid UK postcode. Ask the buyer "
+                             "(through Seller Central) for the right one before printing."));
+
+  plan->products = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_product_free);
+  plan->items = g_array_new (FALSE, TRUE, sizeof (PbRoyalMailItem));
+  for (guint i = 0; i < plan->order->items->len; i++)
+    {
+      PbOrderItemData *item = g_ptr_array_index (plan->order->items, i);
+      PbProduct *product = NULL;
+      PbRoyalMailItem line = { 0 };
+      gint64 price;
+
+      if (item->sku != NULL)
+        product = pb_catalogue_find (store, item->sku, NULL);
+      if (product == NULL && item->asin != NULL)
+        product = pb_catalogue_find (store, item->asin, NULL);
+      g_ptr_array_add (plan->products, product);
+
+      if (product == NULL || product->weight_g <= 0)
+        weight_known = FALSE;
+      else
+        weight += product->weight_g * item->quantity;
+      if (!parse_pence (item->unit_price, &price))
+        price = 0;
+      subtotal += price * item->quantity;
+      if (item->sku)
+        g_strv_builder_add (skus, item->sku);
+
+      if (pb_destination_needs_customs (destination)
+          && (product == NULL || product->customs_description == NULL || product->hs_code == NULL
+              || product->origin_country == NULL || product->weight_g <= 0))
+        {
+          g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                       _ ("This parcel goes to %s and needs customs data, but the catalogue has "
+                          "no customs description, HS code, country of origin and weight for SKU "
+                          "%s. Add them (catalogue import) before printing."),
+                       pb_destination_to_string (destination),
+                       item->sku ? item->sku : item->item_id);
+          return FALSE;
+        }
+
+      line.name = item->title ? item->title : item->sku;
+      line.sku = item->sku;
+      line.quantity = item->quantity;
+      line.unit_value = item->unit_price;
+      line.unit_weight_g = product ? product->weight_g : 0;
+      if (product != NULL && pb_destination_needs_customs (destination))
+        {
+          line.customs_description = product->customs_description;
+          line.hs_code = product->hs_code;
+          line.origin_country = product->origin_country;
+        }
+      g_array_append_val (plan->items, line);
+    }
+
+  if (request->weight_g > 0)
+    weight = request->weight_g;
+  else if (!weight_known)
+    return refuse (error, _ ("The catalogue has no weight for an item of this order. Weigh the "
+                             "parcel and give the weight, or add the SKU to the catalogue."));
+  plan->weight_g = weight;
+
+  sku_list = g_strv_builder_end (skus);
+  {
+    PbRuleQuery query
+        = { (const char *const *)sku_list, weight,
+            pb_service_level_classify (plan->order->service_level, plan->order->prime),
+            destination };
+    if (!pb_rules_choose (store, &query, &plan->package_format, &plan->service, &rule_id, error))
+      return FALSE;
+  }
+  if (request->service != NULL)
+    {
+      g_free (plan->service);
+      plan->service = g_strdup (request->service);
+    }
+
+  plan->subtotal = format_pence (subtotal);
+  plan->shipment = (PbRoyalMailShipment){
+    .reference = plan->order->order_id,
+    .full_name = plan->order->name,
+    .company = plan->order->company,
+    .address_line1 = plan->order->address_line1,
+    .address_line2 = plan->order->address_line2,
+    .address_line3 = plan->order->address_line3,
+    .city = plan->order->city,
+    .county = plan->order->county,
+    .postcode = plan->postcode ? plan->postcode : plan->order->postcode,
+    .country_code = plan->order->country_code ? plan->order->country_code : "GB",
+    .phone = plan->order->phone,
+    .order_date = plan->order->created,
+    .subtotal = plan->subtotal,
+    .shipping = "0.00",
+    .total = plan->subtotal,
+    .currency = "GBP",
+    .service_code = plan->service,
+    .package_format = plan->package_format,
+    .weight_g = plan->weight_g,
+    .items = (const PbRoyalMailItem *)plan->items->data,
+    .n_items = plan->items->len,
+  };
+  return pb_royalmail_shipment_validate (&plan->shipment, error);
+}
+
+/* Finds the Click & Drop order for @reference that has a label. */
+static PbRoyalMailOrder *
+find_labelled (PbRoyalMailClient *client, const char *reference, GCancellable *cancellable,
+               GError **error)
+{
+  g_autoptr (GPtrArray) found = pb_royalmail_client_find (client, reference, cancellable, error);
+
+  if (found == NULL)
+    return NULL;
+  for (guint i = 0; i < found->len; i++)
+    {
+      PbRoyalMailOrder *order = g_ptr_array_index (found, i);
+      if (order->tracking_number != NULL)
+        return g_ptr_array_steal_index (found, i);
+    }
+  for (guint i = 0; i < found->len; i++)
+    return g_ptr_array_steal_index (found, i);
+  return NULL;
+}
+
+/* The label, bought once: look the reference up first, create only when
+ * Click & Drop has nothing, and after a timeout look again. */
+static PbRoyalMailOrder *
+obtain_label (PbRoyalMailClient *client, const Plan *plan, GCancellable *cancellable,
+              GError **error)
+{
+  g_autoptr (GError) create_error = NULL;
+  g_autoptr (GError) find_error = NULL;
+  PbRoyalMailOrder *order;
+
+  order = find_labelled (client, plan->shipment.reference, cancellable, &find_error);
+  if (order == NULL && find_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&find_error));
+      return NULL;
+    }
+  if (order == NULL)
+    {
+      order = pb_royalmail_client_create (client, &plan->shipment, cancellable, &create_error);
+      if (order == NULL)
+        {
+          /* A timeout or a 5xx may have created it all the same. */
+          if (g_error_matches (create_error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE))
+            order = find_labelled (client, plan->shipment.reference, cancellable, NULL);
+          if (order == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&create_error));
+              return NULL;
+            }
+        }
+    }
+  if (order->label == NULL && order->tracking_number != NULL)
+    {
+      order->label
+          = pb_royalmail_client_get_label (client, order->order_identifier, cancellable, error);
+      if (order->label == NULL)
+        {
+          pb_royalmail_order_free (order);
+          return NULL;
+        }
+    }
+  if (order->tracking_number == NULL || order->label == NULL)
+    {
+      pb_royalmail_order_free (order);
+      g_set_error_literal (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_REJECTED,
+                           _ ("Royal Mail created the order but no label. Check the service and "
+                              "the account in Click & Drop."));
+      return NULL;
+    }
+  return order;
+}
+
+static gboolean
+buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellable *cancellable,
+           GError **error)
+{
+  g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+  g_autoptr (PbRoyalMailClient) client = pb_services_new_royalmail_client (store, http);
+  g_autoptr (PbRoyalMailOrder) label = NULL;
+  g_autoptr (PbOutboxItem) item = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *dedupe = g_strconcat (PB_OUTBOX_KIND_CREATE_LABEL, ":", request->order_id, NULL);
+  gint64 id = 0;
+  gint64 now = pb_clock_now_unix ();
+
+  /* The intent is on disk before anything is sent. No PII in the row: the
+   * address is read from the order when the label is bought. */
+  payload
+      = g_strdup_printf ("{\"order_id\":\"%s\",\"service\":\"%s\",\"package_format\":\"%s\","
+                         "\"weight_g\":%d}",
+                         request->order_id, plan->service, plan->package_format, plan->weight_g);
+  if (!pb_outbox_enqueue (store, PB_OUTBOX_KIND_CREATE_LABEL, request->order_id, dedupe, payload,
+                          request->operator_name, now, &id, error))
+    return FALSE;
+  pb_fault_point ("ship.after-queue-label");
+
+  pb_outbox_recover_one (store, id, now, NULL);
+  item = pb_outbox_claim (store, now, id, error);
+  if (item == NULL && error != NULL && *error != NULL)
+    return FALSE;
+
+  label = obtain_label (client, plan, cancellable, &local_error);
+  now = pb_clock_now_unix ();
+  if (label == NULL)
+    {
+      gboolean permanent
+          = !g_error_matches (local_error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE);
+      pb_outbox_fail (store, id, local_error->message, permanent, now + 60, now, NULL);
+      pb_audit_append (store, request->operator_name, "label.failed", request->order_id, "failed",
+                       NULL, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  pb_fault_point ("ship.after-label-created");
+
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  if (!pb_labels_store (store, request->order_id, label->order_identifier, label->tracking_number,
+                        plan->service, plan->package_format, plan->weight_g, label->label,
+                        request->operator_name, now, error)
+      || !pb_outbox_complete (store, id, now, error)
+      || !pb_audit_append (store, request->operator_name, "label.created", request->order_id, "ok",
+                           plan->service, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+  pb_fault_point ("ship.after-label-stored");
+  return TRUE;
+}
+
+static gboolean
+print_pdf (PbStore *store, GBytes *pdf, const char *printer_override, guint timeout_ms,
+           GCancellable *cancellable, GError **error)
+{
+  g_autofree char *printer
+      = printer_override ? g_strdup (printer_override) : pb_settings_get (store, "print.printer");
+  g_autofree char *mode = pb_settings_get (store, "print.mode");
+  g_autoptr (PbPrintJob) job = NULL;
+  PbPrintRequest print = { 0 };
+
+  if (printer == NULL || *printer == '\0')
+    {
+      g_set_error_literal (error, PB_PRINT_ERROR, PB_PRINT_ERROR_NOT_FOUND,
+                           _ ("No label printer is set. An administrator chooses one "
+                              "(print.printer); the label is kept and can be reprinted."));
+      return FALSE;
+    }
+  print.printer = printer;
+  print.mode = g_strcmp0 (mode, "zpl") == 0 ? PB_PRINT_MODE_ZPL : PB_PRINT_MODE_PDF;
+  print.dpi = (guint)pb_settings_get_int (store, "print.dpi");
+  print.title = "Packbench label";
+  print.pdf = pdf;
+
+  job = pb_print_job_submit (&print, cancellable, error);
+  if (job == NULL)
+    return FALSE;
+  if (timeout_ms == 0)
+    timeout_ms = (guint)pb_settings_get_int (store, "print.timeout_seconds") * 1000;
+  return pb_print_job_watch (job, timeout_ms ? timeout_ms : DEFAULT_PRINT_TIMEOUT_MS, cancellable,
+                             error);
+}
+
+static gboolean
+print_label (PbStore *store, const PbShipRequest *request, GCancellable *cancellable,
+             GError **error)
+{
+  g_autoptr (GBytes) pdf = pb_labels_get_pdf (store, request->order_id, error);
+
+  if (pdf == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        refuse (error, _ ("No label is stored for this order."));
+      return FALSE;
+    }
+  if (!print_pdf (store, pdf, request->printer, request->print_timeout_ms, cancellable, error))
+    {
+      pb_audit_append (store, request->operator_name, "label.print_failed", request->order_id,
+                       "failed", NULL, NULL);
+      return FALSE;
+    }
+  pb_labels_set_printed (store, request->order_id, pb_clock_now_unix (), NULL);
+  pb_audit_append (store, request->operator_name, "label.printed", request->order_id, "ok", NULL,
+                   NULL);
+  pb_fault_point ("ship.after-print");
+  return TRUE;
+}
+
+static void
+confirm (PbStore *store, const PbShipRequest *request, const PbLabelInfo *info,
+         PbShipResult *result, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+  g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
+  g_autoptr (PbOutboxItem) item = NULL;
+  gint64 id = 0;
+
+  if (!pb_outbox_queue_confirmation (store, request->order_id, info->tracking_number, info->service,
+                                     request->operator_name, &id, &error))
+    {
+      result->confirm_error = g_strdup (error->message);
+      return;
+    }
+  pb_fault_point ("ship.after-queue-confirm");
+  /* A crash may have left it in progress (perhaps sent): recovering makes
+   * the worker ask Amazon before sending again. */
+  pb_outbox_recover_one (store, id, pb_clock_now_unix (), NULL);
+  pb_outbox_run (store, amazon, id, NULL, cancellable, NULL);
+  item = pb_outbox_get (store, id, NULL);
+  result->confirmed = item != NULL && g_str_equal (item->state, PB_OUTBOX_DONE);
+  if (!result->confirmed)
+    result->confirm_error
+        = g_strdup (item && item->last_error ? item->last_error : _ ("not sent yet"));
+}
+
+static gboolean
+recheck_if_stale (PbStore *store, const char *order_id, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (PbHttpClient) http = NULL;
+  g_autoptr (PbAmazonClient) amazon = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gint64 last_success = 0;
+
+  pb_sync_get_status (store, &last_success, NULL, NULL);
+  if (last_success + PB_SHIP_RECHECK_SECONDS > pb_clock_now_unix ())
+    return TRUE;
+
+  http = pb_services_new_http_client (store);
+  amazon = pb_services_new_amazon_client (store, http);
+  if (pb_sync_recheck_order (store, amazon, order_id, cancellable, &local_error))
+    return TRUE;
+  /* Refused (cancelled) stops the label; Amazon out of reach does not stop
+   * the bench: it goes on with what the last sync said. */
+  if (g_error_matches (local_error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
+         GCancellable *cancellable, GError **error)
+{
+  g_auto (PbLabelInfo) info = { 0 };
+  g_autofree char *state = NULL;
+  g_autofree char *attention = NULL;
+  PbShipResult local = { 0 };
+
+  g_return_val_if_fail (PB_IS_STORE (store) && request != NULL, FALSE);
+
+  if (result == NULL)
+    result = &local;
+  if (!pb_orders_get_local (store, request->order_id, &state, &attention, NULL, NULL, error))
+    return FALSE;
+  if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
+    {
+      pb_audit_append (store, request->operator_name, "order.refused", request->order_id, "denied",
+                       "cancelled", NULL);
+      return refuse (error, _ ("This order was cancelled. Do not send it: put the items back."));
+    }
+  if (g_str_equal (state, PB_ORDER_STATE_PENDING))
+    return refuse (error, _ ("Amazon has not released this order for shipping yet."));
+
+  if (!pb_labels_get_info (store, request->order_id, &info, error))
+    return FALSE;
+
+  /* Step 1: no label yet — check with Amazon, then buy it. */
+  if (info.rm_order_identifier == 0)
+    {
+      Plan plan = { 0 };
+      gboolean ok;
+
+      if (!recheck_if_stale (store, request->order_id, cancellable, error))
+        {
+          pb_audit_append (store, request->operator_name, "order.refused", request->order_id,
+                           "denied", "cancelled at Amazon", NULL);
+          return FALSE;
+        }
+      g_clear_pointer (&state, g_free);
+      if (!pb_orders_get_local (store, request->order_id, &state, NULL, NULL, NULL, error))
+        return FALSE;
+      if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
+        return refuse (error, _ ("This order was cancelled. Do not send it: put the items back."));
+
+      ok = make_plan (store, request, &plan, error);
+      if (ok && (request->weight_g > 0 || request->service != NULL))
+        {
+          g_autofree char *detail
+              = g_strdup_printf ("weight=%d service=%s", plan.weight_g, plan.service);
+          pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
+                           detail, NULL);
+        }
+      ok = ok && buy_label (store, request, &plan, cancellable, error);
+      plan_clear (&plan);
+      if (!ok)
+        return FALSE;
+      pb_label_info_clear (&info);
+      if (!pb_labels_get_info (store, request->order_id, &info, error))
+        return FALSE;
+    }
+
+  result->tracking_number = g_strdup (info.tracking_number);
+  result->service = g_strdup (info.service);
+
+  /* Step 2: print, unless that already happened before a crash. */
+  if (info.printed_at == 0)
+    {
+      if (!print_label (store, request, cancellable, error))
+        return FALSE;
+    }
+  result->printed = TRUE;
+
+  /* Step 3: tell Amazon, through the outbox. */
+  confirm (store, request, &info, result, cancellable);
+  return TRUE;
+}
+
+gboolean
+pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
+                 const char *operator_name, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GBytes) pdf = pb_labels_get_pdf (store, order_id, error);
+
+  if (pdf == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        refuse (error, _ ("No label is kept for this order (none was bought, or it was deleted "
+                          "with the retention purge)."));
+      return FALSE;
+    }
+  if (!print_pdf (store, pdf, printer, 0, cancellable, error))
+    {
+      pb_audit_append (store, operator_name, "label.print_failed", order_id, "failed", "reprint",
+                       NULL);
+      return FALSE;
+    }
+  pb_labels_set_printed (store, order_id, pb_clock_now_unix (), NULL);
+  return pb_audit_append (store, operator_name, "label.reprinted", order_id, "ok", NULL, error);
+}
+
+gboolean
+pb_ship_void (PbStore *store, const char *order_id, const char *operator_name,
+              GCancellable *cancellable, GError **error)
+{
+  g_auto (PbLabelInfo) info = { 0 };
+  g_autoptr (PbHttpClient) http = NULL;
+  g_autoptr (PbRoyalMailClient) client = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (!pb_labels_get_info (store, order_id, &info, error))
+    return FALSE;
+  if (info.rm_order_identifier == 0)
+    return refuse (error, _ ("This order has no label to void."));
+
+  http = pb_services_new_http_client (store);
+  client = pb_services_new_royalmail_client (store, http);
+  if (!pb_royalmail_client_delete (client, info.rm_order_identifier, cancellable, &local_error)
+      && !g_error_matches (local_error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_NOT_FOUND))
+    {
+      pb_audit_append (store, operator_name, "label.void_failed", order_id, "failed", NULL, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  if (!pb_labels_forget (store, order_id, error)
+      || !pb_audit_append (store, operator_name, "label.voided", order_id, "ok", NULL, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_number,
+                  guint *n_orders, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) pending = pb_labels_unmanifested (store, error);
+  g_autoptr (PbHttpClient) http = NULL;
+  g_autoptr (PbRoyalMailClient) client = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autofree char *detail = NULL;
+  gint64 number = 0;
+
+  if (pending == NULL)
+    return FALSE;
+  http = pb_services_new_http_client (store);
+  client = pb_services_new_royalmail_client (store, http);
+  pdf = pb_royalmail_client_manifest (client, 1000, 60, &number, cancellable, error);
+  if (pdf == NULL)
+    {
+      pb_audit_append (store, operator_name, "manifest.failed", NULL, "failed", NULL, NULL);
+      return FALSE;
+    }
+
+  detail = g_strdup_printf ("orders=%u", pending->len);
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  if (!pb_labels_store_manifest (store, number, pdf, pb_clock_now_unix (), error)
+      || !pb_audit_append (store, operator_name, "manifest.created", NULL, "ok", detail, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+  if (manifest_number)
+    *manifest_number = number;
+  if (n_orders)
+    *n_orders = pending->len;
+  return TRUE;
+}
+
+gboolean
+pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *name = printer ? g_strdup (printer) : pb_settings_get (store, "print.printer");
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GBytes) pdf = pb_label_make_test_pdf (name ? name : "", now, error);
+
+  if (pdf == NULL)
+    return FALSE;
+  return print_pdf (store, pdf, printer, 0, cancellable, error);
+}

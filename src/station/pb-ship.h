@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "store/pb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * ship(order): the one function the app and the CLI use to send an order.
+ * Re-check the order with Amazon when the last sync is older than a few
+ * minutes → buy the Royal Mail label through the outbox (looking the
+ * reference up first, and after any timeout) → store the label and
+ * tracking number → print → queue confirmShipment through the outbox and
+ * try it once. Every step is persisted before the next starts, so running
+ * ship again after a crash at any point finishes the job with exactly one
+ * label bought and one confirmation sent.
+ */
+
+#define PB_OUTBOX_KIND_CREATE_LABEL "royalmail.create_label"
+
+/* A re-check with Amazon is made when the last sync is older than this. */
+#define PB_SHIP_RECHECK_SECONDS (3 * 60)
+
+typedef struct
+{
+  const char *order_id;
+  const char *operator_name;
+  gint weight_g;          /* 0: from the catalogue */
+  const char *service;    /* NULL: from the rules */
+  const char *printer;    /* NULL: print.printer */
+  guint print_timeout_ms; /* 0: 30 s */
+} PbShipRequest;
+
+typedef struct
+{
+  char *tracking_number;
+  char *service;
+  gboolean printed;
+  gboolean confirmed;  /* Amazon has the tracking number */
+  char *confirm_error; /* why not yet; the confirmation waits in the outbox */
+  gboolean already_shipped;
+} PbShipResult;
+
+void pb_ship_result_clear (PbShipResult *result);
+
+/* Errors: the order cannot go (cancelled, customs data missing — the SKU
+ * named —, an address that does not fit, no rule), Royal Mail refused, or
+ * the printer failed (PB_PRINT_ERROR: the label stays stored for a
+ * reprint). */
+gboolean pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
+                  GCancellable *cancellable, GError **error);
+
+/* Prints the stored label of @order_id again. */
+gboolean pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
+                          const char *operator_name, GCancellable *cancellable, GError **error);
+
+/* Deletes the Royal Mail order (voiding its label) and forgets the label. */
+gboolean pb_ship_void (PbStore *store, const char *order_id, const char *operator_name,
+                       GCancellable *cancellable, GError **error);
+
+/* The end-of-day manifest of every label not yet manifested. */
+gboolean pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_number,
+                           guint *n_orders, GCancellable *cancellable, GError **error);
+
+/* A test label on @printer (NULL: print.printer). */
+gboolean pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable,
+                             GError **error);
+
+G_END_DECLS

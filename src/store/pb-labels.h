@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * An order's Royal Mail label as the store keeps it: the PDF (PII: it
+ * shows the address; deleted by the purge), the Click & Drop order, the
+ * tracking number, and when it was bought and printed. Manifests are kept
+ * too, without an order.
+ */
+
+typedef struct
+{
+  gint64 rm_order_identifier; /* 0: no label */
+  char *tracking_number;
+  char *service;
+  char *package_format;
+  gint weight_g;
+  gint64 labelled_at;
+  char *labelled_by;
+  gint64 printed_at;
+} PbLabelInfo;
+
+void pb_label_info_clear (PbLabelInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbLabelInfo, pb_label_info_clear)
+
+gboolean pb_labels_get_info (PbStore *store, const char *order_id, PbLabelInfo *info,
+                             GError **error);
+
+/* Stores the label and marks the order labelled (call inside a
+ * transaction). */
+gboolean pb_labels_store (PbStore *store, const char *order_id, gint64 rm_order_identifier,
+                          const char *tracking_number, const char *service,
+                          const char *package_format, gint weight_g, GBytes *pdf, const char *actor,
+                          gint64 now, GError **error);
+
+/* The label PDF, or NULL without an error when none is kept. */
+GBytes *pb_labels_get_pdf (PbStore *store, const char *order_id, GError **error);
+
+gboolean pb_labels_set_printed (PbStore *store, const char *order_id, gint64 when, GError **error);
+
+/* Forgets a voided label: the order goes back to unshipped (a cancelled
+ * order stays cancelled, its attention flag cleared). */
+gboolean pb_labels_forget (PbStore *store, const char *order_id, GError **error);
+
+/* The order the operator labelled last, or NULL. */
+char *pb_labels_last_by (PbStore *store, const char *actor, GError **error);
+
+/* Labels bought and not yet in a manifest. */
+GPtrArray *pb_labels_unmanifested (PbStore *store, GError **error);
+
+gboolean pb_labels_store_manifest (PbStore *store, gint64 manifest_number, GBytes *pdf, gint64 now,
+                                   GError **error);
+
+G_END_DECLS

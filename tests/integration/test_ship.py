@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""ship(order): Royal Mail label, printing through a private cupsd into a
+printer sink, and the Amazon confirmation — never two labels for one order,
+whatever breaks on the way."""
+
+import json
+import os
+import unittest
+
+from pbtest import Bench
+from shipping import Shipping
+import cupsd
+
+PRINTABLE = cupsd.available() is None
+
+
+def tracking(result):
+    lines = [l for l in result.stdout.splitlines() if l.startswith("Tracking: ")]
+    return lines[0][len("Tracking: "):] if lines else None
+
+
+@unittest.skipUnless(PRINTABLE, "needs cupsd and root")
+class ShipTestCase(unittest.TestCase):
+    mode = "zpl"
+
+    def setUp(self):
+        self.bench = Bench(self)
+        self.bench.init()
+        self.shipping = Shipping(self, self.bench, mode=self.mode)
+        self.bench.ok(self.shipping.run("sync"))
+
+    def ship(self, order_id, *extra, env=None):
+        return self.shipping.run("ship", order_id, "--weight", "450", *extra, env=env)
+
+    def confirmations(self, order_id):
+        return [c for c in self.shipping.api.confirmations() if c.get("orderId") == order_id
+                or c.get("order_id") == order_id or order_id in json.dumps(c)]
+
+
+class Ship(ShipTestCase):
+    def test_zpl_label_reaches_the_printer_and_amazon_hears(self):
+        order = self.shipping.unshipped()[0]
+        result = self.bench.ok(self.ship(order["orderId"]))
+        number = tracking(result)
+        self.assertRegex(number, r"^RM\d{9}GB$")
+        job = self.shipping.sink.wait_for_jobs(1)[0]
+        self.assertTrue(job.startswith(b"^XA"), job[:40])
+        self.assertIn(b"^GFA,", job)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+        confirmations = self.confirmations(order["orderId"])
+        self.assertEqual(len(confirmations), 1)
+        self.assertIn(number, json.dumps(confirmations[0]))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json")).stdout)
+        actions = [(r["action"], r["subject"]) for r in rows]
+        for action in ("label.created", "label.printed", "amazon.confirmed"):
+            self.assertIn((action, order["orderId"]), actions)
+        # Shipping it again changes nothing: no second label.
+        result = self.bench.ok(self.ship(order["orderId"]))
+        self.assertEqual(tracking(result), number)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+
+    def test_stall_after_create_finds_the_existing_order(self):
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.timeout_seconds", "2"))
+        order = self.shipping.unshipped()[0]
+        self.shipping.clickdrop.fault(operation="CreateOrdersAsync", kind="stall_after",
+                                      seconds=6)
+        result = self.bench.ok(self.ship(order["orderId"]))
+        self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+
+    def test_cancelled_at_amazon_after_sync_is_refused_before_buying(self):
+        order = self.shipping.unshipped()[0]
+        self.shipping.api.control("POST", "/_test/orders/%s/cancel" % order["orderId"])
+        self.bench.advance(300)  # the last sync is now older than a few minutes
+        result = self.ship(order["orderId"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("cancelled", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
+        self.assertEqual(self.shipping.sink.jobs, [])
+
+    def test_channel_islands_without_customs_data_is_stopped(self):
+        jersey = self.shipping.unshipped("JE") + self.shipping.unshipped("GG")
+        self.assertTrue(jersey, "the generator makes Channel Islands orders")
+        order = jersey[0]
+        sku = order["orderItems"][0]["product"]["sellerSku"]
+        result = self.ship(order["orderId"])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(sku, result.stderr)
+        self.assertIn("customs", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
+
+    def test_printer_offline_then_reprint(self):
+        order = self.shipping.unshipped()[0]
+        port = self.shipping.sink.port
+        self.shipping.sink.stop()
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "print.timeout_seconds", "4"))
+        result = self.ship(order["orderId"])
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr.lower(), "printer|answer|offline")
+        self.assertIn("reprint", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+
+        import printer_sink
+        sink = printer_sink.PrinterSink(port=port).start()
+        self.addCleanup(sink.stop)
+        self.bench.ok(self.shipping.run("label", "reprint", order["orderId"]))
+        self.assertTrue(sink.wait_for_jobs(1, timeout=60)[0].startswith(b"^XA"))
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+
+
+class Crash(ShipTestCase):
+    """Killing the process between any two steps, then shipping again,
+    finishes with exactly one label bought and one confirmation sent."""
+
+    POINTS = ("ship.after-queue-label", "ship.after-label-created", "ship.after-label-stored",
+              "ship.after-print", "ship.after-queue-confirm", "outbox.after-send")
+
+    def test_crash_at_every_step(self):
+        orders = self.shipping.unshipped()
+        self.assertGreaterEqual(len(orders), len(self.POINTS))
+        for point, order in zip(self.POINTS, orders):
+            with self.subTest(point=point):
+                result = self.ship(order["orderId"], env={"PACKBENCH_FAULT": point})
+                self.assertEqual(result.returncode, 99, point + ": " + result.stderr)
+                result = self.bench.ok(self.ship(order["orderId"]))
+                self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+                self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1, point)
+                self.assertEqual(len(self.confirmations(order["orderId"])), 1, point)
+
+
+class PdfMode(ShipTestCase):
+    mode = "pdf"
+
+    def test_pdf_through_the_zebra_driver(self):
+        order = self.shipping.unshipped()[0]
+        self.bench.ok(self.ship(order["orderId"]))
+        job = self.shipping.driver_sink.wait_for_jobs(1, timeout=60)[0]
+        self.assertIn(b"^XA", job)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
