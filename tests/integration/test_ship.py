@@ -109,6 +109,63 @@ class Ship(ShipTestCase):
         self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
 
 
+class Operations(ShipTestCase):
+    def test_override_void_manifest_and_catalogue(self):
+        orders = self.shipping.unshipped()
+        first, second = orders[0]["orderId"], orders[1]["orderId"]
+
+        # The packer's weight and service override is an audit row.
+        result = self.bench.ok(self.shipping.run("ship", first, "--weight", "1200",
+                                                 "--service", "TPS48"))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "label.override", "--json")).stdout)
+        self.assertEqual([(r["subject"], r["detail"]) for r in rows],
+                         [(first, "weight=1200 service=TPS48")])
+        sent = [r for r in self.shipping.clickdrop.control("GET", "/_test/requests")["requests"]
+                if r["method"] == "POST" and r["path"].endswith("/orders")][-1]["body"]
+        item = sent["items"][0]
+        self.assertEqual(item["postageDetails"]["serviceCode"], "TPS48")
+        self.assertEqual(item["packages"][0]["weightInGrams"], 1200)
+        self.assertNotIn("emailAddress", json.dumps(sent))
+
+        # The weight can come from the catalogue instead.
+        skus = [i["product"]["sellerSku"] for i in orders[1]["orderItems"]]
+        csv = os.path.join(self.bench.root, "catalogue.csv")
+        with open(csv, "w") as handle:
+            handle.write("sku,weight_g,package_format\n")
+            for sku in skus:
+                handle.write("%s,250,largeLetter\n" % sku)
+        result = self.bench.ok(self.bench.as_user("admin", "catalogue", "import", csv))
+        self.assertIn("added", result.stdout)
+        self.bench.ok(self.shipping.run("ship", second))
+
+        # Void the first label: Click & Drop deletes the order.
+        result = self.bench.ok(self.shipping.run("label", "void", first))
+        self.assertIn("charged", result.stderr)
+        deletes = [r for r in self.shipping.clickdrop.control("GET", "/_test/requests")["requests"]
+                   if r["method"] == "DELETE"]
+        self.assertEqual(len(deletes), 1)
+        self.assertEqual(deletes[0]["status"], 200)
+        shown = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "orders", "show", first, "--json")).stdout)
+        self.assertIsNone(shown["tracking"])
+
+        # End of day: the manifest holds the labels not yet manifested.
+        result = self.bench.ok(self.shipping.run("manifest"))
+        self.assertRegex(result.stdout, r"Manifest: \d+")
+        self.assertIn("1 labels", result.stderr)
+
+    def test_packer_cannot_void(self):
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.bench.add_user("pat", "packer")
+        self.bench.ok(self.shipping.run("ship", order, "--weight", "300", user="pat"))
+        result = self.shipping.run("label", "void", order, user="pat")
+        self.assertEqual(result.returncode, 4)
+        # A packer may reprint the label they printed last.
+        self.bench.ok(self.shipping.run("label", "reprint", order, user="pat"))
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(2)), 2)
+
+
 class Crash(ShipTestCase):
     """Killing the process between any two steps, then shipping again,
     finishes with exactly one label bought and one confirmation sent."""
