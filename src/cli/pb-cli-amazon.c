@@ -16,19 +16,6 @@
 #include "util/pb-clock.h"
 
 static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
-}
-
-static void
 add_string (JsonBuilder *builder, const char *name, const char *value)
 {
   json_builder_set_member_name (builder, name);
@@ -157,7 +144,7 @@ list_orders (PbSession *session, const char *state, gboolean json)
     }
   json_builder_end_array (builder);
   if (json)
-    print_json (builder);
+    pb_cli_print_json (builder);
   else
     fprintf (stderr, _ ("%u orders.\n"), orders->len);
   return PB_EXIT_OK;
@@ -245,7 +232,7 @@ show_order (PbSession *session, const char *order_id, gboolean json)
   json_builder_end_object (builder);
 
   if (json)
-    print_json (builder);
+    pb_cli_print_json (builder);
   else
     {
       g_autofree char *ship_by = pb_cli_format_time (order->ship_by_latest);
@@ -441,7 +428,7 @@ pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv)
         }
       json_builder_end_array (builder);
       if (json)
-        print_json (builder);
+        pb_cli_print_json (builder);
       return PB_EXIT_OK;
     }
 

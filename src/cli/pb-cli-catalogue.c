@@ -136,16 +136,7 @@ pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv)
         }
       json_builder_end_array (builder);
       if (json)
-        {
-          g_autoptr (JsonGenerator) generator = json_generator_new ();
-          g_autoptr (JsonNode) root = json_builder_get_root (builder);
-          g_autofree char *text = NULL;
-
-          json_generator_set_root (generator, root);
-          json_generator_set_pretty (generator, TRUE);
-          text = json_generator_to_data (generator, NULL);
-          printf ("%s\n", text);
-        }
+        pb_cli_print_json (builder);
       return PB_EXIT_OK;
     }
 

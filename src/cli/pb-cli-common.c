@@ -227,3 +227,16 @@ pb_cli_format_time (gint64 unix_time)
     return g_strdup ("-");
   return pb_clock_format_iso8601 (unix_time);
 }
+
+void
+pb_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}

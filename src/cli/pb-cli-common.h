@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "pb-cli.h"
 #include "store/pb-session.h"
 
@@ -28,6 +30,9 @@ int pb_cli_usage (const char *usage, const char *message);
 /* Parses options for a command; on failure prints a usage message. */
 gboolean pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, char ***argv,
                        int *exit_code);
+
+/* Prints what @builder built as indented JSON on standard output. */
+void pb_cli_print_json (JsonBuilder *builder);
 
 /* Formats a Unix time as ISO 8601 UTC, "-" for 0. */
 char *pb_cli_format_time (gint64 unix_time);

@@ -54,9 +54,6 @@ pb_cli_cmd_purge (PbCliContext *ctx, int argc, char **argv)
   if (json)
     {
       g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autoptr (JsonNode) root_node = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "dry_run");
@@ -74,11 +71,7 @@ pb_cli_cmd_purge (PbCliContext *ctx, int argc, char **argv)
       json_builder_set_member_name (builder, "backups_failed");
       json_builder_add_int_value (builder, backup_result.failed);
       json_builder_end_object (builder);
-      root_node = json_builder_get_root (builder);
-      json_generator_set_root (generator, root_node);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      printf ("%s\n", text);
+      pb_cli_print_json (builder);
     }
   else if (dry_run)
     printf (_ ("Would purge the customer data of %u orders (%u stored documents).\n"),

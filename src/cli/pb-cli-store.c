@@ -12,19 +12,6 @@
 #include "store/pb-store.h"
 #include "util/pb-secure.h"
 
-static void
-print_json (JsonBuilder *builder)
-{
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
-}
-
 int
 pb_cli_cmd_init (PbCliContext *ctx, int argc, char **argv)
 {
@@ -277,7 +264,7 @@ pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv)
         }
       json_builder_end_array (builder);
       if (json)
-        print_json (builder);
+        pb_cli_print_json (builder);
       return PB_EXIT_OK;
     }
 
@@ -387,7 +374,7 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
         }
       json_builder_end_array (builder);
       if (json)
-        print_json (builder);
+        pb_cli_print_json (builder);
       return PB_EXIT_OK;
     }
   else

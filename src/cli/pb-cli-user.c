@@ -31,7 +31,6 @@ list_operators (PbSession *session, gboolean json)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) operators = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
   gint64 now = pb_clock_now_unix ();
 
   if (!pb_session_require (session, PB_ACTION_MANAGE_PACKERS, NULL, &error))
@@ -82,15 +81,7 @@ list_operators (PbSession *session, gboolean json)
   json_builder_end_array (builder);
 
   if (json)
-    {
-      g_autoptr (JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      printf ("%s\n", text);
-    }
+    pb_cli_print_json (builder);
   return PB_EXIT_OK;
 }
 
