@@ -4,6 +4,7 @@ distinctive markers in every PII field and a forensic scan of every page of
 the store and its backups."""
 
 import copy
+import sys
 import datetime
 import json
 import os
@@ -45,10 +46,13 @@ class RetentionTestCase(unittest.TestCase):
         self.template = self.api.control(
             "GET", "/_test/orders/" + self.api.orders()[0]["orderId"])["order"]
 
-    def add_order(self, order_id, tag, deliver_days=3):
-        """An order whose every PII field carries a marker."""
+    def add_order(self, order_id, tag, deliver_days=3, postcode=None):
+        """An order whose every PII field carries a marker (the postcode a
+        real but unusual one when the order must be shippable)."""
         order = copy.deepcopy(self.template)
         mark = markers(tag)
+        if postcode is not None:
+            mark["postcode"] = postcode
         order["orderId"] = order_id
         order.pop("orderAliases", None)
         address = order["recipient"]["deliveryAddress"]
@@ -310,6 +314,72 @@ class NothingOutside(RetentionTestCase):
                     written.append(handle.read().decode("utf-8", "replace"))
         everything = "\n".join(outputs + written)
         self.assertIn("Purged", everything)
+        for marker in marks.values():
+            self.assertNotIn(marker, everything)
+
+
+class FullFlow(unittest.TestCase):
+    """Sync, ship (label bought, printed through a private cupsd), confirm
+    and purge, with markers in every PII field; then everything the run
+    wrote outside the store — stdout and stderr with every debug message
+    on, temp files, the cupsd's spool and logs, the test artefacts —
+    holds no marker."""
+
+    def test_full_flow_leaves_no_marker_outside_the_store(self):
+        import cupsd
+        from shipping import Shipping
+
+        if cupsd.available() is not None:
+            self.skipTest(cupsd.available())
+        tmp = tempfile.mkdtemp(prefix="pb-tmp-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        env = {"TMPDIR": tmp, "G_MESSAGES_DEBUG": "all"}
+        self.bench = Bench(self)
+        self.bench.init()
+        shipping = Shipping(self, self.bench, orders=3)
+        outputs = []
+
+        template = shipping.api.control(
+            "GET", "/_test/orders/" + shipping.api.orders()[0]["orderId"])["order"]
+        helper = RetentionTestCase.__new__(RetentionTestCase)
+        helper.api, helper.template = shipping.api, template
+        order_id = "026-0000008-0000008"
+        marks = RetentionTestCase.add_order(helper, order_id, "F", deliver_days=1,
+                                            postcode="ZE3 9XQ")
+
+        def run(*args):
+            result = shipping.run(*args, env=env)
+            outputs.append(result.stdout + result.stderr)
+            return self.bench.ok(result)
+
+        # Nothing here asks to be shown the recipient: every output is what a
+        # log would keep.
+        run("sync")
+        run("orders", "list")
+        run("ship", order_id, "--weight", "300")
+        shipping.sink.wait_for_jobs(1)
+        run("label", "reprint", order_id)
+        run("outbox", "list", "--all")
+        run("audit", "list")
+        promised = shipping.api.control("GET", "/_test/orders/" + order_id)["order"][
+            "fulfillment"]["deliverByWindow"]["latestDateTime"]
+        self.bench.now = max(self.bench.now, stamp(promised) + 31 * DAY + 30)
+        run("purge")
+        self.assertNotIn("recipient", json.loads(run("orders", "show", order_id,
+                                                     "--json").stdout))
+
+        written = []
+        folders = [tmp, shipping.cups.root, os.environ.get("PB_TEST_ARTIFACTS", tmp)]
+        for top in folders:
+            for folder, _, files in os.walk(top):
+                for name in files:
+                    path = os.path.join(folder, name)
+                    if os.path.islink(path) or not os.path.isfile(path):
+                        continue
+                    with open(path, "rb") as handle:
+                        written.append(handle.read().decode("utf-8", "replace"))
+        everything = "\n".join(outputs + written)
+        self.assertIn("Tracking:", everything)
         for marker in marks.values():
             self.assertNotIn(marker, everything)
 
