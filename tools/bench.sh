@@ -16,3 +16,5 @@ for bench in "$build"/perf/bench-*; do
 done
 echo "== ingest (10,000 orders from the local SP-API server)"
 /usr/bin/python3 "$root/perf/bench-ingest.py" "$build" 10000 3
+echo "== scan to job accepted (private cupsd, label already stored)"
+/usr/bin/python3 "$root/perf/bench-scan-to-print.py" "$build" 100

@@ -175,6 +175,12 @@ static const char *const migrations[] = {
   "ALTER TABLE orders ADD COLUMN labelled_by TEXT;"
   "ALTER TABLE orders ADD COLUMN printed_at INTEGER;"
   "ALTER TABLE orders ADD COLUMN manifest_number INTEGER;",
+
+  /* 6: when packing an order began (its first scan) and ended (its last
+   * unit verified), and who packed it: the scan-to-print statistics */
+  "ALTER TABLE orders ADD COLUMN pack_started_at INTEGER;"
+  "ALTER TABLE orders ADD COLUMN pack_completed_at INTEGER;"
+  "ALTER TABLE orders ADD COLUMN packed_by TEXT;",
 };
 
 int

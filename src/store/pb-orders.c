@@ -523,3 +523,126 @@ pb_orders_count (PbStore *store, GError **error)
     return -1;
   return sqlite3_column_int64 (stmt, 0);
 }
+
+GPtrArray *
+pb_orders_list_items (PbStore *store, const char *order_id, GError **error)
+{
+  g_autoptr (GPtrArray) list
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (order_id != NULL, NULL);
+
+  stmt = pb_store_prepare (store,
+                           "SELECT item_id, sku, asin, title, quantity, quantity_shipped,"
+                           " unit_price, currency, gift_wrap_level, cancel_requested"
+                           " FROM order_items WHERE order_id = ?1 ORDER BY rowid",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+
+      item->item_id = dup_column (stmt, 0);
+      item->sku = dup_column (stmt, 1);
+      item->asin = dup_column (stmt, 2);
+      item->title = dup_column (stmt, 3);
+      item->quantity = sqlite3_column_int (stmt, 4);
+      item->quantity_shipped = sqlite3_column_int (stmt, 5);
+      item->unit_price = dup_column (stmt, 6);
+      item->currency = dup_column (stmt, 7);
+      item->gift_wrap_level = dup_column (stmt, 8);
+      item->cancel_requested = sqlite3_column_int (stmt, 9) != 0;
+      g_ptr_array_add (list, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes, char **order_id,
+                                  GError **error)
+{
+  g_autoptr (GString) list = g_string_new (NULL);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  guint n_codes;
+  int rc;
+
+  g_return_val_if_fail (codes != NULL && codes[0] != NULL, FALSE);
+  g_return_val_if_fail (order_id != NULL, FALSE);
+
+  *order_id = NULL;
+  n_codes = g_strv_length ((char **)codes);
+  for (guint i = 1; i <= n_codes; i++)
+    g_string_append_printf (list, "%s?%u", i > 1 ? ", " : "", i);
+
+  /* Driven by the few unshipped orders (orders_state), then each order's
+   * items by primary key. */
+  sql = g_strdup_printf (
+      "SELECT o.id FROM orders o"
+      " WHERE o.state = 'unshipped' AND o.cancel_requested = 0"
+      "   AND EXISTS (SELECT 1 FROM order_items i"
+      "     WHERE i.order_id = o.id AND i.quantity > i.quantity_shipped"
+      "       AND (i.sku IN (%1$s) OR i.asin IN (%1$s)"
+      "         OR EXISTS (SELECT 1 FROM products p"
+      "           WHERE (p.sku = i.sku"
+      "                  OR (p.asin = i.asin"
+      "                      AND NOT EXISTS (SELECT 1 FROM products q WHERE q.sku = i.sku)))"
+      "             AND (p.sku IN (%1$s) OR p.asin IN (%1$s)"
+      "               OR EXISTS (SELECT 1 FROM product_barcodes b"
+      "                 WHERE b.sku = p.sku AND b.barcode IN (%1$s))))))"
+      " ORDER BY coalesce (o.ship_by_latest, o.purchased_at), o.purchased_at, o.id"
+      " LIMIT 1",
+      list->str);
+  stmt = pb_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_codes; i++)
+    sqlite3_bind_text (stmt, (int)i + 1, codes[i], -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *order_id = dup_column (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Looking for an order to pack"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_orders_set_pack_times (PbStore *store, const char *order_id, gint64 started_at,
+                          gint64 completed_at, const char *operator_name, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (order_id != NULL, FALSE);
+
+  stmt = pb_store_prepare (store,
+                           "UPDATE orders SET pack_started_at = ?2, pack_completed_at = ?3,"
+                           " packed_by = ?4 WHERE id = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  bind_time (stmt, 2, started_at);
+  bind_time (stmt, 3, completed_at);
+  bind_text (stmt, 4, operator_name);
+  if (!step_done (store, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (pb_store_get_db (store)) == 0)
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                   _ ("There is no order %s in this store. Run a sync first."), order_id);
+      return FALSE;
+    }
+  return TRUE;
+}

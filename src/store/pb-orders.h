@@ -71,4 +71,24 @@ gboolean pb_orders_set_shipped (PbStore *store, const char *order_id, const char
 
 gint64 pb_orders_count (PbStore *store, GError **error);
 
+/* Packing (station/pb-pack.c). */
+
+/* (element-type PbOrderItemData): the items of @order_id, without gift
+ * messages (PII); empty when there is no such order. */
+GPtrArray *pb_orders_list_items (PbStore *store, const char *order_id, GError **error);
+
+/* The oldest unshipped order (by ship-by time, then purchase time) with a
+ * unit still to send whose item matches one of @codes: by the item's SKU or
+ * ASIN, or through its catalogue product (the product with the item's SKU,
+ * else one with its ASIN) by the product's SKU, ASIN or a barcode. Orders
+ * whose buyer asked to cancel are passed over. TRUE with @order_id NULL
+ * when there is none. */
+gboolean pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes,
+                                           char **order_id, GError **error);
+
+/* Records when packing @order_id began and ended (0: not yet) and who
+ * packed it. Times are Unix seconds. */
+gboolean pb_orders_set_pack_times (PbStore *store, const char *order_id, gint64 started_at,
+                                   gint64 completed_at, const char *operator_name, GError **error);
+
 G_END_DECLS
