@@ -30,7 +30,8 @@ struct _PbSession
   PbStore *store;
 
   PbSessionStage stage;
-  char *username; /* the operator logged in (or logging in) */
+  gboolean resumed; /* the store was open before this login: keep it open */
+  char *username;   /* the operator logged in (or logging in) */
   PbRole role;
   gint64 unlock_time;
 };
@@ -436,7 +437,10 @@ pb_session_verify_totp (PbSession *self, const char *code, GError **error)
       if (record_failure (self, self->username, "second factor"))
         {
           self->stage = PB_SESSION_STAGE_LOCKED;
-          pb_store_close (self->store);
+          /* A locked bench keeps its store for the background work; a
+           * fresh login that failed closes it. */
+          if (!self->resumed)
+            pb_store_close (self->store);
           g_set_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH,
                        _ ("Wrong code. After %d failed attempts the account is now locked for %d "
                           "minutes."),
@@ -701,6 +705,7 @@ pb_session_resume (PbSession *self, const char *username, const char *password, 
   g_return_val_if_fail (self->store != NULL, FALSE);
 
   self->stage = PB_SESSION_STAGE_LOCKED;
+  self->resumed = TRUE;
   if (!load_keyslots (self, error))
     return FALSE;
   if (name == NULL)

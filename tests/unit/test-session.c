@@ -166,6 +166,32 @@ test_resume_switches_operator (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_lockout_while_locked_keeps_store (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  PbStore *store = pb_session_get_store (fixture->session);
+
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "admin", ADMIN_PASSWORD, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    {
+      g_assert_false (pb_session_verify_totp (fixture->session, "000000", &error));
+      g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+      g_clear_error (&error);
+    }
+  /* The admin is locked out, but the bench's store stays open for the
+   * background work and the next operator. */
+  g_assert_cmpint (pb_session_get_stage (fixture->session), ==, PB_SESSION_STAGE_LOCKED);
+  g_assert_nonnull (pb_store_get_master_key (store));
+  rows = pb_audit_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((PbAuditEntry *)g_ptr_array_index (rows, rows->len - 1))->action, ==,
+                   "login.lockout");
+}
+
+static void
 test_logout_closes_store (Fixture *fixture, gconstpointer data)
 {
   PbStore *store = pb_session_get_store (fixture->session);
@@ -230,6 +256,7 @@ main (int argc, char **argv)
   ADD ("/session/store-basics", test_store_basics);
   ADD ("/session/lock-keeps-store-open", test_lock_keeps_store_open);
   ADD ("/session/resume-switches-operator", test_resume_switches_operator);
+  ADD ("/session/lockout-while-locked-keeps-store", test_lockout_while_locked_keeps_store);
   ADD ("/session/logout-closes-store", test_logout_closes_store);
   ADD ("/session/settings", test_settings);
   ADD ("/session/audit-verify", test_audit_verify);
