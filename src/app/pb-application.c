@@ -57,6 +57,18 @@ pb_application_startup (GApplication *app)
 }
 
 static void
+pb_application_shutdown (GApplication *app)
+{
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Each window frees its session: the store closes and its key is wiped. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (GTK_WINDOW (l->data));
+
+  G_APPLICATION_CLASS (pb_application_parent_class)->shutdown (app);
+}
+
+static void
 on_about_activate_cb (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
@@ -101,6 +113,7 @@ pb_application_class_init (PbApplicationClass *klass)
   object_class->finalize = pb_application_finalize;
   app_class->activate = pb_application_activate;
   app_class->startup = pb_application_startup;
+  app_class->shutdown = pb_application_shutdown;
   app_class->handle_local_options = pb_application_handle_local_options;
 }
 

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "pb-application.h"
+#include "station/pb-station.h"
+#include "store/pb-session.h"
 
 G_BEGIN_DECLS
 
@@ -11,5 +13,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PbWindow, pb_window, PB, WINDOW, AdwApplicationWindow)
 
 PbWindow *pb_window_new (PbApplication *application);
+
+/* The open session (READY or locked), NULL before the first login. */
+PbSession *pb_window_get_session (PbWindow *self);
+/* The background work started at the first login, or NULL. */
+PbStation *pb_window_get_station (PbWindow *self);
+GtkWidget *pb_window_get_login_page (PbWindow *self);
+
+/* For tests: lock after @seconds without input instead of the store's
+ * session.idle_lock_minutes (0: use the setting). */
+void pb_window_set_idle_lock_seconds (PbWindow *self, guint seconds);
 
 G_END_DECLS

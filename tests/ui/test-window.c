@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "pb-application.h"
+#include "pb-login-page.h"
 #include "pb-ui-test.h"
 #include "pb-window.h"
 
@@ -14,8 +17,17 @@ test_window_draws_and_finalizes (void)
   gpointer weak_window;
   gpointer weak_header;
 
-  window = g_object_new (PB_TYPE_WINDOW, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("pb-window-XXXXXX", &error);
+  g_autofree char *dir = NULL;
+
+  g_assert_no_error (error);
+  dir = g_build_filename (root, "store", NULL);
+  window = g_object_new (PB_TYPE_WINDOW, "store-dir", dir, NULL);
   g_assert_nonnull (window);
+  /* No store in the folder: the page says how IT creates one. */
+  g_assert_cmpstr (pb_login_page_get_stage_name (PB_LOGIN_PAGE (pb_window_get_login_page (window))),
+                   ==, "no-store");
 
   header_bar = gtk_widget_get_first_child (GTK_WIDGET (window));
   g_assert_nonnull (header_bar);
@@ -41,6 +53,7 @@ test_window_draws_and_finalizes (void)
 
   g_assert_null (weak_header);
   g_assert_null (weak_window);
+  g_rmdir (root);
 }
 
 static void

@@ -1,0 +1,1158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pb-bench-page.h"
+#include "pb-queue-item.h"
+#include "station/pb-pack.h"
+#include "station/pb-scan.h"
+#include "station/pb-ship.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
+#include "store/pb-settings.h"
+
+/* Ship-by closer than this shows amber in the queue. */
+#define NEAR_SECONDS (4 * 3600)
+/* Ticks drawn per line; a larger quantity shows only its count. */
+#define MAX_TICKS 12
+
+typedef enum
+{
+  BANNER_INFO,
+  BANNER_SUCCESS,
+  BANNER_ERROR,
+} BannerKind;
+
+struct _PbBenchPage
+{
+  GtkWidget parent_instance;
+
+  PbSession *session;
+  PbScanBuffer *scan_buffer;
+  gint64 time_offset; /* monotonic time less the last key event's time */
+  guint flush_source;
+  GCancellable *cancellable; /* cancelled when the page goes */
+  GCancellable *load_cancellable;
+  char *search; /* the filter text, lower case */
+
+  PbPackSession *pack;
+  GPtrArray *line_ticks;  /* (element-type GtkBox) (unowned) */
+  GPtrArray *line_counts; /* (element-type GtkLabel) (unowned) */
+  gboolean busy;          /* a label is being bought or printed */
+  gboolean label_stored;  /* the open order has a label to reprint */
+  guint last_line;        /* the line the last scan ticked */
+
+  GtkRevealer *banner_revealer;
+  GtkBox *banner_box;
+  GtkLabel *banner_label;
+  GtkEntry *scan_entry;
+  GtkSpinner *spinner;
+  GtkSearchEntry *filter_entry;
+  GtkLabel *count_label;
+  GtkColumnView *queue_view;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter *queue_filter;
+  GListStore *queue_store;
+  GtkStack *order_stack;
+  GtkLabel *order_label;
+  GtkLabel *units_label;
+  GtkLabel *recipient_label;
+  GtkListBox *lines_box;
+  GtkButton *print_button;
+  GtkButton *reprint_button;
+};
+
+G_DEFINE_FINAL_TYPE (PbBenchPage, pb_bench_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_ORDER_ID,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_FEEDBACK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void handle_scan (PbBenchPage *self, const char *code);
+static void start_ship (PbBenchPage *self, gboolean reprint);
+
+static PbStore *
+get_store (PbBenchPage *self)
+{
+  return pb_session_get_store (self->session);
+}
+
+static void
+emit_feedback (PbBenchPage *self, const char *kind)
+{
+  g_signal_emit (self, signals[SIGNAL_FEEDBACK], 0, kind);
+}
+
+static void
+show_banner (PbBenchPage *self, BannerKind kind, const char *text)
+{
+  GtkWidget *box = GTK_WIDGET (self->banner_box);
+
+  gtk_widget_remove_css_class (box, "pb-banner-info");
+  gtk_widget_remove_css_class (box, "pb-banner-success");
+  gtk_widget_remove_css_class (box, "pb-banner-error");
+  gtk_widget_add_css_class (box, kind == BANNER_SUCCESS ? "pb-banner-success"
+                                 : kind == BANNER_ERROR ? "pb-banner-error"
+                                                        : "pb-banner-info");
+  gtk_label_set_text (self->banner_label, text);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+hide_banner (PbBenchPage *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static void
+refocus_scan_entry (PbBenchPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->scan_entry));
+}
+
+static void
+update_actions (PbBenchPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean complete = self->pack != NULL && pb_pack_session_get_complete (self->pack);
+
+  gtk_widget_action_set_enabled (widget, "bench.print",
+                                 complete && !self->busy && !self->label_stored);
+  gtk_widget_action_set_enabled (widget, "bench.reprint", self->label_stored && !self->busy);
+  gtk_widget_action_set_enabled (widget, "bench.close-order", self->pack != NULL && !self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->reprint_button), self->label_stored);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
+  gtk_spinner_set_spinning (self->spinner, self->busy);
+}
+
+/* The queue */
+
+static void
+update_count (PbBenchPage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->queue_store));
+  g_autofree char *text = NULL;
+
+  if (shown == total)
+    text = g_strdup_printf (ngettext ("%u order", "%u orders", total), total);
+  else
+    text = g_strdup_printf (ngettext ("%u of %u order", "%u of %u orders", total), shown, total);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static void
+on_filter_model_items_changed_cb (PbBenchPage *self, guint position, guint removed, guint added,
+                                  GListModel *model)
+{
+  update_count (self);
+}
+
+static gboolean
+filter_queue_item (gpointer item, gpointer user_data)
+{
+  PbBenchPage *self = user_data;
+
+  return pb_queue_item_matches (PB_QUEUE_ITEM (item), self->search);
+}
+
+static void
+on_filter_entry_search_changed_cb (PbBenchPage *self, GtkSearchEntry *entry)
+{
+  g_autofree char *old = g_steal_pointer (&self->search);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  self->search = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+  if (g_strcmp0 (old, self->search) == 0)
+    return;
+  /* A longer text only narrows the list, a shorter one only widens it. */
+  if (old != NULL && strstr (self->search, old) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (old != NULL && strstr (old, self->search) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  gtk_filter_changed (GTK_FILTER (self->queue_filter), change);
+}
+
+static void
+on_filter_entry_stop_search_cb (PbBenchPage *self, GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  refocus_scan_entry (self);
+}
+
+static void
+on_queue_label_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                         gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+on_queue_id_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  PbQueueItem *item = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), pb_queue_item_get_id (item));
+}
+
+static void
+on_queue_items_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                        gpointer user_data)
+{
+  PbQueueItem *item = gtk_list_item_get_item (list_item);
+  const char *summary = pb_queue_item_get_items_summary (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), summary ? summary : "");
+}
+
+static void
+on_queue_service_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                          gpointer user_data)
+{
+  PbQueueItem *item = gtk_list_item_get_item (list_item);
+  const char *service = pb_queue_item_get_service (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), service ? service : "");
+}
+
+/* "in 3 h", "late 2 h": the countdown to @ship_by; @css_class receives
+ * the class that colours it, or NULL. */
+static char *
+format_countdown (gint64 ship_by, gint64 now, const char **css_class)
+{
+  gint64 left = ship_by - now;
+  gint64 span = left < 0 ? -left : left;
+
+  *css_class = NULL;
+  if (ship_by <= 0)
+    return g_strdup (_ ("no date"));
+
+  if (left < 0)
+    {
+      *css_class = "pb-ship-by-late";
+      if (span < 3600)
+        return g_strdup_printf (_ ("late %d min"), (int)(span / 60));
+      if (span < 48 * 3600)
+        return g_strdup_printf (_ ("late %d h"), (int)(span / 3600));
+      return g_strdup_printf (_ ("late %d d"), (int)(span / (24 * 3600)));
+    }
+
+  if (left < NEAR_SECONDS)
+    *css_class = "pb-ship-by-near";
+  if (span < 3600)
+    return g_strdup_printf (_ ("in %d min"), (int)(span / 60));
+  if (span < 48 * 3600)
+    return g_strdup_printf (_ ("in %d h"), (int)(span / 3600));
+  return g_strdup_printf (_ ("in %d d"), (int)(span / (24 * 3600)));
+}
+
+static void
+on_queue_ship_by_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                          gpointer user_data)
+{
+  PbQueueItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  const char *css_class = NULL;
+  g_autofree char *text = format_countdown (pb_queue_item_get_ship_by (item),
+                                            g_get_real_time () / G_USEC_PER_SEC, &css_class);
+
+  gtk_widget_remove_css_class (label, "pb-ship-by-near");
+  gtk_widget_remove_css_class (label, "pb-ship-by-late");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+load_queue_thread (GTask *task, gpointer source_object, gpointer task_data,
+                   GCancellable *cancellable)
+{
+  PbStore *store = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (store, &error);
+  GPtrArray *orders;
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  orders = pb_orders_list (worker, PB_ORDER_STATE_UNSHIPPED, &error);
+  if (orders == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, orders, (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+on_queue_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (source_object);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) orders = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (GPtrArray) items = NULL;
+
+  if (orders == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("The queue could not be loaded: %s"), error->message);
+          show_banner (self, BANNER_ERROR, text);
+        }
+      return;
+    }
+
+  items = g_ptr_array_new_full (orders->len, g_object_unref);
+  for (guint i = 0; i < orders->len; i++)
+    g_ptr_array_add (items, pb_queue_item_new_from_summary (g_ptr_array_index (orders, i)));
+  g_list_store_splice (self->queue_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->queue_store)), items->pdata,
+                       items->len);
+  update_count (self);
+}
+
+void
+pb_bench_page_reload (PbBenchPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, on_queue_loaded_cb, NULL);
+  g_task_set_source_tag (task, pb_bench_page_reload);
+  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
+  g_task_run_in_thread (task, load_queue_thread);
+}
+
+/* The order being packed */
+
+static void
+update_units (PbBenchPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->pack == NULL)
+    return;
+  text = g_strdup_printf (_ ("%u of %u units"), pb_pack_session_get_verified_units (self->pack),
+                          pb_pack_session_get_total_units (self->pack));
+  gtk_label_set_text (self->units_label, text);
+}
+
+static void
+update_line (PbBenchPage *self, guint position)
+{
+  const PbPackLine *line = pb_pack_session_get_line (self->pack, position);
+  GtkWidget *ticks = g_ptr_array_index (self->line_ticks, position);
+  GtkLabel *count = g_ptr_array_index (self->line_counts, position);
+  g_autofree char *text = g_strdup_printf (_ ("%u of %u"), line->verified, line->quantity);
+  guint i = 0;
+
+  gtk_label_set_text (count, text);
+  if (line->verified >= line->quantity)
+    gtk_widget_add_css_class (GTK_WIDGET (count), "pb-line-done");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (count), "pb-line-done");
+
+  for (GtkWidget *tick = gtk_widget_get_first_child (ticks); tick != NULL;
+       tick = gtk_widget_get_next_sibling (tick), i++)
+    {
+      gboolean done = i < line->verified;
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (tick),
+                                    done ? "radio-checked-symbolic" : "radio-symbolic");
+      if (done)
+        gtk_widget_add_css_class (tick, "pb-tick-done");
+      else
+        gtk_widget_remove_css_class (tick, "pb-tick-done");
+    }
+}
+
+static void
+on_pack_line_changed_cb (PbBenchPage *self, guint position, PbPackSession *pack)
+{
+  self->last_line = position;
+  update_line (self, position);
+}
+
+static void
+on_pack_verified_units_changed_cb (PbBenchPage *self, GParamSpec *pspec, PbPackSession *pack)
+{
+  update_units (self);
+  update_actions (self);
+}
+
+static GtkWidget *
+create_line_row (PbBenchPage *self, const PbPackLine *line)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *ticks = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *count = gtk_label_new (NULL);
+  g_autofree char *title = g_markup_escape_text (line->title ? line->title : line->sku, -1);
+  g_autofree char *subtitle = NULL;
+
+  if (line->sku != NULL)
+    {
+      g_autofree char *sku = g_markup_escape_text (line->sku, -1);
+      subtitle = g_strdup_printf (_ ("SKU %s"), sku);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  gtk_widget_set_valign (ticks, GTK_ALIGN_CENTER);
+  for (guint i = 0; i < MIN (line->quantity, (guint)MAX_TICKS); i++)
+    {
+      GtkWidget *tick = gtk_image_new ();
+
+      gtk_widget_add_css_class (tick, "pb-tick");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (tick), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Unit"), -1);
+      gtk_box_append (GTK_BOX (ticks), tick);
+    }
+  gtk_widget_add_css_class (count, "pb-line-count");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (count), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Units verified"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), ticks);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), count);
+
+  g_ptr_array_add (self->line_ticks, ticks);
+  g_ptr_array_add (self->line_counts, count);
+  return row;
+}
+
+static char *
+format_recipient (const PbOrderData *order)
+{
+  const char *parts[] = { order->name,          order->company,       order->address_line1,
+                          order->address_line2, order->address_line3, order->city,
+                          order->county,        order->postcode,      order->country_code };
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] == NULL || *parts[i] == '\0')
+        continue;
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, parts[i]);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Shows who the parcel goes to: the only PII a packer sees, and every
+ * view is audited first. */
+static void
+show_recipient (PbBenchPage *self, const char *order_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOrderData) order = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_label_set_text (self->recipient_label, "");
+  if (!pb_session_can (self->session, PB_ACTION_VIEW_RECIPIENT))
+    {
+      gtk_label_set_text (self->recipient_label, _ ("Your role may not see the recipient."));
+      return;
+    }
+  order = pb_orders_get (get_store (self), order_id, &error);
+  if (order == NULL
+      || !pb_session_audit (self->session, "order.recipient_viewed", order_id, "ok", NULL, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The recipient cannot be shown: %s"),
+                             error != NULL ? error->message : _ ("the order is missing"));
+      gtk_label_set_text (self->recipient_label, message);
+      return;
+    }
+  text = format_recipient (order);
+  gtk_label_set_text (self->recipient_label, text);
+}
+
+static void
+close_order (PbBenchPage *self)
+{
+  GtkWidget *child;
+
+  if (self->pack != NULL)
+    g_signal_handlers_disconnect_by_data (self->pack, self);
+  g_clear_object (&self->pack);
+  self->label_stored = FALSE;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->lines_box))) != NULL)
+    gtk_list_box_remove (self->lines_box, child);
+  g_ptr_array_set_size (self->line_ticks, 0);
+  g_ptr_array_set_size (self->line_counts, 0);
+  gtk_label_set_text (self->recipient_label, "");
+  gtk_label_set_text (self->order_label, "");
+  gtk_stack_set_visible_child_name (self->order_stack, "idle");
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
+}
+
+static gboolean
+open_order (PbBenchPage *self, const char *order_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbPackSession) pack = NULL;
+  guint n_lines;
+
+  if (!pb_session_require (self->session, PB_ACTION_PACK, order_id, &error)
+      || (pack = pb_pack_session_new (get_store (self), order_id, &error)) == NULL)
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("Order %s refused: %s"), order_id, error->message);
+      show_banner (self, BANNER_ERROR, text);
+      emit_feedback (self, "refused");
+      return FALSE;
+    }
+
+  close_order (self);
+  pb_pack_session_set_operator (pack, pb_session_get_username (self->session));
+  self->pack = g_steal_pointer (&pack);
+  g_signal_connect_object (self->pack, "line-changed", G_CALLBACK (on_pack_line_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->pack, "notify::verified-units",
+                           G_CALLBACK (on_pack_verified_units_changed_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_label_set_text (self->order_label, pb_pack_session_get_order_id (self->pack));
+  n_lines = pb_pack_session_get_n_lines (self->pack);
+  for (guint i = 0; i < n_lines; i++)
+    {
+      gtk_list_box_append (self->lines_box,
+                           create_line_row (self, pb_pack_session_get_line (self->pack, i)));
+      update_line (self, i);
+    }
+  update_units (self);
+  show_recipient (self, pb_pack_session_get_order_id (self->pack));
+  gtk_stack_set_visible_child_name (self->order_stack, "order");
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
+  return TRUE;
+}
+
+static void
+handle_scan_in_order (PbBenchPage *self, const char *code)
+{
+  g_autoptr (GError) error = NULL;
+  PbPackScanResult result;
+
+  self->last_line = G_MAXUINT;
+  result = pb_pack_session_scan (self->pack, code, &error);
+
+  switch (result)
+    {
+      case PB_PACK_SCAN_FAILED:
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("The scan was not recorded: %s"), error->message);
+          show_banner (self, BANNER_ERROR, text);
+          emit_feedback (self, "error");
+        }
+        break;
+
+      case PB_PACK_SCAN_VERIFIED:
+        /* line-changed told us which line the scan ticked. */
+        if (self->last_line < pb_pack_session_get_n_lines (self->pack))
+          {
+            const PbPackLine *line = pb_pack_session_get_line (self->pack, self->last_line);
+            g_autofree char *text
+                = g_strdup_printf (_ ("✓ %s — %u of %u"), line->title ? line->title : line->sku,
+                                   line->verified, line->quantity);
+            show_banner (self, BANNER_SUCCESS, text);
+          }
+        else
+          show_banner (self, BANNER_SUCCESS, _ ("✓ Item verified"));
+        emit_feedback (self, "verified");
+        break;
+
+      case PB_PACK_SCAN_COMPLETE:
+        emit_feedback (self, "complete");
+        if (pb_settings_get_bool (get_store (self), "print.on_final_scan"))
+          {
+            show_banner (self, BANNER_SUCCESS, _ ("All items verified — printing the label"));
+            start_ship (self, FALSE);
+          }
+        else
+          show_banner (self, BANNER_SUCCESS,
+                       _ ("All items verified — press Print Label (F12 or Enter)"));
+        break;
+
+      case PB_PACK_SCAN_WRONG_ITEM:
+        show_banner (self, BANNER_ERROR, _ ("Wrong item — it is not in this order"));
+        emit_feedback (self, "wrong-item");
+        break;
+
+      case PB_PACK_SCAN_TOO_MANY:
+        show_banner (self, BANNER_ERROR, _ ("Wrong item — every unit of it is already in the box"));
+        emit_feedback (self, "wrong-item");
+        break;
+
+      case PB_PACK_SCAN_NOT_AN_ITEM:
+        show_banner (self, BANNER_ERROR,
+                     _ ("That is not an item. Finish or close this order before opening another."));
+        emit_feedback (self, "refused");
+        break;
+
+      default:
+        g_assert_not_reached ();
+    }
+  update_actions (self);
+}
+
+static void
+handle_scan (PbBenchPage *self, const char *code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *order_id = NULL;
+
+  if (code == NULL || *code == '\0')
+    return;
+  if (self->busy)
+    {
+      show_banner (self, BANNER_INFO, _ ("Wait for the label to print before scanning again."));
+      emit_feedback (self, "refused");
+      return;
+    }
+  if (self->pack != NULL && self->label_stored)
+    {
+      show_banner (self, BANNER_ERROR,
+                   _ ("This order has a label that did not print. Reprint it or close the order "
+                      "first."));
+      emit_feedback (self, "refused");
+      return;
+    }
+  if (self->pack != NULL)
+    {
+      handle_scan_in_order (self, code);
+      return;
+    }
+
+  if (!pb_pack_find_order_for_code (get_store (self), code, &order_id, &error))
+    {
+      show_banner (self, BANNER_ERROR, error->message);
+      emit_feedback (self, "refused");
+      return;
+    }
+  if (!open_order (self, order_id))
+    return;
+
+  /* An item's scan opened the order: it is also the first unit in the box. */
+  if (pb_scan_classify (code, NULL) != PB_SCAN_KIND_AMAZON_ORDER_ID)
+    handle_scan_in_order (self, code);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Order %s opened: scan its items"), order_id);
+      show_banner (self, BANNER_INFO, text);
+      emit_feedback (self, "opened");
+    }
+}
+
+/* Scanner input */
+
+static gboolean
+on_flush_timeout_cb (gpointer user_data)
+{
+  PbBenchPage *self = user_data;
+  g_autofree char *code = NULL;
+
+  self->flush_source = 0;
+  code = pb_scan_buffer_flush (self->scan_buffer, g_get_monotonic_time () - self->time_offset);
+  if (code != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->scan_entry), "");
+      handle_scan (self, code);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_flush (PbBenchPage *self, gint64 time_us)
+{
+  gint64 deadline = pb_scan_buffer_get_deadline (self->scan_buffer);
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (deadline == 0)
+    return;
+  self->flush_source
+      = g_timeout_add (MAX ((deadline - time_us) / 1000 + 1, 1), on_flush_timeout_cb, self);
+}
+
+/* Returns TRUE when the key finished a scan and must not reach the entry. */
+static gboolean
+feed_scan_buffer (PbBenchPage *self, gunichar c, gint64 time_us)
+{
+  g_autofree char *code = NULL;
+
+  self->time_offset = g_get_monotonic_time () - time_us;
+  code = pb_scan_buffer_feed (self->scan_buffer, c, time_us);
+  schedule_flush (self, time_us);
+  if (code == NULL)
+    return FALSE;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->scan_entry), "");
+  handle_scan (self, code);
+  return c == '\n' || c == '\r' || c == '\t' || c == 0x03;
+}
+
+static gboolean
+on_scan_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                        GdkModifierType state, PbBenchPage *self)
+{
+  gint64 time_us
+      = (gint64)gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (controller))
+        * 1000;
+  gunichar c;
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    c = '\n';
+  else if (keyval == GDK_KEY_Tab)
+    c = '\t';
+  else if ((c = gdk_keyval_to_unicode (keyval)) == 0)
+    return FALSE;
+  return feed_scan_buffer (self, c, time_us);
+}
+
+/* Enter that the scan buffer did not take: a code typed by hand, or
+ * Enter on an empty entry to print a verified order. */
+static void
+on_scan_entry_activate_cb (PbBenchPage *self, GtkEntry *entry)
+{
+  g_autofree char *code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  pb_scan_buffer_reset (self->scan_buffer);
+  if (*code != '\0')
+    handle_scan (self, code);
+  else if (self->pack != NULL && pb_pack_session_get_complete (self->pack))
+    gtk_widget_activate_action (GTK_WIDGET (self), "bench.print", NULL);
+}
+
+void
+pb_bench_page_feed_key (PbBenchPage *self, gunichar c, gint64 time_us)
+{
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+
+  if (feed_scan_buffer (self, c, time_us))
+    return;
+  /* What the entry does with a key the buffer let through. */
+  if (c == '\n' || c == '\r')
+    g_signal_emit_by_name (self->scan_entry, "activate");
+  else if (g_unichar_isprint (c))
+    {
+      char utf8[7] = { 0 };
+      int position = -1;
+
+      g_unichar_to_utf8 (c, utf8);
+      gtk_editable_insert_text (GTK_EDITABLE (self->scan_entry), utf8, -1, &position);
+    }
+}
+
+/* Printing */
+
+typedef struct
+{
+  PbStore *store;
+  char *order_id;
+  char *operator_name;
+  gboolean reprint;
+  PbShipResult result;
+} ShipJob;
+
+static void
+ship_job_free (ShipJob *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->order_id);
+  g_free (job->operator_name);
+  pb_ship_result_clear (&job->result);
+  g_free (job);
+}
+
+/* Network and CUPS: never on the main thread. */
+static void
+ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  ShipJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  gboolean ok;
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (job->reprint)
+    ok = pb_ship_reprint (worker, job->order_id, NULL, job->operator_name, cancellable, &error);
+  else
+    {
+      PbShipRequest request = { .order_id = job->order_id, .operator_name = job->operator_name };
+
+      ok = pb_ship (worker, &request, &job->result, cancellable, &error);
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (source_object);
+  ShipJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *tracking = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the page is going away */
+
+  self->busy = FALSE;
+  pb_orders_get_local (get_store (self), job->order_id, &state, NULL, &tracking, NULL, NULL);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      self->label_stored = g_strcmp0 (state, PB_ORDER_STATE_LABELLED) == 0;
+      if (self->label_stored)
+        text = g_strdup_printf (_ ("The label was not printed: %s The label is kept: press "
+                                   "Reprint when the printer is ready."),
+                                error->message);
+      else
+        text = g_strdup_printf (_ ("No label: %s"), error->message);
+      show_banner (self, BANNER_ERROR, text);
+      emit_feedback (self, "error");
+      update_actions (self);
+      refocus_scan_entry (self);
+      return;
+    }
+
+  {
+    const char *number = job->result.tracking_number ? job->result.tracking_number : tracking;
+    g_autofree char *text
+        = g_strdup_printf (_ ("Label printed — Tracking %s"), number ? number : _ ("unknown"));
+
+    show_banner (self, BANNER_SUCCESS, text);
+  }
+  emit_feedback (self, "printed");
+  close_order (self);
+  pb_bench_page_reload (self);
+  refocus_scan_entry (self);
+}
+
+static void
+start_ship (PbBenchPage *self, gboolean reprint)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  ShipJob *job;
+  const char *order_id;
+  PbAction action = PB_ACTION_PACK;
+
+  if (self->pack == NULL || self->busy)
+    return;
+  order_id = pb_pack_session_get_order_id (self->pack);
+
+  if (reprint)
+    {
+      g_autofree char *own
+          = pb_labels_last_by (get_store (self), pb_session_get_username (self->session), NULL);
+
+      /* A packer may reprint the label they printed last; others need a
+       * supervisor. */
+      action = g_strcmp0 (own, order_id) == 0 ? PB_ACTION_REPRINT_OWN_LABEL
+                                              : PB_ACTION_REPRINT_ANY_LABEL;
+    }
+  if (!pb_session_require (self->session, action, order_id, &error))
+    {
+      show_banner (self, BANNER_ERROR, error->message);
+      emit_feedback (self, "refused");
+      return;
+    }
+
+  job = g_new0 (ShipJob, 1);
+  job->store = g_object_ref (get_store (self));
+  job->order_id = g_strdup (order_id);
+  job->operator_name = g_strdup (pb_session_get_username (self->session));
+  job->reprint = reprint;
+
+  self->busy = TRUE;
+  show_banner (self, BANNER_INFO,
+               reprint ? _ ("Printing the label again…") : _ ("Buying and printing the label…"));
+  update_actions (self);
+
+  task = g_task_new (self, self->cancellable, on_ship_done_cb, NULL);
+  g_task_set_source_tag (task, start_ship);
+  g_task_set_task_data (task, job, (GDestroyNotify)ship_job_free);
+  g_task_run_in_thread (task, ship_thread);
+}
+
+static void
+print_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_ship (PB_BENCH_PAGE (widget), FALSE);
+}
+
+static void
+reprint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_ship (PB_BENCH_PAGE (widget), TRUE);
+}
+
+static void
+close_order_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+
+  if (self->busy)
+    return;
+  close_order (self);
+  hide_banner (self);
+  refocus_scan_entry (self);
+}
+
+/* GObject */
+
+static void
+pb_bench_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pb_bench_page_parent_class)->map (widget);
+  refocus_scan_entry (PB_BENCH_PAGE (widget));
+}
+
+static void
+pb_bench_page_unmap (GtkWidget *widget)
+{
+  pb_scan_buffer_reset (PB_BENCH_PAGE (widget)->scan_buffer);
+  GTK_WIDGET_CLASS (pb_bench_page_parent_class)->unmap (widget);
+}
+
+static void
+pb_bench_page_constructed (GObject *object)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (object);
+
+  G_OBJECT_CLASS (pb_bench_page_parent_class)->constructed (object);
+
+  g_assert (PB_IS_SESSION (self->session));
+  pb_bench_page_reload (self);
+}
+
+static void
+pb_bench_page_dispose (GObject *object)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  if (self->pack != NULL)
+    g_signal_handlers_disconnect_by_data (self->pack, self);
+  g_clear_object (&self->pack);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_BENCH_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (pb_bench_page_parent_class)->dispose (object);
+}
+
+static void
+pb_bench_page_finalize (GObject *object)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_pointer (&self->scan_buffer, pb_scan_buffer_free);
+  g_clear_pointer (&self->line_ticks, g_ptr_array_unref);
+  g_clear_pointer (&self->line_counts, g_ptr_array_unref);
+  g_free (self->search);
+  G_OBJECT_CLASS (pb_bench_page_parent_class)->finalize (object);
+}
+
+static void
+pb_bench_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
+      case PROP_ORDER_ID:
+        g_value_set_string (value, pb_bench_page_get_order_id (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_bench_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        g_assert (self->session == NULL);
+        self->session = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_bench_page_class_init (PbBenchPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = pb_bench_page_constructed;
+  object_class->dispose = pb_bench_page_dispose;
+  object_class->finalize = pb_bench_page_finalize;
+  object_class->get_property = pb_bench_page_get_property;
+  object_class->set_property = pb_bench_page_set_property;
+  widget_class->map = pb_bench_page_map;
+  widget_class->unmap = pb_bench_page_unmap;
+
+  properties[PROP_SESSION]
+      = g_param_spec_object ("session", NULL, NULL, PB_TYPE_SESSION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
+                                 | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ORDER_ID]
+      = g_param_spec_string ("order-id", NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PbBenchPage::feedback:
+   * @kind: "opened", "verified", "complete", "wrong-item", "refused",
+   *   "printed" or "error"
+   *
+   * Something happened that a packer should hear.
+   */
+  signals[SIGNAL_FEEDBACK]
+      = g_signal_new ("feedback", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  g_type_ensure (PB_TYPE_QUEUE_ITEM);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-bench-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_box);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, scan_entry);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_view);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_filter);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_store);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, order_stack);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, order_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, units_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, recipient_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, lines_box);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, reprint_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_scan_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_entry_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_entry_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_label_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_id_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_ship_by_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_items_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_service_bind_cb);
+
+  gtk_widget_class_install_action (widget_class, "bench.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
+  gtk_widget_class_install_action (widget_class, "bench.close-order", NULL, close_order_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F12, 0, "bench.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "bench.close-order", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+pb_bench_page_init (PbBenchPage *self)
+{
+  GtkEventController *keys;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->scan_buffer = pb_scan_buffer_new ();
+  self->line_ticks = g_ptr_array_new ();
+  self->line_counts = g_ptr_array_new ();
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_scan_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scan_entry), keys);
+
+  gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_filter_model_items_changed_cb), self, G_CONNECT_SWAPPED);
+  update_count (self);
+  update_actions (self);
+}
+
+/**
+ * pb_bench_page_new:
+ * @session: a READY session
+ *
+ * Returns: (transfer full): a new bench page
+ */
+GtkWidget *
+pb_bench_page_new (PbSession *session)
+{
+  g_return_val_if_fail (PB_IS_SESSION (session), NULL);
+
+  return g_object_new (PB_TYPE_BENCH_PAGE, "session", session, NULL);
+}
+
+PbSession *
+pb_bench_page_get_session (PbBenchPage *self)
+{
+  g_return_val_if_fail (PB_IS_BENCH_PAGE (self), NULL);
+  return self->session;
+}
+
+const char *
+pb_bench_page_get_order_id (PbBenchPage *self)
+{
+  g_return_val_if_fail (PB_IS_BENCH_PAGE (self), NULL);
+  return self->pack != NULL ? pb_pack_session_get_order_id (self->pack) : NULL;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "store/pb-orders.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One row of the bench's queue: an order waiting to be packed, without
+ * PII. Immutable: the queue replaces the items when it reloads.
+ */
+
+#define PB_TYPE_QUEUE_ITEM (pb_queue_item_get_type ())
+G_DECLARE_FINAL_TYPE (PbQueueItem, pb_queue_item, PB, QUEUE_ITEM, GObject)
+
+/* Returns (transfer full): an item holding copies of @summary's fields. */
+PbQueueItem *pb_queue_item_new_from_summary (const PbOrderSummary *summary);
+
+const char *pb_queue_item_get_id (PbQueueItem *self);
+const char *pb_queue_item_get_state (PbQueueItem *self);
+/* Unix seconds; 0 when Amazon gave no date. */
+gint64 pb_queue_item_get_ship_by (PbQueueItem *self);
+const char *pb_queue_item_get_items_summary (PbQueueItem *self);
+const char *pb_queue_item_get_service (PbQueueItem *self);
+
+/* Whether @needle (already lower case) is in the order id or in the SKUs. */
+gboolean pb_queue_item_matches (PbQueueItem *self, const char *needle);
+
+G_END_DECLS

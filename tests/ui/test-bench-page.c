@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pb-bench-page.h"
+#include "pb-queue-item.h"
+#include "pb-ui-test.h"
+#include "store/pb-audit.h"
+#include "store/pb-catalogue.h"
+#include "store/pb-orders.h"
+#include "store/pb-session.h"
+#include "util/pb-clock.h"
+
+#define ADMIN_PASSWORD "Correct-Horse-42!"
+#define HOUR 3600
+#define DAY (24 * HOUR)
+
+/* Two tea towels and a mug: the oldest order holding TEA-1. */
+#define ORDER_TEA "202-0000001-0000001"
+#define ORDER_TEA_LATER "202-0000002-0000002"
+#define ORDER_PEN_LATE "202-0000003-0000003"
+#define ORDER_CANCELLED "202-0000004-0000004"
+
+static const char catalogue_csv[] = "sku,barcodes,asin,title\n"
+                                    "TEA-1,5012345678900,B0TEA00001,Tea towel\n"
+                                    "MUG-2,5098765432100,B0MUG00002,Mug\n"
+                                    "PEN-3,96385074,B0PEN00003,Pen\n";
+
+typedef struct
+{
+  char *root;
+  PbSession *session;
+  GtkWindow *window;
+  PbBenchPage *page;
+  GPtrArray *feedback;
+  gint64 key_time;
+} Fixture;
+
+typedef struct
+{
+  const char *sku;
+  gint quantity;
+} Item;
+
+static void
+add_order (Fixture *fixture, const char *id, const char *status, gint64 purchased, gint64 ship_by,
+           const Item *items)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
+  PbOrderChange change;
+
+  order->order_id = g_strdup (id);
+  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
+  order->status = g_strdup (status);
+  order->service_level = g_strdup ("STANDARD");
+  order->created = purchased;
+  order->last_updated = purchased + 60;
+  order->ship_by_latest = ship_by;
+  order->name = g_strdup ("Ada Lovelace");
+  order->address_line1 = g_strdup ("1 Example Street");
+  order->city = g_strdup ("London");
+  order->postcode = g_strdup ("SW1A 1AA");
+  order->country_code = g_strdup ("GB");
+  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  for (guint i = 0; items[i].sku != NULL; i++)
+    {
+      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+
+      item->item_id = g_strdup_printf ("%s-item-%u", id, i);
+      item->sku = g_strdup (items[i].sku);
+      item->title = g_strdup (items[i].sku);
+      item->quantity = items[i].quantity;
+      item->unit_price = g_strdup ("9.99");
+      item->currency = g_strdup ("GBP");
+      g_ptr_array_add (order->items, item);
+    }
+
+  g_assert_true (pb_store_begin (store, &error));
+  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_store_commit (store, &error));
+}
+
+static void
+on_feedback_cb (PbBenchPage *page, const char *kind, Fixture *fixture)
+{
+  g_ptr_array_add (fixture->feedback, g_strdup (kind));
+}
+
+static gpointer
+get_child (Fixture *fixture, const char *name)
+{
+  GObject *child
+      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_BENCH_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static const char *
+label_text (Fixture *fixture, const char *name)
+{
+  return gtk_label_get_text (get_child (fixture, name));
+}
+
+/* Runs the main loop until the label @name reads @expected (5 s at most). */
+static void
+wait_for_label (Fixture *fixture, const char *name, const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (g_strcmp0 (label_text (fixture, name), expected) != 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (label_text (fixture, name), ==, expected);
+}
+
+/* Collects the texts of every label under @widget. */
+static void
+collect_labels (GtkWidget *widget, GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (texts, (gpointer)gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, texts);
+}
+
+/* The label under @widget that reads @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_labels (Fixture *fixture, const char *name, const char *text)
+{
+  g_autoptr (GPtrArray) texts = g_ptr_array_new ();
+  guint n = 0;
+
+  collect_labels (get_child (fixture, name), texts);
+  for (guint i = 0; i < texts->len; i++)
+    n += g_str_equal (g_ptr_array_index (texts, i), text);
+  return n;
+}
+
+/* A scanner: every character 5 ms after the last, then Enter. */
+static void
+scan (Fixture *fixture, const char *code)
+{
+  for (const char *p = code; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      fixture->key_time += 5 * G_TIME_SPAN_MILLISECOND;
+      pb_bench_page_feed_key (fixture->page, g_utf8_get_char (p), fixture->key_time);
+    }
+  fixture->key_time += 5 * G_TIME_SPAN_MILLISECOND;
+  pb_bench_page_feed_key (fixture->page, '\n', fixture->key_time);
+  pb_ui_test_iterate (50);
+}
+
+/* A person at the keyboard: 200 ms between keys, then Enter. */
+static void
+type_by_hand (Fixture *fixture, const char *code)
+{
+  for (const char *p = code; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      fixture->key_time += 200 * G_TIME_SPAN_MILLISECOND;
+      pb_bench_page_feed_key (fixture->page, g_utf8_get_char (p), fixture->key_time);
+    }
+  fixture->key_time += 200 * G_TIME_SPAN_MILLISECOND;
+  pb_bench_page_feed_key (fixture->page, '\n', fixture->key_time);
+  pb_ui_test_iterate (50);
+}
+
+static gboolean
+banner_shows_error (Fixture *fixture)
+{
+  return gtk_revealer_get_reveal_child (get_child (fixture, "banner_revealer"))
+         && gtk_widget_has_css_class (get_child (fixture, "banner_box"), "pb-banner-error");
+}
+
+static gboolean
+feedback_has (Fixture *fixture, const char *kind)
+{
+  for (guint i = 0; i < fixture->feedback->len; i++)
+    if (g_str_equal (g_ptr_array_index (fixture->feedback, i), kind))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+order_state (Fixture *fixture, const char *id)
+{
+  char *state = NULL;
+
+  g_assert_true (pb_orders_get_local (pb_session_get_store (fixture->session), id, &state, NULL,
+                                      NULL, NULL, NULL));
+  return state;
+}
+
+static void
+set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *recovery = NULL;
+  g_autofree char *uri = NULL;
+  gint64 now = pb_clock_now_unix ();
+  const Item tea[] = { { "TEA-1", 2 }, { "MUG-2", 1 }, { NULL } };
+  const Item tea_later[] = { { "TEA-1", 1 }, { NULL } };
+  const Item pen[] = { { "PEN-3", 1 }, { NULL } };
+
+  fixture->root = g_dir_make_tmp ("pb-bench-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (fixture->root, "store", NULL);
+  fixture->session
+      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_catalogue_import_csv (pb_session_get_store (fixture->session), catalogue_csv,
+                                          strlen (catalogue_csv), "admin", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_session_set_setting (fixture->session, "print.on_final_scan", "false", &error));
+  g_assert_no_error (error);
+
+  add_order (fixture, ORDER_TEA, "UNSHIPPED", now - 2 * DAY, now + DAY, tea);
+  add_order (fixture, ORDER_TEA_LATER, "UNSHIPPED", now - DAY, now + 2 * DAY, tea_later);
+  add_order (fixture, ORDER_PEN_LATE, "UNSHIPPED", now - 3 * DAY, now - 2 * HOUR - 600, pen);
+  add_order (fixture, ORDER_CANCELLED, "CANCELLED", now - DAY, now + DAY, pen);
+
+  fixture->feedback = g_ptr_array_new_with_free_func (g_free);
+  fixture->key_time = g_get_monotonic_time ();
+  fixture->page = PB_BENCH_PAGE (pb_bench_page_new (fixture->session));
+  g_signal_connect (fixture->page, "feedback", G_CALLBACK (on_feedback_cb), fixture);
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1100, 720);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  wait_for_label (fixture, "count_label", "3 orders");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+tear_down (Fixture *fixture, gconstpointer data)
+{
+  gpointer weak_page = fixture->page;
+
+  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
+  gtk_window_destroy (fixture->window);
+  pb_ui_test_iterate (100);
+  g_assert_null (weak_page);
+
+  g_clear_object (&fixture->session);
+  g_ptr_array_unref (fixture->feedback);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+}
+
+static void
+test_queue_and_filter (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *queue = get_child (fixture, "queue_view");
+  GtkWidget *late;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (PbQueueItem) first = NULL;
+
+  /* Cancelled orders are not in the queue; the late one is first and red. */
+  g_assert_cmpuint (
+      g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue)))),
+      ==, 3);
+  first = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))),
+                                 0);
+  g_assert_cmpstr (pb_queue_item_get_id (first), ==, ORDER_PEN_LATE);
+  g_assert_nonnull (find_label (queue, ORDER_TEA));
+  g_assert_nonnull (find_label (queue, ORDER_TEA_LATER));
+  late = find_label (queue, "late 2 h");
+  g_assert_nonnull (late);
+  g_assert_true (gtk_widget_has_css_class (late, "pb-ship-by-late"));
+  g_assert_nonnull (find_label (queue, "in 23 h"));
+  g_assert_true (gtk_widget_has_focus (get_child (fixture, "scan_entry"))
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                            get_child (fixture, "scan_entry")));
+
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-queue.png");
+  g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
+
+  /* Typing narrows the list: by SKU, then by order id. */
+  gtk_editable_set_text (get_child (fixture, "filter_entry"), "tea");
+  wait_for_label (fixture, "count_label", "2 of 3 orders");
+  g_assert_null (find_label (queue, ORDER_PEN_LATE));
+  gtk_editable_set_text (get_child (fixture, "filter_entry"), "0000002");
+  wait_for_label (fixture, "count_label", "1 of 3 orders");
+  gtk_editable_set_text (get_child (fixture, "filter_entry"), "");
+  wait_for_label (fixture, "count_label", "3 orders");
+}
+
+static void
+test_scan_verify_wrong_item (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  GtkWidget *print_button = get_child (fixture, "print_button");
+  PbAuditFilter filter = { .action = "order.recipient_viewed" };
+  g_autoptr (GPtrArray) audit = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *state = NULL;
+
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+  g_assert_false (gtk_widget_is_sensitive (print_button));
+
+  /* The first scan opens the oldest order holding the item and counts it. */
+  scan (fixture, "TEA-1");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 3 units");
+  g_assert_cmpuint (count_labels (fixture, "lines_box", "1 of 2"), ==, 1);
+  g_assert_cmpuint (count_labels (fixture, "lines_box", "0 of 1"), ==, 1);
+  g_assert_true (feedback_has (fixture, "verified"));
+  g_assert_false (banner_shows_error (fixture));
+
+  /* The recipient is shown, and the view is in the audit log. */
+  g_assert_nonnull (strstr (label_text (fixture, "recipient_label"), "Ada Lovelace"));
+  g_assert_nonnull (strstr (label_text (fixture, "recipient_label"), "SW1A 1AA"));
+  audit = pb_audit_list (store, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (audit->len, ==, 1);
+
+  scan (fixture, "TEA-1");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "2 of 3 units");
+  g_assert_cmpuint (count_labels (fixture, "lines_box", "2 of 2"), ==, 1);
+  g_assert_false (gtk_widget_is_sensitive (print_button));
+  pb_ui_test_iterate (300);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-order-mid-verify.png");
+  g_clear_object (&texture);
+
+  /* An item from another order: red, counted as a mis-scan, no print. */
+  scan (fixture, "PEN-3");
+  g_assert_true (banner_shows_error (fixture));
+  g_assert_true (g_str_has_prefix (label_text (fixture, "banner_label"), "Wrong item"));
+  g_assert_true (feedback_has (fixture, "wrong-item"));
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "2 of 3 units");
+  g_assert_false (gtk_widget_is_sensitive (print_button));
+  pb_ui_test_iterate (300);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-wrong-item.png");
+  g_clear_object (&texture);
+
+  /* A third tea towel is one too many. */
+  scan (fixture, "TEA-1");
+  g_assert_true (banner_shows_error (fixture));
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "2 of 3 units");
+
+  /* The mug by its barcode, typed by hand: the scan buffer drops slow keys,
+   * Enter takes the entry's text. The order is complete, nothing printed
+   * by itself (print.on_final_scan is false), and Print is offered. */
+  type_by_hand (fixture, "5098765432100");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "3 of 3 units");
+  g_assert_true (feedback_has (fixture, "complete"));
+  g_assert_false (banner_shows_error (fixture));
+  g_assert_true (gtk_widget_is_sensitive (print_button));
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+  state = order_state (fixture, ORDER_TEA);
+  g_assert_cmpstr (state, ==, PB_ORDER_STATE_UNSHIPPED);
+}
+
+static void
+test_cancelled_order_refused (Fixture *fixture, gconstpointer data)
+{
+  scan (fixture, ORDER_CANCELLED);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+  g_assert_true (banner_shows_error (fixture));
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "cancelled"));
+  g_assert_true (feedback_has (fixture, "refused"));
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
+
+  /* An order id opens that order without counting a unit. */
+  scan (fixture, ORDER_TEA_LATER);
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA_LATER);
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "0 of 1 units");
+  g_assert_false (banner_shows_error (fixture));
+
+  /* Escape closes it again. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!pb_ui_test_init (&argc, &argv))
+    return 0; /* the TAP plan above says SKIP */
+
+  /* What AdwApplication does with the resource base path for the real app:
+   * the banner and countdown colours are in style.css. */
+  {
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/bench-page/queue-and-filter", Fixture, NULL, set_up, test_queue_and_filter,
+              tear_down);
+  g_test_add ("/bench-page/scan-verify-wrong-item", Fixture, NULL, set_up,
+              test_scan_verify_wrong_item, tear_down);
+  g_test_add ("/bench-page/cancelled-order-refused", Fixture, NULL, set_up,
+              test_cancelled_order_refused, tear_down);
+
+  return g_test_run ();
+}
