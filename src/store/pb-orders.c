@@ -367,11 +367,55 @@ dup_column (sqlite3_stmt *stmt, int column)
   return g_strdup (pb_sql_text (stmt, column));
 }
 
+/* An order's items in the order Amazon sent them; the gift message (PII)
+ * only when @with_gift_message. */
+static GPtrArray *
+read_items (PbStore *store, const char *order_id, gboolean with_gift_message, GError **error)
+{
+  g_autoptr (GPtrArray) list
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = pb_store_prepare (store,
+                           "SELECT item_id, sku, asin, title, quantity, quantity_shipped,"
+                           " unit_price, currency, gift_wrap_level, cancel_requested,"
+                           " CASE WHEN ?2 THEN gift_message END"
+                           " FROM order_items WHERE order_id = ?1 ORDER BY rowid",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, with_gift_message ? 1 : 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+
+      item->item_id = dup_column (stmt, 0);
+      item->sku = dup_column (stmt, 1);
+      item->asin = dup_column (stmt, 2);
+      item->title = dup_column (stmt, 3);
+      item->quantity = sqlite3_column_int (stmt, 4);
+      item->quantity_shipped = sqlite3_column_int (stmt, 5);
+      item->unit_price = dup_column (stmt, 6);
+      item->currency = dup_column (stmt, 7);
+      item->gift_wrap_level = dup_column (stmt, 8);
+      item->cancel_requested = sqlite3_column_int (stmt, 9) != 0;
+      item->gift_message = dup_column (stmt, 10);
+      g_ptr_array_add (list, item);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 PbOrderData *
 pb_orders_get (PbStore *store, const char *order_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (sqlite3_stmt) items = NULL;
   g_autoptr (PbOrderData) order = NULL;
   int rc;
 
@@ -424,39 +468,9 @@ pb_orders_get (PbStore *store, const char *order_id, GError **error)
   order->package_status = dup_column (stmt, 23);
   order->delivered = sqlite3_column_int (stmt, 24) != 0;
   order->cancel_requested = sqlite3_column_int (stmt, 25) != 0;
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-
-  items = pb_store_prepare (store,
-                            "SELECT item_id, sku, asin, title, quantity, quantity_shipped,"
-                            " unit_price, currency, gift_message, gift_wrap_level,"
-                            " cancel_requested FROM order_items WHERE order_id = ?1"
-                            " ORDER BY rowid",
-                            error);
-  if (items == NULL)
+  order->items = read_items (store, order_id, TRUE, error);
+  if (order->items == NULL)
     return NULL;
-  sqlite3_bind_text (items, 1, order_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (items)) == SQLITE_ROW)
-    {
-      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-
-      item->item_id = dup_column (items, 0);
-      item->sku = dup_column (items, 1);
-      item->asin = dup_column (items, 2);
-      item->title = dup_column (items, 3);
-      item->quantity = sqlite3_column_int (items, 4);
-      item->quantity_shipped = sqlite3_column_int (items, 5);
-      item->unit_price = dup_column (items, 6);
-      item->currency = dup_column (items, 7);
-      item->gift_message = dup_column (items, 8);
-      item->gift_wrap_level = dup_column (items, 9);
-      item->cancel_requested = sqlite3_column_int (items, 10) != 0;
-      g_ptr_array_add (order->items, item);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      pb_store_set_sql_error (store, error, _ ("Reading an order"));
-      return NULL;
-    }
   return g_steal_pointer (&order);
 }
 
@@ -527,43 +541,9 @@ pb_orders_count (PbStore *store, GError **error)
 GPtrArray *
 pb_orders_list_items (PbStore *store, const char *order_id, GError **error)
 {
-  g_autoptr (GPtrArray) list
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (order_id != NULL, NULL);
 
-  stmt = pb_store_prepare (store,
-                           "SELECT item_id, sku, asin, title, quantity, quantity_shipped,"
-                           " unit_price, currency, gift_wrap_level, cancel_requested"
-                           " FROM order_items WHERE order_id = ?1 ORDER BY rowid",
-                           error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-
-      item->item_id = dup_column (stmt, 0);
-      item->sku = dup_column (stmt, 1);
-      item->asin = dup_column (stmt, 2);
-      item->title = dup_column (stmt, 3);
-      item->quantity = sqlite3_column_int (stmt, 4);
-      item->quantity_shipped = sqlite3_column_int (stmt, 5);
-      item->unit_price = dup_column (stmt, 6);
-      item->currency = dup_column (stmt, 7);
-      item->gift_wrap_level = dup_column (stmt, 8);
-      item->cancel_requested = sqlite3_column_int (stmt, 9) != 0;
-      g_ptr_array_add (list, item);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      pb_store_set_sql_error (store, error, _ ("Reading an order"));
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return read_items (store, order_id, FALSE, error);
 }
 
 gboolean
