@@ -3,11 +3,75 @@
 
 #include <glib/gi18n.h>
 
+#include "pb-activity-page.h"
+#include "pb-audit-page.h"
 #include "pb-bench-page.h"
+#include "pb-end-of-day-page.h"
 #include "pb-login-page.h"
+#include "pb-operators-page.h"
+#include "pb-preferences-window.h"
+#include "pb-problems-page.h"
+#include "pb-setup-assistant.h"
 #include "pb-window.h"
 #include "store/pb-operator.h"
 #include "store/pb-settings.h"
+
+/* The supervisor's pages, each shown only to a role the permission table
+ * allows; made at the first login that may see them. */
+typedef struct
+{
+  const char *name;
+  const char *title;
+  const char *icon_name;
+  PbAction action;
+  GtkWidget *(*create) (PbSession *session, PbStation *station);
+  void (*reload) (GtkWidget *page);
+} PageInfo;
+
+static void
+reload_activity (GtkWidget *page)
+{
+  pb_activity_page_reload (PB_ACTIVITY_PAGE (page));
+}
+
+static void
+reload_audit (GtkWidget *page)
+{
+  pb_audit_page_reload (PB_AUDIT_PAGE (page));
+}
+
+static void
+reload_operators (GtkWidget *page)
+{
+  pb_operators_page_reload (PB_OPERATORS_PAGE (page));
+}
+
+static void
+reload_problems (GtkWidget *page)
+{
+  pb_problems_page_reload (PB_PROBLEMS_PAGE (page));
+}
+
+static void
+reload_end_of_day (GtkWidget *page)
+{
+  pb_end_of_day_page_reload (PB_END_OF_DAY_PAGE (page));
+}
+
+static const PageInfo pages[] = {
+  { "activity", N_ ("Activity"), "org.gnome.Settings-activity-symbolic", PB_ACTION_VIEW_ACTIVITY,
+    pb_activity_page_new, reload_activity },
+  { "problems", N_ ("Problems"), "dialog-warning-symbolic", PB_ACTION_RESOLVE_OUTBOX,
+    pb_problems_page_new, reload_problems },
+  { "end-of-day", N_ ("End of Day"), "mail-send-symbolic", PB_ACTION_MANIFEST,
+    pb_end_of_day_page_new, reload_end_of_day },
+  { "operators", N_ ("Operators"), "system-users-symbolic", PB_ACTION_MANAGE_PACKERS,
+    pb_operators_page_new, reload_operators },
+  { "audit", N_ ("Audit Log"), "document-open-recent-symbolic", PB_ACTION_VIEW_AUDIT,
+    pb_audit_page_new, reload_audit },
+};
+
+#define N_PAGES G_N_ELEMENTS (pages)
 
 struct _PbWindow
 {
@@ -17,6 +81,8 @@ struct _PbWindow
   PbSession *session;
   PbStation *station;
   GtkWidget *login_page;
+  GtkWidget *setup_assistant;
+  GtkWidget *page_widgets[N_PAGES];
 
   /* Idle auto-lock */
   guint idle_source;
@@ -26,7 +92,8 @@ struct _PbWindow
 
   AdwToastOverlay *toast_overlay;
   AdwHeaderBar *header_bar;
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack *view_stack;
   GtkButton *lock_button;
   GtkStack *main_stack;
   AdwStatusPage *bench_status;
@@ -62,11 +129,11 @@ update_header (PbWindow *self)
           = g_strdup_printf (_ ("%s (%s)"), pb_session_get_username (self->session),
                              pb_role_display_name (pb_session_get_role (self->session)));
 
-      adw_window_title_set_title (self->window_title, title);
+      adw_view_switcher_title_set_title (self->switcher_title, title);
     }
   else
     {
-      adw_window_title_set_title (self->window_title, _ ("Packbench"));
+      adw_view_switcher_title_set_title (self->switcher_title, _ ("Packbench"));
     }
 
   if (self->station == NULL)
@@ -86,8 +153,8 @@ update_header (PbWindow *self)
   else
     subtitle = g_strdup (_ ("Not synced yet"));
 
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), subtitle);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->switcher_title), subtitle);
 }
 
 static void
@@ -106,6 +173,79 @@ stop_idle_timer (PbWindow *self)
 }
 
 static void lock_bench (PbWindow *self);
+
+/* Shows the pages, and enables the actions, the operator's role allows. */
+static void
+update_actions (PbWindow *self)
+{
+  gboolean ready = is_logged_in (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 ready && pb_session_can (self->session, PB_ACTION_SYNC));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences",
+                                 ready && pb_session_can (self->session, PB_ACTION_VIEW_SETTINGS));
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), ready);
+
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      gboolean allowed = ready && pb_session_can (self->session, pages[i].action);
+
+      if (allowed && self->page_widgets[i] == NULL)
+        {
+          AdwViewStackPage *page;
+
+          self->page_widgets[i] = pages[i].create (self->session, self->station);
+          page = adw_view_stack_add_titled (self->view_stack, self->page_widgets[i], pages[i].name,
+                                            _ (pages[i].title));
+          adw_view_stack_page_set_icon_name (page, pages[i].icon_name);
+        }
+      if (self->page_widgets[i] != NULL)
+        {
+          AdwViewStackPage *page
+              = adw_view_stack_get_page (self->view_stack, self->page_widgets[i]);
+
+          /* A packer never has these pages in the window, even hidden. */
+          adw_view_stack_page_set_visible (page, allowed);
+          gtk_widget_set_sensitive (self->page_widgets[i], allowed);
+        }
+    }
+
+  if (!ready)
+    adw_view_stack_set_visible_child_name (self->view_stack, "bench");
+}
+
+static void
+on_visible_page_changed_cb (PbWindow *self, GParamSpec *pspec, AdwViewStack *stack)
+{
+  GtkWidget *child = adw_view_stack_get_visible_child (stack);
+
+  for (guint i = 0; i < N_PAGES; i++)
+    if (child != NULL && child == self->page_widgets[i] && is_logged_in (self))
+      pages[i].reload (child);
+}
+
+static void
+on_sync_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+
+  if (self->station != NULL && is_logged_in (self))
+    pb_station_sync_now (self->station);
+}
+
+static void
+on_preferences_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+  PbPreferencesWindow *preferences;
+
+  if (!is_logged_in (self) || !pb_session_can (self->session, PB_ACTION_VIEW_SETTINGS))
+    return;
+
+  preferences = pb_preferences_window_new (GTK_WINDOW (self), self->session, self->station);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
 
 static gboolean
 on_idle_timeout_cb (gpointer user_data)
@@ -184,8 +324,7 @@ lock_bench (PbWindow *self)
   pb_login_page_reset (PB_LOGIN_PAGE (self->login_page));
   gtk_stack_set_visible_child (self->main_stack, self->login_page);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), FALSE);
+  update_actions (self);
   update_header (self);
 }
 
@@ -203,6 +342,8 @@ on_station_sync_finished_cb (PbWindow *self, gboolean ok, const char *message, g
   /* New and cancelled orders show in the queue at once. */
   if (ok && self->bench_page != NULL && n_new + n_updated + n_cancelled > 0)
     pb_bench_page_reload (PB_BENCH_PAGE (self->bench_page));
+  if (ok)
+    on_visible_page_changed_cb (self, NULL, self->view_stack);
 }
 
 static void
@@ -268,12 +409,11 @@ on_logged_in_cb (PbWindow *self, PbSession *session, PbLoginPage *page)
       gtk_box_append (self->bench_box, self->bench_page);
       gtk_widget_set_visible (GTK_WIDGET (self->bench_status), FALSE);
     }
-  gtk_stack_set_visible_child_name (self->main_stack, "bench");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 
   if (self->station == NULL)
     start_station (self);
+  update_actions (self);
 
   start_idle_timer (self);
   update_header (self);
@@ -283,6 +423,13 @@ static void
 on_login_warning_cb (PbWindow *self, const char *message, PbLoginPage *page)
 {
   show_toast (self, message);
+}
+
+static void
+on_setup_finished_cb (PbWindow *self, PbSession *session, PbSetupAssistant *assistant)
+{
+  pb_login_page_set_session (PB_LOGIN_PAGE (self->login_page), session);
+  on_logged_in_cb (self, session, PB_LOGIN_PAGE (self->login_page));
 }
 
 static void
@@ -299,6 +446,19 @@ pb_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->main_stack, self->login_page, "login");
   gtk_stack_set_visible_child (self->main_stack, self->login_page);
+
+  /* No store yet: the first run sets one up. */
+  if (!pb_store_exists (self->store_dir))
+    {
+      self->setup_assistant = pb_setup_assistant_new (self->store_dir);
+      g_signal_connect_object (self->setup_assistant, "finished", G_CALLBACK (on_setup_finished_cb),
+                               self, G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->main_stack, self->setup_assistant, "setup");
+      gtk_stack_set_visible_child (self->main_stack, self->setup_assistant);
+    }
+
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (on_visible_page_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -387,13 +547,20 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, PbWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, lock_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, bench_status);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, bench_box);
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, on_lock_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, on_sync_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL,
+                                   on_preferences_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
+                                       "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
 }
 
@@ -408,6 +575,8 @@ pb_window_init (PbWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", FALSE);
 
   /* Any input postpones the idle lock. */
   controller = gtk_event_controller_key_new ();
@@ -490,4 +659,48 @@ pb_window_set_idle_lock_seconds (PbWindow *self, guint seconds)
   self->idle_seconds_override = seconds;
   if (is_logged_in (self))
     start_idle_timer (self);
+}
+
+GtkWidget *
+pb_window_get_setup_assistant (PbWindow *self)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), NULL);
+
+  return self->setup_assistant;
+}
+
+GtkWidget *
+pb_window_get_page (PbWindow *self, const char *name)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (name, "bench") == 0)
+    return self->bench_page;
+  for (guint i = 0; i < N_PAGES; i++)
+    if (g_strcmp0 (name, pages[i].name) == 0)
+      return self->page_widgets[i];
+  return NULL;
+}
+
+gboolean
+pb_window_page_is_visible (PbWindow *self, const char *name)
+{
+  GtkWidget *child;
+
+  g_return_val_if_fail (PB_IS_WINDOW (self), FALSE);
+
+  child = adw_view_stack_get_child_by_name (self->view_stack, name);
+  return child != NULL
+         && adw_view_stack_page_get_visible (adw_view_stack_get_page (self->view_stack, child));
+}
+
+gboolean
+pb_window_show_page (PbWindow *self, const char *name)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), FALSE);
+
+  if (!is_logged_in (self) || !pb_window_page_is_visible (self, name))
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  return TRUE;
 }

@@ -280,7 +280,7 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
 
   press (fixture, "set_password_button");
   g_assert_null (error_text (fixture));
-  g_assert_cmpstr (visible_page (fixture), ==, "bench");
+  g_assert_cmpstr (visible_page (fixture), ==, "workspace");
   session = pb_window_get_session (fixture->window);
   g_assert_nonnull (session);
   g_assert_cmpint (pb_session_get_stage (session), ==, PB_SESSION_STAGE_READY);
@@ -289,22 +289,23 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (
       adw_status_page_get_title (ADW_STATUS_PAGE (window_child (fixture, "bench_status"))), ==,
       "Logged in as Pat Packer (Packer)");
-  g_assert_cmpstr (
-      adw_window_title_get_title (ADW_WINDOW_TITLE (window_child (fixture, "window_title"))), ==,
-      "pat (Packer)");
+  g_assert_cmpstr (adw_view_switcher_title_get_title (
+                       ADW_VIEW_SWITCHER_TITLE (window_child (fixture, "switcher_title"))),
+                   ==, "pat (Packer)");
   g_assert_true (gtk_widget_get_visible (window_child (fixture, "lock_button")));
   /* The station started; its first sync (no Amazon set up here) fails,
    * and the header says so in words. */
   {
-    GtkWidget *title = window_child (fixture, "window_title");
+    GtkWidget *title = window_child (fixture, "switcher_title");
     gint64 end = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
 
-    while (!g_str_has_prefix (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)),
-                              "Sync failed: ")
-           && g_get_monotonic_time () < end)
+    while (
+        !g_str_has_prefix (adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (title)),
+                           "Sync failed: ")
+        && g_get_monotonic_time () < end)
       pb_ui_test_iterate (50);
-    g_assert_true (g_str_has_prefix (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)),
-                                     "Sync failed: "));
+    g_assert_true (g_str_has_prefix (
+        adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (title)), "Sync failed: "));
   }
   /* Secrets do not stay in the entries. */
   g_assert_cmpstr (
@@ -328,7 +329,7 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
   /* The next login resumes the same session with the new password. */
   log_in (fixture, "pat", PACKER_PASSWORD);
   g_assert_null (error_text (fixture));
-  g_assert_cmpstr (visible_page (fixture), ==, "bench");
+  g_assert_cmpstr (visible_page (fixture), ==, "workspace");
   g_assert_true (pb_window_get_session (fixture->window) == session);
   g_assert_cmpint (pb_session_get_stage (session), ==, PB_SESSION_STAGE_READY);
 
@@ -364,7 +365,7 @@ test_admin_code_stage (Fixture *fixture, gconstpointer data)
       press (fixture, "code_button");
     }
   g_assert_null (error_text (fixture));
-  g_assert_cmpstr (visible_page (fixture), ==, "bench");
+  g_assert_cmpstr (visible_page (fixture), ==, "workspace");
   g_assert_cmpstr (pb_session_get_username (pb_window_get_session (fixture->window)), ==, "admin");
   g_assert_cmpint (pb_session_get_role (pb_window_get_session (fixture->window)), ==,
                    PB_ROLE_ADMIN);
@@ -399,7 +400,7 @@ test_quit_frees_session (Fixture *fixture, gconstpointer data)
   code = current_code (fixture);
   type_into (fixture, "code_entry", code);
   press (fixture, "code_button");
-  g_assert_cmpstr (visible_page (fixture), ==, "bench");
+  g_assert_cmpstr (visible_page (fixture), ==, "workspace");
 
   weak_session = pb_window_get_session (fixture->window);
   g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);

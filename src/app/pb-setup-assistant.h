@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "store/pb-session.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The first-run assistant, shown when no store exists: the admin (password
+ * rules live as they are typed), second-factor enrolment (QR code and the
+ * secret in text), the recovery code shown once and confirmed written
+ * down, Amazon credentials and marketplace, the Royal Mail API key, the
+ * label printer (from CUPS, with a test print) and retention days. Every
+ * step after the admin can be skipped and finished later in Preferences.
+ *
+ * "finished" (PbSession *session) fires with the admin's READY session.
+ */
+
+#define PB_TYPE_SETUP_ASSISTANT (pb_setup_assistant_get_type ())
+G_DECLARE_FINAL_TYPE (PbSetupAssistant, pb_setup_assistant, PB, SETUP_ASSISTANT, AdwBin)
+
+GtkWidget *pb_setup_assistant_new (const char *store_dir);
+
+G_END_DECLS
