@@ -513,6 +513,15 @@ close_order (PbBenchPage *self)
 }
 
 static gboolean
+order_is_cancelled (PbBenchPage *self, const char *order_id)
+{
+  g_autofree char *state = NULL;
+
+  return pb_orders_get_local (get_store (self), order_id, &state, NULL, NULL, NULL, NULL)
+         && g_strcmp0 (state, PB_ORDER_STATE_CANCELLED) == 0;
+}
+
+static gboolean
 open_order (PbBenchPage *self, const char *order_id)
 {
   g_autoptr (GError) error = NULL;
@@ -522,8 +531,16 @@ open_order (PbBenchPage *self, const char *order_id)
   if (!pb_session_require (self->session, PB_ACTION_PACK, order_id, &error)
       || (pack = pb_pack_session_new (get_store (self), order_id, &error)) == NULL)
     {
-      g_autofree char *text
-          = g_strdup_printf (_ ("Order %s refused: %s"), order_id, error->message);
+      g_autofree char *text = NULL;
+
+      if (order_is_cancelled (self, order_id))
+        {
+          text = g_strdup_printf (_ ("Order %s is cancelled — do not send it"), order_id);
+          show_banner (self, BANNER_ERROR, text);
+          emit_feedback (self, "cancelled");
+          return FALSE;
+        }
+      text = g_strdup_printf (_ ("Order %s refused: %s"), order_id, error->message);
       show_banner (self, BANNER_ERROR, text);
       emit_feedback (self, "refused");
       return FALSE;
@@ -737,6 +754,31 @@ on_scan_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint k
   return feed_scan_buffer (self, c, time_us);
 }
 
+/* A key typed while the focus is on a button or the queue (someone clicked
+ * there) still belongs to the scanner: back to the scan entry with it. */
+static gboolean
+on_page_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                        GdkModifierType state, PbBenchPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gunichar c = gdk_keyval_to_unicode (keyval);
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return GDK_EVENT_PROPAGATE;
+  if (focus != NULL && GTK_IS_EDITABLE (focus))
+    return GDK_EVENT_PROPAGATE; /* the scan or the filter entry */
+  if (c == 0 || !g_unichar_isgraph (c))
+    return GDK_EVENT_PROPAGATE; /* Space and Enter still press buttons */
+
+  refocus_scan_entry (self);
+  pb_bench_page_feed_key (
+      self, c,
+      (gint64)gtk_event_controller_get_current_event_time (GTK_EVENT_CONTROLLER (controller))
+          * 1000);
+  return GDK_EVENT_STOP;
+}
+
 /* Enter that the scan buffer did not take: a code typed by hand, or
  * Enter on an empty entry to print a verified order. */
 static void
@@ -770,6 +812,14 @@ pb_bench_page_feed_key (PbBenchPage *self, gunichar c, gint64 time_us)
       g_unichar_to_utf8 (c, utf8);
       gtk_editable_insert_text (GTK_EDITABLE (self->scan_entry), utf8, -1, &position);
     }
+}
+
+void
+pb_bench_page_focus_scan (PbBenchPage *self)
+{
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+
+  refocus_scan_entry (self);
 }
 
 /* Printing */
@@ -842,6 +892,17 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
       g_autofree char *text = NULL;
 
       self->label_stored = g_strcmp0 (state, PB_ORDER_STATE_LABELLED) == 0;
+      if (g_strcmp0 (state, PB_ORDER_STATE_CANCELLED) == 0)
+        {
+          /* Amazon cancelled it while it was being packed. */
+          text = g_strdup_printf (_ ("Order %s was cancelled — do not send it. %s"), job->order_id,
+                                  error->message);
+          show_banner (self, BANNER_ERROR, text);
+          emit_feedback (self, "cancelled");
+          update_actions (self);
+          refocus_scan_entry (self);
+          return;
+        }
       if (self->label_stored)
         text = g_strdup_printf (_ ("The label was not printed: %s The label is kept: press "
                                    "Reprint when the printer is ready."),
@@ -1121,6 +1182,11 @@ pb_bench_page_init (PbBenchPage *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_scan_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->scan_entry), keys);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
   g_signal_connect_object (self->filter_model, "items-changed",

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
  *
  * The signal "feedback" (const char *kind) fires for everything a packer
  * should hear: "opened", "verified", "complete", "wrong-item", "refused",
- * "printed" and "error". The window turns it into sounds.
+ * "printed", "error" and "cancelled". The window turns it into sounds.
  */
 
 #define PB_TYPE_BENCH_PAGE (pb_bench_page_get_type ())
@@ -25,6 +25,9 @@ GtkWidget *pb_bench_page_new (PbSession *session);
 PbSession *pb_bench_page_get_session (PbBenchPage *self);
 /* The order being packed, or NULL. */
 const char *pb_bench_page_get_order_id (PbBenchPage *self);
+
+/* Gives the scan entry the keyboard focus: the scanner types there. */
+void pb_bench_page_focus_scan (PbBenchPage *self);
 
 /* Reloads the queue from the store in a worker thread. */
 void pb_bench_page_reload (PbBenchPage *self);

@@ -12,6 +12,7 @@
 #include "pb-preferences-window.h"
 #include "pb-problems-page.h"
 #include "pb-setup-assistant.h"
+#include "pb-sounds.h"
 #include "pb-window.h"
 #include "store/pb-operator.h"
 #include "store/pb-settings.h"
@@ -82,6 +83,7 @@ struct _PbWindow
   PbStation *station;
   GtkWidget *login_page;
   GtkWidget *setup_assistant;
+  PbSounds *sounds;
   GtkWidget *page_widgets[N_PAGES];
 
   /* Idle auto-lock */
@@ -392,6 +394,12 @@ update_bench_page (PbWindow *self)
 }
 
 static void
+on_bench_feedback_cb (PbWindow *self, const char *kind, PbBenchPage *page)
+{
+  pb_sounds_play (self->sounds, kind);
+}
+
+static void
 on_logged_in_cb (PbWindow *self, PbSession *session, PbLoginPage *page)
 {
   if (self->session != session)
@@ -405,6 +413,8 @@ on_logged_in_cb (PbWindow *self, PbSession *session, PbLoginPage *page)
     {
       /* The session stays the same across locks and operators: one page. */
       self->bench_page = pb_bench_page_new (self->session);
+      g_signal_connect_object (self->bench_page, "feedback", G_CALLBACK (on_bench_feedback_cb),
+                               self, G_CONNECT_SWAPPED);
       gtk_widget_set_vexpand (self->bench_page, TRUE);
       gtk_box_append (self->bench_box, self->bench_page);
       gtk_widget_set_visible (GTK_WIDGET (self->bench_status), FALSE);
@@ -423,6 +433,18 @@ static void
 on_login_warning_cb (PbWindow *self, const char *message, PbLoginPage *page)
 {
   show_toast (self, message);
+}
+
+/* The login page gives up the focus as it goes; once it has gone, the
+ * scanner must type into the scan entry, not wherever GTK put the focus. */
+static void
+on_transition_running_cb (PbWindow *self, GParamSpec *pspec, GtkStack *stack)
+{
+  if (gtk_stack_get_transition_running (stack) || !is_logged_in (self) || self->bench_page == NULL
+      || adw_view_stack_get_visible_child (self->view_stack)
+             != gtk_widget_get_parent (self->bench_page))
+    return;
+  pb_bench_page_focus_scan (PB_BENCH_PAGE (self->bench_page));
 }
 
 static void
@@ -457,6 +479,8 @@ pb_window_constructed (GObject *object)
       gtk_stack_set_visible_child (self->main_stack, self->setup_assistant);
     }
 
+  g_signal_connect_object (self->main_stack, "notify::transition-running",
+                           G_CALLBACK (on_transition_running_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child",
                            G_CALLBACK (on_visible_page_changed_cb), self, G_CONNECT_SWAPPED);
 }
@@ -470,6 +494,7 @@ pb_window_dispose (GObject *object)
   if (self->station != NULL)
     pb_station_stop (self->station);
   g_clear_object (&self->station);
+  g_clear_object (&self->sounds);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
   self->login_page = NULL;
@@ -570,6 +595,7 @@ pb_window_init (PbWindow *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sounds = pb_sounds_new ();
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -703,4 +729,12 @@ pb_window_show_page (PbWindow *self, const char *name)
     return FALSE;
   adw_view_stack_set_visible_child_name (self->view_stack, name);
   return TRUE;
+}
+
+PbSounds *
+pb_window_get_sounds (PbWindow *self)
+{
+  g_return_val_if_fail (PB_IS_WINDOW (self), NULL);
+
+  return self->sounds;
 }

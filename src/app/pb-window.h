@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "pb-application.h"
+#include "pb-sounds.h"
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -28,6 +29,9 @@ GtkWidget *pb_window_get_page (PbWindow *self, const char *name);
 gboolean pb_window_page_is_visible (PbWindow *self, const char *name);
 /* Shows the page @name; FALSE when the operator may not see it. */
 gboolean pb_window_show_page (PbWindow *self, const char *name);
+
+/* What plays the bench's feedback sounds. */
+PbSounds *pb_window_get_sounds (PbWindow *self);
 
 /* For tests: lock after @seconds without input instead of the store's
  * session.idle_lock_minutes (0: use the setting). */

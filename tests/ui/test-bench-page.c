@@ -397,7 +397,7 @@ test_cancelled_order_refused (Fixture *fixture, gconstpointer data)
   g_assert_null (pb_bench_page_get_order_id (fixture->page));
   g_assert_true (banner_shows_error (fixture));
   g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "cancelled"));
-  g_assert_true (feedback_has (fixture, "refused"));
+  g_assert_true (feedback_has (fixture, "cancelled"));
   g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
 
   /* An order id opens that order without counting a unit. */

@@ -5,6 +5,7 @@
 
 #include "pb-application.h"
 #include "pb-login-page.h"
+#include "pb-sounds.h"
 #include "pb-ui-test.h"
 #include "pb-window.h"
 
@@ -56,6 +57,47 @@ test_window_draws_and_finalizes (void)
   g_rmdir (root);
 }
 
+/* Every kind of feedback has its own sound file, a real WAV, and none
+ * sounds like another; with sounds off nothing plays. */
+static void
+test_sounds (void)
+{
+  static const char *const kinds[] = { "opened",     "verified", "complete", "printed",
+                                       "wrong-item", "refused",  "error",    "cancelled" };
+  g_autoptr (PbSounds) sounds = pb_sounds_new ();
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GHashTable) seen
+      = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *file = pb_sounds_get_file (sounds, kinds[i]);
+      g_autofree char *data = NULL;
+      gsize length = 0;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_nonnull (file);
+      g_file_get_contents (file, &data, &length, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (length, >, 44 + 1000);
+      g_assert_cmpmem (data, 4, "RIFF", 4);
+      g_assert_cmpmem (data + 8, 4, "WAVE", 4);
+      g_assert_true (g_hash_table_add (seen, g_bytes_new (data, length)));
+    }
+  g_assert_null (pb_sounds_get_file (sounds, "no-such-sound"));
+
+  g_settings_set_boolean (settings, "sounds-enabled", TRUE);
+  g_assert_true (pb_sounds_play (sounds, "wrong-item"));
+  g_assert_cmpstr (pb_sounds_get_last_played (sounds), ==, "wrong-item");
+  g_assert_false (pb_sounds_play (sounds, "no-such-sound"));
+
+  g_settings_set_boolean (settings, "sounds-enabled", FALSE);
+  g_assert_false (pb_sounds_play (sounds, "printed"));
+  g_assert_cmpstr (pb_sounds_get_last_played (sounds), ==, "wrong-item");
+  g_assert_cmpuint (pb_sounds_get_n_played (sounds), ==, 1);
+  g_settings_reset (settings, "sounds-enabled");
+}
+
 static void
 test_application_type (void)
 {
@@ -74,6 +116,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/draws-and-finalizes", test_window_draws_and_finalizes);
   g_test_add_func ("/window/application", test_application_type);
+  g_test_add_func ("/window/sounds", test_sounds);
 
   return g_test_run ();
 }
