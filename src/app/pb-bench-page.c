@@ -988,6 +988,22 @@ reprint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   start_ship (PB_BENCH_PAGE (widget), TRUE);
 }
 
+/* Ctrl+F: filter the queue; Escape in the filter goes back to scanning. */
+static void
+find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
+
+static void
+on_filter_stop_search_cb (PbBenchPage *self, GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  refocus_scan_entry (self);
+}
+
 static void
 close_order_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1160,7 +1176,12 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_install_action (widget_class, "bench.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
   gtk_widget_class_install_action (widget_class, "bench.close-order", NULL, close_order_action);
+  gtk_widget_class_install_action (widget_class, "bench.find", NULL, find_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F12, 0, "bench.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "bench.reprint",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "bench.find",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "bench.close-order", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1189,6 +1210,8 @@ pb_bench_page_init (PbBenchPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
+  g_signal_connect_object (self->filter_entry, "stop-search", G_CALLBACK (on_filter_stop_search_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filter_model_items_changed_cb), self, G_CONNECT_SWAPPED);
   update_count (self);

@@ -237,6 +237,12 @@ on_sync_activated_cb (GtkWidget *widget, const char *action_name, GVariant *para
 }
 
 static void
+on_show_page_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_window_show_page (PB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 on_preferences_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PbWindow *self = PB_WINDOW (widget);
@@ -586,6 +592,14 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK,
                                        "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
+
+  /* Alt+1 the bench, Alt+2… the supervisor's pages in the order shown. */
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", on_show_page_activated_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s",
+                                       "bench");
+  for (guint i = 0; i < N_PAGES; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2 + i, GDK_ALT_MASK, "win.show-page",
+                                         "s", pages[i].name);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
 }
 

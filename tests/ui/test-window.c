@@ -98,6 +98,18 @@ test_sounds (void)
   g_settings_reset (settings, "sounds-enabled");
 }
 
+/* The shortcuts window builds and lists the bench's shortcuts. */
+static void
+test_help_overlay (void)
+{
+  g_autoptr (GtkBuilder) builder
+      = gtk_builder_new_from_resource (RESOURCE_PREFIX "/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
 static void
 test_application_type (void)
 {
@@ -117,6 +129,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/draws-and-finalizes", test_window_draws_and_finalizes);
   g_test_add_func ("/window/application", test_application_type);
   g_test_add_func ("/window/sounds", test_sounds);
+  g_test_add_func ("/window/help-overlay", test_help_overlay);
 
   return g_test_run ();
 }
