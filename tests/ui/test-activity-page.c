@@ -253,9 +253,33 @@ row_subtitle (Fixture *fixture, const char *operator_name)
   return adw_action_row_get_subtitle (row);
 }
 
+/* Pixels of @texture in exactly @colour: the chart's bars and swatches. */
+static guint
+count_pixels (GdkTexture *texture, const GdkRGBA *colour)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize)width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  guint n = 0;
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4; /* B, G, R, A */
+
+        n += ABS (p[2] - (int)(colour->red * 255 + 0.5)) <= 1
+             && ABS (p[1] - (int)(colour->green * 255 + 0.5)) <= 1
+             && ABS (p[0] - (int)(colour->blue * 255 + 0.5)) <= 1;
+      }
+  return n;
+}
+
 static void
 test_today_and_week (Fixture *fixture, gconstpointer data)
 {
+  GdkRGBA alice_colour, bob_colour, unused_colour;
   PbActivityChart *chart;
   g_autoptr (GdkTexture) page_texture = NULL;
   g_autoptr (GdkTexture) chart_texture = NULL;
@@ -304,6 +328,16 @@ test_today_and_week (Fixture *fixture, gconstpointer data)
   chart_texture = pb_ui_test_snapshot (GTK_WIDGET (chart), "activity-chart.png");
   g_assert_cmpint (gdk_texture_get_height (chart_texture), >=, 180);
   g_assert_cmpuint (pb_ui_test_count_colours (chart_texture, 64), >=, 6);
+  pb_activity_chart_get_operator_colour (0, &alice_colour);
+  pb_activity_chart_get_operator_colour (1, &bob_colour);
+  pb_activity_chart_get_operator_colour (2, &unused_colour);
+  /* alice has three labels to bob's two: more of her colour is drawn
+   * (the legend's swatches are the same size). */
+  g_assert_cmpuint (count_pixels (chart_texture, &bob_colour), >, 1000);
+  g_assert_cmpuint (count_pixels (chart_texture, &alice_colour), >,
+                    count_pixels (chart_texture, &bob_colour));
+  /* carol printed nothing: her colour is not drawn. */
+  g_assert_cmpuint (count_pixels (chart_texture, &unused_colour), <, 10);
 
   /* This week: Monday's and Tuesday's labels too. */
   gtk_toggle_button_set_active (get_child (fixture, "week_button"), TRUE);
@@ -334,6 +368,7 @@ test_today_and_week (Fixture *fixture, gconstpointer data)
   pb_ui_test_iterate (100);
   empty_texture = pb_ui_test_snapshot (GTK_WIDGET (chart), "activity-chart-empty.png");
   g_assert_cmpuint (pb_ui_test_count_colours (empty_texture, 64), >=, 2);
+  g_assert_cmpuint (count_pixels (empty_texture, &alice_colour), ==, 0);
 }
 
 static void
