@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "pb-activity-chart.h"
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -24,5 +25,8 @@ GtkWidget *pb_activity_page_new (PbSession *session, PbStation *station);
 
 /* Loads the page's data again (after a sync, or an operator change). */
 void pb_activity_page_reload (PbActivityPage *self);
+
+/* The chart the page draws (for tests and screenshots). */
+PbActivityChart *pb_activity_page_get_chart (PbActivityPage *self);
 
 G_END_DECLS

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the supervisor's Activity page shows, read from the store: labels
+ * printed per operator per hour, the average time from an order's first
+ * scan to its label coming out of the printer, mis-scans, late orders and
+ * the syncs of a period. No PII: operator names, counts and times.
+ *
+ * Where each number comes from:
+ * - a label is an audit row "label.printed" (the first print of an order's
+ *   label, in the name of whoever printed it); reprints ("label.reprinted")
+ *   are counted apart. The audit log is append-only, so a label that was
+ *   voided later still counts as the work it was.
+ * - scan-to-print is that row's time less the order's pack_started_at,
+ *   when the order was packed at the bench and its packing began before the
+ *   print (an order packed again after a void counts from its new start).
+ * - a mis-scan is an audit row "pack.mis_scan", in the packer's name.
+ * - late now: orders still to ship (unshipped or labelled, not yet
+ *   confirmed) whose latest ship-by time has passed; shipped late: orders
+ *   shipped in the period ("order.shipped") after their latest ship-by time.
+ * - syncs: audit rows "sync.completed" and "sync.failed" in the period.
+ */
+
+typedef enum
+{
+  PB_ACTIVITY_TODAY,
+  PB_ACTIVITY_THIS_WEEK,
+} PbActivityPeriod;
+
+/* The bounds of @period around @now, in @now's time zone: today runs from
+ * midnight to the next midnight, this week from Monday's midnight to the
+ * next Monday's (a day of a clock change has 23 or 25 hours). */
+void pb_activity_period_bounds (PbActivityPeriod period, GDateTime *now, gint64 *since,
+                                gint64 *until);
+
+typedef struct
+{
+  char *operator_name;
+  guint labels;
+  guint reprints;
+  guint mis_scans;
+  guint active_hours;        /* hours with at least one label */
+  guint timed;               /* labels with a scan-to-print time */
+  gdouble avg_scan_to_print; /* seconds; 0 when @timed is 0 */
+  guint *per_hour;           /* labels in each hour of the report (n_hours) */
+} PbActivityOperator;
+
+typedef struct
+{
+  gint64 since;
+  gint64 until;
+  guint n_hours;        /* hour i starts at since + i * 3600 */
+  GPtrArray *operators; /* (element-type PbActivityOperator): by name */
+
+  guint labels;
+  guint reprints;
+  guint mis_scans;
+  guint timed;
+  gdouble avg_scan_to_print; /* seconds; 0 when @timed is 0 */
+  guint busiest_hour_total;  /* the most labels (all operators) in one hour */
+
+  guint late_unshipped; /* now, whatever the period */
+  guint shipped;        /* in the period */
+  guint shipped_late;   /* of those, after their ship-by time */
+
+  guint syncs_completed;
+  guint syncs_failed;
+  gint64 last_sync_completed; /* in the period; 0 for none */
+  gint64 last_sync_failed;    /* in the period; 0 for none */
+} PbActivityReport;
+
+#define PB_TYPE_ACTIVITY_REPORT (pb_activity_report_get_type ())
+GType pb_activity_report_get_type (void) G_GNUC_CONST;
+
+/* Reads the report for [@since, @until) (unix times; at most 31 days).
+ * "Late now" is taken at the clock's current time. The caller checks the
+ * permission (PB_ACTION_VIEW_ACTIVITY). */
+PbActivityReport *pb_activity_report (PbStore *store, gint64 since, gint64 until, GError **error);
+
+PbActivityReport *pb_activity_report_ref (PbActivityReport *report);
+void pb_activity_report_unref (PbActivityReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbActivityReport, pb_activity_report_unref)
+
+/* The operator's row, or NULL when they did nothing in the period. */
+const PbActivityOperator *pb_activity_report_find_operator (PbActivityReport *report,
+                                                            const char *operator_name);
+
+/* Labels per active hour (0 when none). */
+gdouble pb_activity_operator_get_rate (const PbActivityOperator *op);
+
+G_END_DECLS

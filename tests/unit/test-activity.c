@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gstdio.h>
+
+#include "store/pb-activity.h"
+#include "store/pb-audit.h"
+#include "store/pb-keyslots.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
+#include "util/pb-clock.h"
+#include "util/pb-secure.h"
+
+#define HOUR 3600
+#define DAY (24 * HOUR)
+
+typedef struct
+{
+  char *dir;
+  PbStore *store;
+  gint64 since; /* a day's midnight, UTC */
+  gint64 until;
+  gint64 now; /* the real clock: "late" is measured at it */
+} Fixture;
+
+static void
+set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) day = g_date_time_new (utc, 2030, 6, 12, 0, 0, 0);
+  guint8 key[PB_MASTER_KEY_LEN];
+
+  fixture->dir = g_dir_make_tmp ("pb-activity-XXXXXX", &error);
+  g_assert_no_error (error);
+  pb_random_bytes (key, sizeof key);
+  fixture->store = pb_store_create (fixture->dir, key, "00112233445566778899aabbccddeeff", &error);
+  g_assert_no_error (error);
+  fixture->since = g_date_time_to_unix (day);
+  fixture->until = fixture->since + DAY;
+  fixture->now = pb_clock_now_unix ();
+}
+
+static void
+tear_down (Fixture *fixture, gconstpointer data)
+{
+  const char *names[]
+      = { "packbench.db", "packbench.db-wal", "packbench.db-shm", "packbench.lock" };
+
+  g_clear_object (&fixture->store);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+add_order (Fixture *fixture, const char *id, const char *status, gint64 ship_by)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
+  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+  PbOrderChange change;
+
+  order->order_id = g_strdup (id);
+  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
+  order->status = g_strdup (status);
+  order->created = ship_by - 2 * DAY;
+  order->last_updated = ship_by - 2 * DAY + 60;
+  order->ship_by_latest = ship_by;
+  order->country_code = g_strdup ("GB");
+  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  item->item_id = g_strdup_printf ("%s-item", id);
+  item->sku = g_strdup ("TEA-1");
+  item->quantity = 1;
+  g_ptr_array_add (order->items, item);
+
+  g_assert_true (pb_store_begin (fixture->store, &error));
+  g_assert_true (pb_orders_apply (fixture->store, order, fixture->now, &change, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_store_commit (fixture->store, &error));
+}
+
+static void
+audit (Fixture *fixture, gint64 time, const char *actor, const char *action, const char *subject)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pb_audit_append_at (fixture->store, time, actor, action, subject,
+                                     g_str_equal (action, "pack.mis_scan") ? "failed" : "ok", NULL,
+                                     &error));
+  g_assert_no_error (error);
+}
+
+/* An order packed from @started and printed at @printed by @actor. */
+static void
+pack_and_print (Fixture *fixture, const char *id, const char *actor, gint64 started, gint64 printed)
+{
+  g_autoptr (GError) error = NULL;
+
+  add_order (fixture, id, "UNSHIPPED", printed + DAY);
+  if (started > 0)
+    {
+      g_assert_true (
+          pb_orders_set_pack_times (fixture->store, id, started, started + 5, actor, &error));
+      g_assert_no_error (error);
+    }
+  audit (fixture, printed, actor, "label.printed", id);
+}
+
+/* Buys a label: the order is "labelled", not yet shipped. */
+static void
+label (Fixture *fixture, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pdf = g_bytes_new_static ("%PDF-1.4", 8);
+
+  g_assert_true (pb_labels_store (fixture->store, id, 1234, "TT000000002GB", "CRL1", "parcel", 500,
+                                  pdf, "alice", fixture->now, &error));
+  g_assert_no_error (error);
+}
+
+static void
+ship (Fixture *fixture, const char *id, gint64 when)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (
+      pb_orders_set_shipped (fixture->store, id, "TT000000001GB", "alice", when, &error));
+  g_assert_no_error (error);
+  audit (fixture, when, "alice", "order.shipped", id);
+}
+
+static PbActivityReport *
+report (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  PbActivityReport *result
+      = pb_activity_report (fixture->store, fixture->since, fixture->until, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static void
+test_empty (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (PbActivityReport) empty = report (fixture);
+
+  g_assert_cmpuint (empty->n_hours, ==, 24);
+  g_assert_cmpuint (empty->operators->len, ==, 0);
+  g_assert_cmpuint (empty->labels, ==, 0);
+  g_assert_cmpuint (empty->mis_scans, ==, 0);
+  g_assert_cmpuint (empty->timed, ==, 0);
+  g_assert_false (isnan (empty->avg_scan_to_print));
+  g_assert_cmpfloat (empty->avg_scan_to_print, ==, 0);
+  g_assert_cmpuint (empty->busiest_hour_total, ==, 0);
+  g_assert_cmpuint (empty->late_unshipped, ==, 0);
+  g_assert_cmpuint (empty->shipped, ==, 0);
+  g_assert_cmpuint (empty->shipped_late, ==, 0);
+  g_assert_cmpuint (empty->syncs_completed + empty->syncs_failed, ==, 0);
+  g_assert_cmpint (empty->last_sync_completed, ==, 0);
+  g_assert_null (pb_activity_report_find_operator (empty, "alice"));
+}
+
+static void
+test_labels_per_hour (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (PbActivityReport) day = NULL;
+  const PbActivityOperator *alice;
+  const PbActivityOperator *bob;
+  gint64 nine = fixture->since + 9 * HOUR;
+
+  /* Both ends of 09:00-10:00, then the first second of the next hour. */
+  pack_and_print (fixture, "202-0000001-0000001", "alice", 0, nine);
+  pack_and_print (fixture, "202-0000002-0000002", "alice", 0, nine + HOUR - 1);
+  pack_and_print (fixture, "202-0000003-0000003", "alice", 0, nine + HOUR);
+  pack_and_print (fixture, "202-0000004-0000004", "bob", 0, nine + HOUR + 1800);
+  pack_and_print (fixture, "202-0000005-0000005", "bob", 0, nine + HOUR + 1801);
+  /* The day before and the day after are not this day. */
+  pack_and_print (fixture, "202-0000006-0000006", "alice", 0, fixture->since - 1);
+  pack_and_print (fixture, "202-0000007-0000007", "bob", 0, fixture->until);
+  /* A reprint is not a new label. */
+  audit (fixture, nine + 60, "alice", "label.reprinted", "202-0000001-0000001");
+
+  day = report (fixture);
+  g_assert_cmpuint (day->labels, ==, 5);
+  g_assert_cmpuint (day->reprints, ==, 1);
+  g_assert_cmpuint (day->operators->len, ==, 2);
+  alice = g_ptr_array_index (day->operators, 0);
+  bob = g_ptr_array_index (day->operators, 1);
+  g_assert_cmpstr (alice->operator_name, ==, "alice");
+  g_assert_cmpstr (bob->operator_name, ==, "bob");
+  g_assert_true (pb_activity_report_find_operator (day, "bob") == bob);
+
+  g_assert_cmpuint (alice->labels, ==, 3);
+  g_assert_cmpuint (alice->reprints, ==, 1);
+  g_assert_cmpuint (alice->per_hour[8], ==, 0);
+  g_assert_cmpuint (alice->per_hour[9], ==, 2);
+  g_assert_cmpuint (alice->per_hour[10], ==, 1);
+  g_assert_cmpuint (alice->per_hour[0] + alice->per_hour[23], ==, 0);
+  g_assert_cmpuint (alice->active_hours, ==, 2);
+  g_assert_cmpfloat_with_epsilon (pb_activity_operator_get_rate (alice), 1.5, 1e-9);
+
+  g_assert_cmpuint (bob->labels, ==, 2);
+  g_assert_cmpuint (bob->per_hour[10], ==, 2);
+  g_assert_cmpuint (bob->per_hour[23], ==, 0);
+  g_assert_cmpuint (bob->active_hours, ==, 1);
+  /* 10:00-11:00: one of alice's and two of bob's. */
+  g_assert_cmpuint (day->busiest_hour_total, ==, 3);
+  /* No label was packed at the bench: nothing to time. */
+  g_assert_cmpuint (day->timed, ==, 0);
+  g_assert_cmpfloat (day->avg_scan_to_print, ==, 0);
+}
+
+static void
+test_scan_to_print (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbActivityReport) day = NULL;
+  const PbActivityOperator *alice;
+  const PbActivityOperator *bob;
+  gint64 t = fixture->since + 14 * HOUR;
+
+  pack_and_print (fixture, "202-0000001-0000001", "alice", t - 90, t);
+  pack_and_print (fixture, "202-0000002-0000002", "alice", t + 100, t + 130);
+  /* Printed from the command line, never scanned: counted, not timed. */
+  pack_and_print (fixture, "202-0000003-0000003", "bob", 0, t + 200);
+  /* Packed again after this print (a void): the old print is not timed
+   * against the new start. */
+  pack_and_print (fixture, "202-0000004-0000004", "bob", t + 300, t + 400);
+  g_assert_true (
+      pb_orders_set_pack_times (fixture->store, "202-0000004-0000004", t + 900, 0, "bob", &error));
+  g_assert_no_error (error);
+
+  day = report (fixture);
+  alice = pb_activity_report_find_operator (day, "alice");
+  bob = pb_activity_report_find_operator (day, "bob");
+  g_assert_cmpuint (day->labels, ==, 4);
+  g_assert_cmpuint (alice->timed, ==, 2);
+  g_assert_cmpfloat_with_epsilon (alice->avg_scan_to_print, 60, 1e-9);
+  g_assert_cmpuint (bob->labels, ==, 2);
+  g_assert_cmpuint (bob->timed, ==, 0);
+  g_assert_cmpfloat (bob->avg_scan_to_print, ==, 0);
+  g_assert_cmpuint (day->timed, ==, 2);
+  g_assert_cmpfloat_with_epsilon (day->avg_scan_to_print, 60, 1e-9);
+}
+
+static void
+test_mis_scans_and_no_labels (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (PbActivityReport) day = NULL;
+  const PbActivityOperator *carol;
+  gint64 t = fixture->since + 11 * HOUR;
+
+  add_order (fixture, "202-0000001-0000001", "UNSHIPPED", t + DAY);
+  audit (fixture, t, "carol", "pack.mis_scan", "202-0000001-0000001");
+  audit (fixture, t + 5, "carol", "pack.mis_scan", "202-0000001-0000001");
+  audit (fixture, t + 9, "carol", "pack.mis_scan", "202-0000001-0000001");
+  audit (fixture, fixture->since - HOUR, "carol", "pack.mis_scan", "202-0000001-0000001");
+  pack_and_print (fixture, "202-0000002-0000002", "alice", t - 30, t);
+  audit (fixture, t + 20, "alice", "pack.mis_scan", "202-0000002-0000002");
+
+  day = report (fixture);
+  g_assert_cmpuint (day->mis_scans, ==, 4);
+  carol = pb_activity_report_find_operator (day, "carol");
+  g_assert_nonnull (carol);
+  g_assert_cmpuint (carol->mis_scans, ==, 3);
+  g_assert_cmpuint (carol->labels, ==, 0);
+  g_assert_cmpuint (carol->active_hours, ==, 0);
+  g_assert_cmpuint (carol->timed, ==, 0);
+  g_assert_false (isnan (carol->avg_scan_to_print));
+  g_assert_cmpfloat (carol->avg_scan_to_print, ==, 0);
+  g_assert_cmpfloat (pb_activity_operator_get_rate (carol), ==, 0);
+  for (guint hour = 0; hour < day->n_hours; hour++)
+    g_assert_cmpuint (carol->per_hour[hour], ==, 0);
+  g_assert_cmpuint (pb_activity_report_find_operator (day, "alice")->mis_scans, ==, 1);
+  g_assert_cmpuint (day->labels, ==, 1);
+}
+
+static void
+test_late_orders (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbActivityReport) day = NULL;
+  gint64 t = fixture->since + 9 * HOUR;
+
+  /* Late now: still to ship and past the ship-by (also when labelled). */
+  add_order (fixture, "203-0000001-0000001", "UNSHIPPED", fixture->now - HOUR);
+  add_order (fixture, "203-0000002-0000002", "UNSHIPPED", fixture->now - 3 * DAY);
+  label (fixture, "203-0000002-0000002");
+  add_order (fixture, "203-0000003-0000003", "UNSHIPPED", fixture->now + HOUR);
+  add_order (fixture, "203-0000004-0000004", "CANCELLED", fixture->now - HOUR);
+  add_order (fixture, "203-0000005-0000005", "PENDING", fixture->now - HOUR);
+
+  /* Shipped in the period: one late, one in time, one late and shipped
+   * twice (voided and shipped again), one on the day before. */
+  add_order (fixture, "204-0000001-0000001", "UNSHIPPED", t - HOUR);
+  ship (fixture, "204-0000001-0000001", t);
+  add_order (fixture, "204-0000002-0000002", "UNSHIPPED", t + HOUR);
+  ship (fixture, "204-0000002-0000002", t);
+  add_order (fixture, "204-0000003-0000003", "UNSHIPPED", t - 2 * HOUR);
+  ship (fixture, "204-0000003-0000003", t - HOUR);
+  ship (fixture, "204-0000003-0000003", t + HOUR);
+  add_order (fixture, "204-0000004-0000004", "UNSHIPPED", fixture->since - DAY);
+  ship (fixture, "204-0000004-0000004", fixture->since - HOUR);
+  g_assert_no_error (error);
+
+  day = report (fixture);
+  g_assert_cmpuint (day->late_unshipped, ==, 2);
+  g_assert_cmpuint (day->shipped, ==, 3);
+  g_assert_cmpuint (day->shipped_late, ==, 2);
+  /* Shipping is nobody's label: no operator rows. */
+  g_assert_cmpuint (day->operators->len, ==, 0);
+}
+
+static void
+test_syncs (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (PbActivityReport) day = NULL;
+  gint64 t = fixture->since + 8 * HOUR;
+
+  audit (fixture, fixture->since - 60, "system", "sync.completed", NULL);
+  audit (fixture, t, "system", "sync.completed", NULL);
+  audit (fixture, t + 300, "system", "sync.failed", NULL);
+  audit (fixture, t + 600, "alice", "sync.completed", NULL);
+
+  day = report (fixture);
+  g_assert_cmpuint (day->syncs_completed, ==, 2);
+  g_assert_cmpuint (day->syncs_failed, ==, 1);
+  g_assert_cmpint (day->last_sync_completed, ==, t + 600);
+  g_assert_cmpint (day->last_sync_failed, ==, t + 300);
+  g_assert_cmpuint (day->operators->len, ==, 0);
+}
+
+static void
+test_bad_period (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (pb_activity_report (fixture->store, fixture->until, fixture->since, &error));
+  g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (pb_activity_report (fixture->store, fixture->since, fixture->since, &error));
+  g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (
+      pb_activity_report (fixture->store, fixture->since, fixture->since + 32 * DAY, &error));
+  g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
+}
+
+static void
+test_period_bounds (void)
+{
+  g_autoptr (GTimeZone) london = g_time_zone_new_identifier ("Europe/London");
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) sunday = NULL;
+  g_autoptr (GDateTime) monday = NULL;
+  g_autoptr (GDateTime) expected = NULL;
+  gint64 since, until;
+
+  g_assert_nonnull (london);
+  /* The clocks go forward on Sunday 30 March 2025: a 23-hour day, and a
+   * week (from Monday 24 March) of 167 hours. */
+  sunday = g_date_time_new (london, 2025, 3, 30, 15, 45, 0);
+  pb_activity_period_bounds (PB_ACTIVITY_TODAY, sunday, &since, &until);
+  expected = g_date_time_new (utc, 2025, 3, 30, 0, 0, 0);
+  g_assert_cmpint (since, ==, g_date_time_to_unix (expected));
+  g_assert_cmpint (until - since, ==, 23 * HOUR);
+
+  pb_activity_period_bounds (PB_ACTIVITY_THIS_WEEK, sunday, &since, &until);
+  g_clear_pointer (&expected, g_date_time_unref);
+  expected = g_date_time_new (utc, 2025, 3, 24, 0, 0, 0);
+  g_assert_cmpint (since, ==, g_date_time_to_unix (expected));
+  g_clear_pointer (&expected, g_date_time_unref);
+  expected = g_date_time_new (utc, 2025, 3, 30, 23, 0, 0); /* Monday 00:00 BST */
+  g_assert_cmpint (until, ==, g_date_time_to_unix (expected));
+
+  /* Summer time: local midnight is 23:00 UTC the day before. A Monday's
+   * week starts that same day. */
+  monday = g_date_time_new (london, 2030, 6, 10, 0, 30, 0);
+  pb_activity_period_bounds (PB_ACTIVITY_TODAY, monday, &since, &until);
+  g_clear_pointer (&expected, g_date_time_unref);
+  expected = g_date_time_new (utc, 2030, 6, 9, 23, 0, 0);
+  g_assert_cmpint (since, ==, g_date_time_to_unix (expected));
+  g_assert_cmpint (until - since, ==, DAY);
+  pb_activity_period_bounds (PB_ACTIVITY_THIS_WEEK, monday, &since, &until);
+  g_assert_cmpint (since, ==, g_date_time_to_unix (expected));
+  g_assert_cmpint (until - since, ==, 7 * DAY);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/activity/period-bounds", test_period_bounds);
+#define ADD(path, func) g_test_add ("/activity/" path, Fixture, NULL, set_up, func, tear_down)
+  ADD ("empty", test_empty);
+  ADD ("labels-per-hour", test_labels_per_hour);
+  ADD ("scan-to-print", test_scan_to_print);
+  ADD ("mis-scans-and-no-labels", test_mis_scans_and_no_labels);
+  ADD ("late-orders", test_late_orders);
+  ADD ("syncs", test_syncs);
+  ADD ("bad-period", test_bad_period);
+#undef ADD
+
+  return g_test_run ();
+}
