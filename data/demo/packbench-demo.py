@@ -422,7 +422,10 @@ class Demo:
         order_id = orders[0][0]
         self.ctl("sync", "--user", PACKER_USER, lines=[PACKER_PASSWORD])
         self.ctl("ship", order_id, "--user", PACKER_USER, lines=[PACKER_PASSWORD])
-        self.sink.wait_for_jobs(1, timeout=60)
+        try:
+            self.sink.wait_for_jobs(1, timeout=60)
+        except TimeoutError:
+            raise DemoError("the label did not reach the demo printer within 60 s")
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with self.labels_lock:
@@ -501,7 +504,9 @@ def main():
         demo.print_welcome(orders)
         demo.run_gui()
         return 0
-    except DemoError as error:
+    except (DemoError, RuntimeError, OSError, subprocess.SubprocessError) as error:
+        # RuntimeError: cupsd.py could not start the print server; OSError
+        # includes a local server that stopped answering.
         print("packbench-demo: %s" % error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
