@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "pb-application.h"
 #include "pb-window.h"
@@ -16,6 +20,97 @@ struct _PbApplication
 
 G_DEFINE_FINAL_TYPE (PbApplication, pb_application, ADW_TYPE_APPLICATION)
 
+/* Whether @path (a resolved absolute path) is inside @folder. */
+static gboolean
+path_is_under (const char *path, const char *folder)
+{
+  g_autofree char *resolved = realpath (folder, NULL);
+  gsize length;
+
+  if (resolved == NULL)
+    return FALSE;
+  length = strlen (resolved);
+  return strncmp (path, resolved, length) == 0 && path[length] == G_DIR_SEPARATOR;
+}
+
+/* Replaces this process by the demo launcher (data/demo/packbench-demo.py),
+ * which starts the local servers and a throwaway store and then runs
+ * `packbench --store DIR` itself. Returns an exit status only when it could
+ * not: the launcher missing, or Python. */
+static int
+run_demo (void)
+{
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *self_dir = NULL;
+  g_autofree char *ctl = NULL;
+  g_autofree char *python = NULL;
+  const char *launcher = g_getenv ("PACKBENCH_DEMO_LAUNCHER");
+  const char *argv[8];
+  int saved_errno;
+
+  if (g_getenv ("PACKBENCH_DEMO_RUNNING") != NULL)
+    {
+      g_printerr ("%s\n", _ ("The demo is already running; it cannot start another demo."));
+      return 1;
+    }
+  if (self_path == NULL)
+    {
+      g_printerr ("%s\n", _ ("The demo cannot start: this program cannot find where it is "
+                             "installed (/proc is not mounted)."));
+      return 1;
+    }
+
+  self_dir = g_path_get_dirname (self_path);
+  if (path_is_under (self_path, PB_BUILD_ROOT))
+    {
+      /* Run from the build folder: the source tree's launcher and the
+       * packbenchctl built beside this program. */
+      if (launcher == NULL || *launcher == '\0')
+        launcher = PB_SOURCE_DEMO_LAUNCHER;
+      ctl = g_build_filename (PB_BUILD_ROOT, "src", "cli", "packbenchctl", NULL);
+    }
+  else
+    {
+      if (launcher == NULL || *launcher == '\0')
+        launcher = PB_DEMO_LAUNCHER;
+      ctl = g_build_filename (self_dir, "packbenchctl", NULL);
+    }
+
+  if (!g_file_test (launcher, G_FILE_TEST_IS_REGULAR))
+    {
+      /* TRANSLATORS: %s is a file name */
+      g_printerr (_ ("The demo is not installed here: %s is missing. Run the demo from a source "
+                     "checkout with ./tools/run.sh.\n"),
+                  launcher);
+      return 1;
+    }
+
+  if (g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    python = g_strdup ("/usr/bin/python3");
+  else
+    python = g_find_program_in_path ("python3");
+  if (python == NULL)
+    {
+      g_printerr ("%s\n", _ ("The demo needs Python 3 (the python3 package), which is not "
+                             "installed."));
+      return 1;
+    }
+
+  argv[0] = python;
+  argv[1] = launcher;
+  argv[2] = "--packbench";
+  argv[3] = self_path;
+  argv[4] = "--packbenchctl";
+  argv[5] = ctl;
+  argv[6] = NULL;
+  execv (python, (char *const *)argv);
+
+  saved_errno = errno;
+  /* TRANSLATORS: the first %s is a program, the second why it failed */
+  g_printerr (_ ("The demo cannot start: %s: %s\n"), python, g_strerror (saved_errno));
+  return 1;
+}
+
 static int
 pb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -26,6 +121,16 @@ pb_application_handle_local_options (GApplication *app, GVariantDict *options)
     {
       g_print ("packbench %s\n", pb_version_string ());
       return 0;
+    }
+
+  if (g_variant_dict_contains (options, "demo"))
+    {
+      if (g_variant_dict_contains (options, "store"))
+        {
+          g_printerr ("%s\n", _ ("--demo makes its own throwaway store: leave out --store."));
+          return 2;
+        }
+      return run_demo ();
     }
 
   if (g_variant_dict_lookup (options, "store", "^&ay", &store_dir))
@@ -124,6 +229,10 @@ pb_application_init (PbApplication *self)
   static const GOptionEntry entries[]
       = { { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
             N_ ("Use the store in DIR instead of the default folder"), N_ ("DIR") },
+          { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+            N_ ("Try Packbench with local Amazon and Royal Mail servers, a throwaway store and "
+                "labels saved as PDF files"),
+            NULL },
           { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Print the version and exit"), NULL },
           { NULL } };
 

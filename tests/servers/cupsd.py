@@ -30,12 +30,16 @@ they are deprecated. The Zebra queue uses CUPS's own sample driver
 (drv:///sample.drv/zebra.ppd: pdftopdf, a raster filter, rastertolabel).
 
 Needs root (cupsd switches to user lp for filters) and the cups,
-cups-client and cups-filters packages.
+cups-client and cups-filters packages. CupsServer(unprivileged=True) runs
+cupsd as the calling user instead (User, Group and SystemGroup are that
+user's), for the demo on a machine where the user is not root; filters then
+run as that user too.
 """
 
 import argparse
 import grp
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -60,9 +64,9 @@ AccessLog {root}/log/access_log
 ErrorLog {root}/log/error_log
 PageLog {root}/log/page_log
 FileDevice Yes
-User lp
-Group lp
-SystemGroup root
+User {user}
+Group {group}
+SystemGroup {system_group}
 """
 
 CUPSD_CONF = """\
@@ -88,9 +92,9 @@ DefaultAuthType None
 """
 
 
-def available():
+def available(unprivileged=False):
     """Whether a private cupsd can run here; a reason string when not."""
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 and not unprivileged:
         return "the private cupsd needs root (its filters run as user lp)"
     for name, path in (("cupsd", CUPSD), ("lpadmin", LPADMIN), ("lpstat", LPSTAT)):
         if path is None:
@@ -106,7 +110,8 @@ def free_port():
 
 
 class CupsServer:
-    def __init__(self):
+    def __init__(self, unprivileged=False):
+        self.unprivileged = unprivileged and os.geteuid() != 0
         self.root = None
         self.port = None
         self.process = None
@@ -115,12 +120,18 @@ class CupsServer:
 
     def start(self, port=None, timeout=15.0):
         """Starts cupsd on @port, or on a free port when None."""
-        reason = available()
+        reason = available(self.unprivileged)
         if reason:
             raise RuntimeError(reason)
         self.root = tempfile.mkdtemp(prefix="packbench-cups-", dir="/tmp")
         os.chmod(self.root, 0o755)
-        lp = grp.getgrnam("lp").gr_gid
+        if self.unprivileged:
+            user = pwd.getpwuid(os.getuid()).pw_name
+            group = grp.getgrgid(os.getgid()).gr_name
+            accounts = {"user": user, "group": group, "system_group": group}
+        else:
+            accounts = {"user": "lp", "group": "lp", "system_group": "root"}
+            lp = grp.getgrnam("lp").gr_gid
         layout = [
             ("etc", 0o755, False),
             ("spool", 0o710, True),
@@ -133,16 +144,17 @@ class CupsServer:
         for name, mode, lp_group in layout:
             path = os.path.join(self.root, name)
             os.mkdir(path)
-            if lp_group:
+            if lp_group and not self.unprivileged:
                 os.chown(path, 0, lp)
-            os.chmod(path, mode)
+            # Run as the user, cupsd owns its folders and must write them.
+            os.chmod(path, mode | (0o700 if self.unprivileged else 0))
 
         # The port is free when chosen; if something takes it before cupsd
         # binds it, cupsd exits and another is tried.
         for _ in range(1 if port else 5):
             self.port = port or free_port()
             with open(os.path.join(self.root, "etc", "cups-files.conf"), "w") as f:
-                f.write(CUPS_FILES_CONF.format(root=self.root))
+                f.write(CUPS_FILES_CONF.format(root=self.root, **accounts))
             with open(os.path.join(self.root, "etc", "cupsd.conf"), "w") as f:
                 f.write(CUPSD_CONF.format(root=self.root, port=self.port))
             self.process = subprocess.Popen(

@@ -8,9 +8,14 @@ close before it calls the job completed, so a completed job's bytes are
 always there to read. A sink that is not listening is a printer that is
 switched off.
 
+Files are named by a pattern: "{n}" is the job's number in this run and
+"{stamp}" the local time it arrived (YYYYMMDD-HHMMSS), so a folder that
+outlives the sink (the demo's labels folder) is never overwritten: when the
+name is taken, "-2", "-3"... goes before the extension.
+
 As a module:
 
-    with PrinterSink() as sink:          # or PrinterSink(port=9100, directory=...)
+    with PrinterSink() as sink:          # or PrinterSink(port=9100, directory=..., name=...)
         uri = f"socket://127.0.0.1:{sink.port}"
         ...
         data = sink.wait_for_jobs(1)[0]
@@ -19,7 +24,7 @@ As a script, for C tests: prints the port on its first stdout line, then one
 line "JOB <n> <bytes> <path>" per finished connection, and stops when its
 stdin closes:
 
-    printer_sink.py --dir DIR [--port PORT]
+    printer_sink.py --dir DIR [--port PORT] [--name label-{stamp}-{n}.pdf]
 """
 
 import argparse
@@ -31,9 +36,10 @@ import time
 
 
 class PrinterSink:
-    def __init__(self, port=0, directory=None, on_job=None):
+    def __init__(self, port=0, directory=None, on_job=None, name="job-{n}.bin"):
         self.requested_port = port
         self.directory = directory
+        self.name = name
         self.on_job = on_job
         self.port = None
         self.jobs = []
@@ -88,6 +94,23 @@ class PrinterSink:
                 return
             threading.Thread(target=self._receive, args=(connection,), daemon=True).start()
 
+    def _free_path(self, number):
+        name = self.name.format(n=number, stamp=time.strftime("%Y%m%d-%H%M%S"))
+        stem, extension = os.path.splitext(name)
+        path = os.path.join(self.directory, name)
+        suffix = 1
+        while os.path.exists(path):
+            suffix += 1
+            path = os.path.join(self.directory, f"{stem}-{suffix}{extension}")
+        return path
+
+    def _write(self, number, data):
+        path = self._free_path(number)
+        with open(path + ".part", "wb") as f:
+            f.write(data)
+        os.rename(path + ".part", path)
+        return path
+
     def _receive(self, connection):
         chunks = []
         with connection:
@@ -105,10 +128,7 @@ class PrinterSink:
                 number = len(self.jobs)
                 path = None
                 if self.directory is not None:
-                    path = os.path.join(self.directory, f"job-{number}.bin")
-                    with open(path + ".part", "wb") as f:
-                        f.write(data)
-                    os.rename(path + ".part", path)
+                    path = self._write(number, data)
                 if self.on_job is not None:
                     self.on_job(number, data, path)
                 self._lock.notify_all()
@@ -117,14 +137,16 @@ class PrinterSink:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", required=True, help="write each job to DIR/job-N.bin")
+    parser.add_argument("--dir", required=True, help="write each job to a file in DIR")
     parser.add_argument("--port", type=int, default=0, help="listen on this port (0: any free one)")
+    parser.add_argument("--name", default="job-{n}.bin",
+                        help="file name pattern: {n} job number, {stamp} local time")
     args = parser.parse_args()
 
     def report(number, data, path):
         print(f"JOB {number} {len(data)} {path}", flush=True)
 
-    with PrinterSink(args.port, args.dir, on_job=report) as sink:
+    with PrinterSink(args.port, args.dir, on_job=report, name=args.name) as sink:
         print(sink.port, flush=True)
         while sys.stdin.buffer.read(4096):
             pass

@@ -6,8 +6,11 @@ sink (printer_sink.py), and a sink that is not listening as a printer that
 is switched off. Needs root and the cups packages; only 127.0.0.1."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -92,6 +95,33 @@ class PrintServers(unittest.TestCase):
         with PrinterSink(port=port) as late:
             self.assertEqual(late.wait_for_jobs(1, timeout=60)[0], ZPL)
         subprocess.run(["cancel", "-a", "off"], env=self.cups.env(), check=False)
+
+
+class SinkFiles(unittest.TestCase):
+    """A sink writing into a folder that already holds earlier jobs (the
+    demo's labels folder) names files by its pattern and never overwrites."""
+
+    def send(self, sink, data):
+        with socket.create_connection(("127.0.0.1", sink.port)) as connection:
+            connection.sendall(data)
+            connection.shutdown(socket.SHUT_WR)
+            connection.recv(1)
+
+    def test_pattern_and_no_overwrite(self):
+        folder = tempfile.mkdtemp(prefix="pb-sink-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        with open(os.path.join(folder, "label-1.pdf"), "wb") as earlier:
+            earlier.write(b"earlier")
+        with PrinterSink(directory=folder, name="label-{n}.pdf") as sink:
+            self.send(sink, b"%PDF-first")
+            self.send(sink, b"%PDF-second")
+            sink.wait_for_jobs(2)
+        self.assertEqual(sorted(os.listdir(folder)), ["label-1-2.pdf", "label-1.pdf",
+                                                      "label-2.pdf"])
+        with open(os.path.join(folder, "label-1.pdf"), "rb") as kept:
+            self.assertEqual(kept.read(), b"earlier")
+        with open(os.path.join(folder, "label-1-2.pdf"), "rb") as first:
+            self.assertEqual(first.read(), b"%PDF-first")
 
 
 if __name__ == "__main__":
