@@ -61,6 +61,12 @@ struct _PbBenchPage
   GtkListBox *lines_box;
   GtkButton *print_button;
   GtkButton *reprint_button;
+  GtkSpinButton *weight_spin;
+  GtkLabel *format_label;
+  GtkLabel *service_label;
+  GtkLabel *plan_problem_label;
+  gint weight_g;           /* weighed by the packer; 0: the catalogue's */
+  gboolean setting_weight; /* the spin button is being filled in, not typed into */
 };
 
 G_DEFINE_FINAL_TYPE (PbBenchPage, pb_bench_page, GTK_TYPE_WIDGET)
@@ -512,6 +518,73 @@ close_order (PbBenchPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
 }
 
+/* Click & Drop's package formats in words. */
+static const char *
+package_format_display (const char *format)
+{
+  static const struct
+  {
+    const char *format;
+    const char *name;
+  } names[] = {
+    { "letter", N_ ("Letter") },
+    { "largeLetter", N_ ("Large letter") },
+    { "smallParcel", N_ ("Small parcel") },
+    { "mediumParcel", N_ ("Medium parcel") },
+    { "largeParcel", N_ ("Large parcel") },
+    { "parcel", N_ ("Parcel") },
+    { "documents", N_ ("Documents") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (names[i].format, format) == 0)
+      return _ (names[i].name);
+  return format;
+}
+
+/* The label the open order would get: weight, format and service, or why
+ * it would be refused (no weight in the catalogue, no rule, customs…). */
+static void
+update_plan (PbBenchPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (PbShipPreview) preview = { 0 };
+
+  if (self->pack == NULL)
+    return;
+
+  if (pb_ship_preview (get_store (self), pb_pack_session_get_order_id (self->pack), self->weight_g,
+                       &preview, &error))
+    {
+      g_autofree char *format_text
+          = g_strdup_printf (_ ("Package: %s"), package_format_display (preview.package_format));
+      g_autofree char *service_text = g_strdup_printf (_ ("Service: %s"), preview.service);
+
+      self->setting_weight = TRUE;
+      gtk_spin_button_set_value (self->weight_spin, preview.weight_g);
+      self->setting_weight = FALSE;
+      gtk_label_set_text (self->format_label, format_text);
+      gtk_label_set_text (self->service_label, service_text);
+      gtk_widget_set_visible (GTK_WIDGET (self->plan_problem_label), FALSE);
+    }
+  else
+    {
+      gtk_label_set_text (self->format_label, "");
+      gtk_label_set_text (self->service_label, "");
+      gtk_label_set_text (self->plan_problem_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->plan_problem_label), TRUE);
+    }
+}
+
+static void
+on_weight_changed_cb (PbBenchPage *self, GtkSpinButton *spin)
+{
+  if (self->setting_weight)
+    return;
+  self->weight_g = gtk_spin_button_get_value_as_int (spin);
+  update_plan (self);
+}
+
 static gboolean
 order_is_cancelled (PbBenchPage *self, const char *order_id)
 {
@@ -563,6 +636,8 @@ open_order (PbBenchPage *self, const char *order_id)
       update_line (self, i);
     }
   update_units (self);
+  self->weight_g = 0;
+  update_plan (self);
   show_recipient (self, pb_pack_session_get_order_id (self->pack));
   gtk_stack_set_visible_child_name (self->order_stack, "order");
   update_actions (self);
@@ -829,6 +904,7 @@ typedef struct
   PbStore *store;
   char *order_id;
   char *operator_name;
+  gint weight_g;
   gboolean reprint;
   PbShipResult result;
 } ShipJob;
@@ -861,7 +937,9 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
     ok = pb_ship_reprint (worker, job->order_id, NULL, job->operator_name, cancellable, &error);
   else
     {
-      PbShipRequest request = { .order_id = job->order_id, .operator_name = job->operator_name };
+      PbShipRequest request = { .order_id = job->order_id,
+                                .operator_name = job->operator_name,
+                                .weight_g = job->weight_g };
 
       ok = pb_ship (worker, &request, &job->result, cancellable, &error);
     }
@@ -964,6 +1042,7 @@ start_ship (PbBenchPage *self, gboolean reprint)
   job->order_id = g_strdup (order_id);
   job->operator_name = g_strdup (pb_session_get_username (self->session));
   job->reprint = reprint;
+  job->weight_g = self->weight_g;
 
   self->busy = TRUE;
   show_banner (self, BANNER_INFO,
@@ -1172,6 +1251,11 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_queue_ship_by_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_items_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_service_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_weight_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, weight_spin);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, format_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, service_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, plan_problem_label);
 
   gtk_widget_class_install_action (widget_class, "bench.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
@@ -1210,6 +1294,9 @@ pb_bench_page_init (PbBenchPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
+  /* Weighed and Enter: back to scanning. */
+  g_signal_connect_object (self->weight_spin, "activate", G_CALLBACK (refocus_scan_entry), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_entry, "stop-search", G_CALLBACK (on_filter_stop_search_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",

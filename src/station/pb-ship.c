@@ -664,3 +664,46 @@ pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellab
     return FALSE;
   return print_pdf (store, pdf, printer, 0, cancellable, error);
 }
+
+void
+pb_ship_preview_clear (PbShipPreview *preview)
+{
+  g_clear_pointer (&preview->package_format, g_free);
+  g_clear_pointer (&preview->service, g_free);
+}
+
+/**
+ * pb_ship_preview:
+ * @store: the store
+ * @order_id: the order
+ * @weight_g: the parcel's weight as weighed, or 0 for the catalogue's
+ * @preview: (out caller-allocates): what the label would be
+ * @error: why no label can be bought as things stand
+ *
+ * The same checks as pb_ship makes before it buys a label (catalogue,
+ * weight, rules, customs data, postcode), without buying anything: what the
+ * bench shows while the parcel is packed.
+ */
+gboolean
+pb_ship_preview (PbStore *store, const char *order_id, gint weight_g, PbShipPreview *preview,
+                 GError **error)
+{
+  PbShipRequest request = { .order_id = order_id, .weight_g = weight_g };
+  Plan plan = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (preview != NULL, FALSE);
+
+  *preview = (PbShipPreview){ 0 };
+  ok = make_plan (store, &request, &plan, error);
+  if (ok)
+    {
+      preview->weight_g = plan.weight_g;
+      preview->weight_from_catalogue = weight_g <= 0;
+      preview->package_format = g_steal_pointer (&plan.package_format);
+      preview->service = g_steal_pointer (&plan.service);
+    }
+  plan_clear (&plan);
+  return ok;
+}

@@ -64,6 +64,22 @@ gboolean pb_ship_void (PbStore *store, const char *order_id, const char *operato
 gboolean pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_number,
                            guint *n_orders, GCancellable *cancellable, GError **error);
 
+typedef struct
+{
+  gint weight_g;
+  gboolean weight_from_catalogue;
+  char *package_format; /* a Click & Drop package format */
+  char *service;        /* a Royal Mail service code */
+} PbShipPreview;
+
+void pb_ship_preview_clear (PbShipPreview *preview);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbShipPreview, pb_ship_preview_clear)
+
+/* What pb_ship would buy for @order_id at @weight_g (0: the catalogue's),
+ * or the reason it would refuse; nothing is bought. */
+gboolean pb_ship_preview (PbStore *store, const char *order_id, gint weight_g,
+                          PbShipPreview *preview, GError **error);
+
 /* A test label on @printer (NULL: print.printer). */
 gboolean pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable,
                              GError **error);
