@@ -3,9 +3,13 @@
 
 #include <glib/gi18n.h>
 
+#include "pb-audit-item.h"
 #include "pb-audit-page.h"
+#include "store/pb-audit.h"
+#include "store/pb-operator.h"
 
-/* Placeholder: the page is being written. */
+/* The newest rows shown; an export writes every row the filters select. */
+#define MAX_ROWS 5000
 
 struct _PbAuditPage
 {
@@ -13,44 +17,825 @@ struct _PbAuditPage
 
   PbSession *session;
   PbStation *station;
+  GCancellable *cancellable;      /* cancelled when the page goes */
+  GCancellable *load_cancellable; /* the load in progress */
+  gint64 since;                   /* 0: any */
+  gint64 until;                   /* 0: any */
+  gboolean updating_filters;      /* the lists are being refilled: no reload */
+  gboolean loading;
+  gboolean exporting;
+  GtkFileChooserNative *chooser;
+
+  AdwToastOverlay *toast_overlay;
+  GtkDropDown *operator_dropdown;
+  GtkStringList *operator_list;
+  GtkDropDown *action_dropdown;
+  GtkStringList *action_list;
+  GtkMenuButton *from_button;
+  GtkCalendar *from_calendar;
+  GtkMenuButton *until_button;
+  GtkCalendar *until_calendar;
+  GtkSpinner *spinner;
+  GtkButton *export_button;
+  GtkLabel *verify_label;
+  GtkLabel *count_label;
+  GtkColumnView *audit_view;
+  GListStore *audit_store;
 };
 
 G_DEFINE_FINAL_TYPE (PbAuditPage, pb_audit_page, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_STATION,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A filter with its own copies of the strings, for a worker thread. */
+typedef struct
+{
+  gint64 since;
+  gint64 until;
+  char *action;
+  char *actor;
+} FilterCopy;
+
+static void
+filter_copy_clear (FilterCopy *copy)
+{
+  g_clear_pointer (&copy->action, g_free);
+  g_clear_pointer (&copy->actor, g_free);
+}
+
+static PbAuditFilter
+filter_copy_get (const FilterCopy *copy, guint limit)
+{
+  PbAuditFilter filter = { copy->since, copy->until, copy->action, copy->actor, limit };
+  return filter;
+}
+
+static const char *
+selected_string (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+/* The filters as the controls show them. The first entry of each list is
+ * "any"; an action group "login.*" selects by prefix ("login."). */
+static void
+read_filter (PbAuditPage *self, FilterCopy *copy)
+{
+  const char *action = NULL;
+
+  copy->since = self->since;
+  copy->until = self->until;
+  copy->actor = NULL;
+  copy->action = NULL;
+  if (gtk_drop_down_get_selected (self->operator_dropdown) > 0)
+    copy->actor = g_strdup (selected_string (self->operator_dropdown));
+  if (gtk_drop_down_get_selected (self->action_dropdown) > 0)
+    action = selected_string (self->action_dropdown);
+  if (action != NULL && g_str_has_suffix (action, ".*"))
+    copy->action = g_strndup (action, strlen (action) - 1);
+  else
+    copy->action = g_strdup (action);
+}
+
+static void
+update_busy (PbAuditPage *self)
+{
+  gboolean busy = self->loading || self->exporting;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.export",
+                                 !self->exporting
+                                     && pb_session_can (self->session, PB_ACTION_EXPORT_AUDIT));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+show_toast (PbAuditPage *self, const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The column view */
+
+static void
+on_label_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static const PbAuditEntry *
+item_entry (GtkListItem *list_item)
+{
+  return pb_audit_item_get_entry (gtk_list_item_get_item (list_item));
+}
+
+static void
+set_cell (GtkListItem *list_item, const char *text)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (label, text != NULL && *text != '\0' ? text : NULL);
+}
+
+static void
+on_time_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (item_entry (list_item)->time);
+  g_autofree char *text = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : NULL;
+
+  set_cell (list_item, text);
+}
+
+static void
+on_operator_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  set_cell (list_item, item_entry (list_item)->actor);
+}
+
+static void
+on_action_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  set_cell (list_item, item_entry (list_item)->action);
+}
+
+static void
+on_subject_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  set_cell (list_item, item_entry (list_item)->subject);
+}
+
+static void
+on_outcome_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  const char *outcome = item_entry (list_item)->outcome;
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  set_cell (list_item, outcome);
+  if (g_strcmp0 (outcome, "ok") == 0)
+    gtk_widget_remove_css_class (label, "error");
+  else
+    gtk_widget_add_css_class (label, "error");
+}
+
+static void
+on_detail_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  set_cell (list_item, item_entry (list_item)->detail);
+}
+
+/* Loading */
+
+typedef struct
+{
+  PbStore *store;
+  FilterCopy filter;
+  /* results */
+  GPtrArray *entries;
+  GStrv operators;
+  GStrv actions;
+  gboolean intact;
+  guint64 n_rows;
+  char *broken;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_clear_object (&job->store);
+  filter_copy_clear (&job->filter);
+  g_clear_pointer (&job->entries, g_ptr_array_unref);
+  g_strfreev (job->operators);
+  g_strfreev (job->actions);
+  g_free (job->broken);
+  g_free (job);
+}
+
+static void
+load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) verify_error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  g_autoptr (GPtrArray) operators = NULL;
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  PbAuditFilter filter = filter_copy_get (&job->filter, MAX_ROWS);
+
+  if (worker == NULL || (job->entries = pb_audit_list (worker, &filter, &error)) == NULL
+      || (job->actions = pb_audit_list_actions (worker, &error)) == NULL
+      || (operators = pb_operator_list (worker, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < operators->len; i++)
+    g_strv_builder_add (names, pb_operator_get_username (g_ptr_array_index (operators, i)));
+  job->operators = g_strv_builder_end (names);
+
+  job->intact = pb_audit_verify (worker, NULL, &job->n_rows, &verify_error);
+  if (!job->intact)
+    job->broken = g_strdup (verify_error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Replaces the strings of @list after the first ("any") by @items, keeping
+ * the selection on the same text where it still exists. */
+static void
+refill_list (GtkDropDown *dropdown, GtkStringList *list, const char *const *items)
+{
+  g_autofree char *selected = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  guint position = 0;
+  gboolean same = n == g_strv_length ((GStrv)items) + 1;
+
+  for (guint i = 1; same && i < n; i++)
+    same = g_str_equal (gtk_string_list_get_string (list, i), items[i - 1]);
+  if (same)
+    return;
+
+  if (gtk_drop_down_get_selected (dropdown) > 0)
+    selected = g_strdup (selected_string (dropdown));
+  gtk_string_list_splice (list, 1, n - 1, items);
+  for (guint i = 0; selected != NULL && items[i] != NULL; i++)
+    if (g_str_equal (items[i], selected))
+      position = i + 1;
+  gtk_drop_down_set_selected (dropdown, position);
+}
+
+/* "login.*" for each group of actions, followed by its actions. */
+static GStrv
+group_actions (const char *const *actions)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *group = NULL;
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      const char *dot = strchr (actions[i], '.');
+      g_autofree char *prefix = dot != NULL ? g_strndup (actions[i], dot - actions[i] + 1) : NULL;
+
+      if (prefix != NULL && g_strcmp0 (prefix, group) != 0)
+        {
+          g_autofree char *wildcard = g_strconcat (prefix, "*", NULL);
+
+          g_strv_builder_add (builder, wildcard);
+          g_free (group);
+          group = g_steal_pointer (&prefix);
+        }
+      g_strv_builder_add (builder, actions[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (source_object);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_auto (GStrv) grouped = NULL;
+  g_autofree char *count = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->loading = FALSE;
+      update_busy (self);
+      {
+        g_autofree char *text
+            = g_strdup_printf (_ ("The audit log could not be read: %s"), error->message);
+
+        gtk_label_set_text (self->verify_label, text);
+        gtk_widget_add_css_class (GTK_WIDGET (self->verify_label), "error");
+      }
+      return;
+    }
+  if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
+    return; /* a newer load is on its way */
+  self->loading = FALSE;
+
+  /* Newest first. */
+  items = g_ptr_array_new_full (job->entries->len, g_object_unref);
+  for (guint i = job->entries->len; i > 0; i--)
+    g_ptr_array_add (items, pb_audit_item_new (g_ptr_array_steal_index (job->entries, i - 1)));
+  g_list_store_splice (self->audit_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->audit_store)), items->pdata,
+                       items->len);
+
+  if (items->len >= MAX_ROWS)
+    count = g_strdup_printf (_ ("Newest %u rows shown"), items->len);
+  else
+    count = g_strdup_printf (ngettext ("%u row", "%u rows", items->len), items->len);
+  gtk_label_set_text (self->count_label, count);
+
+  if (job->intact)
+    {
+      g_autofree char *text
+          = g_strdup_printf (ngettext ("Audit log intact, %" G_GUINT64_FORMAT " row",
+                                       "Audit log intact, %" G_GUINT64_FORMAT " rows", job->n_rows),
+                             job->n_rows);
+
+      gtk_label_set_text (self->verify_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->verify_label), "success");
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Audit log broken: %s"), job->broken);
+
+      gtk_label_set_text (self->verify_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->verify_label), "error");
+    }
+
+  self->updating_filters = TRUE;
+  refill_list (self->operator_dropdown, self->operator_list, (const char *const *)job->operators);
+  grouped = group_actions ((const char *const *)job->actions);
+  refill_list (self->action_dropdown, self->action_list, (const char *const *)grouped);
+  self->updating_filters = FALSE;
+
+  update_busy (self);
+}
+
+void
+pb_audit_page_reload (PbAuditPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadJob *job;
+
+  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
+
+  if (!pb_session_can (self->session, PB_ACTION_VIEW_AUDIT))
+    return;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  job = g_new0 (LoadJob, 1);
+  job->store = g_object_ref (pb_session_get_store (self->session));
+  read_filter (self, &job->filter);
+  self->loading = TRUE;
+  update_busy (self);
+
+  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
+  g_task_set_source_tag (task, pb_audit_page_reload);
+  g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Filters */
+
+static void
+on_filter_changed_cb (PbAuditPage *self, GParamSpec *pspec, GtkDropDown *dropdown)
+{
+  if (!self->updating_filters)
+    pb_audit_page_reload (self);
+}
+
+static void
+update_date_button (GtkMenuButton *button, gint64 time, const char *prefix_text)
+{
+  g_autofree char *text = NULL;
+
+  if (time == 0)
+    text = g_strdup_printf ("%s: %s", prefix_text, _ ("any date"));
+  else
+    {
+      g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (time);
+      g_autofree char *date = g_date_time_format (when, "%-d %b %Y");
+
+      text = g_strdup_printf ("%s: %s", prefix_text, date);
+    }
+  gtk_menu_button_set_label (button, text);
+}
+
+static void
+update_date_buttons (PbAuditPage *self)
+{
+  /* Translators: a date filter, "From: 12 Nov 2026" or "From: any date". */
+  update_date_button (self->from_button, self->since, C_ ("date filter", "From"));
+  /* Translators: a date filter, "To: 12 Nov 2026" or "To: any date". */
+  update_date_button (self->until_button, self->until, C_ ("date filter", "To"));
+}
+
+/* Local midnight at the start of @date's day. */
+static gint64
+start_of_day (GDateTime *date)
+{
+  g_autoptr (GDateTime) midnight
+      = g_date_time_new_local (g_date_time_get_year (date), g_date_time_get_month (date),
+                               g_date_time_get_day_of_month (date), 0, 0, 0);
+  return g_date_time_to_unix (midnight);
+}
+
+void
+pb_audit_page_set_dates (PbAuditPage *self, GDateTime *from, GDateTime *to)
+{
+  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
+
+  self->since = from != NULL ? start_of_day (from) : 0;
+  if (to != NULL)
+    {
+      g_autoptr (GDateTime) next = g_date_time_add_days (to, 1);
+
+      self->until = start_of_day (next) - 1;
+    }
+  else
+    self->until = 0;
+  update_date_buttons (self);
+  pb_audit_page_reload (self);
+}
+
+static void
+on_from_calendar_day_selected_cb (PbAuditPage *self, GtkCalendar *calendar)
+{
+  g_autoptr (GDateTime) date = gtk_calendar_get_date (calendar);
+
+  self->since = start_of_day (date);
+  update_date_buttons (self);
+  gtk_menu_button_popdown (self->from_button);
+  pb_audit_page_reload (self);
+}
+
+static void
+on_until_calendar_day_selected_cb (PbAuditPage *self, GtkCalendar *calendar)
+{
+  g_autoptr (GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autoptr (GDateTime) next = g_date_time_add_days (date, 1);
+
+  self->until = start_of_day (next) - 1;
+  update_date_buttons (self);
+  gtk_menu_button_popdown (self->until_button);
+  pb_audit_page_reload (self);
+}
+
+static void
+on_from_clear_button_clicked_cb (PbAuditPage *self, GtkButton *button)
+{
+  self->since = 0;
+  update_date_buttons (self);
+  gtk_menu_button_popdown (self->from_button);
+  pb_audit_page_reload (self);
+}
+
+static void
+on_until_clear_button_clicked_cb (PbAuditPage *self, GtkButton *button)
+{
+  self->until = 0;
+  update_date_buttons (self);
+  gtk_menu_button_popdown (self->until_button);
+  pb_audit_page_reload (self);
+}
+
+/* Export */
+
+typedef struct
+{
+  PbStore *store;
+  char *actor;
+  FilterCopy filter;
+  GFile *file;
+  guint n_rows;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->actor);
+  filter_copy_clear (&job->filter);
+  g_clear_object (&job->file);
+  g_free (job);
+}
+
+static void
+export_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  g_autoptr (GFileOutputStream) out = NULL;
+  PbAuditFilter filter = filter_copy_get (&job->filter, 0);
+
+  /* Private: the log names operators and orders. */
+  if (worker == NULL
+      || (out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error))
+             == NULL
+      || !pb_audit_export_csv (worker, job->actor, &filter, G_OUTPUT_STREAM (out), &job->n_rows,
+                               cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_exported_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (source_object);
+  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (job->file);
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->exporting = FALSE;
+  if (error != NULL)
+    text = g_strdup_printf (_ ("The export failed: %s"), error->message);
+  else
+    text = g_strdup_printf (
+        ngettext ("Exported %u row to %s", "Exported %u rows to %s", job->n_rows), job->n_rows,
+        name);
+  show_toast (self, text);
+  update_busy (self);
+  /* The export is an audit row of its own. */
+  pb_audit_page_reload (self);
+}
+
+void
+pb_audit_page_export_to_file (PbAuditPage *self, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->exporting)
+    return;
+  if (!pb_session_require (self->session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+
+  job = g_new0 (ExportJob, 1);
+  job->store = g_object_ref (pb_session_get_store (self->session));
+  job->actor = g_strdup (pb_session_get_username (self->session));
+  job->file = g_object_ref (file);
+  read_filter (self, &job->filter);
+  self->exporting = TRUE;
+  update_busy (self);
+
+  task = g_task_new (self, self->cancellable, on_exported_cb, NULL);
+  g_task_set_source_tag (task, pb_audit_page_export_to_file);
+  g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+on_chooser_response_cb (PbAuditPage *self, int response, GtkNativeDialog *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        pb_audit_page_export_to_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  /* Asked before the dialog, so a refusal loses nobody's time. */
+  if (!pb_session_require (self->session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (
+      _ ("Export Audit Log"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  /* Translators: the suggested file name of an audit export; keep it a file name. */
+  name = g_strdup_printf (_ ("packbench-audit-%s.csv"), date);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* GObject */
+
+static void
+pb_audit_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pb_audit_page_parent_class)->map (widget);
+  pb_audit_page_reload (PB_AUDIT_PAGE (widget));
+}
+
+static void
+pb_audit_page_constructed (GObject *object)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (object);
+
+  G_OBJECT_CLASS (pb_audit_page_parent_class)->constructed (object);
+
+  g_assert (PB_IS_SESSION (self->session));
+  gtk_widget_set_visible (GTK_WIDGET (self->export_button),
+                          pb_session_can (self->session, PB_ACTION_EXPORT_AUDIT));
+  update_busy (self);
+}
 
 static void
 pb_audit_page_dispose (GObject *object)
 {
   PbAuditPage *self = PB_AUDIT_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  G_OBJECT_CLASS (pb_audit_page_parent_class)->dispose (object);
+}
+
+static void
+pb_audit_page_finalize (GObject *object)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (object);
+
   g_clear_object (&self->session);
   g_clear_object (&self->station);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
+  G_OBJECT_CLASS (pb_audit_page_parent_class)->finalize (object);
+}
 
-  G_OBJECT_CLASS (pb_audit_page_parent_class)->dispose (object);
+static void
+pb_audit_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
+      case PROP_STATION:
+        g_value_set_object (value, self->station);
+        break;
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->loading || self->exporting);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_audit_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PbAuditPage *self = PB_AUDIT_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        self->session = g_value_dup_object (value);
+        break;
+      case PROP_STATION:
+        self->station = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 pb_audit_page_class_init (PbAuditPageClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = pb_audit_page_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = pb_audit_page_constructed;
+  object_class->dispose = pb_audit_page_dispose;
+  object_class->finalize = pb_audit_page_finalize;
+  object_class->get_property = pb_audit_page_get_property;
+  object_class->set_property = pb_audit_page_set_property;
+  widget_class->map = pb_audit_page_map;
+
+  properties[PROP_SESSION]
+      = g_param_spec_object ("session", NULL, NULL, PB_TYPE_SESSION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
+                                 | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATION]
+      = g_param_spec_object ("station", NULL, NULL, PB_TYPE_STATION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
+                                 | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY]
+      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PB_TYPE_AUDIT_ITEM);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-audit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, operator_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, operator_list);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, action_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, action_list);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, from_button);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, from_calendar);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, until_button);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, until_calendar);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, verify_label);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, audit_view);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, audit_store);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_from_calendar_day_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_until_calendar_day_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_from_clear_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_until_clear_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_label_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_operator_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_subject_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_outcome_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_detail_bind_cb);
+
+  gtk_widget_class_install_action (widget_class, "audit.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "audit.export",
+                                       NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
 pb_audit_page_init (PbAuditPage *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->updating_filters = TRUE;
+  gtk_string_list_append (self->operator_list, _ ("All operators"));
+  gtk_string_list_append (self->action_list, _ ("All actions"));
+  gtk_drop_down_set_selected (self->operator_dropdown, 0);
+  gtk_drop_down_set_selected (self->action_dropdown, 0);
+  self->updating_filters = FALSE;
+  update_date_buttons (self);
 }
 
+/**
+ * pb_audit_page_new:
+ * @session: a READY session allowed to view the audit log
+ * @station: (nullable): the window's background work
+ *
+ * Returns: (transfer full): a new audit page
+ */
 GtkWidget *
 pb_audit_page_new (PbSession *session, PbStation *station)
 {
-  PbAuditPage *self = g_object_new (PB_TYPE_AUDIT_PAGE, NULL);
+  g_return_val_if_fail (PB_IS_SESSION (session), NULL);
 
-  self->session = g_object_ref (session);
-  self->station = station != NULL ? g_object_ref (station) : NULL;
-  return GTK_WIDGET (self);
+  return g_object_new (PB_TYPE_AUDIT_PAGE, "session", session, "station", station, NULL);
 }
 
-void
-pb_audit_page_reload (PbAuditPage *self)
+gboolean
+pb_audit_page_get_busy (PbAuditPage *self)
 {
-  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
+  g_return_val_if_fail (PB_IS_AUDIT_PAGE (self), FALSE);
+  return self->loading || self->exporting;
 }

@@ -24,4 +24,16 @@ GtkWidget *pb_audit_page_new (PbSession *session, PbStation *station);
 /* Loads the page's data again (after a sync, or an operator change). */
 void pb_audit_page_reload (PbAuditPage *self);
 
+/* Limits the rows to the days from @from to @to, both included, local time
+ * (NULL: no limit), as the date pickers do. */
+void pb_audit_page_set_dates (PbAuditPage *self, GDateTime *from, GDateTime *to);
+
+/* Writes the rows the filters select to @file as CSV, in a worker thread,
+ * as the Export dialog does once a file is chosen. Needs the export
+ * permission; a refusal or failure is shown on the page. */
+void pb_audit_page_export_to_file (PbAuditPage *self, GFile *file);
+
+/* TRUE while rows are being loaded or exported. */
+gboolean pb_audit_page_get_busy (PbAuditPage *self);
+
 G_END_DECLS

@@ -26,4 +26,11 @@ GtkWidget *pb_operators_page_new (PbSession *session, PbStation *station);
 /* Loads the page's data again (after a sync, or an operator change). */
 void pb_operators_page_reload (PbOperatorsPage *self);
 
+/* TRUE while the list loads or an operator change runs. */
+gboolean pb_operators_page_get_busy (PbOperatorsPage *self);
+
+/* (nullable) (transfer none): the page's dialog on screen (add, reset
+ * password, confirm, new second factor), for tests and accessibility tools. */
+GtkWindow *pb_operators_page_get_dialog (PbOperatorsPage *self);
+
 G_END_DECLS

@@ -291,14 +291,29 @@ parse_since (const char *text, gint64 *out)
   return TRUE;
 }
 
-/* audit list [--since ISO] [--action A] [--operator U] [--json] / verify */
+/* A bare date for --until means the end of that day (UTC). */
+static gboolean
+parse_until (const char *text, gint64 *out)
+{
+  if (!parse_since (text, out))
+    return FALSE;
+  if (strchr (text, 'T') == NULL && strchr (text, 't') == NULL)
+    *out += 24 * 3600 - 1;
+  return TRUE;
+}
+
+/* audit list [filters] [--json] / export --output FILE [filters] / verify */
 int
 pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 {
   static const char *synopsis
-      = "audit list [--since ISO] [--action A] [--operator U] [--json] | verify  --user NAME";
+      = "audit list [--since ISO] [--until ISO] [--action A] [--operator U] [--json] | "
+        "export --output FILE [--since ISO] [--until ISO] [--action A] [--operator U] | "
+        "verify  --user NAME";
   g_autofree char *user = NULL;
   g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *output = NULL;
   g_autofree char *action = NULL;
   g_autofree char *actor = NULL;
   g_autoptr (PbSession) session = NULL;
@@ -309,6 +324,11 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
     { "since", 0, 0, G_OPTION_ARG_STRING, &since, N_ ("Only rows from this time (ISO 8601)"),
       N_ ("ISO") },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &until,
+      N_ ("Only rows up to this time (ISO 8601; a bare date includes that whole day)"),
+      N_ ("ISO") },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output, N_ ("Write the CSV export here"),
+      N_ ("FILE") },
     { "action", 0, 0, G_OPTION_ARG_STRING, &action,
       N_ ("Only this action (“login.” matches every login action)"), N_ ("A") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &actor, N_ ("Only this operator"), N_ ("NAME") },
@@ -318,8 +338,41 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 
   if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
     return exit_code;
-  if (argc != 2 || !(g_str_equal (argv[1], "list") || g_str_equal (argv[1], "verify")))
+  if (argc != 2
+      || !(g_str_equal (argv[1], "list") || g_str_equal (argv[1], "verify")
+           || g_str_equal (argv[1], "export")))
     return pb_cli_usage (synopsis, NULL);
+
+  if (g_str_equal (argv[1], "export"))
+    {
+      PbAuditFilter filter = { .action = action, .actor = actor };
+      g_autoptr (GFile) file = NULL;
+      g_autoptr (GFileOutputStream) out = NULL;
+      guint n_rows = 0;
+
+      if (output == NULL)
+        return pb_cli_usage (synopsis, _ ("audit export needs --output FILE."));
+      if ((since != NULL && !parse_since (since, &filter.since))
+          || (until != NULL && !parse_until (until, &filter.until)))
+        return pb_cli_usage (synopsis, _ ("--since and --until need a date or time in ISO 8601, "
+                                          "such as 2026-11-29 or 2026-11-29T08:00:00Z."));
+
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+        return pb_cli_fail (error);
+
+      file = g_file_new_for_commandline_arg (output);
+      out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
+      if (out == NULL
+          || !pb_audit_export_csv (pb_session_get_store (session),
+                                   pb_session_get_username (session), &filter,
+                                   G_OUTPUT_STREAM (out), &n_rows, NULL, &error))
+        return pb_cli_fail (error);
+      fprintf (stderr, _ ("Exported %u audit rows to %s.\n"), n_rows, output);
+      return PB_EXIT_OK;
+    }
 
   if (g_str_equal (argv[1], "list"))
     {
@@ -327,9 +380,10 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       g_autoptr (GPtrArray) entries_list = NULL;
       g_autoptr (JsonBuilder) builder = json_builder_new ();
 
-      if (since != NULL && !parse_since (since, &filter.since))
-        return pb_cli_usage (synopsis, _ ("--since needs a date or time in ISO 8601, such as "
-                                          "2026-11-29 or 2026-11-29T08:00:00Z."));
+      if ((since != NULL && !parse_since (since, &filter.since))
+          || (until != NULL && !parse_until (until, &filter.until)))
+        return pb_cli_usage (synopsis, _ ("--since and --until need a date or time in ISO 8601, "
+                                          "such as 2026-11-29 or 2026-11-29T08:00:00Z."));
 
       session = pb_cli_login (ctx, user, &exit_code);
       if (session == NULL)

@@ -7,6 +7,7 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "store/pb-audit.h"
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
 #include "util/pb-clock.h"
@@ -14,7 +15,7 @@
 
 static const char *synopsis = "user add NAME --role ROLE [--full-name TEXT] | list [--json] | "
                               "disable NAME | enable NAME | unlock NAME | passwd NAME | "
-                              "totp NAME | role NAME ROLE  --user NAME";
+                              "totp NAME | role NAME ROLE | review  --user NAME";
 
 static void
 print_totp (const char *uri)
@@ -130,6 +131,28 @@ pb_cli_cmd_user (PbCliContext *ctx, int argc, char **argv)
         return pb_cli_usage (synopsis, NULL);
       session = pb_cli_login (ctx, user, &exit_code);
       return session ? list_operators (session, json) : exit_code;
+    }
+
+  if (g_str_equal (verb, "review"))
+    {
+      gint64 when = 0;
+      g_autofree char *reviewer = NULL;
+      g_autofree char *when_text = NULL;
+      guint n_operators = 0;
+
+      if (argc != 2)
+        return pb_cli_usage (synopsis, NULL);
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_mark_access_reviewed (session, &n_operators, &error)
+          || !pb_audit_get_last_access_review (pb_session_get_store (session), &when, &reviewer,
+                                               &error))
+        return pb_cli_fail (error);
+      when_text = pb_cli_format_time (when);
+      printf (_ ("Access reviewed: %u operators, by %s at %s.\n"), n_operators, reviewer,
+              when_text);
+      return PB_EXIT_OK;
     }
 
   if (argc < 3)

@@ -291,3 +291,146 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
 
   return TRUE;
 }
+
+GStrv
+pb_audit_list_actions (PbStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  int rc;
+
+  g_return_val_if_fail (PB_IS_STORE (store), NULL);
+
+  stmt = pb_store_prepare (store, "SELECT DISTINCT action FROM audit ORDER BY action", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, pb_sql_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+char *
+pb_audit_csv_field (const char *value)
+{
+  g_autoptr (GString) field = g_string_new (NULL);
+  gboolean quote;
+  gsize len;
+
+  value = value != NULL ? value : "";
+  len = strlen (value);
+
+  /* A cell a spreadsheet would evaluate starts with one of these. */
+  if (strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0')
+    g_string_append_c (field, '\'');
+  g_string_append (field, value);
+
+  quote = strpbrk (field->str, ",\"\r\n") != NULL
+          || (len > 0 && (value[0] == ' ' || value[len - 1] == ' '));
+  if (quote)
+    {
+      g_string_replace (field, "\"", "\"\"", 0);
+      g_string_prepend_c (field, '"');
+      g_string_append_c (field, '"');
+    }
+  return g_string_free (g_steal_pointer (&field), FALSE);
+}
+
+static void
+append_csv_field (GString *line, const char *value, gboolean last)
+{
+  g_autofree char *field = pb_audit_csv_field (value);
+
+  g_string_append (line, field);
+  g_string_append (line, last ? "\r\n" : ",");
+}
+
+static char *
+format_iso_utc (gint64 time)
+{
+  g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (time);
+
+  return when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+gboolean
+pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *filter,
+                     GOutputStream *out, guint *n_rows, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GString) text = g_string_new (PB_AUDIT_CSV_HEADER "\r\n");
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+
+  if (n_rows != NULL)
+    *n_rows = 0;
+
+  entries = pb_audit_list (store, filter, error);
+  if (entries == NULL)
+    return FALSE;
+
+  /* The fixed columns and nothing else: no field of an order ever gets in. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      PbAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, entry->seq);
+      g_autofree char *time = format_iso_utc (entry->time);
+
+      append_csv_field (text, seq, FALSE);
+      append_csv_field (text, time, FALSE);
+      append_csv_field (text, entry->actor, FALSE);
+      append_csv_field (text, entry->action, FALSE);
+      append_csv_field (text, entry->subject, FALSE);
+      append_csv_field (text, entry->outcome, FALSE);
+      append_csv_field (text, entry->detail, TRUE);
+    }
+
+  if (!g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, &local_error)
+      || !g_output_stream_close (out, cancellable, &local_error))
+    {
+      detail = g_strdup_printf ("rows=%u", entries->len);
+      pb_audit_append (store, actor, "audit.exported", NULL, "failed", detail, NULL);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _ ("The audit log could not be written: "));
+      return FALSE;
+    }
+
+  detail = g_strdup_printf ("rows=%u", entries->len);
+  if (!pb_audit_append (store, actor, "audit.exported", NULL, "ok", detail, error))
+    return FALSE;
+  if (n_rows != NULL)
+    *n_rows = entries->len;
+  return TRUE;
+}
+
+gboolean
+pb_audit_get_last_access_review (PbStore *store, gint64 *when, char **reviewer, GError **error)
+{
+  PbAuditFilter filter = { .action = "access.reviewed", .limit = 1 };
+  g_autoptr (GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+
+  *when = 0;
+  if (reviewer != NULL)
+    *reviewer = NULL;
+  entries = pb_audit_list (store, &filter, error);
+  if (entries == NULL)
+    return FALSE;
+  if (entries->len > 0)
+    {
+      PbAuditEntry *entry = g_ptr_array_index (entries, 0);
+
+      *when = entry->time;
+      if (reviewer != NULL)
+        *reviewer = g_strdup (entry->actor);
+    }
+  return TRUE;
+}

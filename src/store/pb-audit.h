@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "pb-store.h"
 
 G_BEGIN_DECLS
@@ -51,5 +53,32 @@ GPtrArray *pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **
  * first row that does not verify (or to the missing sequence number) and
  * @error to a message that names it. @n_rows receives the rows checked. */
 gboolean pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **error);
+
+/* (transfer full): every distinct action name in the log, sorted. */
+GStrv pb_audit_list_actions (PbStore *store, GError **error);
+
+/* The columns of an export, in order. Nothing else is ever written. */
+#define PB_AUDIT_CSV_HEADER "seq,time,operator,action,subject,outcome,detail"
+
+/* One CSV field: quoted when it holds a comma, quote, CR, LF or edge
+ * spaces, and prefixed with ' when it starts with = + - @ TAB or CR, so a
+ * spreadsheet never takes it for a formula. */
+char *pb_audit_csv_field (const char *value);
+
+/* Writes the rows @filter selects (oldest first) to @out as CSV: the
+ * header PB_AUDIT_CSV_HEADER, then one CRLF-ended line per row with the
+ * time in ISO 8601 UTC. Only those fixed columns are written; the log
+ * holds no PII by design, and an export never adds any. The export itself
+ * is then an audit row ("audit.exported", in @actor's name, with the row
+ * count). The caller checks PB_ACTION_EXPORT_AUDIT first. @n_rows
+ * receives the rows written. */
+gboolean pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *filter,
+                              GOutputStream *out, guint *n_rows, GCancellable *cancellable,
+                              GError **error);
+
+/* The newest "access.reviewed" row: who marked access reviewed and when.
+ * Returns TRUE with *@when = 0 and *@reviewer = NULL when it never was. */
+gboolean pb_audit_get_last_access_review (PbStore *store, gint64 *when, char **reviewer,
+                                          GError **error);
 
 G_END_DECLS

@@ -1130,3 +1130,38 @@ pb_session_set_setting (PbSession *self, const char *key, const char *value, GEr
     return FALSE;
   return pb_settings_set (self->store, key, value, self->username, error);
 }
+
+gboolean
+pb_session_mark_access_reviewed (PbSession *self, guint *n_operators, GError **error)
+{
+  g_autoptr (GPtrArray) operators = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+
+  if (!pb_session_require (self, PB_ACTION_REVIEW_ACCESS, NULL, error))
+    return FALSE;
+  operators = pb_operator_list (self->store, error);
+  if (operators == NULL)
+    return FALSE;
+  detail = g_strdup_printf ("operators=%u", operators->len);
+  if (!pb_session_audit (self, "access.reviewed", NULL, "ok", detail, error))
+    return FALSE;
+  if (n_operators != NULL)
+    *n_operators = operators->len;
+  return TRUE;
+}
+
+gboolean
+pb_access_review_is_overdue (gint64 reviewed_at, gint64 now)
+{
+  return reviewed_at <= 0 || now - reviewed_at > (gint64)PB_ACCESS_REVIEW_MAX_AGE_DAYS * 86400;
+}
+
+gboolean
+pb_account_is_unused (gint64 last_login_at, gint64 created_at, gint64 now)
+{
+  gint64 used = last_login_at > 0 ? last_login_at : created_at;
+
+  return now - used > (gint64)PB_ACCOUNT_UNUSED_DAYS * 86400;
+}

@@ -101,6 +101,24 @@ gboolean pb_session_reset_totp (PbSession *self, const char *username, char **to
 gboolean pb_session_set_role (PbSession *self, const char *username, PbRole role,
                               char **totp_uri_out, GError **error);
 
+/* Access reviews (the policy promises them regularly): marks that this
+ * operator has reviewed who has access, as an "access.reviewed" audit row
+ * naming the number of operators. Needs PB_ACTION_REVIEW_ACCESS.
+ * pb_audit_get_last_access_review() reads it back. */
+gboolean pb_session_mark_access_reviewed (PbSession *self, guint *n_operators, GError **error);
+
+/* A review older than this many days is overdue. */
+#define PB_ACCESS_REVIEW_MAX_AGE_DAYS 90
+/* An enabled account nobody has logged in to for this many days is flagged. */
+#define PB_ACCOUNT_UNUSED_DAYS 30
+
+/* TRUE when the last review (0: never) is more than
+ * PB_ACCESS_REVIEW_MAX_AGE_DAYS before @now. */
+gboolean pb_access_review_is_overdue (gint64 reviewed_at, gint64 now);
+/* TRUE when an account last used at @last_login_at (0: never, then its
+ * creation counts) has been unused for more than PB_ACCOUNT_UNUSED_DAYS. */
+gboolean pb_account_is_unused (gint64 last_login_at, gint64 created_at, gint64 now);
+
 gboolean pb_session_set_setting (PbSession *self, const char *key, const char *value,
                                  GError **error);
 
