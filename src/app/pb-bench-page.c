@@ -586,6 +586,17 @@ on_weight_changed_cb (PbBenchPage *self, GtkSpinButton *spin)
 }
 
 static gboolean
+on_weight_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                          GdkModifierType state, PbBenchPage *self)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+  gtk_spin_button_update (self->weight_spin);
+  refocus_scan_entry (self);
+  return GDK_EVENT_STOP;
+}
+
+static gboolean
 order_is_cancelled (PbBenchPage *self, const char *order_id)
 {
   g_autofree char *state = NULL;
@@ -1295,8 +1306,10 @@ pb_bench_page_init (PbBenchPage *self)
 
   gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
   /* Weighed and Enter: back to scanning. */
-  g_signal_connect_object (self->weight_spin, "activate", G_CALLBACK (refocus_scan_entry), self,
-                           G_CONNECT_SWAPPED);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_weight_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->weight_spin), keys);
   g_signal_connect_object (self->filter_entry, "stop-search", G_CALLBACK (on_filter_stop_search_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",

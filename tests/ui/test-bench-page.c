@@ -359,6 +359,12 @@ test_scan_verify_wrong_item (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_is_sensitive (print_button));
   pb_ui_test_iterate (300);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-order-mid-verify.png");
+  /* The catalogue has no weights: the packer is told before pressing Print,
+   * and a weighed weight clears it. */
+  g_assert_true (gtk_widget_get_visible (get_child (fixture, "plan_problem_label")));
+  g_assert_nonnull (strstr (label_text (fixture, "plan_problem_label"), "no weight"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 600);
+  g_assert_null (strstr (label_text (fixture, "plan_problem_label"), "no weight"));
   g_clear_object (&texture);
 
   /* An item from another order: red, counted as a mis-scan, no print. */
