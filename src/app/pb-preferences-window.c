@@ -237,6 +237,8 @@ show_rules (PbPreferencesWindow *self, GPtrArray *rules)
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
       g_autofree char *remove_label = g_strdup_printf (_ ("Remove rule: %s"), title);
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
@@ -254,6 +256,8 @@ show_rules (PbPreferencesWindow *self, GPtrArray *rules)
   if (rules->len == 0)
     {
       GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("No rules yet"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
@@ -302,6 +306,8 @@ add_entry (GtkWidget *box, const char *title, GtkInputPurpose purpose)
 {
   GtkWidget *row = adw_entry_row_new ();
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_object_set (row, "input-purpose", purpose, NULL);
@@ -314,6 +320,8 @@ add_choice (GtkWidget *box, const char *title, const char *const *choices)
 {
   GtkWidget *row = adw_combo_row_new ();
   GtkStringList *list = gtk_string_list_new (choices);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
@@ -575,6 +583,7 @@ build (PbPreferencesWindow *self)
 
   /* Sounds belong to this bench, not to the store: GSettings. */
   sounds_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (sounds_row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (sounds_row), _ ("Sounds"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (sounds_row),
                                _ ("A distinct sound for each scan result and label"));

@@ -333,6 +333,8 @@ create_row (RowData *data)
       g_signal_connect (row, "apply", G_CALLBACK (on_entry_apply_cb), data);
     }
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_widget_set_tooltip_text (row, info->key);
@@ -725,6 +727,7 @@ pb_setting_row_add_printer (AdwPreferencesGroup *group, PbSession *session, GPtr
     }
 
   data->test_row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (data->test_row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->test_row), _ ("Test Label"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (data->test_row),
                                _ ("Prints a sample label on the chosen printer."));
