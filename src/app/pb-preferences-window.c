@@ -464,7 +464,7 @@ on_import_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), TRUE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      text = g_strdup_printf (_ ("Nothing was imported. %s"), error->message);
+      text = g_strdup (error->message); /* names the line; says nothing changed */
       gtk_widget_add_css_class (GTK_WIDGET (self->catalogue_row), "error");
     }
   else

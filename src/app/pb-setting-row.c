@@ -398,14 +398,15 @@ typedef struct
 static void
 load_job_free (LoadJob *job)
 {
-  g_clear_object (&job->session);
-  g_strfreev (job->keys);
+  /* values has NULL holes: free it by the length of keys. */
   if (job->values != NULL)
     {
-      for (guint i = 0; job->keys != NULL && i < g_strv_length (job->keys); i++)
+      for (guint i = 0; job->keys[i] != NULL; i++)
         g_free (job->values[i]);
       g_free (job->values);
     }
+  g_strfreev (job->keys);
+  g_clear_object (&job->session);
   g_free (job);
 }
 
