@@ -66,12 +66,14 @@ wait_idle (Fixture *fixture)
         g_usleep (2000);
     }
   g_assert_false (pb_preferences_window_is_busy (fixture->window));
-  pb_ui_test_iterate (100);
+  pb_ui_test_iterate (20);
 }
 
 static void
 open_window (Fixture *fixture, PbSession *session)
 {
+  if (fixture->window != NULL)
+    return; /* one window for several checks: each store costs a KDF */
   fixture->window = pb_preferences_window_new (NULL, session, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
   pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->window));
@@ -224,6 +226,72 @@ test_catalogue (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (product->weight_g, ==, 300);
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  g_assert_not_reached ();
+}
+
+static guint
+count_rules (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rules = pb_rules_list (pb_session_get_store (fixture->admin), &error);
+
+  g_assert_no_error (error);
+  return rules->len;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget *widget, const char *prefix)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_tooltip_text (widget) != NULL
+      && g_str_has_prefix (gtk_widget_get_tooltip_text (widget), prefix))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button_labelled (c, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_rules (Fixture *fixture, gconstpointer data)
+{
+  AdwMessageDialog *dialog;
+  GObject *add_button;
+  GtkWidget *remove;
+
+  open_window (fixture, fixture->admin);
+  add_button = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                              PB_TYPE_PREFERENCES_WINDOW, "add_rule_button");
+  g_signal_emit_by_name (add_button, "clicked");
+  pb_ui_test_iterate (200);
+  dialog = find_dialog ();
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "max")), "750");
+  gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "service")), "TPS48");
+  adw_message_dialog_response (dialog, "add");
+  wait_idle (fixture);
+  g_assert_cmpuint (count_rules (fixture), ==, 1);
+
+  /* The row shows the rule; its remove button removes it. */
+  remove = find_button_labelled (GTK_WIDGET (fixture->window), "Remove");
+  g_assert_nonnull (remove);
+  g_assert_true (gtk_widget_get_sensitive (remove));
+  g_signal_emit_by_name (remove, "clicked");
+  wait_idle (fixture);
+  g_assert_cmpuint (count_rules (fixture), ==, 0);
+}
+
 static char *
 code_from_uri (const char *uri, gint64 offset)
 {
@@ -284,14 +352,22 @@ test_supervisor (Fixture *fixture, gconstpointer data)
   pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "preferences-supervisor.png");
 }
 
+/* Settings, then the catalogue, then the rules, on one store. */
+static void
+test_admin_all (Fixture *fixture, gconstpointer data)
+{
+  test_admin (fixture, data);
+  test_catalogue (fixture, data);
+  test_rules (fixture, data);
+}
+
 int
 main (int argc, char **argv)
 {
   if (!pb_ui_test_init (&argc, &argv))
     return 0; /* the TAP plan above says SKIP */
 
-  g_test_add ("/preferences/admin", Fixture, NULL, fixture_set_up, test_admin, fixture_tear_down);
-  g_test_add ("/preferences/catalogue", Fixture, NULL, fixture_set_up, test_catalogue,
+  g_test_add ("/preferences/admin", Fixture, NULL, fixture_set_up, test_admin_all,
               fixture_tear_down);
   g_test_add ("/preferences/supervisor", Fixture, NULL, fixture_set_up, test_supervisor,
               fixture_tear_down);
