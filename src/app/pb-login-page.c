@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "pb-login-page.h"
+#include "pb-password-rules.h"
 #include "station/pb-backup.h"
-#include "store/pb-password-policy.h"
 
 struct _PbLoginPage
 {
@@ -32,7 +32,7 @@ struct _PbLoginPage
   GtkButton *code_cancel_button;
   GtkPasswordEntry *new_password_entry;
   GtkPasswordEntry *repeat_password_entry;
-  GtkBox *rules_box;
+  PbPasswordRules *rules_box;
   GtkButton *set_password_button;
   GtkButton *password_cancel_button;
   GtkLabel *error_label;
@@ -62,9 +62,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-/* The checklist: one row per rule, then "the two entries match". */
-#define N_RULES (PB_PASSWORD_ERROR_NO_SYMBOL + 1)
 
 typedef enum
 {
@@ -207,57 +204,9 @@ update_rules (PbLoginPage *self)
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->new_password_entry));
   const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_password_entry));
   const char *username = self->session ? pb_session_get_username (self->session) : NULL;
-  gboolean met[N_RULES + 1];
-  gboolean all = TRUE;
-  GtkWidget *row;
-  guint i = 0;
 
-  pb_password_policy_evaluate (username != NULL ? username : "", password, met);
-  met[N_RULES] = *password != '\0' && g_strcmp0 (password, repeat) == 0;
-
-  for (row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_box)); row != NULL && i <= N_RULES;
-       row = gtk_widget_get_next_sibling (row), i++)
-    {
-      GtkWidget *icon = gtk_widget_get_first_child (row);
-
-      gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                    met[i] ? "object-select-symbolic" : "window-close-symbolic");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      met[i] ? _ ("Met") : _ ("Not met yet"), -1);
-      if (met[i])
-        {
-          gtk_widget_add_css_class (row, "success");
-          gtk_widget_remove_css_class (row, "dim-label");
-        }
-      else
-        {
-          gtk_widget_add_css_class (row, "dim-label");
-          gtk_widget_remove_css_class (row, "success");
-        }
-      all = all && met[i];
-    }
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->set_password_button), all);
-}
-
-static void
-build_rules (PbLoginPage *self)
-{
-  for (guint i = 0; i <= N_RULES; i++)
-    {
-      GtkWidget *row
-          = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_HORIZONTAL, "spacing", 8,
-                          "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
-      GtkWidget *icon = gtk_image_new ();
-      GtkWidget *label = gtk_label_new (i < N_RULES ? pb_password_rule_describe ((PbPasswordError)i)
-                                                    : _ ("Both entries are the same"));
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (GTK_BOX (row), icon);
-      gtk_box_append (GTK_BOX (row), label);
-      gtk_box_append (self->rules_box, row);
-    }
-  update_rules (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->set_password_button),
+                            pb_password_rules_update (self->rules_box, username, password, repeat));
 }
 
 static void
@@ -657,6 +606,7 @@ pb_login_page_class_init (PbLoginPageClass *klass)
   signals[SIGNAL_WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (PB_TYPE_PASSWORD_RULES);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-login-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PbLoginPage, page_stack);
   gtk_widget_class_bind_template_child (widget_class, PbLoginPage, login_status);
@@ -696,7 +646,7 @@ pb_login_page_init (PbLoginPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  build_rules (self);
+  update_rules (self);
 }
 
 /**

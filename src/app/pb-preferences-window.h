@@ -23,4 +23,14 @@ G_DECLARE_FINAL_TYPE (PbPreferencesWindow, pb_preferences_window, PB, PREFERENCE
 PbPreferencesWindow *pb_preferences_window_new (GtkWindow *parent, PbSession *session,
                                                 PbStation *station);
 
+/* Imports a catalogue CSV file (what "Import CSV…" does once a file is
+ * chosen); the result shows on the catalogue row. */
+void pb_preferences_window_import_catalogue (PbPreferencesWindow *self, GFile *file);
+
+/* TRUE while a read, a save or an import is running (for tests). */
+gboolean pb_preferences_window_is_busy (PbPreferencesWindow *self);
+
+/* The rows of the store settings (see pb-setting-row.h). */
+GPtrArray *pb_preferences_window_get_setting_rows (PbPreferencesWindow *self);
+
 G_END_DECLS
