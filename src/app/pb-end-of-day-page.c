@@ -31,6 +31,7 @@ struct _PbEndOfDayPage
   GtkStack *stack;
   GtkLabel *count_label;
   GtkSpinner *spinner;
+  GtkWidget *create_button;
   GtkWidget *print_button;
   GtkStack *labels_stack;
   GtkListBox *labels_list;
@@ -541,7 +542,6 @@ pb_end_of_day_page_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
-  gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_END_OF_DAY_PAGE);
   g_clear_object (&self->session);
   g_clear_object (&self->station);
   g_clear_object (&self->labels_store);
@@ -598,6 +598,7 @@ pb_end_of_day_page_class_init (PbEndOfDayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, create_button);
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, print_button);
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, labels_stack);
   gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, labels_list);

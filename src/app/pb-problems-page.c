@@ -279,9 +279,14 @@ update_count (PbProblemsPage *self)
                             n_outbox);
   cancelled = g_strdup_printf (
       g_dngettext (NULL, "%u label to void", "%u labels to void", n_cancelled), n_cancelled);
-  /* Translators: the two counts of the Problems page, e.g. "1 remote
-   * operation needs attention · 2 labels to void" */
-  text = g_strdup_printf (_ ("%s · %s"), outbox, cancelled);
+  if (n_cancelled == 0)
+    text = g_steal_pointer (&outbox);
+  else if (n_outbox == 0)
+    text = g_steal_pointer (&cancelled);
+  else
+    /* Translators: the two counts of the Problems page, e.g. "1 remote
+     * operation needs attention · 2 labels to void" */
+    text = g_strdup_printf (_ ("%s · %s"), outbox, cancelled);
   gtk_label_set_text (self->count_label, text);
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
@@ -570,7 +575,6 @@ pb_problems_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_PROBLEMS_PAGE);
   g_clear_object (&self->session);
   g_clear_object (&self->station);
   g_clear_object (&self->outbox_store);
@@ -633,6 +637,14 @@ pb_problems_page_init (PbProblemsPage *self)
                            create_cancelled_row_cb, self, NULL);
 }
 
+/* What the outbox did shows at once. */
+static void
+on_outbox_finished_cb (PbProblemsPage *self, guint done, guint failed, guint attention)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    pb_problems_page_reload (self);
+}
+
 static void
 on_map_cb (PbProblemsPage *self)
 {
@@ -650,6 +662,9 @@ pb_problems_page_new (PbSession *session, PbStation *station)
   self = g_object_new (PB_TYPE_PROBLEMS_PAGE, NULL);
   self->session = g_object_ref (session);
   self->station = station != NULL ? g_object_ref (station) : NULL;
+  if (station != NULL)
+    g_signal_connect_object (station, "outbox-finished", G_CALLBACK (on_outbox_finished_cb), self,
+                             G_CONNECT_SWAPPED);
   set_busy (self, FALSE);
   g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
   return GTK_WIDGET (self);
