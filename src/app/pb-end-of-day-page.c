@@ -4,8 +4,11 @@
 #include <glib/gi18n.h>
 
 #include "pb-end-of-day-page.h"
-
-/* Placeholder: the page is being written. */
+#include "pb-row-item.h"
+#include "station/pb-ship.h"
+#include "store/pb-audit.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
 
 struct _PbEndOfDayPage
 {
@@ -13,44 +16,655 @@ struct _PbEndOfDayPage
 
   PbSession *session;
   PbStation *station;
+  GCancellable *cancellable;      /* cancelled when the page goes */
+  GCancellable *load_cancellable; /* the load in progress */
+  gboolean busy;                  /* a manifest is being made, printed or saved */
+  guint n_labels;
+  guint n_manifests;
+  GListStore *labels_store;    /* (element-type PbRowItem): key = order id */
+  GListStore *manifests_store; /* (element-type PbRowItem): id = manifest document */
+  GtkFileChooserNative *chooser;
+
+  AdwToastOverlay *toast_overlay;
+  GtkRevealer *error_revealer;
+  GtkLabel *error_label;
+  GtkStack *stack;
+  GtkLabel *count_label;
+  GtkSpinner *spinner;
+  GtkWidget *create_button;
+  GtkWidget *print_button;
+  GtkStack *labels_stack;
+  GtkListBox *labels_list;
+  GtkWidget *manifests_box;
+  GtkListBox *manifests_list;
 };
 
 G_DEFINE_FINAL_TYPE (PbEndOfDayPage, pb_end_of_day_page, ADW_TYPE_BIN)
+
+enum
+{
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static PbStore *
+get_store (PbEndOfDayPage *self)
+{
+  return pb_session_get_store (self->session);
+}
+
+static void
+show_error (PbEndOfDayPage *self, const char *text)
+{
+  gtk_label_set_text (self->error_label, text);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+hide_error (PbEndOfDayPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static char *
+format_time (gint64 when)
+{
+  g_autoptr (GDateTime) time = when > 0 ? g_date_time_new_from_unix_local (when) : NULL;
+  char *text = time ? g_date_time_format (time, "%e %b %Y %H:%M") : g_strdup ("");
+
+  return g_strstrip (text);
+}
+
+static void
+update_actions (PbEndOfDayPage *self)
+{
+  gboolean allowed = pb_session_can (self->session, PB_ACTION_MANIFEST);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
+  gtk_spinner_set_spinning (self->spinner, self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.create-manifest",
+                                 allowed && !self->busy && self->n_labels > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.print-manifest",
+                                 allowed && !self->busy && self->n_manifests > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.save-manifest",
+                                 allowed && !self->busy && self->n_manifests > 0);
+}
+
+static void
+set_busy (PbEndOfDayPage *self, gboolean busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* Rows */
+
+static GtkWidget *
+make_row (PbRowItem *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (pb_row_item_get_title (item), -1);
+  g_autofree char *subtitle = g_markup_escape_text (pb_row_item_get_subtitle (item), -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static GtkWidget *
+create_label_row_cb (gpointer object, gpointer user_data)
+{
+  return make_row (object);
+}
+
+static GtkWidget *
+make_button (const char *icon, const char *accessible_name, const char *action, gint64 id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, accessible_name);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_name, -1);
+  return button;
+}
+
+static GtkWidget *
+create_manifest_row_cb (gpointer object, gpointer user_data)
+{
+  PbRowItem *item = object;
+  GtkWidget *row = make_row (item);
+  gint64 id = pb_row_item_get_id (item);
+  g_autofree char *print_name
+      = g_strdup_printf (_ ("Print the manifest of %s"), pb_row_item_get_key (item));
+  g_autofree char *save_name
+      = g_strdup_printf (_ ("Save the manifest of %s"), pb_row_item_get_key (item));
+
+  adw_action_row_add_suffix (
+      ADW_ACTION_ROW (row), make_button ("printer-symbolic", print_name, "eod.print-manifest", id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_button ("document-save-symbolic", save_name,
+                                                                "eod.save-manifest", id));
+  return row;
+}
+
+/* Loading */
+
+typedef struct
+{
+  GPtrArray *labels;    /* PbLabelRow */
+  GPtrArray *manifests; /* PbManifestInfo */
+} EndOfDay;
+
+static void
+end_of_day_free (EndOfDay *data)
+{
+  g_clear_pointer (&data->labels, g_ptr_array_unref);
+  g_clear_pointer (&data->manifests, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (task_data, &error);
+  EndOfDay *data;
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data = g_new0 (EndOfDay, 1);
+  data->labels = pb_labels_list_unmanifested (worker, &error);
+  if (data->labels != NULL)
+    data->manifests = pb_labels_list_manifests (worker, &error);
+  if (data->manifests == NULL)
+    {
+      end_of_day_free (data);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, data, (GDestroyNotify)end_of_day_free);
+}
+
+static PbRowItem *
+label_to_row (PbLabelRow *label)
+{
+  g_autofree char *printed = label->printed_at ? format_time (label->printed_at) : NULL;
+  g_autofree char *title = g_strdup_printf (_ ("Order %s"), label->order_id);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *when = NULL;
+
+  when = printed ? g_strdup_printf (_ ("printed %s"), printed) : g_strdup (_ ("not printed"));
+  /* Translators: tracking number · service code · printed 5 Mar 2026 16:02 */
+  subtitle = g_strdup_printf (_ ("Tracking %s · %s · %s"),
+                              label->tracking_number ? label->tracking_number : "—",
+                              label->service ? label->service : "—", when);
+  if (g_strcmp0 (label->state, PB_ORDER_STATE_CANCELLED) == 0)
+    {
+      char *warned = g_strdup_printf (_ ("%s · cancelled: void it on the Problems page"), subtitle);
+
+      g_free (subtitle);
+      subtitle = warned;
+    }
+  return pb_row_item_new (title, subtitle, 0, label->order_id);
+}
+
+static PbRowItem *
+manifest_to_row (PbManifestInfo *info)
+{
+  g_autofree char *when = format_time (info->created_at);
+  g_autofree char *title = g_strdup_printf (_ ("Manifest of %s"), when);
+  g_autofree char *size = g_format_size (info->size);
+  g_autofree char *subtitle = g_strdup_printf (_ ("PDF, %s"), size);
+
+  return pb_row_item_new (title, subtitle, info->id, when);
+}
+
+static void
+on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (source_object);
+  g_autoptr (GError) error = NULL;
+  EndOfDay *data = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (GPtrArray) labels = NULL;
+  g_autoptr (GPtrArray) manifests = NULL;
+  g_autofree char *text = NULL;
+
+  if (data == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          text = g_strdup_printf (_ ("The labels could not be loaded: %s"), error->message);
+          show_error (self, text);
+        }
+      return;
+    }
+
+  labels = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < data->labels->len; i++)
+    g_ptr_array_add (labels, label_to_row (g_ptr_array_index (data->labels, i)));
+  manifests = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < data->manifests->len; i++)
+    g_ptr_array_add (manifests, manifest_to_row (g_ptr_array_index (data->manifests, i)));
+  end_of_day_free (data);
+
+  g_list_store_splice (self->labels_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->labels_store)), labels->pdata,
+                       labels->len);
+  g_list_store_splice (self->manifests_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->manifests_store)),
+                       manifests->pdata, manifests->len);
+  self->n_labels = labels->len;
+  self->n_manifests = manifests->len;
+
+  text = g_strdup_printf (g_dngettext (NULL, "%u label not yet manifested",
+                                       "%u labels not yet manifested", self->n_labels),
+                          self->n_labels);
+  gtk_label_set_text (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->labels_stack, self->n_labels ? "list" : "empty");
+  gtk_widget_set_visible (self->manifests_box, self->n_manifests > 0);
+  update_actions (self);
+}
+
+void
+pb_end_of_day_page_reload (PbEndOfDayPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (PB_IS_END_OF_DAY_PAGE (self));
+
+  if (!pb_session_can (self->session, PB_ACTION_MANIFEST))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "denied");
+      update_actions (self);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "main");
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
+  g_task_set_source_tag (task, pb_end_of_day_page_reload);
+  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Create, print, save */
+
+typedef enum
+{
+  JOB_CREATE,
+  JOB_PRINT,
+  JOB_SAVE,
+} JobKind;
+
+typedef struct
+{
+  PbStore *store;
+  JobKind kind;
+  gint64 manifest_id; /* print, save: 0 for the newest */
+  GFile *file;        /* save */
+  char *operator_name;
+  gint64 manifest_number; /* create: what Royal Mail answered */
+  guint n_orders;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->file);
+  g_free (job->operator_name);
+  g_free (job);
+}
+
+/* Royal Mail, CUPS and files: never on the main thread. */
+static void
+job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  gboolean ok = FALSE;
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  switch (job->kind)
+    {
+      case JOB_CREATE:
+        ok = pb_ship_manifest (worker, job->operator_name, &job->manifest_number, &job->n_orders,
+                               cancellable, &error);
+        break;
+      case JOB_PRINT:
+        ok = pb_ship_print_manifest (worker, job->manifest_id, NULL, job->operator_name,
+                                     cancellable, &error);
+        break;
+      case JOB_SAVE:
+      default:
+        {
+          g_autoptr (GBytes) pdf = pb_labels_get_manifest_pdf (worker, job->manifest_id, &error);
+
+          if (pdf == NULL && error == NULL)
+            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                 _ ("No manifest is kept: create one first."));
+          ok = pdf != NULL
+               && g_file_replace_contents (job->file, g_bytes_get_data (pdf, NULL),
+                                           g_bytes_get_size (pdf), NULL, FALSE, G_FILE_CREATE_NONE,
+                                           NULL, cancellable, &error)
+               && pb_audit_append (worker, job->operator_name, "manifest.saved", NULL, "ok", NULL,
+                                   &error);
+        }
+        break;
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (source_object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the page is going away */
+
+  set_busy (self, FALSE);
+  if (error != NULL)
+    {
+      if (job->kind == JOB_CREATE)
+        text = g_strdup_printf (_ ("The manifest was not created: %s"), error->message);
+      else if (job->kind == JOB_PRINT)
+        text = g_strdup_printf (_ ("The manifest did not print: %s"), error->message);
+      else
+        text = g_strdup_printf (_ ("The manifest was not saved: %s"), error->message);
+      show_error (self, text);
+      pb_end_of_day_page_reload (self);
+      return;
+    }
+
+  hide_error (self);
+  switch (job->kind)
+    {
+      case JOB_CREATE:
+        text = g_strdup_printf (
+            g_dngettext (NULL, "Manifest %" G_GINT64_FORMAT " created with %u label.",
+                         "Manifest %" G_GINT64_FORMAT " created with %u labels.", job->n_orders),
+            job->manifest_number, job->n_orders);
+        toast = adw_toast_new (text);
+        adw_toast_set_button_label (toast, _ ("_Print"));
+        adw_toast_set_action_name (toast, "eod.print-manifest");
+        adw_toast_set_action_target_value (toast, g_variant_new_int64 (0));
+        adw_toast_set_timeout (toast, 0);
+        adw_toast_overlay_add_toast (self->toast_overlay, toast);
+        gtk_widget_add_css_class (self->print_button, "suggested-action");
+        break;
+      case JOB_PRINT:
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_ ("The manifest has printed.")));
+        gtk_widget_remove_css_class (self->print_button, "suggested-action");
+        break;
+      case JOB_SAVE:
+      default:
+        {
+          g_autofree char *name = g_file_get_basename (job->file);
+
+          text = g_strdup_printf (_ ("The manifest was saved as “%s”."), name);
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+        }
+        break;
+    }
+  pb_end_of_day_page_reload (self);
+}
+
+static void
+start_job (PbEndOfDayPage *self, JobKind kind, gint64 manifest_id, GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  Job *job;
+
+  if (self->busy)
+    return;
+  if (!pb_session_require (self->session, PB_ACTION_MANIFEST, NULL, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (get_store (self));
+  job->kind = kind;
+  job->manifest_id = manifest_id;
+  job->file = file ? g_object_ref (file) : NULL;
+  job->operator_name = g_strdup (pb_session_get_username (self->session));
+
+  set_busy (self, TRUE);
+  task = g_task_new (self, self->cancellable, on_job_done_cb, NULL);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_job (PB_END_OF_DAY_PAGE (widget), JOB_CREATE, 0, NULL);
+}
+
+static void
+print_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_job (PB_END_OF_DAY_PAGE (widget), JOB_PRINT,
+             parameter ? g_variant_get_int64 (parameter) : 0, NULL);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser, int response, PbEndOfDayPage *self)
+{
+  gint64 id = (gint64)GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (chooser), "pb-manifest-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        pb_end_of_day_page_save_manifest (self, id, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "manifest-%Y-%m-%d.pdf");
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  gint64 id = parameter ? g_variant_get_int64 (parameter) : 0;
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_ ("Save Manifest"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), NULL);
+  gtk_file_filter_set_name (filter, _ ("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_object_set_data (G_OBJECT (self->chooser), "pb-manifest-id", GSIZE_TO_POINTER ((gsize)id));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_end_of_day_page_reload (PB_END_OF_DAY_PAGE (widget));
+}
+
+/* The widget */
 
 static void
 pb_end_of_day_page_dispose (GObject *object)
 {
   PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   g_clear_object (&self->session);
   g_clear_object (&self->station);
+  g_clear_object (&self->labels_store);
+  g_clear_object (&self->manifests_store);
 
   G_OBJECT_CLASS (pb_end_of_day_page_parent_class)->dispose (object);
 }
 
 static void
+pb_end_of_day_page_finalize (GObject *object)
+{
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
+  G_OBJECT_CLASS (pb_end_of_day_page_parent_class)->finalize (object);
+}
+
+static void
+pb_end_of_day_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 pb_end_of_day_page_class_init (PbEndOfDayPageClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = pb_end_of_day_page_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pb_end_of_day_page_dispose;
+  object_class->finalize = pb_end_of_day_page_finalize;
+  object_class->get_property = pb_end_of_day_page_get_property;
+
+  properties[PROP_BUSY]
+      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/packbench/Packbench/pb-end-of-day-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, create_button);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, labels_stack);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, labels_list);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, manifests_box);
+  gtk_widget_class_bind_template_child (widget_class, PbEndOfDayPage, manifests_list);
+
+  gtk_widget_class_install_action (widget_class, "eod.create-manifest", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "eod.print-manifest", "x", print_action);
+  gtk_widget_class_install_action (widget_class, "eod.save-manifest", "x", save_action);
+  gtk_widget_class_install_action (widget_class, "eod.reload", NULL, reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK,
+                                       "eod.create-manifest", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "eod.print-manifest", "x", (gint64)0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "eod.save-manifest", "x", (gint64)0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "eod.reload", NULL);
 }
 
 static void
 pb_end_of_day_page_init (PbEndOfDayPage *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->labels_store = g_list_store_new (PB_TYPE_ROW_ITEM);
+  self->manifests_store = g_list_store_new (PB_TYPE_ROW_ITEM);
+  gtk_list_box_bind_model (self->labels_list, G_LIST_MODEL (self->labels_store),
+                           create_label_row_cb, self, NULL);
+  gtk_list_box_bind_model (self->manifests_list, G_LIST_MODEL (self->manifests_store),
+                           create_manifest_row_cb, self, NULL);
+  gtk_widget_set_visible (self->manifests_box, FALSE);
+}
+
+static void
+on_map_cb (PbEndOfDayPage *self)
+{
+  pb_end_of_day_page_reload (self);
 }
 
 GtkWidget *
 pb_end_of_day_page_new (PbSession *session, PbStation *station)
 {
-  PbEndOfDayPage *self = g_object_new (PB_TYPE_END_OF_DAY_PAGE, NULL);
+  PbEndOfDayPage *self;
 
+  g_return_val_if_fail (PB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (station == NULL || PB_IS_STATION (station), NULL);
+
+  self = g_object_new (PB_TYPE_END_OF_DAY_PAGE, NULL);
   self->session = g_object_ref (session);
   self->station = station != NULL ? g_object_ref (station) : NULL;
+  update_actions (self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
   return GTK_WIDGET (self);
 }
 
+gboolean
+pb_end_of_day_page_get_busy (PbEndOfDayPage *self)
+{
+  g_return_val_if_fail (PB_IS_END_OF_DAY_PAGE (self), FALSE);
+  return self->busy;
+}
+
 void
-pb_end_of_day_page_reload (PbEndOfDayPage *self)
+pb_end_of_day_page_save_manifest (PbEndOfDayPage *self, gint64 manifest_id, GFile *file)
 {
   g_return_if_fail (PB_IS_END_OF_DAY_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+  start_job (self, JOB_SAVE, manifest_id, file);
 }

@@ -25,4 +25,11 @@ GtkWidget *pb_end_of_day_page_new (PbSession *session, PbStation *station);
 /* Loads the page's data again (after a sync, or an operator change). */
 void pb_end_of_day_page_reload (PbEndOfDayPage *self);
 
+/* Whether a manifest is being created, printed or saved ("busy"). */
+gboolean pb_end_of_day_page_get_busy (PbEndOfDayPage *self);
+
+/* Saves manifest document @manifest_id (0: the newest) to @file in a
+ * worker thread, as "Save Manifest…" does once a file is chosen. */
+void pb_end_of_day_page_save_manifest (PbEndOfDayPage *self, gint64 manifest_id, GFile *file);
+
 G_END_DECLS

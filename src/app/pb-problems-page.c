@@ -4,8 +4,12 @@
 #include <glib/gi18n.h>
 
 #include "pb-problems-page.h"
-
-/* Placeholder: the page is being written. */
+#include "pb-row-item.h"
+#include "station/pb-outbox-worker.h"
+#include "station/pb-ship.h"
+#include "store/pb-labels.h"
+#include "store/pb-outbox.h"
+#include "util/pb-clock.h"
 
 struct _PbProblemsPage
 {
@@ -13,44 +17,662 @@ struct _PbProblemsPage
 
   PbSession *session;
   PbStation *station;
+  GCancellable *cancellable;      /* cancelled when the page goes */
+  GCancellable *load_cancellable; /* the load in progress */
+  gboolean busy;                  /* an action is running */
+  GListStore *outbox_store;       /* (element-type PbRowItem): id = outbox item */
+  GListStore *cancelled_store;    /* (element-type PbRowItem): key = order id */
+
+  AdwToastOverlay *toast_overlay;
+  GtkRevealer *error_revealer;
+  GtkLabel *error_label;
+  GtkStack *stack;
+  GtkLabel *count_label;
+  GtkSpinner *spinner;
+  GtkWidget *outbox_box;
+  GtkWidget *cancelled_box;
+  GtkListBox *outbox_list;
+  GtkListBox *cancelled_list;
 };
 
 G_DEFINE_FINAL_TYPE (PbProblemsPage, pb_problems_page, ADW_TYPE_BIN)
+
+static PbStore *
+get_store (PbProblemsPage *self)
+{
+  return pb_session_get_store (self->session);
+}
+
+static void
+show_error (PbProblemsPage *self, const char *text)
+{
+  gtk_label_set_text (self->error_label, text);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+hide_error (PbProblemsPage *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+show_toast (PbProblemsPage *self, const char *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static char *
+format_time (gint64 when)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (when);
+
+  return time ? g_date_time_format (time, "%e %b %H:%M") : g_strdup ("");
+}
+
+static void
+set_busy (PbProblemsPage *self, gboolean busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.retry", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.discard", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.void",
+                                 !busy && pb_session_can (self->session, PB_ACTION_VOID_LABEL));
+}
+
+/* Rows */
+
+static GtkWidget *
+make_button (const char *label, const char *accessible_name, const char *action, GVariant *target,
+             gboolean destructive)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  if (destructive)
+    gtk_widget_add_css_class (button, "destructive-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_name, -1);
+  return button;
+}
+
+static GtkWidget *
+make_row (PbRowItem *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (pb_row_item_get_title (item), -1);
+  g_autofree char *subtitle = g_markup_escape_text (pb_row_item_get_subtitle (item), -1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  return row;
+}
+
+static GtkWidget *
+create_outbox_row_cb (gpointer object, gpointer user_data)
+{
+  PbRowItem *item = object;
+  GtkWidget *row = make_row (item);
+  gint64 id = pb_row_item_get_id (item);
+  g_autofree char *retry_name = g_strdup_printf (_ ("Retry outbox item %" G_GINT64_FORMAT), id);
+  g_autofree char *discard_name = g_strdup_printf (_ ("Discard outbox item %" G_GINT64_FORMAT), id);
+
+  adw_action_row_add_suffix (
+      ADW_ACTION_ROW (row),
+      make_button (_ ("Retry"), retry_name, "problems.retry", g_variant_new_int64 (id), FALSE));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             make_button (_ ("Discard"), discard_name, "problems.discard",
+                                          g_variant_new_int64 (id), TRUE));
+  return row;
+}
+
+static GtkWidget *
+create_cancelled_row_cb (gpointer object, gpointer user_data)
+{
+  PbProblemsPage *self = user_data;
+  PbRowItem *item = object;
+  GtkWidget *row = make_row (item);
+  const char *order_id = pb_row_item_get_key (item);
+  g_autofree char *name = g_strdup_printf (_ ("Void the label of order %s"), order_id);
+
+  if (pb_session_can (self->session, PB_ACTION_VOID_LABEL))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               make_button (_ ("Void Label"), name, "problems.void",
+                                            g_variant_new_string (order_id), TRUE));
+  return row;
+}
+
+static PbRowItem *
+outbox_item_to_row (PbOutboxItem *item)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *order_id = item->order_id ? item->order_id : "—";
+  const char *why = item->last_error ? item->last_error : _ ("no error recorded");
+
+  if (g_strcmp0 (item->kind, PB_OUTBOX_KIND_CONFIRM_SHIPMENT) == 0)
+    title = g_strdup_printf (_ ("Tell Amazon order %s has shipped"), order_id);
+  else if (g_strcmp0 (item->kind, PB_OUTBOX_KIND_CREATE_LABEL) == 0)
+    title = g_strdup_printf (_ ("Buy the Royal Mail label for order %s"), order_id);
+  else
+    title = g_strdup_printf (_ ("%s for order %s"), item->kind, order_id);
+
+  if (g_str_equal (item->state, PB_OUTBOX_ATTENTION))
+    subtitle = g_strdup_printf (
+        g_dngettext (NULL, "Item %" G_GINT64_FORMAT ": stopped after %d attempt: %s",
+                     "Item %" G_GINT64_FORMAT ": stopped after %d attempts: %s", item->attempts),
+        item->id, item->attempts, why);
+  else
+    {
+      g_autofree char *next = format_time (item->next_attempt_at);
+
+      subtitle = g_strdup_printf (
+          g_dngettext (NULL, "Item %" G_GINT64_FORMAT ": failed %d time, tries again at %s: %s",
+                       "Item %" G_GINT64_FORMAT ": failed %d times, tries again at %s: %s",
+                       item->attempts),
+          item->id, item->attempts, g_strstrip (next), why);
+    }
+  return pb_row_item_new (title, subtitle, item->id, item->order_id);
+}
+
+static PbRowItem *
+cancelled_to_row (PbLabelRow *label)
+{
+  g_autofree char *when = format_time (label->labelled_at);
+  g_autofree char *title = g_strdup_printf (_ ("Order %s"), label->order_id);
+  g_autofree char *subtitle = NULL;
+
+  subtitle = g_strdup_printf (_ ("Cancelled by the buyer · Tracking %s · %s · labelled %s"),
+                              label->tracking_number ? label->tracking_number : "—",
+                              label->service ? label->service : "—", g_strstrip (when));
+  return pb_row_item_new (title, subtitle, 0, label->order_id);
+}
+
+/* Loading */
+
+typedef struct
+{
+  GPtrArray *outbox;    /* PbOutboxItem, only those a person should see */
+  GPtrArray *cancelled; /* PbLabelRow */
+} Problems;
+
+static void
+problems_free (Problems *problems)
+{
+  g_clear_pointer (&problems->outbox, g_ptr_array_unref);
+  g_clear_pointer (&problems->cancelled, g_ptr_array_unref);
+  g_free (problems);
+}
+
+static void
+load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (task_data, &error);
+  g_autoptr (GPtrArray) all = NULL;
+  Problems *problems;
+
+  if (worker == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  all = pb_outbox_list (worker, FALSE, &error);
+  if (all == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  problems = g_new0 (Problems, 1);
+  problems->cancelled = pb_labels_list_cancelled (worker, &error);
+  if (problems->cancelled == NULL)
+    {
+      problems_free (problems);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Items that stopped, and items that failed and wait for their next try;
+   * not those simply queued or being sent now. */
+  problems->outbox = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_outbox_item_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      PbOutboxItem *item = g_ptr_array_index (all, i);
+
+      if (g_str_equal (item->state, PB_OUTBOX_ATTENTION)
+          || (g_str_equal (item->state, PB_OUTBOX_PENDING) && item->last_error != NULL
+              && item->attempts > 0))
+        g_ptr_array_add (problems->outbox, g_ptr_array_steal_index (all, i--));
+    }
+  g_task_return_pointer (task, problems, (GDestroyNotify)problems_free);
+}
+
+static void
+fill_store (GListStore *store, GPtrArray *items)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata,
+                       items->len);
+}
+
+static void
+update_count (PbProblemsPage *self)
+{
+  guint n_outbox = g_list_model_get_n_items (G_LIST_MODEL (self->outbox_store));
+  guint n_cancelled = g_list_model_get_n_items (G_LIST_MODEL (self->cancelled_store));
+  g_autofree char *outbox = NULL;
+  g_autofree char *cancelled = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->outbox_box, n_outbox > 0);
+  gtk_widget_set_visible (self->cancelled_box, n_cancelled > 0);
+  if (n_outbox + n_cancelled == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  outbox = g_strdup_printf (g_dngettext (NULL, "%u remote operation needs attention",
+                                         "%u remote operations need attention", n_outbox),
+                            n_outbox);
+  cancelled = g_strdup_printf (
+      g_dngettext (NULL, "%u label to void", "%u labels to void", n_cancelled), n_cancelled);
+  if (n_cancelled == 0)
+    text = g_steal_pointer (&outbox);
+  else if (n_outbox == 0)
+    text = g_steal_pointer (&cancelled);
+  else
+    /* Translators: the two counts of the Problems page, e.g. "1 remote
+     * operation needs attention · 2 labels to void" */
+    text = g_strdup_printf (_ ("%s · %s"), outbox, cancelled);
+  gtk_label_set_text (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (source_object);
+  g_autoptr (GError) error = NULL;
+  Problems *problems = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (GPtrArray) cancelled = NULL;
+
+  if (problems == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text
+              = g_strdup_printf (_ ("The problems could not be loaded: %s"), error->message);
+          show_error (self, text);
+          gtk_stack_set_visible_child_name (self->stack, "list");
+        }
+      return;
+    }
+
+  outbox = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < problems->outbox->len; i++)
+    g_ptr_array_add (outbox, outbox_item_to_row (g_ptr_array_index (problems->outbox, i)));
+  cancelled = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < problems->cancelled->len; i++)
+    g_ptr_array_add (cancelled, cancelled_to_row (g_ptr_array_index (problems->cancelled, i)));
+  problems_free (problems);
+
+  fill_store (self->outbox_store, outbox);
+  fill_store (self->cancelled_store, cancelled);
+  update_count (self);
+}
+
+void
+pb_problems_page_reload (PbProblemsPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (PB_IS_PROBLEMS_PAGE (self));
+
+  if (!pb_session_can (self->session, PB_ACTION_RESOLVE_OUTBOX))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "denied");
+      return;
+    }
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
+  g_task_set_source_tag (task, pb_problems_page_reload);
+  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* Actions */
+
+typedef enum
+{
+  JOB_RETRY,
+  JOB_DISCARD,
+  JOB_VOID,
+} JobKind;
+
+typedef struct
+{
+  PbStore *store;
+  JobKind kind;
+  gint64 id;
+  char *order_id;
+  char *operator_name;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->order_id);
+  g_free (job->operator_name);
+  g_free (job);
+}
+
+/* The store and Royal Mail: never on the main thread. */
+static void
+job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  gboolean ok = FALSE;
+
+  if (worker != NULL)
+    {
+      if (job->kind == JOB_VOID)
+        ok = pb_ship_void (worker, job->order_id, job->operator_name, cancellable, &error);
+      else
+        ok = pb_outbox_resolve (worker, job->id, job->kind == JOB_RETRY, job->operator_name,
+                                pb_clock_now_unix (), &error);
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (source_object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the page is going away */
+
+  set_busy (self, FALSE);
+  if (error != NULL)
+    {
+      switch (job->kind)
+        {
+          case JOB_RETRY:
+            text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " was not retried: %s"),
+                                    job->id, error->message);
+            break;
+          case JOB_DISCARD:
+            text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " was not discarded: %s"),
+                                    job->id, error->message);
+            break;
+          case JOB_VOID:
+          default:
+            text = g_strdup_printf (_ ("The label of order %s was not voided: %s"), job->order_id,
+                                    error->message);
+            break;
+        }
+      show_error (self, text);
+      pb_problems_page_reload (self);
+      return;
+    }
+
+  hide_error (self);
+  switch (job->kind)
+    {
+      case JOB_RETRY:
+        /* The outbox runs soon rather than at its next minute. */
+        if (self->station != NULL)
+          pb_station_run_outbox_now (self->station);
+        text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " will be sent again now."),
+                                job->id);
+        break;
+      case JOB_DISCARD:
+        text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " discarded."), job->id);
+        break;
+      case JOB_VOID:
+      default:
+        text = g_strdup_printf (_ ("The label of order %s is void."), job->order_id);
+        break;
+    }
+  show_toast (self, text);
+  pb_problems_page_reload (self);
+}
+
+static void
+start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *subject
+      = order_id ? g_strdup (order_id) : g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  Job *job;
+
+  if (self->busy)
+    return;
+  if (!pb_session_require (self->session,
+                           kind == JOB_VOID ? PB_ACTION_VOID_LABEL : PB_ACTION_RESOLVE_OUTBOX,
+                           subject, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (get_store (self));
+  job->kind = kind;
+  job->id = id;
+  job->order_id = g_strdup (order_id);
+  job->operator_name = g_strdup (pb_session_get_username (self->session));
+
+  set_busy (self, TRUE);
+  task = g_task_new (self, self->cancellable, on_job_done_cb, NULL);
+  g_task_set_source_tag (task, start_job);
+  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_job (PB_PROBLEMS_PAGE (widget), JOB_RETRY, g_variant_get_int64 (parameter), NULL);
+}
+
+static void
+on_discard_response_cb (AdwMessageDialog *dialog, const char *response, PbProblemsPage *self)
+{
+  if (g_str_equal (response, "discard"))
+    start_job (self, JOB_DISCARD,
+               GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "pb-outbox-id")), NULL);
+}
+
+static void
+on_void_response_cb (AdwMessageDialog *dialog, const char *response, PbProblemsPage *self)
+{
+  if (g_str_equal (response, "void"))
+    start_job (self, JOB_VOID, 0, g_object_get_data (G_OBJECT (dialog), "pb-order-id"));
+}
+
+static AdwMessageDialog *
+make_dialog (PbProblemsPage *self, const char *heading, const char *body, const char *response,
+             const char *response_label)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), response, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static void
+discard_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (widget);
+  gint64 id = g_variant_get_int64 (parameter);
+  g_autofree char *heading = g_strdup_printf (_ ("Discard Outbox Item %" G_GINT64_FORMAT "?"), id);
+  AdwMessageDialog *dialog
+      = make_dialog (self, heading,
+                     _ ("Packbench stops trying. If this told Amazon an order has shipped, "
+                        "confirm the shipment in Seller Central instead."),
+                     "discard", _ ("_Discard"));
+
+  g_object_set_data (G_OBJECT (dialog), "pb-outbox-id", GSIZE_TO_POINTER ((gsize)id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+void_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (widget);
+  const char *order_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *heading = g_strdup_printf (_ ("Void the Label of Order %s?"), order_id);
+  AdwMessageDialog *dialog = make_dialog (
+      self, heading,
+      _ ("Royal Mail deletes the label and the postage is not charged. Make sure the parcel is "
+         "not sent: its label will no longer be valid."),
+      "void", _ ("_Void Label"));
+
+  g_object_set_data_full (G_OBJECT (dialog), "pb-order-id", g_strdup (order_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_void_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_problems_page_reload (PB_PROBLEMS_PAGE (widget));
+}
+
+/* The widget */
 
 static void
 pb_problems_page_dispose (GObject *object)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->station);
+  g_clear_object (&self->outbox_store);
+  g_clear_object (&self->cancelled_store);
 
   G_OBJECT_CLASS (pb_problems_page_parent_class)->dispose (object);
 }
 
 static void
+pb_problems_page_finalize (GObject *object)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
+  G_OBJECT_CLASS (pb_problems_page_parent_class)->finalize (object);
+}
+
+static void
 pb_problems_page_class_init (PbProblemsPageClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = pb_problems_page_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pb_problems_page_dispose;
+  object_class->finalize = pb_problems_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/packbench/Packbench/pb-problems-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, outbox_box);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, cancelled_box);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, outbox_list);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, cancelled_list);
+
+  gtk_widget_class_install_action (widget_class, "problems.retry", "x", retry_action);
+  gtk_widget_class_install_action (widget_class, "problems.discard", "x", discard_action);
+  gtk_widget_class_install_action (widget_class, "problems.void", "s", void_action);
+  gtk_widget_class_install_action (widget_class, "problems.reload", NULL, reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "problems.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "problems.reload",
+                                       NULL);
 }
 
 static void
 pb_problems_page_init (PbProblemsPage *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->outbox_store = g_list_store_new (PB_TYPE_ROW_ITEM);
+  self->cancelled_store = g_list_store_new (PB_TYPE_ROW_ITEM);
+  gtk_list_box_bind_model (self->outbox_list, G_LIST_MODEL (self->outbox_store),
+                           create_outbox_row_cb, self, NULL);
+  gtk_list_box_bind_model (self->cancelled_list, G_LIST_MODEL (self->cancelled_store),
+                           create_cancelled_row_cb, self, NULL);
+}
+
+/* What the outbox did shows at once. */
+static void
+on_outbox_finished_cb (PbProblemsPage *self, guint done, guint failed, guint attention)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    pb_problems_page_reload (self);
+}
+
+static void
+on_map_cb (PbProblemsPage *self)
+{
+  pb_problems_page_reload (self);
 }
 
 GtkWidget *
 pb_problems_page_new (PbSession *session, PbStation *station)
 {
-  PbProblemsPage *self = g_object_new (PB_TYPE_PROBLEMS_PAGE, NULL);
+  PbProblemsPage *self;
 
+  g_return_val_if_fail (PB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (station == NULL || PB_IS_STATION (station), NULL);
+
+  self = g_object_new (PB_TYPE_PROBLEMS_PAGE, NULL);
   self->session = g_object_ref (session);
   self->station = station != NULL ? g_object_ref (station) : NULL;
+  if (station != NULL)
+    g_signal_connect_object (station, "outbox-finished", G_CALLBACK (on_outbox_finished_cb), self,
+                             G_CONNECT_SWAPPED);
+  set_busy (self, FALSE);
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
   return GTK_WIDGET (self);
 }
 
-void
-pb_problems_page_reload (PbProblemsPage *self)
+gboolean
+pb_problems_page_get_busy (PbProblemsPage *self)
 {
-  g_return_if_fail (PB_IS_PROBLEMS_PAGE (self));
+  g_return_val_if_fail (PB_IS_PROBLEMS_PAGE (self), FALSE);
+  return self->busy;
 }

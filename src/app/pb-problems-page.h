@@ -25,4 +25,7 @@ GtkWidget *pb_problems_page_new (PbSession *session, PbStation *station);
 /* Loads the page's data again (after a sync, or an operator change). */
 void pb_problems_page_reload (PbProblemsPage *self);
 
+/* Whether a retry, discard or void is running. */
+gboolean pb_problems_page_get_busy (PbProblemsPage *self);
+
 G_END_DECLS

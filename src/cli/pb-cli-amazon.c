@@ -447,17 +447,9 @@ pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv)
         return pb_cli_fail (error);
       store = pb_session_get_store (session);
 
-      if (!pb_store_begin (store, &error))
+      if (!pb_outbox_resolve (store, (gint64)id, retry, pb_session_get_username (session),
+                              pb_clock_now_unix (), &error))
         return pb_cli_fail (error);
-      if (!(retry ? pb_outbox_retry (store, (gint64)id, pb_clock_now_unix (), &error)
-                  : pb_outbox_discard (store, (gint64)id, pb_clock_now_unix (), &error))
-          || !pb_session_audit (session, retry ? "outbox.retried" : "outbox.discarded", argv[2],
-                                "ok", NULL, &error)
-          || !pb_store_commit (store, &error))
-        {
-          pb_store_rollback (store);
-          return pb_cli_fail (error);
-        }
 
       if (retry)
         {

@@ -35,7 +35,8 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_ENUM_TYPE (PbPrintMode, pb_print_mode, G_DEFINE_ENUM_VALUE (PB_PRINT_MODE_PDF, "pdf"),
-                    G_DEFINE_ENUM_VALUE (PB_PRINT_MODE_ZPL, "zpl"))
+                    G_DEFINE_ENUM_VALUE (PB_PRINT_MODE_ZPL, "zpl"),
+                    G_DEFINE_ENUM_VALUE (PB_PRINT_MODE_DOCUMENT, "document"))
 
 G_DEFINE_FINAL_TYPE (PbPrintJob, pb_print_job, G_TYPE_OBJECT)
 
@@ -333,7 +334,8 @@ pb_print_job_submit (const PbPrintRequest *request, GCancellable *cancellable, G
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (request->printer != NULL && request->printer[0] != '\0', NULL);
   g_return_val_if_fail (request->pdf != NULL, NULL);
-  g_return_val_if_fail (request->mode == PB_PRINT_MODE_PDF || request->mode == PB_PRINT_MODE_ZPL,
+  g_return_val_if_fail (request->mode == PB_PRINT_MODE_PDF || request->mode == PB_PRINT_MODE_ZPL
+                            || request->mode == PB_PRINT_MODE_DOCUMENT,
                         NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -352,7 +354,9 @@ pb_print_job_submit (const PbPrintRequest *request, GCancellable *cancellable, G
         return NULL;
       document = g_bytes_ref (request->pdf);
       format = CUPS_FORMAT_PDF;
-      num_options = cupsAddOption ("media", PB_LABEL_MEDIA, num_options, &options);
+      /* A document keeps the queue's own paper; a label is 4 x 6 in. */
+      if (request->mode == PB_PRINT_MODE_PDF)
+        num_options = cupsAddOption ("media", PB_LABEL_MEDIA, num_options, &options);
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -27,6 +27,9 @@ typedef enum
   /* The label is rendered here at the printer's resolution and sent as ZPL
    * to a raw queue: faster and sharper on Zebra-style printers. */
   PB_PRINT_MODE_ZPL,
+  /* A document (an end-of-day manifest) for an office printer: the PDF goes
+   * to CUPS as it is, on the queue's default paper. */
+  PB_PRINT_MODE_DOCUMENT,
 } PbPrintMode;
 
 GType pb_print_mode_get_type (void);

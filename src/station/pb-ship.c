@@ -11,6 +11,7 @@
 #include "print/pb-label.h"
 #include "print/pb-print-error.h"
 #include "print/pb-print-job.h"
+#include "print/pb-printer.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
 #include "store/pb-labels.h"
@@ -651,6 +652,74 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
   if (n_orders)
     *n_orders = pending->len;
   return TRUE;
+}
+
+/* The document printer: the setting, else CUPS's default destination. */
+static char *
+choose_document_printer (PbStore *store, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *name = pb_settings_get (store, "print.document_printer");
+  g_autoptr (GPtrArray) printers = NULL;
+
+  if (name != NULL && *name != '\0')
+    return g_steal_pointer (&name);
+  printers = pb_printer_list (cancellable, error);
+  if (printers == NULL)
+    return NULL;
+  for (guint i = 0; i < printers->len; i++)
+    if (pb_printer_get_is_default (g_ptr_array_index (printers, i)))
+      return g_strdup (pb_printer_get_name (g_ptr_array_index (printers, i)));
+  g_set_error_literal (error, PB_PRINT_ERROR, PB_PRINT_ERROR_NOT_FOUND,
+                       _ ("No document printer is set and CUPS has no default printer. An "
+                          "administrator chooses one (print.document_printer), or save the "
+                          "manifest and print it from another program."));
+  return NULL;
+}
+
+gboolean
+pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
+                        const char *operator_name, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (PbPrintJob) job = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *subject = NULL;
+  PbPrintRequest print = { 0 };
+  guint timeout_ms;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (operator_name != NULL, FALSE);
+
+  pdf = pb_labels_get_manifest_pdf (store, manifest_id, error);
+  if (pdf == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        refuse (error, _ ("No manifest is kept: create one first (manifests are deleted with the "
+                          "retention purge)."));
+      return FALSE;
+    }
+  destination
+      = printer != NULL ? g_strdup (printer) : choose_document_printer (store, cancellable, error);
+  if (destination == NULL)
+    return FALSE;
+
+  subject = manifest_id ? g_strdup_printf ("%" G_GINT64_FORMAT, manifest_id) : NULL;
+  print.printer = destination;
+  print.mode = PB_PRINT_MODE_DOCUMENT;
+  print.title = "Packbench manifest";
+  print.pdf = pdf;
+  timeout_ms = (guint)pb_settings_get_int (store, "print.timeout_seconds") * 1000;
+  job = pb_print_job_submit (&print, cancellable, error);
+  if (job == NULL
+      || !pb_print_job_watch (job, timeout_ms ? timeout_ms : DEFAULT_PRINT_TIMEOUT_MS, cancellable,
+                              error))
+    {
+      pb_audit_append (store, operator_name, "manifest.print_failed", subject, "failed",
+                       destination, NULL);
+      return FALSE;
+    }
+  return pb_audit_append (store, operator_name, "manifest.printed", subject, "ok", destination,
+                          error);
 }
 
 gboolean

@@ -80,6 +80,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbShipPreview, pb_ship_preview_clear)
 gboolean pb_ship_preview (PbStore *store, const char *order_id, gint weight_g,
                           PbShipPreview *preview, GError **error);
 
+/* Prints the stored manifest @manifest_id (0: the newest; see
+ * pb_labels_list_manifests()) as a document on @printer, else the
+ * print.document_printer setting, else CUPS's default destination, and
+ * waits until CUPS has printed it. Audited as "manifest.printed" (or
+ * "manifest.print_failed"). The caller checks PB_ACTION_MANIFEST. */
+gboolean pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
+                                 const char *operator_name, GCancellable *cancellable,
+                                 GError **error);
+
 /* A test label on @printer (NULL: print.printer). */
 gboolean pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable,
                              GError **error);

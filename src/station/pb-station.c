@@ -434,6 +434,13 @@ pb_station_sync_now (PbStation *self)
   queue (self, JOB_SYNC);
 }
 
+void
+pb_station_run_outbox_now (PbStation *self)
+{
+  g_return_if_fail (PB_IS_STATION (self));
+  queue (self, JOB_OUTBOX);
+}
+
 gboolean
 pb_station_get_busy (PbStation *self)
 {

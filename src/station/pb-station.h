@@ -29,6 +29,9 @@ void pb_station_stop (PbStation *self);
 
 /* Queues a sync now (ignored when one is queued or running). */
 void pb_station_sync_now (PbStation *self);
+/* Queues an outbox run now, e.g. after a supervisor retried an item
+ * (ignored when one is queued; runs after the job in progress). */
+void pb_station_run_outbox_now (PbStation *self);
 
 gboolean pb_station_get_busy (PbStation *self);
 /* Unix time of the last successful sync, 0 for never. */

@@ -224,3 +224,113 @@ pb_labels_store_manifest (PbStore *store, gint64 manifest_number, GBytes *pdf, g
   sqlite3_bind_int64 (document, 2, now);
   return run (store, document, _ ("Saving the manifest"), error);
 }
+
+void
+pb_label_row_free (PbLabelRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->order_id);
+  g_free (row->state);
+  g_free (row->tracking_number);
+  g_free (row->service);
+  g_free (row);
+}
+
+static GPtrArray *
+list_rows (PbStore *store, const char *where, GError **error)
+{
+  g_autofree char *sql
+      = g_strconcat ("SELECT id, state, tracking_number, label_service, coalesce (labelled_at, 0),"
+                     " coalesce (printed_at, 0) FROM orders WHERE ",
+                     where, " ORDER BY labelled_at, id", NULL);
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (store, sql, error);
+  g_autoptr (GPtrArray) rows = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_label_row_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbLabelRow *row = g_new0 (PbLabelRow, 1);
+
+      row->order_id = g_strdup (pb_sql_text (stmt, 0));
+      row->state = g_strdup (pb_sql_text (stmt, 1));
+      row->tracking_number = g_strdup (pb_sql_text (stmt, 2));
+      row->service = g_strdup (pb_sql_text (stmt, 3));
+      row->labelled_at = sqlite3_column_int64 (stmt, 4);
+      row->printed_at = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the labels"));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+GPtrArray *
+pb_labels_list_unmanifested (PbStore *store, GError **error)
+{
+  return list_rows (store, "rm_order_identifier IS NOT NULL AND manifest_number IS NULL", error);
+}
+
+GPtrArray *
+pb_labels_list_cancelled (PbStore *store, GError **error)
+{
+  return list_rows (store, "rm_order_identifier IS NOT NULL AND state = 'cancelled'", error);
+}
+
+GPtrArray *
+pb_labels_list_manifests (PbStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store,
+                          "SELECT id, created_at, length (data) FROM documents"
+                          " WHERE kind = 'manifest' ORDER BY created_at DESC, id DESC",
+                          error);
+  g_autoptr (GPtrArray) list = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func (g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbManifestInfo *info = g_new0 (PbManifestInfo, 1);
+
+      info->id = sqlite3_column_int64 (stmt, 0);
+      info->created_at = sqlite3_column_int64 (stmt, 1);
+      info->size = (gsize)sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (list, info);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the manifests"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+GBytes *
+pb_labels_get_manifest_pdf (PbStore *store, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (
+      store,
+      "SELECT data FROM documents WHERE kind = 'manifest' AND (?1 = 0 OR id = ?1)"
+      " ORDER BY created_at DESC, id DESC LIMIT 1",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
+  if (rc != SQLITE_DONE)
+    pb_store_set_sql_error (store, error, _ ("Reading the manifest"));
+  return NULL;
+}

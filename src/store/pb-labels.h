@@ -55,4 +55,42 @@ GPtrArray *pb_labels_unmanifested (PbStore *store, GError **error);
 gboolean pb_labels_store_manifest (PbStore *store, gint64 manifest_number, GBytes *pdf, gint64 now,
                                    GError **error);
 
+/* A bought label as the supervisor's pages list it: no PII. */
+typedef struct
+{
+  char *order_id;
+  char *state; /* the order's PB_ORDER_STATE_* */
+  char *tracking_number;
+  char *service;
+  gint64 labelled_at;
+  gint64 printed_at; /* 0: never printed */
+} PbLabelRow;
+
+void pb_label_row_free (PbLabelRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbLabelRow, pb_label_row_free)
+
+/* (element-type PbLabelRow): labels not yet in a manifest, oldest first. */
+GPtrArray *pb_labels_list_unmanifested (PbStore *store, GError **error);
+
+/* (element-type PbLabelRow): orders cancelled although they still have a
+ * label (bought and not voided), oldest label first. Each needs its label
+ * voided before the parcel leaves. */
+GPtrArray *pb_labels_list_cancelled (PbStore *store, GError **error);
+
+/* A stored manifest document. */
+typedef struct
+{
+  gint64 id; /* the document's id, for pb_labels_get_manifest_pdf() */
+  gint64 created_at;
+  gsize size;
+} PbManifestInfo;
+
+/* (element-type PbManifestInfo): the manifests kept (newest first); the
+ * purge deletes them after the retention period. */
+GPtrArray *pb_labels_list_manifests (PbStore *store, GError **error);
+
+/* The manifest PDF with document id @id (0: the newest), or NULL without
+ * an error when there is none. */
+GBytes *pb_labels_get_manifest_pdf (PbStore *store, gint64 id, GError **error);
+
 G_END_DECLS

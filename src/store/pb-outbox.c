@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pb-audit.h"
 #include "pb-outbox.h"
 #include "pb-store-private.h"
 
@@ -241,6 +242,28 @@ pb_outbox_discard (PbStore *store, gint64 id, gint64 now, GError **error)
                     "UPDATE outbox SET state = 'discarded', updated_at = ?2"
                     " WHERE id = ?1 AND state IN ('attention', 'pending')",
                     now, error);
+}
+
+gboolean
+pb_outbox_resolve (PbStore *store, gint64 id, gboolean retry, const char *operator_name, gint64 now,
+                   GError **error)
+{
+  g_autofree char *subject = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (operator_name != NULL, FALSE);
+
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  if (!(retry ? pb_outbox_retry (store, id, now, error) : pb_outbox_discard (store, id, now, error))
+      || !pb_audit_append (store, operator_name, retry ? "outbox.retried" : "outbox.discarded",
+                           subject, "ok", NULL, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 PbOutboxItem *

@@ -66,6 +66,13 @@ gboolean pb_outbox_fail (PbStore *store, gint64 id, const char *message, gboolea
 gboolean pb_outbox_retry (PbStore *store, gint64 id, gint64 now, GError **error);
 gboolean pb_outbox_discard (PbStore *store, gint64 id, gint64 now, GError **error);
 
+/* A supervisor's decision as one step: retries (@retry) or discards row
+ * @id and writes the audit row ("outbox.retried" or "outbox.discarded") in
+ * @operator_name's name, in one transaction. The caller has checked
+ * PB_ACTION_RESOLVE_OUTBOX (pb_session_require). */
+gboolean pb_outbox_resolve (PbStore *store, gint64 id, gboolean retry, const char *operator_name,
+                            gint64 now, GError **error);
+
 PbOutboxItem *pb_outbox_get (PbStore *store, gint64 id, GError **error);
 /* (element-type PbOutboxItem): newest first; done and discarded rows only
  * when @everything. */

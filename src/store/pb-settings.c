@@ -47,6 +47,8 @@ static const PbSettingInfo registry[] = {
     N_ ("Label printer resolution: 203 or 300") },
   { "print.timeout_seconds", PB_SETTING_INTEGER, "30", 1, 600, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("Seconds to wait for the printer to finish a label") },
+  { "print.document_printer", PB_SETTING_TEXT, NULL, 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("CUPS destination for documents such as the manifest (empty: the CUPS default)") },
   { "print.on_final_scan", PB_SETTING_BOOLEAN, "true", 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("Print the label by itself when the last item is scanned") },
   { "retention.days", PB_SETTING_INTEGER, "31", 1, 31, NULL, PB_ACTION_CHANGE_RETENTION,

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The End of Day page against the local Click & Drop server and a private
+ * cupsd whose default queue prints into a TCP sink: the labels not yet
+ * manifested are listed; Create Manifest asks Royal Mail for the manifest
+ * (the server records it) and the list empties; Print Manifest sends the
+ * PDF to the document printer (CUPS's default here) and it reaches the
+ * sink; Save Manifest writes the same PDF to a file. A packer is refused.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pb-end-of-day-page.h"
+#include "pb-ui-servers.h"
+#include "pb-ui-test.h"
+#include "store/pb-audit.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
+#include "util/pb-clock.h"
+
+#define ADMIN_PASSWORD "Correct-Horse-42!"
+#define PACKER_TEMP "Temporary-Pass-77!"
+#define PACKER_PASSWORD "Packer-Password-88!"
+#define ORDER_A "202-0000001-0000001"
+#define ORDER_B "202-0000002-0000002"
+
+typedef struct
+{
+  char *root;
+  PbUiServers servers;
+  PbSession *session;
+  PbStation *station;
+  GtkWindow *window;
+  PbEndOfDayPage *page;
+} Fixture;
+
+static void
+apply (Fixture *fixture, const char *id, const char *status, gint64 updated)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
+  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+  PbOrderChange change;
+
+  order->order_id = g_strdup (id);
+  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
+  order->status = g_strdup (status);
+  order->created = pb_clock_now_unix () - 86400;
+  order->last_updated = updated;
+  order->ship_by_latest = pb_clock_now_unix () + 86400;
+  order->name = g_strdup ("Ada Lovelace");
+  order->address_line1 = g_strdup ("1 Example Street");
+  order->city = g_strdup ("London");
+  order->postcode = g_strdup ("SW1A 1AA");
+  order->country_code = g_strdup ("GB");
+  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  item->item_id = g_strdup_printf ("%s-item", id);
+  item->sku = g_strdup ("TEA-1");
+  item->quantity = 1;
+  item->unit_price = g_strdup ("9.99");
+  item->currency = g_strdup ("GBP");
+  g_ptr_array_add (order->items, item);
+
+  g_assert_true (pb_store_begin (store, &error));
+  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_store_commit (store, &error));
+}
+
+static guint
+count_audit (Fixture *fixture, const char *action)
+{
+  PbAuditFilter filter = { .action = action };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows
+      = pb_audit_list (pb_session_get_store (fixture->session), &filter, &error);
+
+  g_assert_no_error (error);
+  return rows->len;
+}
+
+static gpointer
+get_child (Fixture *fixture, const char *name)
+{
+  GObject *child
+      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_END_OF_DAY_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static const char *
+count_text (Fixture *fixture)
+{
+  return gtk_label_get_text (get_child (fixture, "count_label"));
+}
+
+/* Runs the main loop until @done (10 s at most). */
+#define WAIT_UNTIL(done)                                                                           \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 end_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;                               \
+    while (!(done) && g_get_monotonic_time () < end_)                                              \
+      g_main_context_iteration (NULL, FALSE);                                                      \
+    g_assert_true (done);                                                                          \
+  }                                                                                                \
+  G_STMT_END
+
+static void
+show_page (Fixture *fixture)
+{
+  fixture->page = PB_END_OF_DAY_PAGE (pb_end_of_day_page_new (fixture->session, fixture->station));
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+}
+
+static void
+set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *recovery = NULL;
+  g_autofree char *uri = NULL;
+  gint64 now = pb_clock_now_unix ();
+
+  fixture->root = g_dir_make_tmp ("pb-end-of-day-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (fixture->root, "store", NULL);
+  fixture->session
+      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
+  g_assert_no_error (error);
+  pb_ui_servers_start (&fixture->servers, GPOINTER_TO_INT (data));
+  pb_ui_servers_configure (&fixture->servers, fixture->session);
+
+  apply (fixture, ORDER_A, "UNSHIPPED", now - 7200);
+  apply (fixture, ORDER_B, "UNSHIPPED", now - 7200);
+  pb_ui_servers_buy_label (&fixture->servers, fixture->session, ORDER_A);
+  pb_ui_servers_buy_label (&fixture->servers, fixture->session, ORDER_B);
+
+  fixture->station = pb_station_new (pb_session_get_store (fixture->session), &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+tear_down (Fixture *fixture, gconstpointer data)
+{
+  gpointer weak_page = fixture->page;
+
+  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
+  gtk_window_destroy (fixture->window);
+  pb_ui_test_iterate (100);
+  g_assert_null (weak_page);
+
+  pb_station_stop (fixture->station);
+  g_clear_object (&fixture->station);
+  g_clear_object (&fixture->session);
+  pb_ui_servers_stop (&fixture->servers);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+}
+
+static gboolean
+page_idle (Fixture *fixture)
+{
+  return !pb_end_of_day_page_get_busy (fixture->page);
+}
+
+static void
+test_manifest_print_save (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (JsonNode) manifests = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (GBytes) printed = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  char *saved = NULL;
+  gsize saved_length = 0;
+  JsonArray *list;
+
+  show_page (fixture);
+  WAIT_UNTIL (g_strcmp0 (count_text (fixture), "2 labels not yet manifested") == 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "labels_stack")), ==,
+                   "list");
+  /* Nothing to print before a manifest exists. */
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
+  g_assert_true (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
+  pb_ui_test_iterate (200);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "end-of-day.png");
+  g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
+
+  /* Create: Royal Mail records one manifest, the list empties. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.create-manifest", NULL);
+  g_assert_true (pb_end_of_day_page_get_busy (fixture->page));
+  g_assert_true (gtk_widget_get_visible (get_child (fixture, "spinner")));
+  WAIT_UNTIL (page_idle (fixture)
+              && g_strcmp0 (count_text (fixture), "0 labels not yet manifested") == 0);
+  g_assert_false (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  manifests = pb_ui_servers_control (&fixture->servers, "GET", "manifests");
+  list = json_object_get_array_member (json_node_get_object (manifests), "manifests");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  pending = pb_labels_list_unmanifested (store, &error);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "labels_stack")), ==,
+                   "empty");
+  WAIT_UNTIL (gtk_widget_get_visible (get_child (fixture, "manifests_box")));
+  g_assert_true (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
+  pdf = pb_labels_get_manifest_pdf (store, 0, &error);
+  g_assert_nonnull (pdf);
+
+  /* Print: the PDF reaches the printer as it is. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.print-manifest", "x", (gint64)0);
+  printed = pb_ui_servers_next_job (&fixture->servers);
+  g_assert_true (g_bytes_equal (printed, pdf));
+  WAIT_UNTIL (page_idle (fixture));
+  g_assert_false (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  WAIT_UNTIL (count_audit (fixture, "manifest.printed") == 1);
+
+  /* Save: the same PDF in the chosen file. */
+  path = g_build_filename (fixture->root, "manifest.pdf", NULL);
+  file = g_file_new_for_path (path);
+  pb_end_of_day_page_save_manifest (fixture->page, 0, file);
+  WAIT_UNTIL (page_idle (fixture));
+  g_assert_true (g_file_get_contents (path, &saved, &saved_length, &error));
+  g_assert_cmpmem (saved, saved_length, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  g_free (saved);
+  g_assert_cmpuint (count_audit (fixture, "manifest.saved"), ==, 1);
+  g_assert_cmpuint (count_audit (fixture, "manifest.created"), ==, 1);
+
+  g_clear_object (&texture);
+  pb_ui_test_iterate (200);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "end-of-day-manifested.png");
+
+  /* A second manifest with nothing to manifest is not offered. */
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.create-manifest", NULL);
+  pb_ui_test_iterate (100);
+  g_assert_false (pb_end_of_day_page_get_busy (fixture->page));
+  g_assert_cmpuint (count_audit (fixture, "manifest.created"), ==, 1);
+}
+
+static void
+test_packer_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr (JsonNode) manifests = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  guint denied;
+
+  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
+                                          PACKER_TEMP, &uri, &error));
+  g_assert_no_error (error);
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
+  g_assert_true (pb_session_set_new_password (fixture->session, PACKER_PASSWORD, &error));
+  g_assert_no_error (error);
+
+  show_page (fixture);
+  pb_ui_test_iterate (100);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "stack")), ==, "denied");
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
+
+  /* Reached another way, saving is refused and audited; nothing is written. */
+  denied = count_audit (fixture, "permission.denied");
+  path = g_build_filename (fixture->root, "manifest.pdf", NULL);
+  file = g_file_new_for_path (path);
+  pb_end_of_day_page_save_manifest (fixture->page, 0, file);
+  pb_ui_test_iterate (100);
+  g_assert_cmpuint (count_audit (fixture, "permission.denied"), ==, denied + 1);
+  g_assert_true (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  manifests = pb_ui_servers_control (&fixture->servers, "GET", "manifests");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (manifests), "manifests")),
+                    ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!pb_ui_test_init (&argc, &argv))
+    return 0;
+
+  {
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/end-of-day-page/manifest-print-save", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_manifest_print_save, tear_down);
+  g_test_add ("/end-of-day-page/packer-refused", Fixture, GINT_TO_POINTER (FALSE), set_up,
+              test_packer_refused, tear_down);
+
+  return g_test_run ();
+}

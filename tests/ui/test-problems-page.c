@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The Problems page against the local Click & Drop server: failed outbox
+ * items are listed and retried (the station runs the outbox at once) or
+ * discarded (audited); an order cancelled after labelling has its label
+ * voided on the server; a packer is refused.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pb-problems-page.h"
+#include "pb-ui-servers.h"
+#include "pb-ui-test.h"
+#include "station/pb-outbox-worker.h"
+#include "store/pb-audit.h"
+#include "store/pb-labels.h"
+#include "store/pb-orders.h"
+#include "store/pb-outbox.h"
+#include "util/pb-clock.h"
+
+#define ADMIN_PASSWORD "Correct-Horse-42!"
+#define PACKER_TEMP "Temporary-Pass-77!"
+#define PACKER_PASSWORD "Packer-Password-88!"
+#define ORDER_CANCELLED "202-0000001-0000001"
+#define ORDER_SHIPPED "202-0000002-0000002"
+#define ORDER_OTHER "202-0000003-0000003"
+
+typedef struct
+{
+  char *root;
+  PbUiServers servers;
+  PbSession *session;
+  PbStation *station;
+  GtkWindow *window;
+  PbProblemsPage *page;
+  gint64 retry_id, discard_id;
+  guint outbox_runs;
+} Fixture;
+
+static void
+apply (Fixture *fixture, const char *id, const char *status, gint64 updated)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
+  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+  PbOrderChange change;
+
+  order->order_id = g_strdup (id);
+  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
+  order->status = g_strdup (status);
+  order->created = pb_clock_now_unix () - 86400;
+  order->last_updated = updated;
+  order->ship_by_latest = pb_clock_now_unix () + 86400;
+  order->name = g_strdup ("Ada Lovelace");
+  order->address_line1 = g_strdup ("1 Example Street");
+  order->city = g_strdup ("London");
+  order->postcode = g_strdup ("SW1A 1AA");
+  order->country_code = g_strdup ("GB");
+  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  item->item_id = g_strdup_printf ("%s-item", id);
+  item->sku = g_strdup ("TEA-1");
+  item->quantity = 1;
+  item->unit_price = g_strdup ("9.99");
+  item->currency = g_strdup ("GBP");
+  g_ptr_array_add (order->items, item);
+
+  g_assert_true (pb_store_begin (store, &error));
+  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_store_commit (store, &error));
+}
+
+/* An outbox item that failed for good. */
+static gint64
+add_failed_item (Fixture *fixture, const char *order_id)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOutboxItem) claimed = NULL;
+  g_autofree char *key = g_strdup_printf ("test:%s", order_id);
+  gint64 now = pb_clock_now_unix ();
+  gint64 id = 0;
+
+  g_assert_true (pb_outbox_enqueue (store, PB_OUTBOX_KIND_CONFIRM_SHIPMENT, order_id, key,
+                                    "{\"order_id\":\"x\",\"tracking_number\":\"TT1\",\"items\":[]}",
+                                    "admin", now, &id, &error));
+  claimed = pb_outbox_claim (store, now, id, &error);
+  g_assert_nonnull (claimed);
+  g_assert_true (pb_outbox_fail (store, id, "Amazon refused the tracking number (test)", TRUE,
+                                 now + 60, now, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static PbOutboxItem *
+get_item (Fixture *fixture, gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  PbOutboxItem *item = pb_outbox_get (pb_session_get_store (fixture->session), id, &error);
+
+  g_assert_no_error (error);
+  return item;
+}
+
+static guint
+count_audit (Fixture *fixture, const char *action)
+{
+  PbAuditFilter filter = { .action = action };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows
+      = pb_audit_list (pb_session_get_store (fixture->session), &filter, &error);
+
+  g_assert_no_error (error);
+  return rows->len;
+}
+
+static gpointer
+get_child (Fixture *fixture, const char *name)
+{
+  GObject *child
+      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_PROBLEMS_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static const char *
+count_text (Fixture *fixture)
+{
+  return gtk_label_get_text (get_child (fixture, "count_label"));
+}
+
+/* Runs the main loop until @done (10 s at most). */
+#define WAIT_UNTIL(done)                                                                           \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 end_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;                               \
+    while (!(done) && g_get_monotonic_time () < end_)                                              \
+      g_main_context_iteration (NULL, FALSE);                                                      \
+    g_assert_true (done);                                                                          \
+  }                                                                                                \
+  G_STMT_END
+
+static const char *
+visible_page (Fixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (get_child (fixture, "stack"));
+}
+
+/* The confirmation dialog now shown, answered with @response. */
+static void
+answer_dialog (const char *response)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        dialog = ADW_MESSAGE_DIALOG (window);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  adw_message_dialog_response (dialog, response);
+}
+
+static void
+on_outbox_finished_cb (PbStation *station, guint done, guint failed, guint attention,
+                       Fixture *fixture)
+{
+  fixture->outbox_runs++;
+}
+
+static void
+show_page (Fixture *fixture)
+{
+  fixture->page = PB_PROBLEMS_PAGE (pb_problems_page_new (fixture->session, fixture->station));
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+}
+
+static void
+set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *recovery = NULL;
+  g_autofree char *uri = NULL;
+  gint64 now = pb_clock_now_unix ();
+
+  fixture->root = g_dir_make_tmp ("pb-problems-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (fixture->root, "store", NULL);
+  fixture->session
+      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
+  g_assert_no_error (error);
+  pb_ui_servers_start (&fixture->servers, FALSE);
+  pb_ui_servers_configure (&fixture->servers, fixture->session);
+
+  /* A label bought for an order the buyer then cancelled; another label
+   * for an order still wanted (no problem). */
+  apply (fixture, ORDER_CANCELLED, "UNSHIPPED", now - 7200);
+  apply (fixture, ORDER_SHIPPED, "UNSHIPPED", now - 7200);
+  apply (fixture, ORDER_OTHER, "UNSHIPPED", now - 7200);
+  pb_ui_servers_buy_label (&fixture->servers, fixture->session, ORDER_CANCELLED);
+  pb_ui_servers_buy_label (&fixture->servers, fixture->session, ORDER_SHIPPED);
+  apply (fixture, ORDER_CANCELLED, "CANCELLED", now - 60);
+
+  fixture->retry_id = add_failed_item (fixture, ORDER_SHIPPED);
+  fixture->discard_id = add_failed_item (fixture, ORDER_OTHER);
+
+  fixture->station = pb_station_new (pb_session_get_store (fixture->session), &error);
+  g_assert_no_error (error);
+  g_signal_connect (fixture->station, "outbox-finished", G_CALLBACK (on_outbox_finished_cb),
+                    fixture);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+tear_down (Fixture *fixture, gconstpointer data)
+{
+  gpointer weak_page = fixture->page;
+
+  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
+  gtk_window_destroy (fixture->window);
+  pb_ui_test_iterate (100);
+  g_assert_null (weak_page);
+
+  pb_station_stop (fixture->station);
+  g_clear_object (&fixture->station);
+  g_clear_object (&fixture->session);
+  pb_ui_servers_stop (&fixture->servers);
+  remove_tree (fixture->root);
+  g_free (fixture->root);
+}
+
+static gboolean
+deleted_on_server (Fixture *fixture, gint64 rm_id)
+{
+  g_autoptr (JsonNode) node = pb_ui_servers_control (&fixture->servers, "GET", "orders");
+  JsonArray *deleted = json_object_get_array_member (json_node_get_object (node), "deleted");
+
+  for (guint i = 0; i < json_array_get_length (deleted); i++)
+    {
+      JsonObject *order = json_array_get_object_element (deleted, i);
+
+      if (json_object_get_int_member (order, "orderIdentifier") == rm_id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_retry_discard_void (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (PbOutboxItem) item = NULL;
+  g_autoptr (GPtrArray) cancelled = NULL;
+  g_auto (PbLabelInfo) info = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pb_labels_get_info (store, ORDER_CANCELLED, &info, &error));
+  g_assert_cmpint (info.rm_order_identifier, >, 0);
+
+  show_page (fixture);
+  WAIT_UNTIL (
+      g_strcmp0 (count_text (fixture), "2 remote operations need attention · 1 label to void")
+      == 0);
+  g_assert_cmpstr (visible_page (fixture), ==, "list");
+  pb_ui_test_iterate (200);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "problems.png");
+  g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
+
+  /* Retry: pending again, and the station runs the outbox at once (here
+   * Amazon is not configured, so it stops again, with that reason). */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.retry", "x", fixture->retry_id);
+  WAIT_UNTIL (fixture->outbox_runs == 1);
+  item = get_item (fixture, fixture->retry_id);
+  g_assert_cmpstr (item->state, ==, PB_OUTBOX_ATTENTION);
+  g_assert_cmpint (item->attempts, ==, 1);
+  g_assert_cmpstr (item->last_error, !=, "Amazon refused the tracking number (test)");
+  g_clear_pointer (&item, pb_outbox_item_free);
+  g_assert_cmpuint (count_audit (fixture, "outbox.retried"), ==, 1);
+  /* The page shows what the run found. */
+  WAIT_UNTIL (
+      g_strcmp0 (count_text (fixture), "2 remote operations need attention · 1 label to void")
+      == 0);
+
+  /* Discard asks first; Cancel changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.discard", "x",
+                              fixture->discard_id);
+  answer_dialog ("cancel");
+  pb_ui_test_iterate (100);
+  item = get_item (fixture, fixture->discard_id);
+  g_assert_cmpstr (item->state, ==, PB_OUTBOX_ATTENTION);
+  g_clear_pointer (&item, pb_outbox_item_free);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.discard", "x",
+                              fixture->discard_id);
+  answer_dialog ("discard");
+  g_assert_true (pb_problems_page_get_busy (fixture->page));
+  WAIT_UNTIL (
+      !pb_problems_page_get_busy (fixture->page)
+      && g_strcmp0 (count_text (fixture), "1 remote operation needs attention · 1 label to void")
+             == 0);
+  item = get_item (fixture, fixture->discard_id);
+  g_assert_cmpstr (item->state, ==, PB_OUTBOX_DISCARDED);
+  g_clear_pointer (&item, pb_outbox_item_free);
+  g_assert_cmpuint (count_audit (fixture, "outbox.discarded"), ==, 1);
+
+  /* Void the cancelled order's label: Click & Drop deletes it. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.void", "s", ORDER_CANCELLED);
+  answer_dialog ("void");
+  WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
+              && g_strcmp0 (count_text (fixture), "1 remote operation needs attention") == 0);
+  g_assert_true (deleted_on_server (fixture, info.rm_order_identifier));
+  cancelled = pb_labels_list_cancelled (store, &error);
+  g_assert_cmpuint (cancelled->len, ==, 0);
+  g_assert_cmpuint (count_audit (fixture, "label.voided"), ==, 1);
+  g_assert_false (gtk_widget_get_visible (get_child (fixture, "cancelled_box")));
+
+  /* Discarding the last one leaves nothing to do. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.discard", "x",
+                              fixture->retry_id);
+  answer_dialog ("discard");
+  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+  g_clear_object (&texture);
+  pb_ui_test_iterate (200);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "problems-empty.png");
+
+  /* Retrying what is gone is refused in words. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.retry", "x", fixture->retry_id);
+  WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
+              && gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (get_child (fixture, "error_label")), "was not retried"));
+}
+
+static void
+test_packer_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOutboxItem) item = NULL;
+  g_autofree char *uri = NULL;
+  guint denied;
+
+  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
+                                          PACKER_TEMP, &uri, &error));
+  g_assert_no_error (error);
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
+  g_assert_true (pb_session_set_new_password (fixture->session, PACKER_PASSWORD, &error));
+  g_assert_no_error (error);
+
+  show_page (fixture);
+  pb_ui_test_iterate (100);
+  g_assert_cmpstr (visible_page (fixture), ==, "denied");
+  g_assert_false (gtk_widget_get_visible (get_child (fixture, "outbox_box"))
+                  && g_strcmp0 (visible_page (fixture), "list") == 0);
+
+  /* Reached another way, the action is refused, audited and changes nothing. */
+  denied = count_audit (fixture, "permission.denied");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.retry", "x", fixture->retry_id);
+  pb_ui_test_iterate (100);
+  g_assert_true (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  g_assert_nonnull (
+      strstr (gtk_label_get_text (get_child (fixture, "error_label")), "Not permitted"));
+  g_assert_cmpuint (count_audit (fixture, "permission.denied"), ==, denied + 1);
+  item = get_item (fixture, fixture->retry_id);
+  g_assert_cmpstr (item->state, ==, PB_OUTBOX_ATTENTION);
+  g_assert_cmpuint (count_audit (fixture, "outbox.retried"), ==, 0);
+  /* No void button for a packer, and the void action is disabled. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.void", "s", ORDER_CANCELLED);
+  pb_ui_test_iterate (100);
+  g_assert_false (pb_problems_page_get_busy (fixture->page));
+  g_assert_cmpuint (count_audit (fixture, "label.voided"), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!pb_ui_test_init (&argc, &argv))
+    return 0;
+
+  {
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/problems-page/retry-discard-void", Fixture, NULL, set_up, test_retry_discard_void,
+              tear_down);
+  g_test_add ("/problems-page/packer-refused", Fixture, NULL, set_up, test_packer_refused,
+              tear_down);
+
+  return g_test_run ();
+}
