@@ -42,6 +42,9 @@ ARTIFACTS = os.environ["PB_TEST_ARTIFACTS"]
 
 # How long a person would wait for something to show before calling it broken.
 DEFAULT_TIMEOUT = float(os.environ.get("PB_ATSPI_TIMEOUT", "10"))
+# PB_ATSPI_TRACE=1: how long each wait took, on stderr.
+TRACE = os.environ.get("PB_ATSPI_TRACE") == "1"
+_EPOCH = time.monotonic()
 
 
 # libatspi 2.46 marks get_*_iface deprecated in favour of names PyGObject
@@ -459,6 +462,15 @@ class App:
 
     def wait_for(self, predicate, what, timeout=None, interval=0.1):
         """Waits until predicate() returns something true, and returns it."""
+        started = time.monotonic()
+        try:
+            return self._wait_for(predicate, what, timeout, interval)
+        finally:
+            if TRACE:
+                sys.stderr.write("[atspi %7.2f s] %.2f s for %s\n" % (
+                    time.monotonic() - _EPOCH, time.monotonic() - started, what))
+
+    def _wait_for(self, predicate, what, timeout, interval):
         deadline = time.monotonic() + (timeout or DEFAULT_TIMEOUT)
         last_error = None
         while True:
@@ -557,7 +569,7 @@ class App:
         values = dict(line.split("=", 1) for line in geometry.split())
         x = int(values["X"]) + extents.x + extents.width // 2
         y = int(values["Y"]) + extents.y + extents.height // 2
-        self._xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
+        self._xdotool("mousemove", str(x), str(y), "click", "1")
 
     def _window(self):
         if self.window_id is None:

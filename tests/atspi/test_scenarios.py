@@ -107,7 +107,6 @@ OPERATORS = {
 # ---------------------------------------------------------------------------
 
 PRINTABLE = cupsd.available()
-ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 
 
 def setUpModule():
@@ -128,18 +127,12 @@ def _has_widget_class(name):
         return False
 
 
-class Scenario(unittest.TestCase):
-    """A store with an admin, the servers, cupsd and the label sink."""
+class Person(unittest.TestCase):
+    """A fresh packbench per test, and what a person does with it."""
 
     packer = "pat"
-    orders = 6
 
     def setUp(self):
-        if PRINTABLE is not None:
-            self.skipTest(PRINTABLE)
-        self.bench = Bench(self)
-        self.bench.init()
-        self.shipping = Shipping(self, self.bench, orders=self.orders)
         self.app = None
 
     def start_app(self, name):
@@ -154,11 +147,7 @@ class Scenario(unittest.TestCase):
 
     def _shoot_on_failure(self, name):
         outcome = getattr(self, "_outcome", None)
-        result = getattr(outcome, "result", None)
-        failed = result is not None and any(
-            test is self for test, _ in list(result.failures) + list(result.errors))
-        if self.app is not None and (failed or (outcome is not None and
-                                                not getattr(outcome, "success", True))):
+        if self.app is not None and outcome is not None and not outcome.success:
             path = self.app.screenshot("failed-" + name)
             sys.stderr.write("screenshot: %s\npackbench said:\n%s\n" % (path, self.app.output()))
 
@@ -225,46 +214,79 @@ class Scenario(unittest.TestCase):
             self.app.focus(scan_field)
         self.app.scan(code)
 
-    def pick_order(self, max_units=3):
-        """A UK order that can be shipped: few units, weights in the
-        catalogue (imported by the admin with packbenchctl)."""
-        for order in self.shipping.unshipped("GB"):
-            units = sum(item["quantityOrdered"] for item in order["orderItems"])
-            skus = [item["product"]["sellerSku"] for item in order["orderItems"]]
-            if units <= max_units and len(set(skus)) == len(skus):
-                self.import_catalogue(skus)
-                return order
-        self.fail("the server generated no small UK order")
 
-    def import_catalogue(self, skus):
-        path = os.path.join(self.bench.root, "catalogue.csv")
+class Scenario(Person):
+    """A store with an admin and a packer, the local SP-API and Click &
+    Drop servers, cupsd and the label sink: made once per class (each
+    packbenchctl login costs a second), with a fresh app per test."""
+
+    orders = 8
+
+    @classmethod
+    def setUpClass(cls):
+        if PRINTABLE is not None:
+            raise unittest.SkipTest(PRINTABLE)
+        # pbtest's helpers take a test for its cleanups and assertions: a
+        # stand-in whose cleanups run when the class is done.
+        holder = unittest.TestCase()
+        holder.addCleanup = cls.addClassCleanup
+        cls.bench = Bench(holder)
+        cls.bench.init()
+        cls.shipping = Shipping(holder, cls.bench, orders=cls.orders)
+        cls.bench.add_user(cls.packer, "packer", full_name="Pat Packer")
+        cls.password = cls.bench.passwords[cls.packer]
+        cls.prepare(holder)
+
+    @classmethod
+    def prepare(cls, holder):
+        """More of the store, made once by the class."""
+
+    @classmethod
+    def small_orders(cls, count, max_units=3):
+        """UK orders that can be shipped: few units, no SKU twice, and no
+        SKU shared between them; their weights go in the catalogue
+        (imported by the admin with packbenchctl)."""
+        picked, skus = [], set()
+        for order in cls.shipping.unshipped("GB"):
+            units = sum(item["quantityOrdered"] for item in order["orderItems"])
+            mine = [item["product"]["sellerSku"] for item in order["orderItems"]]
+            if units <= max_units and len(set(mine)) == len(mine) and not skus & set(mine):
+                picked.append(order)
+                skus |= set(mine)
+            if len(picked) == count:
+                break
+        if len(picked) < count:
+            raise AssertionError("the server generated too few small UK orders")
+        path = os.path.join(cls.bench.root, "catalogue.csv")
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["sku", "weight_g", "package_format"])
-            for sku in skus:
+            for sku in sorted(skus):
                 writer.writerow([sku, "300", "smallParcel"])
-        self.bench.ok(self.bench.as_user("admin", "catalogue", "import", path))
-
-    def add_packer(self):
-        self.bench.add_user(self.packer, "packer", full_name="Pat Packer")
-        return self.bench.passwords[self.packer]
+        cls.bench.ok(cls.bench.as_user("admin", "catalogue", "import", path))
+        return picked
 
 
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
 class Packer(Scenario):
 
+    @classmethod
+    def prepare(cls, holder):
+        # One order to ship, one to scan a wrong item into; the wrong item
+        # is the first item of the order shipped (so in neither's way).
+        cls.to_ship, cls.to_refuse = cls.small_orders(2)
+        cls.wrong_item = cls.to_ship["orderItems"][0]["product"]["sellerSku"]
+
     def test_ships_an_order(self):
         """Scenario A, second half: log in as the packer, sync, scan an
         order, verify its items, the label reaches the printer, Amazon
         hears the tracking number."""
-        password = self.add_packer()
-        self.bench.ok(self.bench.as_user("admin", "config", "set",
-                                         "print.on_final_scan", "false"))
-        order = self.pick_order()
+        order = self.to_ship
         order_id = order["orderId"]
+        jobs_before = len(self.shipping.sink.jobs)
         app = self.start_app("ship")
 
-        self.log_in(self.packer, password)
+        self.log_in(self.packer, self.password)
         self.wait_for_sync()
         # Sync Now (F5) asks Amazon again.
         searches = len(self.shipping.api.requests("searchOrders"))
@@ -280,24 +302,25 @@ class Packer(Scenario):
         units = app.find("label", "0 of %d units" % total)
         self.wait_for_banner(BANNER["opened"] % re.escape(order_id))
 
-        # Each scan ticks one unit; the last says the order is complete.
-        scanned = 0
-        for item in order["orderItems"]:
-            for _ in range(item["quantityOrdered"]):
-                self.scan(item["product"]["sellerSku"])
-                scanned += 1
-                app.wait_for_text(units, r"^%d of %d units$" % (scanned, total))
-        self.wait_for_banner(BANNER["verified"])
-        self.assertEqual(self.shipping.sink.jobs, [], "nothing prints before Print")
-        app.screenshot("verified")
-
-        # Print Label (F12): the label reaches the printer.
-        app.key("F12")
+        # Each scan ticks one unit; with "print on final scan" (the
+        # default) the last one buys and prints the label by itself.
+        codes = [item["product"]["sellerSku"] for item in order["orderItems"]
+                 for _ in range(item["quantityOrdered"])]
+        for scanned, code in enumerate(codes[:-1], start=1):
+            self.scan(code)
+            app.wait_for_text(units, r"^%d of %d units$" % (scanned, total))
+        if len(codes) > 1:
+            app.screenshot("mid-verify")
+        self.assertEqual(len(self.shipping.sink.jobs), jobs_before,
+                         "nothing prints before every item is verified")
+        self.scan(codes[-1])
         tracking = self.wait_for_banner(BANNER["printed"], timeout=40).group(1)
-        job = self.shipping.sink.wait_for_jobs(1, timeout=30)[0]
+        app.screenshot("printed")
+
+        # The label reached the printer: one ZPL job, one Click & Drop order.
+        job = self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=30)[-1]
         self.assertTrue(job.startswith(b"^XA"), job[:40])
         self.assertEqual(self.shipping.clickdrop.creates(order_id), 1)
-        app.screenshot("printed")
 
         # Amazon recorded the confirmation with Click & Drop's tracking number.
         def confirmed():
@@ -316,21 +339,11 @@ class Packer(Scenario):
         """Scenario B: a packer sees none of the supervisor's pages, may
         not open Preferences, and a wrong item shows the error and prints
         nothing."""
-        password = self.add_packer()
-        order = self.pick_order()
-        others = {item["product"]["sellerSku"] for item in order["orderItems"]}
-        wrong = None
-        for other in self.shipping.unshipped("GB", skip=(order["orderId"],)):
-            for item in other["orderItems"]:
-                if item["product"]["sellerSku"] not in others:
-                    wrong = item["product"]["sellerSku"]
-                    break
-            if wrong:
-                break
-        self.assertIsNotNone(wrong, "another order holds an item this one does not")
+        order = self.to_refuse
+        jobs_before = len(self.shipping.sink.jobs)
         app = self.start_app("packer")
 
-        self.log_in(self.packer, password)
+        self.log_in(self.packer, self.password)
         # Only the bench: no tab for a supervisor's page, even hidden.
         for title in WINDOW["supervisor_tabs"]:
             self.assertEqual(app.find_all(WINDOW["page_tab"], title, showing_only=False), [],
@@ -361,13 +374,13 @@ class Packer(Scenario):
         units = app.find(*BENCH["units"])
         before = app.text(units)
 
-        self.scan(wrong)
+        self.scan(self.wrong_item)
         self.wait_for_banner(BANNER["wrong_item"])
         app.screenshot("wrong-item")
         self.assertEqual(app.text(units), before, "a wrong item ticks nothing")
         # Nothing was bought or printed, now or a moment later.
         time.sleep(1.0)
-        self.assertEqual(self.shipping.sink.jobs, [])
+        self.assertEqual(len(self.shipping.sink.jobs), jobs_before)
         self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
         self.assertEqual([c for c in self.shipping.api.confirmations()
                           if order["orderId"] in json.dumps(c)], [])
@@ -385,28 +398,31 @@ class Packer(Scenario):
         """The issue: "A scan field that always has focus". After the log-in
         the focus lands on the filter entry instead (bench page: fix
         needed, see the report); remove expectedFailure once it is fixed."""
-        password = self.add_packer()
         app = self.start_app("focus")
-        self.log_in(self.packer, password)
-        scan = app.find(*BENCH["scan"])
+        # All by keyboard this time: type, Tab, type, Enter.
+        app.focus(app.find(*LOGIN["username"]))
+        app.type_keys(self.packer)
+        app.key("Tab")
+        app.type_keys(self.password)
+        app.key("Return")
+        scan = app.find(*BENCH["scan"], timeout=15)
         app.wait_for(lambda: app.has_state(scan, "focused"),
                      "the scan field to have the focus", timeout=3)
 
 
-@unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
 @unittest.skipUnless(_has_widget_class("pb-setup-assistant.c") and
                      _has_widget_class("pb-operators-page.c"),
                      "the first-run assistant and the Operators page are placeholders in "
                      "this branch; the lead finishes this scenario after merging them")
-class FirstRun(Scenario):
+class FirstRun(Person):
+    """Scenario A, first half: no store yet; the assistant makes the
+    administrator, who adds a packer on the Operators page; the packer logs
+    in and replaces the temporary password. (Servers and printing are the
+    second half's, in Packer.test_ships_an_order.)"""
 
     def setUp(self):
-        if PRINTABLE is not None:
-            self.skipTest(PRINTABLE)
-        # No store: the app starts with the first-run assistant. The servers
-        # run; the assistant's Amazon and Royal Mail steps are finished later.
-        self.bench = Bench(self)
-        self.app = None
+        super().setUp()
+        self.bench = Bench(self)  # a folder with no store in it
 
     def test_setup_then_add_a_packer(self):
         app = self.start_app("first-run")
@@ -474,5 +490,16 @@ class FirstRun(Scenario):
                      "the header to name the packer")
 
 
+def main():
+    """unittest's main, but a run where everything skipped exits with 77,
+    meson's SKIP."""
+    program = unittest.main(verbosity=2, exit=False)
+    result = program.result
+    if result.wasSuccessful() and result.skipped and \
+            result.testsRun <= len(result.skipped):
+        sys.exit(77)
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    main()
