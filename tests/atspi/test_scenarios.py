@@ -394,11 +394,9 @@ class Packer(Scenario):
         return [atspi_app.name_of(self.app.root.get_child_at_index(i))
                 for i in range(self.app.root.get_child_count())]
 
-    @unittest.expectedFailure
     def test_scan_field_has_the_focus(self):
-        """The issue: "A scan field that always has focus". After the log-in
-        the focus lands on the filter entry instead (bench page: fix
-        needed, see the report); remove expectedFailure once it is fixed."""
+        """The issue: "A scan field that always has focus": after the log-in
+        the scanner's keys land in the scan entry."""
         app = self.start_app("focus")
         # All by keyboard this time: type, Tab, type, Enter.
         app.focus(app.find(*LOGIN["username"]))
