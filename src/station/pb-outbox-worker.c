@@ -143,6 +143,12 @@ parse_confirmation (const char *payload, Confirmation *c, GError **error)
   c->item_ids = g_ptr_array_new_with_free_func (g_free);
   if (!json_parser_load_from_data (parser, payload, -1, error))
     return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                           _ ("The outbox item is incomplete."));
+      return FALSE;
+    }
   object = json_node_get_object (json_parser_get_root (parser));
   c->order_id = g_strdup (json_object_get_string_member_with_default (object, "order_id", NULL));
   c->package_reference_id
@@ -152,18 +158,28 @@ parse_confirmation (const char *payload, Confirmation *c, GError **error)
   c->shipping_method
       = g_strdup (json_object_get_string_member_with_default (object, "shipping_method", NULL));
   c->ship_date = json_object_get_int_member_with_default (object, "ship_date", 0);
-  items = json_object_get_array_member (object, "items");
+  /* A payload without items (or with odd ones) is refused below, not a
+   * json-glib critical. */
+  items = json_object_has_member (object, "items")
+                  && JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "items"))
+              ? json_object_get_array_member (object, "items")
+              : NULL;
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
-      JsonObject *item = json_array_get_object_element (items, i);
-      char *id = g_strdup (json_object_get_string_member_with_default (item, "order_item_id", ""));
+      JsonObject *item;
+      char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (json_array_get_element (items, i)))
+        continue;
+      item = json_array_get_object_element (items, i);
+      id = g_strdup (json_object_get_string_member_with_default (item, "order_item_id", ""));
       PbAmazonConfirmItem entry
           = { id, (gint)json_object_get_int_member_with_default (item, "quantity", 0) };
 
       g_ptr_array_add (c->item_ids, id);
       g_array_append_val (c->items, entry);
     }
-  if (c->order_id == NULL || c->tracking_number == NULL)
+  if (c->order_id == NULL || c->tracking_number == NULL || c->items->len == 0)
     {
       g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
                            _ ("The outbox item is incomplete."));
@@ -293,7 +309,8 @@ pb_outbox_run (PbStore *store, PbAmazonClient *amazon, gint64 only_id, PbOutboxR
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      item = pb_outbox_claim (store, pb_clock_now_unix (), only_id, &local_error);
+      item = pb_outbox_claim (store, pb_clock_now_unix (), only_id, PB_OUTBOX_KIND_CONFIRM_SHIPMENT,
+                              &local_error);
       if (item == NULL)
         {
           if (local_error != NULL)

@@ -332,7 +332,7 @@ buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellabl
   pb_fault_point ("ship.after-queue-label");
 
   pb_outbox_recover_one (store, id, now, NULL);
-  item = pb_outbox_claim (store, now, id, error);
+  item = pb_outbox_claim (store, now, id, PB_OUTBOX_KIND_CREATE_LABEL, error);
   if (item == NULL && error != NULL && *error != NULL)
     return FALSE;
 

@@ -131,7 +131,7 @@ pb_outbox_recover_one (PbStore *store, gint64 id, gint64 now, GError **error)
 }
 
 PbOutboxItem *
-pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, GError **error)
+pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, const char *kind, GError **error)
 {
   g_autoptr (sqlite3_stmt) find = NULL;
   g_autoptr (sqlite3_stmt) mark = NULL;
@@ -142,12 +142,15 @@ pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, GError **error)
                            "SELECT " OUTBOX_COLUMNS " FROM outbox"
                            " WHERE state = 'pending'"
                            "   AND ((?2 = 0 AND next_attempt_at <= ?1) OR id = ?2)"
+                           "   AND (?3 IS NULL OR kind = ?3)"
                            " ORDER BY next_attempt_at, id LIMIT 1",
                            error);
   if (find == NULL)
     return NULL;
   sqlite3_bind_int64 (find, 1, now);
   sqlite3_bind_int64 (find, 2, only_id);
+  if (kind != NULL)
+    sqlite3_bind_text (find, 3, kind, -1, SQLITE_STATIC);
   rc = sqlite3_step (find);
   if (rc == SQLITE_DONE)
     return NULL;

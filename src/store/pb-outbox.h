@@ -52,10 +52,11 @@ gboolean pb_outbox_recover (PbStore *store, gint64 now, GError **error);
 /* The same for row @id alone (when one process may have others in flight). */
 gboolean pb_outbox_recover_one (PbStore *store, gint64 id, gint64 now, GError **error);
 
-/* The oldest due pending row (or row @only_id, due or not, when it is not
- * 0), marked in progress with one more attempt; NULL without an error when
- * nothing is due. */
-PbOutboxItem *pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, GError **error);
+/* The oldest due pending row of @kind (NULL: any kind), or row @only_id,
+ * due or not, when it is not 0; marked in progress with one more attempt.
+ * NULL without an error when nothing is due. */
+PbOutboxItem *pb_outbox_claim (PbStore *store, gint64 now, gint64 only_id, const char *kind,
+                               GError **error);
 
 gboolean pb_outbox_complete (PbStore *store, gint64 id, gint64 now, GError **error);
 /* A failed attempt: retried at @retry_at, or — @permanent, or out of

@@ -86,7 +86,7 @@ add_failed_item (Fixture *fixture, const char *order_id)
   g_assert_true (pb_outbox_enqueue (store, PB_OUTBOX_KIND_CONFIRM_SHIPMENT, order_id, key,
                                     "{\"order_id\":\"x\",\"tracking_number\":\"TT1\",\"items\":[]}",
                                     "admin", now, &id, &error));
-  claimed = pb_outbox_claim (store, now, id, &error);
+  claimed = pb_outbox_claim (store, now, id, NULL, &error);
   g_assert_nonnull (claimed);
   g_assert_true (pb_outbox_fail (store, id, "Amazon refused the tracking number (test)", TRUE,
                                  now + 60, now, &error));

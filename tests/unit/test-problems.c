@@ -265,7 +265,7 @@ test_outbox_resolve (Fixture *fixture, gconstpointer data)
   subject = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
   /* It failed for good: it needs a person. */
-  claimed = pb_outbox_claim (fixture->store, fixture->now, id, &error);
+  claimed = pb_outbox_claim (fixture->store, fixture->now, id, NULL, &error);
   g_assert_nonnull (claimed);
   g_assert_true (pb_outbox_fail (fixture->store, id, "Amazon refused the tracking number", TRUE,
                                  fixture->now + 60, fixture->now, &error));
@@ -317,6 +317,38 @@ test_outbox_resolve (Fixture *fixture, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* The station's outbox run sends Amazon confirmations only: a label
+ * purchase left pending (retried from the Problems page) is finished by
+ * shipping the order again, never by the background worker. */
+static void
+test_claim_by_kind (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbOutboxItem) claimed = NULL;
+  gint64 label_id = 0, confirm_id = 0;
+
+  g_assert_true (pb_outbox_enqueue (fixture->store, "royalmail.create_label", ORDER_A, "l1", "{}",
+                                    "packer1", fixture->now - 10, &label_id, &error));
+  g_assert_true (pb_outbox_enqueue (fixture->store, "amazon.confirm_shipment", ORDER_B, "c1", "{}",
+                                    "packer1", fixture->now, &confirm_id, &error));
+  g_assert_no_error (error);
+
+  claimed = pb_outbox_claim (fixture->store, fixture->now, 0, "amazon.confirm_shipment", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (claimed);
+  g_assert_cmpint (claimed->id, ==, confirm_id);
+  g_clear_pointer (&claimed, pb_outbox_item_free);
+
+  /* Nothing else of that kind is due; the label purchase stays pending. */
+  claimed = pb_outbox_claim (fixture->store, fixture->now, 0, "amazon.confirm_shipment", &error);
+  g_assert_no_error (error);
+  g_assert_null (claimed);
+  claimed
+      = pb_outbox_claim (fixture->store, fixture->now, label_id, "royalmail.create_label", &error);
+  g_assert_nonnull (claimed);
+  g_assert_cmpint (claimed->id, ==, label_id);
+}
+
 static void
 test_document_printer_setting (Fixture *fixture, gconstpointer data)
 {
@@ -343,6 +375,7 @@ main (int argc, char **argv)
   ADD ("unmanifested-and-manifests", test_unmanifested_and_manifests);
   ADD ("cancelled-after-label", test_cancelled_after_label);
   ADD ("outbox-resolve", test_outbox_resolve);
+  ADD ("claim-by-kind", test_claim_by_kind);
   ADD ("document-printer-setting", test_document_printer_setting);
 #undef ADD
 
