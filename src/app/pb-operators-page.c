@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pb-operators-page.h"
+#include "pb-qr-code.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
@@ -494,8 +495,14 @@ show_totp (PbOperatorsPage *self, const char *username, const char *uri)
   GtkWidget *secret_label = gtk_label_new (secret);
   GtkWidget *uri_label = gtk_label_new (uri);
 
-  /* The QR code goes here: another change adds src/app/pb-qr-code.{c,h};
-   * put its widget for @uri at the top of this box. */
+  GtkWidget *qr_code = pb_qr_code_new ();
+
+  /* The authenticator app scans this; the key below is for typing in. */
+  pb_qr_code_set_text (PB_QR_CODE (qr_code), uri);
+  gtk_widget_set_size_request (qr_code, 200, 200);
+  gtk_widget_set_halign (qr_code, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (qr_code, "totp-qr-code");
+  gtk_box_append (GTK_BOX (box), qr_code);
 
   gtk_label_set_selectable (GTK_LABEL (secret_label), TRUE);
   gtk_widget_add_css_class (secret_label, "monospace");
