@@ -84,6 +84,7 @@ struct _PbWindow
   GtkWidget *login_page;
   GtkWidget *setup_assistant;
   PbSounds *sounds;
+  guint sync_orders; /* orders read so far by the sync running now */
   GtkWidget *page_widgets[N_PAGES];
 
   /* Idle auto-lock */
@@ -140,6 +141,10 @@ update_header (PbWindow *self)
 
   if (self->station == NULL)
     subtitle = g_strdup (_ ("Shipping station"));
+  else if (pb_station_get_busy (self->station) && self->sync_orders > 0)
+    /* A long first sync shows it is getting on. */
+    subtitle = g_strdup_printf (
+        ngettext ("Syncing… %u order", "Syncing… %u orders", self->sync_orders), self->sync_orders);
   else if (pb_station_get_last_error (self->station) != NULL)
     subtitle = g_strdup_printf (_ ("Sync failed: %s"), pb_station_get_last_error (self->station));
   else if (pb_station_get_last_sync (self->station) > 0)
@@ -355,8 +360,17 @@ on_station_sync_finished_cb (PbWindow *self, gboolean ok, const char *message, g
 }
 
 static void
+on_station_sync_progress_cb (PbWindow *self, guint n_pages, guint orders, PbStation *station)
+{
+  self->sync_orders = orders;
+  update_header (self);
+}
+
+static void
 on_station_notify_cb (PbWindow *self, GParamSpec *pspec, PbStation *station)
 {
+  if (!pb_station_get_busy (station))
+    self->sync_orders = 0;
   update_header (self);
 }
 
@@ -379,6 +393,8 @@ start_station (PbWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->station, "notify::busy", G_CALLBACK (on_station_notify_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->station, "sync-progress", G_CALLBACK (on_station_sync_progress_cb),
+                           self, G_CONNECT_SWAPPED);
   pb_station_start (self->station);
 }
 
