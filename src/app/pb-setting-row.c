@@ -335,8 +335,8 @@ create_row (RowData *data)
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
+  /* The title names the row (GTK 4.8 appends it to any accessible label). */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_widget_set_tooltip_text (row, info->key);
   return row;
 }

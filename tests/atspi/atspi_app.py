@@ -214,6 +214,17 @@ def name_of(node):
         return ""
 
 
+def same(one, other):
+    """Whether two accessibles are one widget: libatspi may hand out a
+    new proxy for a widget it had already, so compare the object paths."""
+    if one is None or other is None:
+        return one is other
+    if one == other:
+        return True
+    path = getattr(one, "path", None)
+    return path is not None and path == getattr(other, "path", None)
+
+
 def name_matches(label, name):
     """Whether an accessible name is the one asked for. GTK 4.8 appends
     the visible text (a button's label, an entry's mnemonic label) to the
@@ -261,6 +272,7 @@ class App:
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self.root = None
         self.window_id = None
+        self.windows = {}  # X window ids of the other windows, by title
         try:
             self.root = self._find_application()
         except BaseException:
@@ -395,21 +407,50 @@ class App:
         if extents is None or extents.width <= 0 or extents.height <= 0:
             return False
         top = self._toplevel(node)
+        answered = False
         for where in [extents] + self._leaves(node):
             hit = self._hit(top, where)
             if hit is None:
                 continue
+            answered = True
             while hit is not None:
-                if hit == node:
+                if same(hit, node):
                     return True
                 hit = hit.get_parent()
+            # Something else is there; but GTK 4.8 may answer with a hidden
+            # stack page's widget that kept its old extent, at a point where
+            # @node shows blank space: try its leaves too.
+        if answered:
             return False
         # Nothing answered (GTK 4.8 never names an entry's inner text
-        # there): judge by the container.
+        # there): judge by the container, skipping what has no extent of
+        # its own (a stack page).
         parent = node.get_parent()
-        if parent is None or parent == top or depth > 6:
+        while parent is not None and not same(parent, top) and self._extents(parent) is None:
+            parent = parent.get_parent()
+        if parent is None or same(parent, top):
+            # GTK 4.8 sometimes answers nothing anywhere in the window for
+            # a while after a page changes: trust the extent then.
+            return depth > 0 or self._nothing_answers(top)
+        if depth > 6:
             return False
         return self.is_on_top(parent, depth + 1)
+
+    def _nothing_answers(self, top):
+        """Whether the window's hit-testing answers nothing at all, even at
+        the centre of its own title bar's labels."""
+        extents = self._extents(top)
+        if extents is None:
+            return False
+        for x in range(extents.width // 8, extents.width, extents.width // 4):
+            for y in (extents.height // 4, extents.height // 2, 3 * extents.height // 4):
+                try:
+                    if top.get_component_iface().get_accessible_at_point(
+                            x, y, self.Atspi.CoordType.WINDOW) is not None:
+                        return False
+                except Exception:  # noqa: BLE001
+                    return False
+        return True
 
     def is_showing(self, node):
         return all(self._may_show(n) for n in self._ancestry(node)) and self.is_on_top(node)
@@ -562,16 +603,43 @@ class App:
                       "%s %r to take the focus" % (role_name(node), name_of(node)))
 
     def click_at(self, node):
-        """A real mouse click in the middle of the widget."""
+        """A real mouse click in the middle of the widget, in its window."""
         extents = node.get_component_iface().get_extents(self.Atspi.CoordType.WINDOW)
-        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", self._window()],
+        window = self._window_of(node)
+        geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window],
                                   capture_output=True, text=True, check=True).stdout
         values = dict(line.split("=", 1) for line in geometry.split())
         x = int(values["X"]) + extents.x + extents.width // 2
         y = int(values["Y"]) + extents.y + extents.height // 2
-        self._xdotool("mousemove", str(x), str(y), "click", "1")
+        self._xdotool("mousemove", str(x), str(y), "click", "1", window=window)
 
-    def _window(self):
+    def _window_of(self, node):
+        """The X window showing @node: the main window, or another
+        toplevel (Preferences, a file chooser) found by its title."""
+        top = self._toplevel(node)
+        if top == self._toplevel_named(None):
+            return self._window()
+        return self._window(name_of(top))
+
+    def _toplevel_named(self, title):
+        """The first toplevel (the main window) when @title is None."""
+        for i in range(self.root.get_child_count()):
+            child = self.root.get_child_at_index(i)
+            if title is None or name_of(child) == title:
+                return child
+        return None
+
+    def _window(self, title=None):
+        """The X window of the main window, or of the toplevel with this
+        title."""
+        if title is not None:
+            def search_titled():
+                result = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid),
+                                         "--onlyvisible", "--name", "^%s$" % re.escape(title)],
+                                        capture_output=True, text=True)
+                ids = result.stdout.split()
+                return ids[-1] if ids else None
+            return self.wait_for(search_titled, "the X window %r of packbench" % title)
         if self.window_id is None:
             def search():
                 result = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid),
@@ -582,20 +650,23 @@ class App:
             self.window_id = self.wait_for(search, "the X window of packbench")
         return self.window_id
 
-    def _xdotool(self, *args):
+    def _xdotool(self, *args, window=None):
         # No window manager under Xvfb: give the window the X focus first,
         # then type with XTEST so GTK sees real key events.
-        subprocess.run(["xdotool", "windowfocus", "--sync", self._window()], check=True,
-                       capture_output=True, timeout=10)
+        subprocess.run(["xdotool", "windowfocus", "--sync", window or self._window()],
+                       check=True, capture_output=True, timeout=10)
         subprocess.run(["xdotool", *args], check=True, capture_output=True, timeout=30)
 
-    def key(self, *names):
-        """Presses keys by X keysym name: key("F5"), key("ctrl+l")."""
-        self._xdotool("key", "--clearmodifiers", *names)
+    def key(self, *names, window=None):
+        """Presses keys by X keysym name: key("F5"), key("ctrl+l"); into
+        the main window, or the toplevel titled @window."""
+        self._xdotool("key", "--clearmodifiers", *names,
+                      window=self._window(window) if window else None)
 
-    def type_keys(self, text, delay_ms=4):
+    def type_keys(self, text, delay_ms=4, window=None):
         """Types text as key events into whatever has the focus."""
-        self._xdotool("type", "--clearmodifiers", "--delay", str(delay_ms), text)
+        self._xdotool("type", "--clearmodifiers", "--delay", str(delay_ms), text,
+                      window=self._window(window) if window else None)
 
     def scan(self, code):
         """A barcode scanner: fast key events and Enter, into the focused
