@@ -10,9 +10,11 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (PbApplication) app = NULL;
+  /* Only for tests: the catalogues a build made (build/po), not the installed ones. */
+  const char *localedir = g_getenv ("PACKBENCH_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
