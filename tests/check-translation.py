@@ -191,9 +191,10 @@ def main():
     print(f"template: {len(template)} messages, {n_plural} with plural forms")
     for message in template:
         # "%" G_GINT64_FORMAT cuts the msgid short: the program looks up the
-        # whole string, so no catalogue can ever translate it.
+        # whole string, so no catalogue can ever translate it. Use PRId64.
         if re.search(r"(?<!%)(%%)*%$", message.msgid):
-            print(f"warning: untranslatable, a format macro cuts it short: {message.name()}")
+            problems.append(f"untranslatable, a format macro cuts it short (use PRId64/PRIu64): "
+                            f"{message.name()}")
 
     for lang in languages:
         po_path = root / "po" / f"{lang}.po"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-audit-item.h"
@@ -353,8 +355,8 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   if (job->intact)
     {
       g_autofree char *text
-          = g_strdup_printf (ngettext ("Audit log intact, %" G_GUINT64_FORMAT " row",
-                                       "Audit log intact, %" G_GUINT64_FORMAT " rows", job->n_rows),
+          = g_strdup_printf (ngettext ("Audit log intact, %" PRIu64 " row",
+                                       "Audit log intact, %" PRIu64 " rows", job->n_rows),
                              job->n_rows);
 
       gtk_label_set_text (self->verify_label, text);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-end-of-day-page.h"
@@ -409,10 +411,10 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
   switch (job->kind)
     {
       case JOB_CREATE:
-        text = g_strdup_printf (
-            g_dngettext (NULL, "Manifest %" G_GINT64_FORMAT " created with %u label.",
-                         "Manifest %" G_GINT64_FORMAT " created with %u labels.", job->n_orders),
-            job->manifest_number, job->n_orders);
+        text = g_strdup_printf (g_dngettext (NULL, "Manifest %" PRId64 " created with %u label.",
+                                             "Manifest %" PRId64 " created with %u labels.",
+                                             job->n_orders),
+                                job->manifest_number, job->n_orders);
         toast = adw_toast_new (text);
         adw_toast_set_button_label (toast, _ ("_Print"));
         adw_toast_set_action_name (toast, "eod.print-manifest");

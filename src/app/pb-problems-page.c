@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "pb-problems-page.h"
@@ -119,8 +121,8 @@ create_outbox_row_cb (gpointer object, gpointer user_data)
   PbRowItem *item = object;
   GtkWidget *row = make_row (item);
   gint64 id = pb_row_item_get_id (item);
-  g_autofree char *retry_name = g_strdup_printf (_ ("Retry outbox item %" G_GINT64_FORMAT), id);
-  g_autofree char *discard_name = g_strdup_printf (_ ("Discard outbox item %" G_GINT64_FORMAT), id);
+  g_autofree char *retry_name = g_strdup_printf (_ ("Retry outbox item %" PRId64), id);
+  g_autofree char *discard_name = g_strdup_printf (_ ("Discard outbox item %" PRId64), id);
 
   adw_action_row_add_suffix (
       ADW_ACTION_ROW (row),
@@ -163,18 +165,17 @@ outbox_item_to_row (PbOutboxItem *item)
     title = g_strdup_printf (_ ("%s for order %s"), item->kind, order_id);
 
   if (g_str_equal (item->state, PB_OUTBOX_ATTENTION))
-    subtitle = g_strdup_printf (
-        g_dngettext (NULL, "Item %" G_GINT64_FORMAT ": stopped after %d attempt: %s",
-                     "Item %" G_GINT64_FORMAT ": stopped after %d attempts: %s", item->attempts),
-        item->id, item->attempts, why);
+    subtitle = g_strdup_printf (g_dngettext (NULL, "Item %" PRId64 ": stopped after %d attempt: %s",
+                                             "Item %" PRId64 ": stopped after %d attempts: %s",
+                                             item->attempts),
+                                item->id, item->attempts, why);
   else
     {
       g_autofree char *next = format_time (item->next_attempt_at);
 
       subtitle = g_strdup_printf (
-          g_dngettext (NULL, "Item %" G_GINT64_FORMAT ": failed %d time, tries again at %s: %s",
-                       "Item %" G_GINT64_FORMAT ": failed %d times, tries again at %s: %s",
-                       item->attempts),
+          g_dngettext (NULL, "Item %" PRId64 ": failed %d time, tries again at %s: %s",
+                       "Item %" PRId64 ": failed %d times, tries again at %s: %s", item->attempts),
           item->id, item->attempts, g_strstrip (next), why);
     }
   return pb_row_item_new (title, subtitle, item->id, item->order_id);
@@ -416,12 +417,12 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
       switch (job->kind)
         {
           case JOB_RETRY:
-            text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " was not retried: %s"),
-                                    job->id, error->message);
+            text = g_strdup_printf (_ ("Outbox item %" PRId64 " was not retried: %s"), job->id,
+                                    error->message);
             break;
           case JOB_DISCARD:
-            text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " was not discarded: %s"),
-                                    job->id, error->message);
+            text = g_strdup_printf (_ ("Outbox item %" PRId64 " was not discarded: %s"), job->id,
+                                    error->message);
             break;
           case JOB_VOID:
           default:
@@ -441,11 +442,10 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
         /* The outbox runs soon rather than at its next minute. */
         if (self->station != NULL)
           pb_station_run_outbox_now (self->station);
-        text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " will be sent again now."),
-                                job->id);
+        text = g_strdup_printf (_ ("Outbox item %" PRId64 " will be sent again now."), job->id);
         break;
       case JOB_DISCARD:
-        text = g_strdup_printf (_ ("Outbox item %" G_GINT64_FORMAT " discarded."), job->id);
+        text = g_strdup_printf (_ ("Outbox item %" PRId64 " discarded."), job->id);
         break;
       case JOB_VOID:
       default:
@@ -461,8 +461,7 @@ start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
-  g_autofree char *subject
-      = order_id ? g_strdup (order_id) : g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *subject = order_id ? g_strdup (order_id) : g_strdup_printf ("%" PRId64, id);
   Job *job;
 
   if (self->busy)
@@ -531,7 +530,7 @@ discard_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (widget);
   gint64 id = g_variant_get_int64 (parameter);
-  g_autofree char *heading = g_strdup_printf (_ ("Discard Outbox Item %" G_GINT64_FORMAT "?"), id);
+  g_autofree char *heading = g_strdup_printf (_ ("Discard Outbox Item %" PRId64 "?"), id);
   AdwMessageDialog *dialog
       = make_dialog (self, heading,
                      _ ("Packbench stops trying. If this told Amazon an order has shipped, "

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -310,10 +312,9 @@ confirm_order (PbSession *session, const char *order_id, const char *tracking, c
   if (g_str_equal (item->state, PB_OUTBOX_DONE))
     fprintf (stderr, _ ("Amazon has the tracking number.\n"));
   else
-    fprintf (
-        stderr,
-        _ ("Amazon has not confirmed yet (%s); outbox item %" G_GINT64_FORMAT " will try again.\n"),
-        item->last_error ? item->last_error : item->state, id);
+    fprintf (stderr,
+             _ ("Amazon has not confirmed yet (%s); outbox item %" PRId64 " will try again.\n"),
+             item->last_error ? item->last_error : item->state, id);
   return PB_EXIT_OK;
 }
 
@@ -422,7 +423,7 @@ pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv)
               json_builder_end_object (builder);
             }
           else
-            printf ("%5" G_GINT64_FORMAT "  %-24s %-19s %-11s %2d  %s\n", item->id, item->kind,
+            printf ("%5" PRId64 "  %-24s %-19s %-11s %2d  %s\n", item->id, item->kind,
                     item->order_id ? item->order_id : "-", item->state, item->attempts,
                     item->last_error ? item->last_error : "");
         }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -107,8 +109,7 @@ pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv)
 
           if (!json)
             {
-              printf ("%3" G_GINT64_FORMAT
-                      "  sku=%s weight=%d-%d level=%s destination=%s -> %s %s\n",
+              printf ("%3" PRId64 "  sku=%s weight=%d-%d level=%s destination=%s -> %s %s\n",
                       rule->id, rule->sku ? rule->sku : "*", rule->min_weight_g, rule->max_weight_g,
                       rule->service_level ? rule->service_level : "*",
                       rule->destination ? rule->destination : "*", rule->package_format,
@@ -159,7 +160,7 @@ pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv)
       if (!pb_rules_add (pb_session_get_store (session), &rule, pb_session_get_username (session),
                          &id, &error))
         return pb_cli_fail (error);
-      printf (_ ("Rule %" G_GINT64_FORMAT " added.\n"), id);
+      printf (_ ("Rule %" PRId64 " added.\n"), id);
       return PB_EXIT_OK;
     }
   if (g_str_equal (argv[1], "remove") && argc == 3)

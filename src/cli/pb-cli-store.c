@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -423,8 +425,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
               json_builder_end_object (builder);
             }
           else
-            printf ("%6" G_GINT64_FORMAT "  %s  %-12s %-22s %-20s %-7s %s\n", entry->seq, time,
-                    entry->actor, entry->action, entry->subject, entry->outcome, entry->detail);
+            printf ("%6" PRId64 "  %s  %-12s %-22s %-20s %-7s %s\n", entry->seq, time, entry->actor,
+                    entry->action, entry->subject, entry->outcome, entry->detail);
         }
       json_builder_end_array (builder);
       if (json)
@@ -444,10 +446,10 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       if (!pb_audit_verify (pb_session_get_store (session), &bad_seq, &n_rows, &error))
         {
           fprintf (stderr, "%s\n", error->message);
-          printf ("BROKEN at row %" G_GINT64_FORMAT "\n", bad_seq);
+          printf ("BROKEN at row %" PRId64 "\n", bad_seq);
           return PB_EXIT_FAILED;
         }
-      printf (_ ("The audit log is intact: %" G_GUINT64_FORMAT " rows verified.\n"), n_rows);
+      printf (_ ("The audit log is intact: %" PRIu64 " rows verified.\n"), n_rows);
       return PB_EXIT_OK;
     }
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "pb-audit.h"
@@ -37,8 +39,7 @@ row_hash (const char *prev_hash, gint64 seq, gint64 time, const char *actor, con
 {
   g_autoptr (GString) canonical = g_string_new (NULL);
 
-  g_string_append_printf (canonical, "%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT "\n", prev_hash,
-                          seq, time);
+  g_string_append_printf (canonical, "%s\n%" PRId64 "\n%" PRId64 "\n", prev_hash, seq, time);
   append_field (canonical, actor);
   append_field (canonical, action);
   append_field (canonical, subject);
@@ -96,7 +97,7 @@ insert_row (PbStore *store, gint64 time, const char *actor, const char *action, 
     }
 
   /* The head lets verify notice rows cut from the end. */
-  seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  seq_text = g_strdup_printf ("%" PRId64, seq);
   return pb_store_set_meta (store, "audit_head_seq", seq_text, error)
          && pb_store_set_meta (store, "audit_head_hash", hash, error);
 }
@@ -239,7 +240,7 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
           if (bad_seq)
             *bad_seq = expected_seq;
           g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
-                       _ ("Audit row %" G_GINT64_FORMAT " is missing: the log was tampered with "
+                       _ ("Audit row %" PRId64 " is missing: the log was tampered with "
                           "there."),
                        expected_seq);
           return FALSE;
@@ -254,7 +255,7 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
           if (bad_seq)
             *bad_seq = seq;
           g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
-                       _ ("Audit row %" G_GINT64_FORMAT " does not match its hash: it was edited, "
+                       _ ("Audit row %" PRId64 " does not match its hash: it was edited, "
                           "moved or replaced."),
                        seq);
           return FALSE;
@@ -282,10 +283,9 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
     {
       if (bad_seq)
         *bad_seq = expected_seq;
-      g_set_error (
-          error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
-          _ ("Audit rows after %" G_GINT64_FORMAT " are missing: the log should reach row %s."),
-          expected_seq - 1, head_seq);
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                   _ ("Audit rows after %" PRId64 " are missing: the log should reach row %s."),
+                   expected_seq - 1, head_seq);
       return FALSE;
     }
 
@@ -380,7 +380,7 @@ pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *fil
   for (guint i = 0; i < entries->len; i++)
     {
       PbAuditEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, entry->seq);
+      g_autofree char *seq = g_strdup_printf ("%" PRId64, entry->seq);
       g_autofree char *time = format_iso_utc (entry->time);
 
       append_csv_field (text, seq, FALSE);

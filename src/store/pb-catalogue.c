@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "pb-audit.h"
@@ -429,7 +431,7 @@ pb_rules_remove (PbStore *store, gint64 id, const char *actor, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt
       = pb_store_prepare (store, "DELETE FROM rules WHERE id = ?1", error);
-  g_autofree char *subject = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *subject = g_strdup_printf ("%" PRId64, id);
 
   if (stmt == NULL)
     return FALSE;
@@ -442,7 +444,7 @@ pb_rules_remove (PbStore *store, gint64 id, const char *actor, GError **error)
   if (sqlite3_changes (pb_store_get_db (store)) == 0)
     {
       g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                   _ ("There is no rule %" G_GINT64_FORMAT "."), id);
+                   _ ("There is no rule %" PRId64 "."), id);
       return FALSE;
     }
   return pb_audit_append (store, actor, "rule.removed", subject, "ok", NULL, error);

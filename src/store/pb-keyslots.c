@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "pb-keyslots.h"
 
 #include <errno.h>
@@ -753,7 +755,7 @@ pb_keyslots_load (const char *path, GError **error)
   if (version != FORMAT_VERSION)
     {
       g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_CORRUPT,
-                   _ ("The keyslot file %s has format version %" G_GINT64_FORMAT
+                   _ ("The keyslot file %s has format version %" PRId64
                       ", but this version of Packbench reads only version %d. Use the version "
                       "of Packbench that wrote it, or restore the file from a backup."),
                    path, version, FORMAT_VERSION);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "pb-audit.h"
@@ -192,7 +194,7 @@ set_state (PbStore *store, gint64 id, const char *sql, gint64 now, GError **erro
   if (sqlite3_changes (pb_store_get_db (store)) == 0)
     {
       g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                   _ ("Outbox item %" G_GINT64_FORMAT " does not exist or cannot change now."), id);
+                   _ ("Outbox item %" PRId64 " does not exist or cannot change now."), id);
       return FALSE;
     }
   return TRUE;
@@ -251,7 +253,7 @@ gboolean
 pb_outbox_resolve (PbStore *store, gint64 id, gboolean retry, const char *operator_name, gint64 now,
                    GError **error)
 {
-  g_autofree char *subject = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *subject = g_strdup_printf ("%" PRId64, id);
 
   g_return_val_if_fail (PB_IS_STORE (store), FALSE);
   g_return_val_if_fail (operator_name != NULL, FALSE);
@@ -284,7 +286,7 @@ pb_outbox_get (PbStore *store, gint64 id, GError **error)
     return item_from_row (stmt);
   if (rc == SQLITE_DONE)
     g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                 _ ("There is no outbox item %" G_GINT64_FORMAT "."), id);
+                 _ ("There is no outbox item %" PRId64 "."), id);
   else
     pb_store_set_sql_error (store, error, _ ("Reading the outbox"));
   return NULL;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "pb-audit.h"
@@ -166,10 +168,10 @@ pb_settings_validate (const PbSettingInfo *info, const char *value, GError **err
 
           if (!g_ascii_string_to_signed (value, 10, info->min, info->max, &number, NULL))
             {
-              g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                           _ ("%s must be a whole number from %" G_GINT64_FORMAT
-                              " to %" G_GINT64_FORMAT "; “%s” is not."),
-                           info->key, info->min, info->max, value);
+              g_set_error (
+                  error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                  _ ("%s must be a whole number from %" PRId64 " to %" PRId64 "; “%s” is not."),
+                  info->key, info->min, info->max, value);
               return FALSE;
             }
           return TRUE;
