@@ -650,6 +650,16 @@ class App:
             self.window_id = self.wait_for(search, "the X window of packbench")
         return self.window_id
 
+    def click_to_close(self, node):
+        """Clicks a button that closes its window (a dialog's response)
+        with the mouse, and leaves the tree alone for a moment. GTK 4.8's
+        AT-SPI bridge crashed the app (SIGSEGV building a reference with a
+        NULL object path) when the click went through DoAction and the
+        tree was walked at once, while the dialog was being destroyed; a
+        real click and a pause for the window to go do not."""
+        self.click_at(node)
+        time.sleep(1.0)
+
     def _xdotool(self, *args, window=None):
         # No window manager under Xvfb: give the window the X focus first,
         # then type with XTEST so GTK sees real key events.
