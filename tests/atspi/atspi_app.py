@@ -519,6 +519,9 @@ class App:
                 value = predicate()
                 if value:
                     return value
+            except AssertionError:
+                # The predicate saw something wrong (a failed sync): say so now.
+                raise
             except Exception as error:  # noqa: BLE001 - the tree changed under us
                 last_error = error
             if self.process.poll() is not None:
