@@ -634,8 +634,8 @@ labelled_entry (GtkWidget *box, GtkWidget *entry, const char *label_text, const 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
   gtk_widget_set_name (entry, name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  gtk_label_get_text (GTK_LABEL (label)), -1);
+  /* The mnemonic label names the entry (labelled-by); an accessible label
+   * as well would double the name ("Username Username") in GTK 4.8. */
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), entry);
   return entry;

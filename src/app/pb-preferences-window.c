@@ -308,8 +308,8 @@ add_entry (GtkWidget *box, const char *title, GtkInputPurpose purpose)
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
+  /* The title names the row (GTK 4.8 would append it to a label). */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_object_set (row, "input-purpose", purpose, NULL);
   gtk_list_box_append (GTK_LIST_BOX (box), row);
   return row;
@@ -323,8 +323,8 @@ add_choice (GtkWidget *box, const char *title, const char *const *choices)
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
+  /* The title names the row (GTK 4.8 would append it to a label). */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (list));
   g_object_unref (list);
   gtk_list_box_append (GTK_LIST_BOX (box), row);

@@ -257,6 +257,15 @@ on_entry_apply_cb (AdwEntryRow *row, RowData *data)
   save_value (data, gtk_editable_get_text (GTK_EDITABLE (row)));
 }
 
+/* Enter saves too, as the tick does: the keyboard's way to apply, and the
+ * only one while libadwaita 1.2 shows no tick (text set by an assistive
+ * technology does not show it). An unchanged value is not saved again. */
+static void
+on_entry_activated_cb (AdwEntryRow *row, RowData *data)
+{
+  pb_setting_row_apply (GTK_WIDGET (row));
+}
+
 static void
 on_switch_active_cb (GtkSwitch *toggle, GParamSpec *pspec, RowData *data)
 {
@@ -323,6 +332,7 @@ create_row (RowData *data)
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), GTK_WIDGET (data->status));
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       g_signal_connect (row, "apply", G_CALLBACK (on_entry_apply_cb), data);
+      g_signal_connect (row, "entry-activated", G_CALLBACK (on_entry_activated_cb), data);
     }
   else
     {
@@ -331,6 +341,7 @@ create_row (RowData *data)
         gtk_editable_set_alignment (GTK_EDITABLE (row), 0);
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
       g_signal_connect (row, "apply", G_CALLBACK (on_entry_apply_cb), data);
+      g_signal_connect (row, "entry-activated", G_CALLBACK (on_entry_activated_cb), data);
     }
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -218,6 +218,13 @@ update_actions (PbWindow *self)
         }
     }
 
+  /* libadwaita 1.2's switcher title counts the visible pages only when
+   * pages are added or removed, not when one is hidden: a packer after an
+   * admin would see a lone "Bench" tab instead of the title. Set the stack
+   * again so that it counts. */
+  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
+
   if (!ready)
     adw_view_stack_set_visible_child_name (self->view_stack, "bench");
 }

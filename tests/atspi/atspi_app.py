@@ -519,6 +519,9 @@ class App:
                 value = predicate()
                 if value:
                     return value
+            except AssertionError:
+                # The predicate saw something wrong (a failed sync): say so now.
+                raise
             except Exception as error:  # noqa: BLE001 - the tree changed under us
                 last_error = error
             if self.process.poll() is not None:
@@ -649,6 +652,16 @@ class App:
                 return ids[-1] if ids else None
             self.window_id = self.wait_for(search, "the X window of packbench")
         return self.window_id
+
+    def click_to_close(self, node):
+        """Clicks a button that closes its window (a dialog's response)
+        with the mouse, and leaves the tree alone for a moment. GTK 4.8's
+        AT-SPI bridge crashed the app (SIGSEGV building a reference with a
+        NULL object path) when the click went through DoAction and the
+        tree was walked at once, while the dialog was being destroyed; a
+        real click and a pause for the window to go do not."""
+        self.click_at(node)
+        time.sleep(1.0)
 
     def _xdotool(self, *args, window=None):
         # No window manager under Xvfb: give the window the X focus first,
