@@ -189,3 +189,14 @@ pb_queue_item_matches (PbQueueItem *self, const char *needle)
 
   return needle == NULL || *needle == '\0' || strstr (self->search_text, needle) != NULL;
 }
+
+gboolean
+pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b)
+{
+  g_return_val_if_fail (PB_IS_QUEUE_ITEM (a), FALSE);
+  g_return_val_if_fail (PB_IS_QUEUE_ITEM (b), FALSE);
+
+  /* state and service are interned: comparing pointers is enough. */
+  return a->ship_by == b->ship_by && a->state == b->state && a->service == b->service
+         && g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->items_summary, b->items_summary) == 0;
+}
