@@ -1,19 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The bench's queue at scale: a SQLCipher store with N unshipped orders
- * (default 100,000), a window showing PbBenchPage on a READY session, and
- * then, measured against the window's frame clock:
- *   - load: page created (or pb_bench_page_reload) to the first frame
- *     painted after the queue holds every order, and the longest stall of
- *     the main loop meanwhile;
- *   - filter: a person typing filter strings into the filter entry one key
- *     at a time (and deleting them), 120 ms between keys: key to the first
- *     frame painted after the list was filtered;
- *   - memory: VmRSS after the load and the peak (ru_maxrss).
- * Run it under Xvfb. Prints one JSON line. Run it with 0 orders too for
- * the memory baseline (tools/bench.sh does). */
+ * (default 100,000, written through pb_orders_apply in one transaction), a
+ * window showing PbBenchPage on a READY session, and then, timed against
+ * the window's frame clock ("after-paint"):
+ *   - load: page created to the first frame painted after the queue got
+ *     its rows, and the longest stall of the main loop (a 1 ms timeout)
+ *     meanwhile; then RELOADS reloads (default 5), each after 20 orders
+ *     were shipped and 20 new ones came in, as after a sync;
+ *   - filter: ROUNDS times (default 3) a person typing five filter
+ *     strings into the filter entry one key at a time and deleting them,
+ *     120 ms between keys: key to the first frame painted after the list
+ *     was filtered (this includes GtkSearchEntry's 150 ms search delay),
+ *     search-changed to that frame, and the main thread's CPU per key;
+ *   - memory: VmRSS before the page, after the load and after typing, and
+ *     the peak since the store was filled (VmHWM, reset through
+ *     /proc/self/clear_refs so that the KDF's 128 MiB at login is not
+ *     counted).
+ * It also checks that the queue shows exactly the matching unshipped
+ * orders in the store's order (after every key up to 5,000 orders).
+ * Usage: bench-queue [N [RELOADS [ROUNDS]]], under Xvfb; prints one JSON
+ * line. Run it with 0 orders for the memory baseline (tools/bench.sh does).
+ * BENCH_QUEUE_PAUSE=1 waits 5 s before the reloads and before typing, with
+ * the pid on stderr, to attach a profiler (perf record -t PID). */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -361,7 +373,7 @@ main (int argc, char **argv)
   Bench bench = { 0 };
   GdkFrameClock *clock;
   gint64 start, fill_us, first_load_us = 0, first_gap_us = 0;
-  long rss_before, rss_loaded, rss_filtered;
+  long rss_before, rss_loaded, rss_filtered, rss_trimmed;
   guint tick;
 
   if (!gtk_init_check ())
@@ -508,6 +520,10 @@ main (int argc, char **argv)
           }
       }
   rss_filtered = status_kib ("VmRSS:");
+  /* How much of that the allocator holds free (fragmentation), not the
+   * queue: RSS again once malloc has returned its free pages. */
+  malloc_trim (0);
+  rss_trimmed = status_kib ("VmRSS:");
 
   /* Not timed: a reload while the list is filtered shows the right rows. */
   if (n > 0)
@@ -542,25 +558,26 @@ main (int argc, char **argv)
     double reload_p50 = percentile (reload_ms, 50), reload_max = percentile (reload_ms, 100);
     double gap_max = percentile (reload_gap_ms, 100);
 
-    g_print (
-        "{\"orders\": %u, \"renderer\": \"%s\", \"fill_s\": %.1f,"
-        " \"first_load_ms\": %.1f, \"first_load_longest_stall_ms\": %.1f,"
-        " \"reloads\": %u, \"reload_p50_ms\": %.1f, \"reload_max_ms\": %.1f,"
-        " \"reload_longest_stall_ms\": %.1f,"
-        " \"keys\": %u, \"key_to_frame_p50_ms\": %.1f, \"key_to_frame_p95_ms\": %.1f,"
-        " \"key_to_frame_max_ms\": %.1f, \"filter_to_frame_p50_ms\": %.1f,"
-        " \"filter_to_frame_p95_ms\": %.1f, \"filter_to_frame_max_ms\": %.1f,"
-        " \"filter_handler_p50_ms\": %.1f, \"filter_handler_p95_ms\": %.1f,"
-        " \"key_cpu_p50_ms\": %.1f, \"key_cpu_p95_ms\": %.1f, \"key_cpu_max_ms\": %.1f,"
-        " \"rss_before_page_mib\": %.1f, \"rss_loaded_mib\": %.1f,"
-        " \"rss_after_filtering_mib\": %.1f, \"peak_rss_mib\": %.1f, \"ru_maxrss_mib\": %.1f}\n",
-        n, G_OBJECT_TYPE_NAME (renderer), fill_us / 1e6, first_load_us / 1e3, first_gap_us / 1e3,
-        reload_ms->len, reload_p50, reload_max, gap_max, n_keys, percentile (key_ms, 50),
-        percentile (key_ms, 95), percentile (key_ms, 100), percentile (work_ms, 50),
-        percentile (work_ms, 95), percentile (work_ms, 100), percentile (handler_ms, 50),
-        percentile (handler_ms, 95), percentile (cpu_ms, 50), percentile (cpu_ms, 95),
-        percentile (cpu_ms, 100), rss_before / 1024.0, rss_loaded / 1024.0, rss_filtered / 1024.0,
-        status_kib ("VmHWM:") / 1024.0, max_rss_kib () / 1024.0);
+    g_print ("{\"orders\": %u, \"renderer\": \"%s\", \"fill_s\": %.1f,"
+             " \"first_load_ms\": %.1f, \"first_load_longest_stall_ms\": %.1f,"
+             " \"reloads\": %u, \"reload_p50_ms\": %.1f, \"reload_max_ms\": %.1f,"
+             " \"reload_longest_stall_ms\": %.1f,"
+             " \"keys\": %u, \"key_to_frame_p50_ms\": %.1f, \"key_to_frame_p95_ms\": %.1f,"
+             " \"key_to_frame_max_ms\": %.1f, \"filter_to_frame_p50_ms\": %.1f,"
+             " \"filter_to_frame_p95_ms\": %.1f, \"filter_to_frame_max_ms\": %.1f,"
+             " \"filter_handler_p50_ms\": %.1f, \"filter_handler_p95_ms\": %.1f,"
+             " \"key_cpu_p50_ms\": %.1f, \"key_cpu_p95_ms\": %.1f, \"key_cpu_max_ms\": %.1f,"
+             " \"rss_before_page_mib\": %.1f, \"rss_loaded_mib\": %.1f,"
+             " \"rss_after_filtering_mib\": %.1f, \"rss_after_trim_mib\": %.1f, \"peak_rss_mib\": "
+             "%.1f, \"ru_maxrss_mib\": %.1f}\n",
+             n, G_OBJECT_TYPE_NAME (renderer), fill_us / 1e6, first_load_us / 1e3,
+             first_gap_us / 1e3, reload_ms->len, reload_p50, reload_max, gap_max, n_keys,
+             percentile (key_ms, 50), percentile (key_ms, 95), percentile (key_ms, 100),
+             percentile (work_ms, 50), percentile (work_ms, 95), percentile (work_ms, 100),
+             percentile (handler_ms, 50), percentile (handler_ms, 95), percentile (cpu_ms, 50),
+             percentile (cpu_ms, 95), percentile (cpu_ms, 100), rss_before / 1024.0,
+             rss_loaded / 1024.0, rss_filtered / 1024.0, rss_trimmed / 1024.0,
+             status_kib ("VmHWM:") / 1024.0, max_rss_kib () / 1024.0);
   }
 
   gtk_window_destroy (bench.window);
