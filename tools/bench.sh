@@ -22,3 +22,18 @@ echo "== PDF to ZPL against CUPS's Zebra driver"
 "$build/perf/bench-zpl"
 echo "== scan to job accepted (private cupsd, label already stored)"
 /usr/bin/python3 "$root/perf/bench-scan-to-print.py" "$build" 100
+
+# The GUI benchmarks run under Xvfb (no window manager). Under Xvfb the
+# default GL renderer is Mesa's software llvmpipe, so the queue is measured
+# with it and with the cairo renderer.
+xvfb() {
+  GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory \
+    xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+}
+echo "== the bench's queue: no orders (memory baseline), then 100,000 orders"
+for renderer in gl cairo; do
+  GSK_RENDERER=$renderer xvfb "$build/perf/bench-queue" 0 2>/dev/null
+  GSK_RENDERER=$renderer xvfb "$build/perf/bench-queue" 100000 5 2
+done
+echo "== cold start to the login window, against a bare GTK window (10 runs each)"
+xvfb dbus-run-session -- "$build/perf/bench-startup" "$build/src/app/packbench" 10 2>/dev/null

@@ -5,6 +5,7 @@
 
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
+#include "pb-queue-model.h"
 #include "station/pb-pack.h"
 #include "station/pb-scan.h"
 #include "station/pb-ship.h"
@@ -51,9 +52,9 @@ struct _PbBenchPage
   GtkSearchEntry *filter_entry;
   GtkLabel *count_label;
   GtkColumnView *queue_view;
-  GtkFilterListModel *filter_model;
-  GtkCustomFilter *queue_filter;
-  GListStore *queue_store;
+  PbQueueModel *queue_store;
+  GPtrArray *queue_items; /* every order in the queue, in queue order */
+  GPtrArray *shown_items; /* those that match the filter: what queue_store holds */
   GtkStack *order_stack;
   GtkLabel *order_label;
   GtkLabel *units_label;
@@ -151,8 +152,8 @@ update_actions (PbBenchPage *self)
 static void
 update_count (PbBenchPage *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
-  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->queue_store));
+  guint shown = self->shown_items->len;
+  guint total = self->queue_items->len;
   g_autofree char *text = NULL;
 
   if (shown == total)
@@ -162,36 +163,153 @@ update_count (PbBenchPage *self)
   gtk_label_set_text (self->count_label, text);
 }
 
-static void
-on_filter_model_items_changed_cb (PbBenchPage *self, guint position, guint removed, guint added,
-                                  GListModel *model)
+/* One splice of queue_store, in the positions the splices before it left. */
+typedef struct
 {
+  guint position;
+  guint removed;
+  GPtrArray *added;
+} QueueSplice;
+
+/* More splices than this: one that replaces everything is cheaper. */
+#define MAX_SPLICES 64
+
+static void
+clear_queue_splice (QueueSplice *splice)
+{
+  g_clear_pointer (&splice->added, g_ptr_array_unref);
+}
+
+static GArray *
+queue_splices_new (void)
+{
+  GArray *splices = g_array_new (FALSE, TRUE, sizeof (QueueSplice));
+
+  g_array_set_clear_func (splices, (GDestroyNotify)clear_queue_splice);
+  return splices;
+}
+
+/* Ends the run of differences that began at @run (if any) in @splices. */
+static void
+close_run (GArray *splices, QueueSplice *run)
+{
+  if (run->added != NULL)
+    {
+      if (run->removed > 0 || run->added->len > 0)
+        g_array_append_val (splices, *run);
+      else
+        g_ptr_array_unref (run->added);
+      run->added = NULL;
+    }
+}
+
+static void
+replace_all (GArray *splices, guint old_len, GPtrArray *fresh)
+{
+  QueueSplice all = { 0, old_len, g_ptr_array_ref (fresh) };
+
+  g_array_set_size (splices, 0);
+  g_array_append_val (splices, all);
+}
+
+/* The splices from @old to @fresh, two subsequences (by identity) of
+ * @items: one walk over @items. */
+static GArray *
+diff_subsequences (GPtrArray *items, GPtrArray *old, GPtrArray *fresh)
+{
+  GArray *splices = queue_splices_new ();
+  QueueSplice run = { 0, 0, NULL };
+  guint o = 0, f = 0, position = 0;
+
+  for (guint i = 0; i < items->len && splices->len <= MAX_SPLICES; i++)
+    {
+      gpointer item = g_ptr_array_index (items, i);
+      gboolean in_old = o < old->len && g_ptr_array_index (old, o) == item;
+      gboolean in_fresh = f < fresh->len && g_ptr_array_index (fresh, f) == item;
+
+      o += in_old;
+      f += in_fresh;
+      if (in_old && in_fresh)
+        {
+          close_run (splices, &run);
+          position++;
+          continue;
+        }
+      if (!in_old && !in_fresh)
+        continue;
+      if (run.added == NULL)
+        run = (QueueSplice){ position, 0, g_ptr_array_new_with_free_func (g_object_unref) };
+      if (in_old)
+        run.removed++;
+      else
+        {
+          g_ptr_array_add (run.added, g_object_ref (item));
+          position++;
+        }
+    }
+  close_run (splices, &run);
+  if (splices->len > MAX_SPLICES)
+    replace_all (splices, old->len, fresh);
+  return splices;
+}
+
+/* The rows of @candidates (in order) that match @search. */
+static GPtrArray *
+filter_items (GPtrArray *candidates, const char *search)
+{
+  GPtrArray *matches;
+
+  if (search == NULL || *search == '\0')
+    return g_ptr_array_ref (candidates);
+  matches = g_ptr_array_new_full (candidates->len, g_object_unref);
+  for (guint i = 0; i < candidates->len; i++)
+    if (pb_queue_item_matches (g_ptr_array_index (candidates, i), search))
+      g_ptr_array_add (matches, g_object_ref (g_ptr_array_index (candidates, i)));
+  return matches;
+}
+
+/* Makes queue_store show @shown through @splices (from shown_items). */
+static void
+apply_splices (PbBenchPage *self, GArray *splices, GPtrArray *shown)
+{
+  for (guint i = 0; i < splices->len; i++)
+    {
+      QueueSplice *splice = &g_array_index (splices, QueueSplice, i);
+
+      pb_queue_model_splice (self->queue_store, splice->position, splice->removed,
+                             (PbQueueItem *const *)splice->added->pdata, splice->added->len);
+    }
+  g_ptr_array_unref (self->shown_items);
+  self->shown_items = g_ptr_array_ref (shown);
+  g_assert (self->shown_items->len == g_list_model_get_n_items (G_LIST_MODEL (self->queue_store)));
   update_count (self);
 }
 
-static gboolean
-filter_queue_item (gpointer item, gpointer user_data)
+/* Filters the queue for self->search. The filter is ours, not a
+ * GtkFilterListModel: with 100,000 rows, that model's position lookups in
+ * its bitset made a key that widened the list cost 100 ms and more; here a
+ * key costs one pass over the rows (or over those shown, when the text
+ * only got longer) and the splices of what changed. */
+static void
+refilter (PbBenchPage *self, gboolean narrower)
 {
-  PbBenchPage *self = user_data;
+  g_autoptr (GPtrArray) shown
+      = filter_items (narrower ? self->shown_items : self->queue_items, self->search);
+  g_autoptr (GArray) splices = diff_subsequences (self->queue_items, self->shown_items, shown);
 
-  return pb_queue_item_matches (PB_QUEUE_ITEM (item), self->search);
+  apply_splices (self, splices, shown);
 }
 
 static void
 on_filter_entry_search_changed_cb (PbBenchPage *self, GtkSearchEntry *entry)
 {
   g_autofree char *old = g_steal_pointer (&self->search);
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
   self->search = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
   if (g_strcmp0 (old, self->search) == 0)
     return;
-  /* A longer text only narrows the list, a shorter one only widens it. */
-  if (old != NULL && strstr (self->search, old) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (old != NULL && strstr (old, self->search) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
-  gtk_filter_changed (GTK_FILTER (self->queue_filter), change);
+  /* A longer text only narrows the list. */
+  refilter (self, old != NULL && strstr (self->search, old) != NULL);
 }
 
 static void
@@ -288,14 +406,119 @@ on_queue_ship_by_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_i
   gtk_label_set_text (GTK_LABEL (label), text);
 }
 
+typedef struct
+{
+  PbStore *store;
+  GPtrArray *old_items; /* (element-type PbQueueItem): the queue … */
+  GPtrArray *old_shown; /* … and what it shows */
+  char *search;
+} LoadJob;
+
+typedef struct
+{
+  GPtrArray *items;
+  GPtrArray *shown;
+  GArray *splices; /* (element-type QueueSplice): from old_shown to shown */
+} LoadResult;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_pointer (&job->old_items, g_ptr_array_unref);
+  g_clear_pointer (&job->old_shown, g_ptr_array_unref);
+  g_free (job->search);
+  g_free (job);
+}
+
+static void
+load_result_free (LoadResult *result)
+{
+  g_clear_pointer (&result->items, g_ptr_array_unref);
+  g_clear_pointer (&result->shown, g_ptr_array_unref);
+  g_clear_pointer (&result->splices, g_array_unref);
+  g_free (result);
+}
+
+/* Where @item is in @index at or after @from; or -1. */
+static gint64
+find_from (GHashTable *index, gpointer item, guint from)
+{
+  guint found = GPOINTER_TO_UINT (g_hash_table_lookup (index, item));
+
+  return found > from ? (gint64)found - 1 : -1;
+}
+
+static GHashTable *
+index_items (GPtrArray *items)
+{
+  GHashTable *index = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    g_hash_table_insert (index, g_ptr_array_index (items, i), GUINT_TO_POINTER (i + 1));
+  return index;
+}
+
+/* The splices from @old to @fresh, two lists in queue order whose rows are
+ * compared by identity, when neither is a subsequence of the other (after
+ * a reload). */
+static GArray *
+diff_lists (GPtrArray *old, GPtrArray *fresh)
+{
+  GArray *splices = queue_splices_new ();
+  g_autoptr (GHashTable) old_index = index_items (old);
+  g_autoptr (GHashTable) fresh_index = index_items (fresh);
+  QueueSplice run = { 0, 0, NULL };
+  guint i = 0, j = 0;
+
+  while ((i < old->len || j < fresh->len) && splices->len <= MAX_SPLICES)
+    {
+      if (i < old->len && j < fresh->len
+          && g_ptr_array_index (old, i) == g_ptr_array_index (fresh, j))
+        {
+          close_run (splices, &run);
+          i++, j++;
+          continue;
+        }
+      if (run.added == NULL)
+        run = (QueueSplice){ j, 0, g_ptr_array_new_with_free_func (g_object_unref) };
+      /* An old row that is not further on in the new list goes; a new row
+       * that is not further on in the old list comes; otherwise the old
+       * row moved: it goes now and comes back where the new list has it. */
+      if (i < old->len
+          && (j >= fresh->len || find_from (fresh_index, g_ptr_array_index (old, i), j) < 0
+              || find_from (old_index, g_ptr_array_index (fresh, j), i) >= 0))
+        {
+          run.removed++;
+          i++;
+        }
+      else
+        {
+          g_ptr_array_add (run.added, g_object_ref (g_ptr_array_index (fresh, j)));
+          j++;
+        }
+    }
+  close_run (splices, &run);
+  if (splices->len > MAX_SPLICES)
+    replace_all (splices, old->len, fresh);
+  return splices;
+}
+
+/* The rows are made here, off the main thread, and the rows that did not
+ * change stay the objects the queue already shows, so that only what
+ * changed is spliced in. With 100,000 orders, making the rows on the main
+ * thread, or replacing them all at each reload, froze the window for a
+ * fifth of a second or more. */
 static void
 load_queue_thread (GTask *task, gpointer source_object, gpointer task_data,
                    GCancellable *cancellable)
 {
-  PbStore *store = task_data;
+  LoadJob *job = task_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (store, &error);
-  GPtrArray *orders;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  g_autoptr (GPtrArray) orders = NULL;
+  g_autoptr (GHashTable) old_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  LoadResult *result;
 
   if (worker == NULL)
     {
@@ -304,20 +527,49 @@ load_queue_thread (GTask *task, gpointer source_object, gpointer task_data,
     }
   orders = pb_orders_list (worker, PB_ORDER_STATE_UNSHIPPED, &error);
   if (orders == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, orders, (GDestroyNotify)g_ptr_array_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_object (&worker);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  for (guint i = 0; i < job->old_items->len; i++)
+    {
+      PbQueueItem *item = g_ptr_array_index (job->old_items, i);
+
+      g_hash_table_insert (old_by_id, (gpointer)pb_queue_item_get_id (item), item);
+    }
+  result = g_new0 (LoadResult, 1);
+  result->items = g_ptr_array_new_full (orders->len, g_object_unref);
+  for (guint i = 0; i < orders->len; i++)
+    {
+      g_autoptr (PbQueueItem) fresh
+          = pb_queue_item_new_from_summary (g_ptr_array_index (orders, i));
+      PbQueueItem *old = g_hash_table_lookup (old_by_id, pb_queue_item_get_id (fresh));
+
+      if (old != NULL && pb_queue_item_equal (old, fresh))
+        g_ptr_array_add (result->items, g_object_ref (old));
+      else
+        g_ptr_array_add (result->items, g_steal_pointer (&fresh));
+      /* Free each summary once its row exists: a lower peak. */
+      g_clear_pointer (&g_ptr_array_index (orders, i), pb_order_summary_free);
+    }
+  result->shown = filter_items (result->items, job->search);
+  result->splices = diff_lists (job->old_shown, result->shown);
+  g_task_return_pointer (task, result, (GDestroyNotify)load_result_free);
 }
 
 static void
 on_queue_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbBenchPage *self = PB_BENCH_PAGE (source_object);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) orders = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autoptr (GPtrArray) items = NULL;
+  LoadResult *loaded = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (orders == NULL)
+  if (loaded == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -328,19 +580,27 @@ on_queue_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_
       return;
     }
 
-  items = g_ptr_array_new_full (orders->len, g_object_unref);
-  for (guint i = 0; i < orders->len; i++)
-    g_ptr_array_add (items, pb_queue_item_new_from_summary (g_ptr_array_index (orders, i)));
-  g_list_store_splice (self->queue_store, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->queue_store)), items->pdata,
-                       items->len);
-  update_count (self);
+  g_ptr_array_unref (self->queue_items);
+  self->queue_items = g_ptr_array_ref (loaded->items);
+  if (job->old_shown == self->shown_items && g_strcmp0 (job->search, self->search) == 0)
+    apply_splices (self, loaded->splices, loaded->shown);
+  else
+    {
+      /* The filter changed while loading: show its rows afresh. */
+      g_autoptr (GPtrArray) shown = filter_items (self->queue_items, self->search);
+      g_autoptr (GArray) splices = queue_splices_new ();
+
+      replace_all (splices, self->shown_items->len, shown);
+      apply_splices (self, splices, shown);
+    }
+  load_result_free (loaded);
 }
 
 void
 pb_bench_page_reload (PbBenchPage *self)
 {
   g_autoptr (GTask) task = NULL;
+  LoadJob *job;
 
   g_return_if_fail (PB_IS_BENCH_PAGE (self));
 
@@ -348,9 +608,15 @@ pb_bench_page_reload (PbBenchPage *self)
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
 
+  job = g_new0 (LoadJob, 1);
+  job->store = g_object_ref (get_store (self));
+  /* Read by the worker: these arrays and their items are never changed. */
+  job->old_items = g_ptr_array_ref (self->queue_items);
+  job->old_shown = g_ptr_array_ref (self->shown_items);
+  job->search = g_strdup (self->search);
   task = g_task_new (self, self->load_cancellable, on_queue_loaded_cb, NULL);
   g_task_set_source_tag (task, pb_bench_page_reload);
-  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
+  g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
   g_task_run_in_thread (task, load_queue_thread);
 }
 
@@ -1163,6 +1429,8 @@ pb_bench_page_finalize (GObject *object)
   g_clear_pointer (&self->line_ticks, g_ptr_array_unref);
   g_clear_pointer (&self->line_counts, g_ptr_array_unref);
   g_free (self->search);
+  g_clear_pointer (&self->queue_items, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_items, g_ptr_array_unref);
   G_OBJECT_CLASS (pb_bench_page_parent_class)->finalize (object);
 }
 
@@ -1235,6 +1503,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
                       G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   g_type_ensure (PB_TYPE_QUEUE_ITEM);
+  g_type_ensure (PB_TYPE_QUEUE_MODEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-bench-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_box);
@@ -1244,8 +1513,6 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_view);
-  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, filter_model);
-  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_filter);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, queue_store);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, order_stack);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, order_label);
@@ -1304,7 +1571,6 @@ pb_bench_page_init (PbBenchPage *self)
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  gtk_custom_filter_set_filter_func (self->queue_filter, filter_queue_item, self, NULL);
   /* Weighed and Enter: back to scanning. */
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
@@ -1312,8 +1578,9 @@ pb_bench_page_init (PbBenchPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self->weight_spin), keys);
   g_signal_connect_object (self->filter_entry, "stop-search", G_CALLBACK (on_filter_stop_search_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (on_filter_model_items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->queue_items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shown_items = g_ptr_array_ref (self->queue_items);
   update_count (self);
   update_actions (self);
 }

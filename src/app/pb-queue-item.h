@@ -25,6 +25,9 @@ gint64 pb_queue_item_get_ship_by (PbQueueItem *self);
 const char *pb_queue_item_get_items_summary (PbQueueItem *self);
 const char *pb_queue_item_get_service (PbQueueItem *self);
 
+/* Whether @a and @b show the same order the same way. */
+gboolean pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b);
+
 /* Whether @needle (already lower case) is in the order id or in the SKUs. */
 gboolean pb_queue_item_matches (PbQueueItem *self, const char *needle);
 
