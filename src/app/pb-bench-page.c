@@ -12,7 +12,10 @@
 #include "store/pb-labels.h"
 #include "store/pb-orders.h"
 #include "store/pb-settings.h"
+#include "util/pb-clock.h"
 
+/* How often the ship-by countdowns on screen are redrawn. */
+#define COUNTDOWN_SECONDS 30
 /* Ship-by closer than this shows amber in the queue. */
 #define NEAR_SECONDS (4 * 3600)
 /* Ticks drawn per line; a larger quantity shows only its count. */
@@ -66,6 +69,8 @@ struct _PbBenchPage
   GtkLabel *format_label;
   GtkLabel *service_label;
   GtkLabel *plan_problem_label;
+  GHashTable *countdown_cells; /* (element-type GtkListItem) the ship-by cells on screen */
+  guint countdown_source;
   gint weight_g;           /* weighed by the packer; 0: the catalogue's */
   gboolean setting_weight; /* the spin button is being filled in, not typed into */
 };
@@ -390,20 +395,65 @@ format_countdown (gint64 ship_by, gint64 now, const char **css_class)
 }
 
 static void
-on_queue_ship_by_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
-                          gpointer user_data)
+update_countdown (GtkListItem *list_item, gint64 now)
 {
   PbQueueItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *label = gtk_list_item_get_child (list_item);
   const char *css_class = NULL;
-  g_autofree char *text = format_countdown (pb_queue_item_get_ship_by (item),
-                                            g_get_real_time () / G_USEC_PER_SEC, &css_class);
+  g_autofree char *text = NULL;
 
+  if (item == NULL || label == NULL)
+    return;
+  text = format_countdown (pb_queue_item_get_ship_by (item), now, &css_class);
   gtk_widget_remove_css_class (label, "pb-ship-by-near");
   gtk_widget_remove_css_class (label, "pb-ship-by-late");
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+on_queue_ship_by_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                          PbBenchPage *self)
+{
+  /* Only the rows on screen are bound: those are the ones the timer
+   * counts down. */
+  g_hash_table_add (self->countdown_cells, list_item);
+  update_countdown (list_item, pb_clock_now_unix ());
+}
+
+static void
+on_queue_ship_by_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                            PbBenchPage *self)
+{
+  g_hash_table_remove (self->countdown_cells, list_item);
+}
+
+/* The countdowns move on by themselves: "in 1 h" turns amber, then red. */
+static void
+update_countdowns (PbBenchPage *self, gint64 now)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_hash_table_iter_init (&iter, self->countdown_cells);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    update_countdown (list_item, now);
+}
+
+static gboolean
+on_countdown_tick_cb (gpointer user_data)
+{
+  update_countdowns (PB_BENCH_PAGE (user_data), pb_clock_now_unix ());
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pb_bench_page_update_countdowns (PbBenchPage *self, gint64 now)
+{
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+
+  update_countdowns (self, now > 0 ? now : pb_clock_now_unix ());
 }
 
 typedef struct
@@ -1408,6 +1458,7 @@ pb_bench_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->countdown_source, g_source_remove);
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
   g_clear_object (&self->pack);
@@ -1431,6 +1482,7 @@ pb_bench_page_finalize (GObject *object)
   g_free (self->search);
   g_clear_pointer (&self->queue_items, g_ptr_array_unref);
   g_clear_pointer (&self->shown_items, g_ptr_array_unref);
+  g_clear_pointer (&self->countdown_cells, g_hash_table_unref);
   G_OBJECT_CLASS (pb_bench_page_parent_class)->finalize (object);
 }
 
@@ -1529,6 +1581,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_queue_ship_by_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_items_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_service_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_ship_by_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_weight_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, weight_spin);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, format_label);
@@ -1554,6 +1607,7 @@ pb_bench_page_init (PbBenchPage *self)
 {
   GtkEventController *keys;
 
+  self->countdown_cells = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1581,6 +1635,7 @@ pb_bench_page_init (PbBenchPage *self)
 
   self->queue_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->shown_items = g_ptr_array_ref (self->queue_items);
+  self->countdown_source = g_timeout_add_seconds (COUNTDOWN_SECONDS, on_countdown_tick_cb, self);
   update_count (self);
   update_actions (self);
 }

@@ -29,6 +29,10 @@ const char *pb_bench_page_get_order_id (PbBenchPage *self);
 /* Gives the scan entry the keyboard focus: the scanner types there. */
 void pb_bench_page_focus_scan (PbBenchPage *self);
 
+/* Redraws the ship-by countdowns on screen as at @now (0: the clock's
+ * time); a timer does it every 30 s. */
+void pb_bench_page_update_countdowns (PbBenchPage *self, gint64 now);
+
 /* Reloads the queue from the store in a worker thread. */
 void pb_bench_page_reload (PbBenchPage *self);
 

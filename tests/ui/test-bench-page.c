@@ -14,6 +14,8 @@
 
 #define ADMIN_PASSWORD "Correct-Horse-42!"
 #define HOUR 3600
+#define TEST_NOW_TEXT "2030-06-12T09:00:00Z"
+#define TEST_NOW G_GINT64_CONSTANT (1907485200) /* the same */
 #define DAY (24 * HOUR)
 
 /* Two tea towels and a mug: the oldest order holding TEA-1. */
@@ -305,7 +307,15 @@ test_queue_and_filter (Fixture *fixture, gconstpointer data)
   late = find_label (queue, "late 2 h");
   g_assert_nonnull (late);
   g_assert_true (gtk_widget_has_css_class (late, "pb-ship-by-late"));
-  g_assert_nonnull (find_label (queue, "in 23 h"));
+  g_assert_nonnull (find_label (queue, "in 24 h"));
+
+  /* Twenty-one hours later, without a reload, the same order is amber. */
+  pb_bench_page_update_countdowns (fixture->page, TEST_NOW + 21 * HOUR);
+  g_assert_null (find_label (queue, "in 24 h"));
+  g_assert_nonnull (find_label (queue, "in 3 h"));
+  g_assert_true (gtk_widget_has_css_class (find_label (queue, "in 3 h"), "pb-ship-by-near"));
+  pb_bench_page_update_countdowns (fixture->page, 0);
+  pb_ui_test_iterate (100);
   g_assert_true (gtk_widget_has_focus (get_child (fixture, "scan_entry"))
                  || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
                                             get_child (fixture, "scan_entry")));
@@ -422,6 +432,10 @@ main (int argc, char **argv)
 {
   if (!pb_ui_test_init (&argc, &argv))
     return 0; /* the TAP plan above says SKIP */
+
+  /* A clock that stands still, so "in 24 h" does not turn into "in 23 h"
+   * within the same second, and the countdown can be moved on. */
+  g_setenv ("PACKBENCH_NOW", TEST_NOW_TEXT, TRUE);
 
   /* What AdwApplication does with the resource base path for the real app:
    * the banner and countdown colours are in style.css. */
