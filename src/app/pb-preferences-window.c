@@ -105,8 +105,13 @@ on_setting_saved_cb (const char *key, const char *value, gpointer user_data)
 {
   PbPreferencesWindow *self = user_data;
 
-  if (g_str_equal (key, "sync.interval_minutes") && self->station != NULL && value != NULL)
+  if (self->station == NULL)
+    return;
+  if (g_str_equal (key, "sync.interval_minutes") && value != NULL)
     pb_station_set_sync_interval (self->station, (guint)g_ascii_strtoull (value, NULL, 10) * 60);
+  /* New Amazon credentials or endpoints: see at once whether they work. */
+  else if (g_str_has_prefix (key, "amazon.") || g_str_equal (key, "tls.ca_file"))
+    pb_station_sync_now (self->station);
 }
 
 /* Rules ------------------------------------------------------------------- */
