@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pb-operators-page.h"
+#include "pb-password-rules.h"
 #include "pb-qr-code.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
@@ -13,8 +14,6 @@
 #include "util/pb-clock.h"
 
 #define DAY (24 * 3600)
-/* The checklist: one row per rule, then "the two entries match". */
-#define N_RULES (PB_PASSWORD_ERROR_NO_SYMBOL + 1)
 
 struct _PbOperatorsPage
 {
@@ -594,7 +593,7 @@ typedef struct
   PbRole roles[PB_N_ROLES];
   GtkEditable *password_entry;
   GtkEditable *repeat_entry;
-  GtkBox *rules_box;
+  PbPasswordRules *rules;
   const char *response; /* the response that applies */
 } DialogData;
 
@@ -633,36 +632,10 @@ update_dialog (DialogData *data)
     }
 
   if (data->password_entry != NULL)
-    {
-      const char *password = gtk_editable_get_text (data->password_entry);
-      const char *repeat = gtk_editable_get_text (data->repeat_entry);
-      gboolean met[N_RULES + 1];
-      guint i = 0;
-
-      pb_password_policy_evaluate (username != NULL ? username : "", password, met);
-      met[N_RULES] = *password != '\0' && g_strcmp0 (password, repeat) == 0;
-      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (data->rules_box));
-           row != NULL && i <= N_RULES; row = gtk_widget_get_next_sibling (row), i++)
-        {
-          GtkWidget *icon = gtk_widget_get_first_child (row);
-
-          gtk_image_set_from_icon_name (GTK_IMAGE (icon), met[i] ? "object-select-symbolic"
-                                                                 : "window-close-symbolic");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          met[i] ? _ ("Met") : _ ("Not met yet"), -1);
-          if (met[i])
-            {
-              gtk_widget_add_css_class (row, "success");
-              gtk_widget_remove_css_class (row, "dim-label");
-            }
-          else
-            {
-              gtk_widget_add_css_class (row, "dim-label");
-              gtk_widget_remove_css_class (row, "success");
-            }
-          ready = ready && met[i];
-        }
-    }
+    ready = pb_password_rules_update (data->rules, username,
+                                      gtk_editable_get_text (data->password_entry),
+                                      gtk_editable_get_text (data->repeat_entry))
+            && ready;
 
   if (data->self->dialog != NULL)
     adw_message_dialog_set_response_enabled (data->self->dialog, data->response, ready);
@@ -682,24 +655,9 @@ add_password_fields (DialogData *data, GtkWidget *box)
                       _ ("_Temporary password"), "password"));
   data->repeat_entry = GTK_EDITABLE (
       labelled_entry (box, gtk_password_entry_new (), _ ("_Repeat the password"), "repeat"));
-  data->rules_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
-  gtk_widget_set_margin_top (GTK_WIDGET (data->rules_box), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (data->rules_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Password rules"), -1);
-  for (guint i = 0; i <= N_RULES; i++)
-    {
-      GtkWidget *row
-          = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_HORIZONTAL, "spacing", 8,
-                          "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
-      GtkWidget *label = gtk_label_new (i < N_RULES ? pb_password_rule_describe ((PbPasswordError)i)
-                                                    : _ ("Both entries are the same"));
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (GTK_BOX (row), gtk_image_new ());
-      gtk_box_append (GTK_BOX (row), label);
-      gtk_box_append (data->rules_box, row);
-    }
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->rules_box));
+  data->rules = PB_PASSWORD_RULES (pb_password_rules_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (data->rules), 6);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->rules));
   g_signal_connect (data->password_entry, "changed", G_CALLBACK (on_dialog_entry_changed_cb), data);
   g_signal_connect (data->repeat_entry, "changed", G_CALLBACK (on_dialog_entry_changed_cb), data);
 }
