@@ -11,12 +11,9 @@
 
 struct _PbActivityPage
 {
-  AdwBin parent_instance;
+  PbPage parent_instance;
 
-  PbSession *session;
-  PbStation *station;
   PbActivityPeriod period;
-  GCancellable *load_cancellable;
   PbActivityReport *report; /* what is shown; NULL before the first load */
   GPtrArray *operator_rows; /* (element-type AdwActionRow) (unowned) */
 
@@ -42,12 +39,11 @@ struct _PbActivityPage
   GtkLabel *syncs_label;
 };
 
-G_DEFINE_FINAL_TYPE (PbActivityPage, pb_activity_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PbActivityPage, pb_activity_page, PB_TYPE_PAGE)
 
 /* What a load brings back from the worker. */
 typedef struct
 {
-  PbStore *store;
   gint64 since;
   gint64 until;
   /* From the store when the page has no station to ask. */
@@ -59,13 +55,10 @@ typedef struct
 static void
 load_free (Load *load)
 {
-  g_clear_object (&load->store);
   g_free (load->last_error);
   g_clear_pointer (&load->report, pb_activity_report_unref);
   g_free (load);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
 
 /* "48 s", "1 min 25 s", "2 h 5 min". */
 static char *
@@ -178,10 +171,12 @@ show_sync (PbActivityPage *self, PbActivityReport *report, gint64 last_sync, con
   g_autofree char *last = NULL;
   g_autofree char *syncs = NULL;
 
-  if (self->station != NULL)
+  PbStation *station = pb_page_get_station (PB_PAGE (self));
+
+  if (station != NULL)
     {
-      last_sync = pb_station_get_last_sync (self->station);
-      last_error = pb_station_get_last_error (self->station);
+      last_sync = pb_station_get_last_sync (station);
+      last_error = pb_station_get_last_error (station);
     }
   last = last_sync > 0 ? format_time (last_sync) : g_strdup (_ ("Never"));
   gtk_label_set_text (self->last_sync_label, last);
@@ -290,36 +285,26 @@ update_period_label (PbActivityPage *self, gint64 since, gint64 until)
   gtk_label_set_text (self->period_label, text);
 }
 
-static void
-load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Load *load = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (load->store, &error);
+  Load *load = data;
 
-  if (worker == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  load->report = pb_activity_report (worker, load->since, load->until, &error);
+  load->report = pb_activity_report (worker, load->since, load->until, error);
   if (load->report == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return FALSE;
   pb_sync_get_status (worker, &load->last_sync, &load->last_error, NULL);
-  g_task_return_boolean (task, TRUE);
+  return TRUE;
 }
 
 static void
 on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbActivityPage *self = PB_ACTIVITY_PAGE (source_object);
-  Load *load = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
+  Load *load = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&load, &error))
     {
       /* Cancelled: another load follows, or the page is gone. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -335,28 +320,24 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   show_report (self, load->report, load->last_sync, load->last_error);
 }
 
-void
-pb_activity_page_reload (PbActivityPage *self)
+static void
+pb_activity_page_reload_page (PbPage *page)
 {
+  PbActivityPage *self = PB_ACTIVITY_PAGE (page);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
   g_autoptr (GDateTime) now_utc = NULL;
   g_autoptr (GDateTime) now = NULL;
   Load *load;
 
-  g_return_if_fail (PB_IS_ACTIVITY_PAGE (self));
+  pb_page_cancel_load (page);
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-
-  if (!pb_session_require (self->session, PB_ACTION_VIEW_ACTIVITY, NULL, &error))
+  if (!pb_session_require (pb_page_get_session (page), PB_ACTION_VIEW_ACTIVITY, NULL, &error))
     {
       show_error (self, error->message);
       return;
     }
 
   load = g_new0 (Load, 1);
-  load->store = g_object_ref (pb_session_get_store (self->session));
   now_utc = pb_clock_now ();
   now = g_date_time_to_local (now_utc);
   pb_activity_period_bounds (self->period, now, &load->since, &load->until);
@@ -368,11 +349,15 @@ pb_activity_page_reload (PbActivityPage *self)
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
 
-  self->load_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
-  g_task_set_source_tag (task, pb_activity_page_reload);
-  g_task_set_task_data (task, load, (GDestroyNotify)load_free);
-  g_task_run_in_thread (task, load_thread);
+  pb_page_run_load (page, load_work, load, (GDestroyNotify)load_free, on_loaded_cb);
+}
+
+void
+pb_activity_page_reload (PbActivityPage *self)
+{
+  g_return_if_fail (PB_IS_ACTIVITY_PAGE (self));
+
+  pb_page_reload (PB_PAGE (self));
 }
 
 static void
@@ -397,23 +382,13 @@ on_refresh_activated_cb (GtkWidget *widget, const char *action_name, GVariant *p
 }
 
 static void
-on_map_cb (PbActivityPage *self)
-{
-  pb_activity_page_reload (self);
-}
-
-static void
 pb_activity_page_dispose (GObject *object)
 {
   PbActivityPage *self = PB_ACTIVITY_PAGE (object);
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
   /* The bin's child first, or the template would unparent it under the bin. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_ACTIVITY_PAGE);
-  g_clear_object (&self->session);
-  g_clear_object (&self->station);
   g_clear_pointer (&self->report, pb_activity_report_unref);
 
   G_OBJECT_CLASS (pb_activity_page_parent_class)->dispose (object);
@@ -434,9 +409,11 @@ pb_activity_page_class_init (PbActivityPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PbPageClass *page_class = PB_PAGE_CLASS (klass);
 
   object_class->dispose = pb_activity_page_dispose;
   object_class->finalize = pb_activity_page_finalize;
+  page_class->reload = pb_activity_page_reload_page;
 
   g_type_ensure (PB_TYPE_ACTIVITY_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -475,21 +452,15 @@ pb_activity_page_init (PbActivityPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->operator_rows = g_ptr_array_new ();
   self->period = PB_ACTIVITY_TODAY;
-  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 }
 
 GtkWidget *
 pb_activity_page_new (PbSession *session, PbStation *station)
 {
-  PbActivityPage *self;
-
   g_return_val_if_fail (PB_IS_SESSION (session), NULL);
   g_return_val_if_fail (station == NULL || PB_IS_STATION (station), NULL);
 
-  self = g_object_new (PB_TYPE_ACTIVITY_PAGE, NULL);
-  self->session = g_object_ref (session);
-  self->station = station != NULL ? g_object_ref (station) : NULL;
-  return GTK_WIDGET (self);
+  return g_object_new (PB_TYPE_ACTIVITY_PAGE, "session", session, "station", station, NULL);
 }
 
 PbActivityChart *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "pb-activity-chart.h"
+#include "pb-page.h"
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -19,7 +20,7 @@ G_BEGIN_DECLS
  */
 
 #define PB_TYPE_ACTIVITY_PAGE (pb_activity_page_get_type ())
-G_DECLARE_FINAL_TYPE (PbActivityPage, pb_activity_page, PB, ACTIVITY_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PbActivityPage, pb_activity_page, PB, ACTIVITY_PAGE, PbPage)
 
 GtkWidget *pb_activity_page_new (PbSession *session, PbStation *station);
 

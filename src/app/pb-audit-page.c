@@ -15,15 +15,11 @@
 
 struct _PbAuditPage
 {
-  AdwBin parent_instance;
+  PbPage parent_instance;
 
-  PbSession *session;
-  PbStation *station;
-  GCancellable *cancellable;      /* cancelled when the page goes */
-  GCancellable *load_cancellable; /* the load in progress */
-  gint64 since;                   /* 0: any */
-  gint64 until;                   /* 0: any */
-  gboolean updating_filters;      /* the lists are being refilled: no reload */
+  gint64 since;              /* 0: any */
+  gint64 until;              /* 0: any */
+  gboolean updating_filters; /* the lists are being refilled: no reload */
   gboolean loading;
   gboolean exporting;
   GtkFileChooserNative *chooser;
@@ -45,18 +41,7 @@ struct _PbAuditPage
   GListStore *audit_store;
 };
 
-G_DEFINE_FINAL_TYPE (PbAuditPage, pb_audit_page, ADW_TYPE_BIN)
-
-enum
-{
-  PROP_0,
-  PROP_SESSION,
-  PROP_STATION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (PbAuditPage, pb_audit_page, PB_TYPE_PAGE)
 
 /* A filter with its own copies of the strings, for a worker thread. */
 typedef struct
@@ -117,10 +102,11 @@ update_busy (PbAuditPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.export",
-                                 !self->exporting
-                                     && pb_session_can (self->session, PB_ACTION_EXPORT_AUDIT));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  gtk_widget_action_set_enabled (
+      GTK_WIDGET (self), "audit.export",
+      !self->exporting
+          && pb_session_can (pb_page_get_session (PB_PAGE (self)), PB_ACTION_EXPORT_AUDIT));
+  pb_page_set_busy (PB_PAGE (self), busy);
 }
 
 static void
@@ -209,7 +195,6 @@ on_detail_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gp
 
 typedef struct
 {
-  PbStore *store;
   FilterCopy filter;
   /* results */
   GPtrArray *entries;
@@ -223,7 +208,6 @@ typedef struct
 static void
 load_job_free (LoadJob *job)
 {
-  g_clear_object (&job->store);
   filter_copy_clear (&job->filter);
   g_clear_pointer (&job->entries, g_ptr_array_unref);
   g_strfreev (job->operators);
@@ -232,24 +216,19 @@ load_job_free (LoadJob *job)
   g_free (job);
 }
 
-static void
-load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  LoadJob *job = task_data;
-  g_autoptr (GError) error = NULL;
+  LoadJob *job = data;
   g_autoptr (GError) verify_error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
   g_autoptr (GPtrArray) operators = NULL;
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   PbAuditFilter filter = filter_copy_get (&job->filter, MAX_ROWS);
 
-  if (worker == NULL || (job->entries = pb_audit_list (worker, &filter, &error)) == NULL
-      || (job->actions = pb_audit_list_actions (worker, &error)) == NULL
-      || (operators = pb_operator_list (worker, &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if ((job->entries = pb_audit_list (worker, &filter, error)) == NULL
+      || (job->actions = pb_audit_list_actions (worker, error)) == NULL
+      || (operators = pb_operator_list (worker, error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < operators->len; i++)
     g_strv_builder_add (names, pb_operator_get_username (g_ptr_array_index (operators, i)));
   job->operators = g_strv_builder_end (names);
@@ -257,7 +236,7 @@ load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   job->intact = pb_audit_verify (worker, NULL, &job->n_rows, &verify_error);
   if (!job->intact)
     job->broken = g_strdup (verify_error->message);
-  g_task_return_boolean (task, TRUE);
+  return TRUE;
 }
 
 /* Replaces the strings of @list after the first ("any") by @items, keeping
@@ -313,13 +292,13 @@ static void
 on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbAuditPage *self = PB_AUDIT_PAGE (source_object);
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  LoadJob *job = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_auto (GStrv) grouped = NULL;
   g_autofree char *count = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&job, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -334,8 +313,6 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       }
       return;
     }
-  if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
-    return; /* a newer load is on its way */
   self->loading = FALSE;
 
   /* Newest first. */
@@ -381,31 +358,28 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   update_busy (self);
 }
 
-void
-pb_audit_page_reload (PbAuditPage *self)
+static void
+pb_audit_page_reload_page (PbPage *page)
 {
-  g_autoptr (GTask) task = NULL;
+  PbAuditPage *self = PB_AUDIT_PAGE (page);
   LoadJob *job;
 
-  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
-
-  if (!pb_session_can (self->session, PB_ACTION_VIEW_AUDIT))
+  if (!pb_session_can (pb_page_get_session (page), PB_ACTION_VIEW_AUDIT))
     return;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
   job = g_new0 (LoadJob, 1);
-  job->store = g_object_ref (pb_session_get_store (self->session));
   read_filter (self, &job->filter);
   self->loading = TRUE;
   update_busy (self);
+  pb_page_run_load (page, load_work, job, (GDestroyNotify)load_job_free, on_loaded_cb);
+}
 
-  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
-  g_task_set_source_tag (task, pb_audit_page_reload);
-  g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
-  g_task_run_in_thread (task, load_thread);
+void
+pb_audit_page_reload (PbAuditPage *self)
+{
+  g_return_if_fail (PB_IS_AUDIT_PAGE (self));
+
+  pb_page_reload (PB_PAGE (self));
 }
 
 /* Filters */
@@ -516,7 +490,6 @@ on_until_clear_button_clicked_cb (PbAuditPage *self, GtkButton *button)
 
 typedef struct
 {
-  PbStore *store;
   char *actor;
   FilterCopy filter;
   GFile *file;
@@ -526,47 +499,41 @@ typedef struct
 static void
 export_job_free (ExportJob *job)
 {
-  g_clear_object (&job->store);
   g_free (job->actor);
   filter_copy_clear (&job->filter);
   g_clear_object (&job->file);
   g_free (job);
 }
 
-static void
-export_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+export_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  ExportJob *job = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  ExportJob *job = data;
   g_autoptr (GFileOutputStream) out = NULL;
   PbAuditFilter filter = filter_copy_get (&job->filter, 0);
 
   /* Private: the log names operators and orders. */
-  if (worker == NULL
-      || (out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, &error))
-             == NULL
-      || !pb_audit_export_csv (worker, job->actor, &filter, G_OUTPUT_STREAM (out), &job->n_rows,
-                               cancellable, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
+  return out != NULL
+         && pb_audit_export_csv (worker, job->actor, &filter, G_OUTPUT_STREAM (out), &job->n_rows,
+                                 cancellable, error);
 }
 
 static void
 on_exported_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbAuditPage *self = PB_AUDIT_PAGE (source_object);
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  ExportJob *job = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *name = g_file_get_basename (job->file);
+  g_autofree char *name = NULL;
   g_autofree char *text = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&job, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->exporting = FALSE;
+  name = g_file_get_basename (job->file);
   if (error != NULL)
     text = g_strdup_printf (_ ("The export failed: %s"), error->message);
   else
@@ -583,32 +550,29 @@ void
 pb_audit_page_export_to_file (PbAuditPage *self, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
+  PbSession *session;
   ExportJob *job;
 
   g_return_if_fail (PB_IS_AUDIT_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  session = pb_page_get_session (PB_PAGE (self));
   if (self->exporting)
     return;
-  if (!pb_session_require (self->session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+  if (!pb_session_require (session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
     {
       show_toast (self, error->message);
       return;
     }
 
   job = g_new0 (ExportJob, 1);
-  job->store = g_object_ref (pb_session_get_store (self->session));
-  job->actor = g_strdup (pb_session_get_username (self->session));
+  job->actor = g_strdup (pb_session_get_username (session));
   job->file = g_object_ref (file);
   read_filter (self, &job->filter);
   self->exporting = TRUE;
   update_busy (self);
-
-  task = g_task_new (self, self->cancellable, on_exported_cb, NULL);
-  g_task_set_source_tag (task, pb_audit_page_export_to_file);
-  g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  pb_page_run_action (PB_PAGE (self), export_work, job, (GDestroyNotify)export_job_free,
+                      on_exported_cb);
 }
 
 static void
@@ -632,10 +596,10 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *name = NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   /* Asked before the dialog, so a refusal loses nobody's time. */
-  if (!pb_session_require (self->session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+  if (!pb_session_require (pb_page_get_session (PB_PAGE (self)), PB_ACTION_EXPORT_AUDIT, NULL,
+                           &error))
     {
       show_toast (self, error->message);
       return;
@@ -643,9 +607,9 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (self->chooser != NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (
-      _ ("Export Audit Log"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
+  self->chooser
+      = gtk_file_chooser_native_new (_ ("Export Audit Log"), pb_page_get_window (PB_PAGE (self)),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Export"), _ ("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   /* Translators: the suggested file name of an audit export; keep it a file name. */
   name = g_strdup_printf (_ ("packbench-audit-%s.csv"), date);
@@ -658,22 +622,15 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 /* GObject */
 
 static void
-pb_audit_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (pb_audit_page_parent_class)->map (widget);
-  pb_audit_page_reload (PB_AUDIT_PAGE (widget));
-}
-
-static void
 pb_audit_page_constructed (GObject *object)
 {
   PbAuditPage *self = PB_AUDIT_PAGE (object);
 
   G_OBJECT_CLASS (pb_audit_page_parent_class)->constructed (object);
 
-  g_assert (PB_IS_SESSION (self->session));
-  gtk_widget_set_visible (GTK_WIDGET (self->export_button),
-                          pb_session_can (self->session, PB_ACTION_EXPORT_AUDIT));
+  gtk_widget_set_visible (
+      GTK_WIDGET (self->export_button),
+      pb_session_can (pb_page_get_session (PB_PAGE (self)), PB_ACTION_EXPORT_AUDIT));
   update_busy (self);
 }
 
@@ -682,64 +639,10 @@ pb_audit_page_dispose (GObject *object)
 {
   PbAuditPage *self = PB_AUDIT_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->load_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  adw_bin_set_child (ADW_BIN (self), NULL);
   G_OBJECT_CLASS (pb_audit_page_parent_class)->dispose (object);
-}
-
-static void
-pb_audit_page_finalize (GObject *object)
-{
-  PbAuditPage *self = PB_AUDIT_PAGE (object);
-
-  g_clear_object (&self->session);
-  g_clear_object (&self->station);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->load_cancellable);
-  G_OBJECT_CLASS (pb_audit_page_parent_class)->finalize (object);
-}
-
-static void
-pb_audit_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  PbAuditPage *self = PB_AUDIT_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_SESSION:
-        g_value_set_object (value, self->session);
-        break;
-      case PROP_STATION:
-        g_value_set_object (value, self->station);
-        break;
-      case PROP_BUSY:
-        g_value_set_boolean (value, self->loading || self->exporting);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-pb_audit_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  PbAuditPage *self = PB_AUDIT_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_SESSION:
-        self->session = g_value_dup_object (value);
-        break;
-      case PROP_STATION:
-        self->station = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -747,26 +650,11 @@ pb_audit_page_class_init (PbAuditPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PbPageClass *page_class = PB_PAGE_CLASS (klass);
 
   object_class->constructed = pb_audit_page_constructed;
   object_class->dispose = pb_audit_page_dispose;
-  object_class->finalize = pb_audit_page_finalize;
-  object_class->get_property = pb_audit_page_get_property;
-  object_class->set_property = pb_audit_page_set_property;
-  widget_class->map = pb_audit_page_map;
-
-  properties[PROP_SESSION]
-      = g_param_spec_object ("session", NULL, NULL, PB_TYPE_SESSION,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
-                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATION]
-      = g_param_spec_object ("station", NULL, NULL, PB_TYPE_STATION,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
-                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY]
-      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->reload = pb_audit_page_reload_page;
 
   g_type_ensure (PB_TYPE_AUDIT_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-audit-page.ui");
@@ -810,7 +698,6 @@ pb_audit_page_init (PbAuditPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cancellable = g_cancellable_new ();
   self->updating_filters = TRUE;
   gtk_string_list_append (self->operator_list, _ ("All operators"));
   gtk_string_list_append (self->action_list, _ ("All actions"));
@@ -839,5 +726,5 @@ gboolean
 pb_audit_page_get_busy (PbAuditPage *self)
 {
   g_return_val_if_fail (PB_IS_AUDIT_PAGE (self), FALSE);
-  return self->loading || self->exporting;
+  return pb_page_get_busy (PB_PAGE (self));
 }

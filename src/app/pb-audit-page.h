@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "pb-page.h"
+
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -17,7 +19,7 @@ G_BEGIN_DECLS
  */
 
 #define PB_TYPE_AUDIT_PAGE (pb_audit_page_get_type ())
-G_DECLARE_FINAL_TYPE (PbAuditPage, pb_audit_page, PB, AUDIT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PbAuditPage, pb_audit_page, PB, AUDIT_PAGE, PbPage)
 
 GtkWidget *pb_audit_page_new (PbSession *session, PbStation *station);
 

@@ -14,13 +14,8 @@
 
 struct _PbEndOfDayPage
 {
-  AdwBin parent_instance;
+  PbPage parent_instance;
 
-  PbSession *session;
-  PbStation *station;
-  GCancellable *cancellable;      /* cancelled when the page goes */
-  GCancellable *load_cancellable; /* the load in progress */
-  gboolean busy;                  /* a manifest is being made, printed or saved */
   guint n_labels;
   guint n_manifests;
   GListStore *labels_store;    /* (element-type PbRowItem): key = order id */
@@ -41,21 +36,12 @@ struct _PbEndOfDayPage
   GtkListBox *manifests_list;
 };
 
-G_DEFINE_FINAL_TYPE (PbEndOfDayPage, pb_end_of_day_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PbEndOfDayPage, pb_end_of_day_page, PB_TYPE_PAGE)
 
-enum
+static PbSession *
+get_session (PbEndOfDayPage *self)
 {
-  PROP_0,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static PbStore *
-get_store (PbEndOfDayPage *self)
-{
-  return pb_session_get_store (self->session);
+  return pb_page_get_session (PB_PAGE (self));
 }
 
 static void
@@ -83,26 +69,27 @@ format_time (gint64 when)
 static void
 update_actions (PbEndOfDayPage *self)
 {
-  gboolean allowed = pb_session_can (self->session, PB_ACTION_MANIFEST);
+  gboolean allowed = pb_session_can (get_session (self), PB_ACTION_MANIFEST);
+  gboolean busy = pb_page_get_busy (PB_PAGE (self));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_spinner_set_spinning (self->spinner, self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.create-manifest",
-                                 allowed && !self->busy && self->n_labels > 0);
+                                 allowed && !busy && self->n_labels > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.print-manifest",
-                                 allowed && !self->busy && self->n_manifests > 0);
+                                 allowed && !busy && self->n_manifests > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "eod.save-manifest",
-                                 allowed && !self->busy && self->n_manifests > 0);
+                                 allowed && !busy && self->n_manifests > 0);
 }
 
+/* Busy: a manifest is being made, printed or saved. */
 static void
 set_busy (PbEndOfDayPage *self, gboolean busy)
 {
-  if (self->busy == busy)
+  if (pb_page_get_busy (PB_PAGE (self)) == busy)
     return;
-  self->busy = busy;
+  pb_page_set_busy (PB_PAGE (self), busy);
   update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 /* Rows */
@@ -174,29 +161,13 @@ end_of_day_free (EndOfDay *data)
   g_free (data);
 }
 
-static void
-load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+load_work (PbStore *worker, gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (task_data, &error);
-  EndOfDay *data;
+  EndOfDay *data = user_data;
 
-  if (worker == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  data = g_new0 (EndOfDay, 1);
-  data->labels = pb_labels_list_unmanifested (worker, &error);
-  if (data->labels != NULL)
-    data->manifests = pb_labels_list_manifests (worker, &error);
-  if (data->manifests == NULL)
-    {
-      end_of_day_free (data);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, data, (GDestroyNotify)end_of_day_free);
+  return (data->labels = pb_labels_list_unmanifested (worker, error)) != NULL
+         && (data->manifests = pb_labels_list_manifests (worker, error)) != NULL;
 }
 
 static PbRowItem *
@@ -238,12 +209,12 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (source_object);
   g_autoptr (GError) error = NULL;
-  EndOfDay *data = g_task_propagate_pointer (G_TASK (result), &error);
+  EndOfDay *data = NULL;
   g_autoptr (GPtrArray) labels = NULL;
   g_autoptr (GPtrArray) manifests = NULL;
   g_autofree char *text = NULL;
 
-  if (data == NULL)
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&data, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -259,7 +230,6 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   manifests = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < data->manifests->len; i++)
     g_ptr_array_add (manifests, manifest_to_row (g_ptr_array_index (data->manifests, i)));
-  end_of_day_free (data);
 
   g_list_store_splice (self->labels_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->labels_store)), labels->pdata,
@@ -279,29 +249,28 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   update_actions (self);
 }
 
-void
-pb_end_of_day_page_reload (PbEndOfDayPage *self)
+static void
+pb_end_of_day_page_reload_page (PbPage *page)
 {
-  g_autoptr (GTask) task = NULL;
+  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (page);
 
-  g_return_if_fail (PB_IS_END_OF_DAY_PAGE (self));
-
-  if (!pb_session_can (self->session, PB_ACTION_MANIFEST))
+  if (!pb_session_can (get_session (self), PB_ACTION_MANIFEST))
     {
       gtk_stack_set_visible_child_name (self->stack, "denied");
       update_actions (self);
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "main");
+  pb_page_run_load (page, load_work, g_new0 (EndOfDay, 1), (GDestroyNotify)end_of_day_free,
+                    on_loaded_cb);
+}
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
+void
+pb_end_of_day_page_reload (PbEndOfDayPage *self)
+{
+  g_return_if_fail (PB_IS_END_OF_DAY_PAGE (self));
 
-  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
-  g_task_set_source_tag (task, pb_end_of_day_page_reload);
-  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+  pb_page_reload (PB_PAGE (self));
 }
 
 /* Create, print, save */
@@ -315,7 +284,6 @@ typedef enum
 
 typedef struct
 {
-  PbStore *store;
   JobKind kind;
   gint64 manifest_id; /* print, save: 0 for the newest */
   GFile *file;        /* save */
@@ -327,69 +295,59 @@ typedef struct
 static void
 job_free (Job *job)
 {
-  g_clear_object (&job->store);
   g_clear_object (&job->file);
   g_free (job->operator_name);
   g_free (job);
 }
 
 /* Royal Mail, CUPS and files: never on the main thread. */
-static void
-job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+job_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Job *job = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
-  gboolean ok = FALSE;
+  Job *job = data;
 
-  if (worker == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   switch (job->kind)
     {
       case JOB_CREATE:
-        ok = pb_ship_manifest (worker, job->operator_name, &job->manifest_number, &job->n_orders,
-                               cancellable, &error);
-        break;
+        return pb_ship_manifest (worker, job->operator_name, &job->manifest_number, &job->n_orders,
+                                 cancellable, error);
       case JOB_PRINT:
-        ok = pb_ship_print_manifest (worker, job->manifest_id, NULL, job->operator_name,
-                                     cancellable, &error);
-        break;
+        return pb_ship_print_manifest (worker, job->manifest_id, NULL, job->operator_name,
+                                       cancellable, error);
       case JOB_SAVE:
       default:
         {
-          g_autoptr (GBytes) pdf = pb_labels_get_manifest_pdf (worker, job->manifest_id, &error);
+          g_autoptr (GError) local_error = NULL;
+          g_autoptr (GBytes) pdf
+              = pb_labels_get_manifest_pdf (worker, job->manifest_id, &local_error);
 
-          if (pdf == NULL && error == NULL)
-            g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                                 _ ("No manifest is kept: create one first."));
-          ok = pdf != NULL
-               && g_file_replace_contents (job->file, g_bytes_get_data (pdf, NULL),
-                                           g_bytes_get_size (pdf), NULL, FALSE, G_FILE_CREATE_NONE,
-                                           NULL, cancellable, &error)
-               && pb_audit_append (worker, job->operator_name, "manifest.saved", NULL, "ok", NULL,
-                                   &error);
+          if (pdf == NULL)
+            {
+              if (local_error == NULL)
+                g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                     _ ("No manifest is kept: create one first."));
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          return g_file_replace_contents (job->file, g_bytes_get_data (pdf, NULL),
+                                          g_bytes_get_size (pdf), NULL, FALSE, G_FILE_CREATE_NONE,
+                                          NULL, cancellable, error)
+                 && pb_audit_append (worker, job->operator_name, "manifest.saved", NULL, "ok", NULL,
+                                     error);
         }
-        break;
     }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void
 on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (source_object);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  Job *job = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   AdwToast *toast;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&job, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* the page is going away */
 
@@ -445,29 +403,24 @@ static void
 start_job (PbEndOfDayPage *self, JobKind kind, gint64 manifest_id, GFile *file)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
   Job *job;
 
-  if (self->busy)
+  if (pb_page_get_busy (PB_PAGE (self)))
     return;
-  if (!pb_session_require (self->session, PB_ACTION_MANIFEST, NULL, &error))
+  if (!pb_session_require (get_session (self), PB_ACTION_MANIFEST, NULL, &error))
     {
       show_error (self, error->message);
       return;
     }
 
   job = g_new0 (Job, 1);
-  job->store = g_object_ref (get_store (self));
   job->kind = kind;
   job->manifest_id = manifest_id;
   job->file = file ? g_object_ref (file) : NULL;
-  job->operator_name = g_strdup (pb_session_get_username (self->session));
+  job->operator_name = g_strdup (pb_session_get_username (get_session (self)));
 
   set_busy (self, TRUE);
-  task = g_task_new (self, self->cancellable, on_job_done_cb, NULL);
-  g_task_set_source_tag (task, start_job);
-  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
-  g_task_run_in_thread (task, job_thread);
+  pb_page_run_action (PB_PAGE (self), job_work, job, (GDestroyNotify)job_free, on_job_done_cb);
 }
 
 static void
@@ -502,7 +455,6 @@ static void
 save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *name = g_date_time_format (now, "manifest-%Y-%m-%d.pdf");
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
@@ -510,9 +462,9 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (self->chooser != NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (_ ("Save Manifest"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), NULL);
+  self->chooser
+      = gtk_file_chooser_native_new (_ ("Save Manifest"), pb_page_get_window (PB_PAGE (self)),
+                                     GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), NULL);
   gtk_file_filter_set_name (filter, _ ("PDF documents"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
@@ -536,16 +488,12 @@ pb_end_of_day_page_dispose (GObject *object)
 {
   PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->load_cancellable);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
-  g_clear_object (&self->session);
-  g_clear_object (&self->station);
   g_clear_object (&self->labels_store);
   g_clear_object (&self->manifests_store);
 
@@ -553,28 +501,11 @@ pb_end_of_day_page_dispose (GObject *object)
 }
 
 static void
-pb_end_of_day_page_finalize (GObject *object)
+pb_end_of_day_page_constructed (GObject *object)
 {
-  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
+  G_OBJECT_CLASS (pb_end_of_day_page_parent_class)->constructed (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->load_cancellable);
-  G_OBJECT_CLASS (pb_end_of_day_page_parent_class)->finalize (object);
-}
-
-static void
-pb_end_of_day_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  PbEndOfDayPage *self = PB_END_OF_DAY_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_BUSY:
-        g_value_set_boolean (value, self->busy);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  update_actions (PB_END_OF_DAY_PAGE (object));
 }
 
 static void
@@ -582,15 +513,11 @@ pb_end_of_day_page_class_init (PbEndOfDayPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PbPageClass *page_class = PB_PAGE_CLASS (klass);
 
+  object_class->constructed = pb_end_of_day_page_constructed;
   object_class->dispose = pb_end_of_day_page_dispose;
-  object_class->finalize = pb_end_of_day_page_finalize;
-  object_class->get_property = pb_end_of_day_page_get_property;
-
-  properties[PROP_BUSY]
-      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->reload = pb_end_of_day_page_reload_page;
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/packbench/Packbench/pb-end-of-day-page.ui");
@@ -624,7 +551,6 @@ static void
 pb_end_of_day_page_init (PbEndOfDayPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->labels_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   self->manifests_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   gtk_list_box_bind_model (self->labels_list, G_LIST_MODEL (self->labels_store),
@@ -634,33 +560,20 @@ pb_end_of_day_page_init (PbEndOfDayPage *self)
   gtk_widget_set_visible (self->manifests_box, FALSE);
 }
 
-static void
-on_map_cb (PbEndOfDayPage *self)
-{
-  pb_end_of_day_page_reload (self);
-}
-
 GtkWidget *
 pb_end_of_day_page_new (PbSession *session, PbStation *station)
 {
-  PbEndOfDayPage *self;
-
   g_return_val_if_fail (PB_IS_SESSION (session), NULL);
   g_return_val_if_fail (station == NULL || PB_IS_STATION (station), NULL);
 
-  self = g_object_new (PB_TYPE_END_OF_DAY_PAGE, NULL);
-  self->session = g_object_ref (session);
-  self->station = station != NULL ? g_object_ref (station) : NULL;
-  update_actions (self);
-  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
-  return GTK_WIDGET (self);
+  return g_object_new (PB_TYPE_END_OF_DAY_PAGE, "session", session, "station", station, NULL);
 }
 
 gboolean
 pb_end_of_day_page_get_busy (PbEndOfDayPage *self)
 {
   g_return_val_if_fail (PB_IS_END_OF_DAY_PAGE (self), FALSE);
-  return self->busy;
+  return pb_page_get_busy (PB_PAGE (self));
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "pb-page.h"
+
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -18,7 +20,7 @@ G_BEGIN_DECLS
  */
 
 #define PB_TYPE_END_OF_DAY_PAGE (pb_end_of_day_page_get_type ())
-G_DECLARE_FINAL_TYPE (PbEndOfDayPage, pb_end_of_day_page, PB, END_OF_DAY_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PbEndOfDayPage, pb_end_of_day_page, PB, END_OF_DAY_PAGE, PbPage)
 
 GtkWidget *pb_end_of_day_page_new (PbSession *session, PbStation *station);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pb-operators-page.h"
+#include "pb-password-rules.h"
 #include "pb-qr-code.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
@@ -13,17 +14,11 @@
 #include "util/pb-clock.h"
 
 #define DAY (24 * 3600)
-/* The checklist: one row per rule, then "the two entries match". */
-#define N_RULES (PB_PASSWORD_ERROR_NO_SYMBOL + 1)
 
 struct _PbOperatorsPage
 {
-  AdwBin parent_instance;
+  PbPage parent_instance;
 
-  PbSession *session;
-  PbStation *station;
-  GCancellable *cancellable;      /* cancelled when the page goes */
-  GCancellable *load_cancellable; /* the load in progress */
   gboolean loading;
   gboolean working; /* an operator change is running */
   GListStore *operators;
@@ -37,18 +32,13 @@ struct _PbOperatorsPage
   GtkListBox *operators_box;
 };
 
-G_DEFINE_FINAL_TYPE (PbOperatorsPage, pb_operators_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PbOperatorsPage, pb_operators_page, PB_TYPE_PAGE)
 
-enum
+static PbSession *
+get_session (PbOperatorsPage *self)
 {
-  PROP_0,
-  PROP_SESSION,
-  PROP_STATION,
-  PROP_BUSY,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+  return pb_page_get_session (PB_PAGE (self));
+}
 
 static void
 wipe_string (char **text)
@@ -77,13 +67,13 @@ update_busy (PbOperatorsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->operators_box), !self->working);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "operators.add",
-                                 !self->working
-                                     && pb_session_can (self->session, PB_ACTION_MANAGE_PACKERS));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "operators.mark-reviewed",
-                                 !self->working
-                                     && pb_session_can (self->session, PB_ACTION_REVIEW_ACCESS));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  gtk_widget_action_set_enabled (
+      GTK_WIDGET (self), "operators.add",
+      !self->working && pb_session_can (get_session (self), PB_ACTION_MANAGE_PACKERS));
+  gtk_widget_action_set_enabled (
+      GTK_WIDGET (self), "operators.mark-reviewed",
+      !self->working && pb_session_can (get_session (self), PB_ACTION_REVIEW_ACCESS));
+  pb_page_set_busy (PB_PAGE (self), busy);
 }
 
 /* Rows */
@@ -101,11 +91,11 @@ format_days_ago (gint64 when, gint64 now)
 static gboolean
 can_manage (PbOperatorsPage *self, PbOperator *op)
 {
-  return pb_session_can (self->session, PB_ACTION_MANAGE_PACKERS)
-         && pb_permission_can_manage (pb_session_get_role (self->session),
+  return pb_session_can (get_session (self), PB_ACTION_MANAGE_PACKERS)
+         && pb_permission_can_manage (pb_session_get_role (get_session (self)),
                                       pb_operator_get_role (op))
          && g_ascii_strcasecmp (pb_operator_get_username (op),
-                                pb_session_get_username (self->session))
+                                pb_session_get_username (get_session (self)))
                 != 0;
 }
 
@@ -147,7 +137,7 @@ build_menu (PbOperatorsPage *self, PbOperator *op, gboolean locked)
         }
       ADD_ITEM (_ ("Reset _Password…"), "operators.reset-password");
       ADD_ITEM (_ ("Reset _Two-Step Verification…"), "operators.reset-totp");
-      if (pb_session_can (self->session, PB_ACTION_MANAGE_ALL_USERS))
+      if (pb_session_can (get_session (self), PB_ACTION_MANAGE_ALL_USERS))
         {
           ADD_ITEM (_ ("Change _Role…"), "operators.change-role");
         }
@@ -166,7 +156,7 @@ create_row (gpointer item, gpointer user_data)
   const char *name = pb_operator_get_username (op);
   const char *full_name = pb_operator_get_full_name (op);
   gint64 now = pb_clock_now_unix ();
-  gint64 locked_until = pb_session_get_locked_until (self->session, name);
+  gint64 locked_until = pb_session_get_locked_until (get_session (self), name);
   gint64 last_login = pb_operator_get_last_login_at (op);
   gint64 age_days = (now - pb_operator_get_password_changed_at (op)) / DAY;
   GtkWidget *row = adw_action_row_new ();
@@ -241,7 +231,7 @@ create_row (gpointer item, gpointer user_data)
   gtk_widget_set_sensitive (menu_button, manageable);
   if (!manageable)
     gtk_widget_set_tooltip_text (
-        menu_button, g_ascii_strcasecmp (name, pb_session_get_username (self->session)) == 0
+        menu_button, g_ascii_strcasecmp (name, pb_session_get_username (get_session (self))) == 0
                          ? _ ("This is your own account")
                          : _ ("Only an administrator can change this account"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
@@ -252,7 +242,6 @@ create_row (gpointer item, gpointer user_data)
 
 typedef struct
 {
-  PbStore *store;
   GPtrArray *operators;
   gint64 reviewed_at;
   char *reviewer;
@@ -261,24 +250,18 @@ typedef struct
 static void
 load_job_free (LoadJob *job)
 {
-  g_clear_object (&job->store);
   g_clear_pointer (&job->operators, g_ptr_array_unref);
   g_free (job->reviewer);
   g_free (job);
 }
 
-static void
-load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  LoadJob *job = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  LoadJob *job = data;
 
-  if (worker == NULL || (job->operators = pb_operator_list (worker, &error)) == NULL
-      || !pb_audit_get_last_access_review (worker, &job->reviewed_at, &job->reviewer, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return (job->operators = pb_operator_list (worker, error)) != NULL
+         && pb_audit_get_last_access_review (worker, &job->reviewed_at, &job->reviewer, error);
 }
 
 static void
@@ -313,10 +296,10 @@ static void
 on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (source_object);
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  LoadJob *job = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&job, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -338,30 +321,26 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   update_busy (self);
 }
 
+static void
+pb_operators_page_reload_page (PbPage *page)
+{
+  PbOperatorsPage *self = PB_OPERATORS_PAGE (page);
+
+  if (!pb_session_can (get_session (self), PB_ACTION_MANAGE_PACKERS))
+    return;
+
+  self->loading = TRUE;
+  update_busy (self);
+  pb_page_run_load (page, load_work, g_new0 (LoadJob, 1), (GDestroyNotify)load_job_free,
+                    on_loaded_cb);
+}
+
 void
 pb_operators_page_reload (PbOperatorsPage *self)
 {
-  g_autoptr (GTask) task = NULL;
-  LoadJob *job;
-
   g_return_if_fail (PB_IS_OPERATORS_PAGE (self));
 
-  if (!pb_session_can (self->session, PB_ACTION_MANAGE_PACKERS))
-    return;
-
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
-  job = g_new0 (LoadJob, 1);
-  job->store = g_object_ref (pb_session_get_store (self->session));
-  self->loading = TRUE;
-  update_busy (self);
-
-  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
-  g_task_set_source_tag (task, pb_operators_page_reload);
-  g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
-  g_task_run_in_thread (task, load_thread);
+  pb_page_reload (PB_PAGE (self));
 }
 
 /* Operator changes: each runs the session's own (permission-checked,
@@ -468,9 +447,8 @@ on_dialog_destroy_cb (PbOperatorsPage *self, GtkWidget *dialog)
 static AdwMessageDialog *
 new_dialog (PbOperatorsPage *self, const char *heading, const char *body)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body));
+      adw_message_dialog_new (pb_page_get_window (PB_PAGE (self)), heading, body));
 
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
@@ -592,11 +570,11 @@ run_op (PbOperatorsPage *self, OpJob *job)
       op_job_free (job);
       return;
     }
-  job->session = g_object_ref (self->session);
+  job->session = g_object_ref (get_session (self));
   self->working = TRUE;
   update_busy (self);
 
-  task = g_task_new (self, self->cancellable, on_op_done_cb, NULL);
+  task = g_task_new (self, pb_page_get_cancellable (PB_PAGE (self)), on_op_done_cb, NULL);
   g_task_set_source_tag (task, run_op);
   g_task_set_task_data (task, job, (GDestroyNotify)op_job_free);
   g_task_run_in_thread (task, op_thread);
@@ -615,7 +593,7 @@ typedef struct
   PbRole roles[PB_N_ROLES];
   GtkEditable *password_entry;
   GtkEditable *repeat_entry;
-  GtkBox *rules_box;
+  PbPasswordRules *rules;
   const char *response; /* the response that applies */
 } DialogData;
 
@@ -654,36 +632,10 @@ update_dialog (DialogData *data)
     }
 
   if (data->password_entry != NULL)
-    {
-      const char *password = gtk_editable_get_text (data->password_entry);
-      const char *repeat = gtk_editable_get_text (data->repeat_entry);
-      gboolean met[N_RULES + 1];
-      guint i = 0;
-
-      pb_password_policy_evaluate (username != NULL ? username : "", password, met);
-      met[N_RULES] = *password != '\0' && g_strcmp0 (password, repeat) == 0;
-      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (data->rules_box));
-           row != NULL && i <= N_RULES; row = gtk_widget_get_next_sibling (row), i++)
-        {
-          GtkWidget *icon = gtk_widget_get_first_child (row);
-
-          gtk_image_set_from_icon_name (GTK_IMAGE (icon), met[i] ? "object-select-symbolic"
-                                                                 : "window-close-symbolic");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          met[i] ? _ ("Met") : _ ("Not met yet"), -1);
-          if (met[i])
-            {
-              gtk_widget_add_css_class (row, "success");
-              gtk_widget_remove_css_class (row, "dim-label");
-            }
-          else
-            {
-              gtk_widget_add_css_class (row, "dim-label");
-              gtk_widget_remove_css_class (row, "success");
-            }
-          ready = ready && met[i];
-        }
-    }
+    ready = pb_password_rules_update (data->rules, username,
+                                      gtk_editable_get_text (data->password_entry),
+                                      gtk_editable_get_text (data->repeat_entry))
+            && ready;
 
   if (data->self->dialog != NULL)
     adw_message_dialog_set_response_enabled (data->self->dialog, data->response, ready);
@@ -703,24 +655,9 @@ add_password_fields (DialogData *data, GtkWidget *box)
                       _ ("_Temporary password"), "password"));
   data->repeat_entry = GTK_EDITABLE (
       labelled_entry (box, gtk_password_entry_new (), _ ("_Repeat the password"), "repeat"));
-  data->rules_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
-  gtk_widget_set_margin_top (GTK_WIDGET (data->rules_box), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (data->rules_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Password rules"), -1);
-  for (guint i = 0; i <= N_RULES; i++)
-    {
-      GtkWidget *row
-          = g_object_new (GTK_TYPE_BOX, "orientation", GTK_ORIENTATION_HORIZONTAL, "spacing", 8,
-                          "accessible-role", GTK_ACCESSIBLE_ROLE_LIST_ITEM, NULL);
-      GtkWidget *label = gtk_label_new (i < N_RULES ? pb_password_rule_describe ((PbPasswordError)i)
-                                                    : _ ("Both entries are the same"));
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (GTK_BOX (row), gtk_image_new ());
-      gtk_box_append (GTK_BOX (row), label);
-      gtk_box_append (data->rules_box, row);
-    }
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->rules_box));
+  data->rules = PB_PASSWORD_RULES (pb_password_rules_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (data->rules), 6);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->rules));
   g_signal_connect (data->password_entry, "changed", G_CALLBACK (on_dialog_entry_changed_cb), data);
   g_signal_connect (data->repeat_entry, "changed", G_CALLBACK (on_dialog_entry_changed_cb), data);
 }
@@ -730,7 +667,7 @@ static void
 add_role_field (DialogData *data, GtkWidget *box, PbRole current)
 {
   g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  PbRole mine = pb_session_get_role (data->self->session);
+  PbRole mine = pb_session_get_role (get_session (data->self));
   guint n = 0;
   guint selected = 0;
 
@@ -813,7 +750,7 @@ open_dialog (PbOperatorsPage *self, OpKind kind, const char *username, const cha
   else if (kind == OP_CHANGE_ROLE)
     {
       g_autoptr (PbOperator) op
-          = pb_operator_find (pb_session_get_store (self->session), username, NULL);
+          = pb_operator_find (pb_session_get_store (get_session (self)), username, NULL);
 
       add_role_field (data, box, op != NULL ? pb_operator_get_role (op) : PB_ROLE_PACKER);
     }
@@ -919,24 +856,16 @@ mark_reviewed_action (GtkWidget *widget, const char *action_name, GVariant *para
 /* GObject */
 
 static void
-pb_operators_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (pb_operators_page_parent_class)->map (widget);
-  pb_operators_page_reload (PB_OPERATORS_PAGE (widget));
-}
-
-static void
 pb_operators_page_constructed (GObject *object)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (object);
 
   G_OBJECT_CLASS (pb_operators_page_parent_class)->constructed (object);
 
-  g_assert (PB_IS_SESSION (self->session));
   gtk_widget_set_visible (GTK_WIDGET (self->review_button),
-                          pb_session_can (self->session, PB_ACTION_REVIEW_ACCESS));
+                          pb_session_can (get_session (self), PB_ACTION_REVIEW_ACCESS));
   gtk_widget_set_visible (GTK_WIDGET (self->add_button),
-                          pb_session_can (self->session, PB_ACTION_MANAGE_PACKERS));
+                          pb_session_can (get_session (self), PB_ACTION_MANAGE_PACKERS));
   gtk_list_box_bind_model (self->operators_box, G_LIST_MODEL (self->operators), create_row, self,
                            NULL);
   update_busy (self);
@@ -947,14 +876,11 @@ pb_operators_page_dispose (GObject *object)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->load_cancellable);
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->dialog = NULL;
   if (self->operators_box != NULL)
     gtk_list_box_bind_model (self->operators_box, NULL, NULL, NULL, NULL);
-  adw_bin_set_child (ADW_BIN (self), NULL);
   self->operators_box = NULL;
   G_OBJECT_CLASS (pb_operators_page_parent_class)->dispose (object);
 }
@@ -964,52 +890,8 @@ pb_operators_page_finalize (GObject *object)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (object);
 
-  g_clear_object (&self->session);
-  g_clear_object (&self->station);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->load_cancellable);
   g_clear_object (&self->operators);
   G_OBJECT_CLASS (pb_operators_page_parent_class)->finalize (object);
-}
-
-static void
-pb_operators_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  PbOperatorsPage *self = PB_OPERATORS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_SESSION:
-        g_value_set_object (value, self->session);
-        break;
-      case PROP_STATION:
-        g_value_set_object (value, self->station);
-        break;
-      case PROP_BUSY:
-        g_value_set_boolean (value, self->loading || self->working);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-pb_operators_page_set_property (GObject *object, guint prop_id, const GValue *value,
-                                GParamSpec *pspec)
-{
-  PbOperatorsPage *self = PB_OPERATORS_PAGE (object);
-
-  switch (prop_id)
-    {
-      case PROP_SESSION:
-        self->session = g_value_dup_object (value);
-        break;
-      case PROP_STATION:
-        self->station = g_value_dup_object (value);
-        break;
-      default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -1017,26 +899,12 @@ pb_operators_page_class_init (PbOperatorsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PbPageClass *page_class = PB_PAGE_CLASS (klass);
 
   object_class->constructed = pb_operators_page_constructed;
   object_class->dispose = pb_operators_page_dispose;
   object_class->finalize = pb_operators_page_finalize;
-  object_class->get_property = pb_operators_page_get_property;
-  object_class->set_property = pb_operators_page_set_property;
-  widget_class->map = pb_operators_page_map;
-
-  properties[PROP_SESSION]
-      = g_param_spec_object ("session", NULL, NULL, PB_TYPE_SESSION,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
-                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATION]
-      = g_param_spec_object ("station", NULL, NULL, PB_TYPE_STATION,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
-                                 | G_PARAM_STATIC_STRINGS);
-  properties[PROP_BUSY]
-      = g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->reload = pb_operators_page_reload_page;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/pb-operators-page.ui");
@@ -1067,7 +935,6 @@ static void
 pb_operators_page_init (PbOperatorsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->operators = g_list_store_new (PB_TYPE_OPERATOR);
 }
 
@@ -1090,7 +957,7 @@ gboolean
 pb_operators_page_get_busy (PbOperatorsPage *self)
 {
   g_return_val_if_fail (PB_IS_OPERATORS_PAGE (self), FALSE);
-  return self->loading || self->working;
+  return pb_page_get_busy (PB_PAGE (self));
 }
 
 GtkWindow *

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "pb-page.h"
+
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -19,7 +21,7 @@ G_BEGIN_DECLS
  */
 
 #define PB_TYPE_OPERATORS_PAGE (pb_operators_page_get_type ())
-G_DECLARE_FINAL_TYPE (PbOperatorsPage, pb_operators_page, PB, OPERATORS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PbOperatorsPage, pb_operators_page, PB, OPERATORS_PAGE, PbPage)
 
 GtkWidget *pb_operators_page_new (PbSession *session, PbStation *station);
 

@@ -15,15 +15,10 @@
 
 struct _PbProblemsPage
 {
-  AdwBin parent_instance;
+  PbPage parent_instance;
 
-  PbSession *session;
-  PbStation *station;
-  GCancellable *cancellable;      /* cancelled when the page goes */
-  GCancellable *load_cancellable; /* the load in progress */
-  gboolean busy;                  /* an action is running */
-  GListStore *outbox_store;       /* (element-type PbRowItem): id = outbox item */
-  GListStore *cancelled_store;    /* (element-type PbRowItem): key = order id */
+  GListStore *outbox_store;    /* (element-type PbRowItem): id = outbox item */
+  GListStore *cancelled_store; /* (element-type PbRowItem): key = order id */
 
   AdwToastOverlay *toast_overlay;
   GtkRevealer *error_revealer;
@@ -37,12 +32,12 @@ struct _PbProblemsPage
   GtkListBox *cancelled_list;
 };
 
-G_DEFINE_FINAL_TYPE (PbProblemsPage, pb_problems_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (PbProblemsPage, pb_problems_page, PB_TYPE_PAGE)
 
-static PbStore *
-get_store (PbProblemsPage *self)
+static PbSession *
+get_session (PbProblemsPage *self)
 {
-  return pb_session_get_store (self->session);
+  return pb_page_get_session (PB_PAGE (self));
 }
 
 static void
@@ -72,16 +67,18 @@ format_time (gint64 when)
   return time ? g_date_time_format (time, "%e %b %H:%M") : g_strdup ("");
 }
 
+/* Busy: an action is running. */
 static void
 set_busy (PbProblemsPage *self, gboolean busy)
 {
-  self->busy = busy;
+  pb_page_set_busy (PB_PAGE (self), busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.retry", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.discard", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.void",
-                                 !busy && pb_session_can (self->session, PB_ACTION_VOID_LABEL));
+                                 !busy
+                                     && pb_session_can (get_session (self), PB_ACTION_VOID_LABEL));
 }
 
 /* Rows */
@@ -142,7 +139,7 @@ create_cancelled_row_cb (gpointer object, gpointer user_data)
   const char *order_id = pb_row_item_get_key (item);
   g_autofree char *name = g_strdup_printf (_ ("Void the label of order %s"), order_id);
 
-  if (pb_session_can (self->session, PB_ACTION_VOID_LABEL))
+  if (pb_session_can (get_session (self), PB_ACTION_VOID_LABEL))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                make_button (_ ("Void Label"), name, "problems.void",
                                             g_variant_new_string (order_id), TRUE));
@@ -210,33 +207,17 @@ problems_free (Problems *problems)
   g_free (problems);
 }
 
-static void
-load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (task_data, &error);
-  g_autoptr (GPtrArray) all = NULL;
-  Problems *problems;
+  Problems *problems = data;
+  g_autoptr (GPtrArray) all = pb_outbox_list (worker, FALSE, error);
 
-  if (worker == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  all = pb_outbox_list (worker, FALSE, &error);
   if (all == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  problems = g_new0 (Problems, 1);
-  problems->cancelled = pb_labels_list_cancelled (worker, &error);
+    return FALSE;
+  problems->cancelled = pb_labels_list_cancelled (worker, error);
   if (problems->cancelled == NULL)
-    {
-      problems_free (problems);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return FALSE;
   /* Items that stopped, and items that failed and wait for their next try;
    * not those simply queued or being sent now. */
   problems->outbox = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_outbox_item_free);
@@ -249,7 +230,7 @@ load_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
               && item->attempts > 0))
         g_ptr_array_add (problems->outbox, g_ptr_array_steal_index (all, i--));
     }
-  g_task_return_pointer (task, problems, (GDestroyNotify)problems_free);
+  return TRUE;
 }
 
 static void
@@ -297,11 +278,11 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (source_object);
   g_autoptr (GError) error = NULL;
-  Problems *problems = g_task_propagate_pointer (G_TASK (result), &error);
+  Problems *problems = NULL;
   g_autoptr (GPtrArray) outbox = NULL;
   g_autoptr (GPtrArray) cancelled = NULL;
 
-  if (problems == NULL)
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&problems, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -319,34 +300,33 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   cancelled = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < problems->cancelled->len; i++)
     g_ptr_array_add (cancelled, cancelled_to_row (g_ptr_array_index (problems->cancelled, i)));
-  problems_free (problems);
 
   fill_store (self->outbox_store, outbox);
   fill_store (self->cancelled_store, cancelled);
   update_count (self);
 }
 
-void
-pb_problems_page_reload (PbProblemsPage *self)
+static void
+pb_problems_page_reload_page (PbPage *page)
 {
-  g_autoptr (GTask) task = NULL;
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (page);
 
-  g_return_if_fail (PB_IS_PROBLEMS_PAGE (self));
-
-  if (!pb_session_can (self->session, PB_ACTION_RESOLVE_OUTBOX))
+  if (!pb_session_can (get_session (self), PB_ACTION_RESOLVE_OUTBOX))
     {
       gtk_stack_set_visible_child_name (self->stack, "denied");
       return;
     }
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
+  pb_page_run_load (page, load_work, g_new0 (Problems, 1), (GDestroyNotify)problems_free,
+                    on_loaded_cb);
+}
 
-  task = g_task_new (self, self->load_cancellable, on_loaded_cb, NULL);
-  g_task_set_source_tag (task, pb_problems_page_reload);
-  g_task_set_task_data (task, g_object_ref (get_store (self)), g_object_unref);
-  g_task_run_in_thread (task, load_thread);
+void
+pb_problems_page_reload (PbProblemsPage *self)
+{
+  g_return_if_fail (PB_IS_PROBLEMS_PAGE (self));
+
+  pb_page_reload (PB_PAGE (self));
 }
 
 /* Actions */
@@ -360,7 +340,6 @@ typedef enum
 
 typedef struct
 {
-  PbStore *store;
   JobKind kind;
   gint64 id;
   char *order_id;
@@ -370,44 +349,33 @@ typedef struct
 static void
 job_free (Job *job)
 {
-  g_clear_object (&job->store);
   g_free (job->order_id);
   g_free (job->operator_name);
   g_free (job);
 }
 
 /* The store and Royal Mail: never on the main thread. */
-static void
-job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+static gboolean
+job_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **error)
 {
-  Job *job = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
-  gboolean ok = FALSE;
+  Job *job = data;
 
-  if (worker != NULL)
-    {
-      if (job->kind == JOB_VOID)
-        ok = pb_ship_void (worker, job->order_id, job->operator_name, cancellable, &error);
-      else
-        ok = pb_outbox_resolve (worker, job->id, job->kind == JOB_RETRY, job->operator_name,
-                                pb_clock_now_unix (), &error);
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  if (job->kind == JOB_VOID)
+    return pb_ship_void (worker, job->order_id, job->operator_name, cancellable, error);
+  return pb_outbox_resolve (worker, job->id, job->kind == JOB_RETRY, job->operator_name,
+                            pb_clock_now_unix (), error);
 }
 
 static void
 on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (source_object);
-  Job *job = g_task_get_task_data (G_TASK (result));
+  PbStation *station = pb_page_get_station (PB_PAGE (self));
+  Job *job = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
+  if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&job, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* the page is going away */
 
@@ -440,8 +408,8 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
     {
       case JOB_RETRY:
         /* The outbox runs soon rather than at its next minute. */
-        if (self->station != NULL)
-          pb_station_run_outbox_now (self->station);
+        if (station != NULL)
+          pb_station_run_outbox_now (station);
         text = g_strdup_printf (_ ("Outbox item %" PRId64 " will be sent again now."), job->id);
         break;
       case JOB_DISCARD:
@@ -460,13 +428,12 @@ static void
 start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
   g_autofree char *subject = order_id ? g_strdup (order_id) : g_strdup_printf ("%" PRId64, id);
   Job *job;
 
-  if (self->busy)
+  if (pb_page_get_busy (PB_PAGE (self)))
     return;
-  if (!pb_session_require (self->session,
+  if (!pb_session_require (get_session (self),
                            kind == JOB_VOID ? PB_ACTION_VOID_LABEL : PB_ACTION_RESOLVE_OUTBOX,
                            subject, &error))
     {
@@ -475,17 +442,13 @@ start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
     }
 
   job = g_new0 (Job, 1);
-  job->store = g_object_ref (get_store (self));
   job->kind = kind;
   job->id = id;
   job->order_id = g_strdup (order_id);
-  job->operator_name = g_strdup (pb_session_get_username (self->session));
+  job->operator_name = g_strdup (pb_session_get_username (get_session (self)));
 
   set_busy (self, TRUE);
-  task = g_task_new (self, self->cancellable, on_job_done_cb, NULL);
-  g_task_set_source_tag (task, start_job);
-  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
-  g_task_run_in_thread (task, job_thread);
+  pb_page_run_action (PB_PAGE (self), job_work, job, (GDestroyNotify)job_free, on_job_done_cb);
 }
 
 static void
@@ -513,9 +476,8 @@ static AdwMessageDialog *
 make_dialog (PbProblemsPage *self, const char *heading, const char *body, const char *response,
              const char *response_label)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body));
+      adw_message_dialog_new (pb_page_get_window (PB_PAGE (self)), heading, body));
 
   adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), response, response_label,
                                     NULL);
@@ -572,24 +534,32 @@ pb_problems_page_dispose (GObject *object)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->session);
-  g_clear_object (&self->station);
   g_clear_object (&self->outbox_store);
   g_clear_object (&self->cancelled_store);
 
   G_OBJECT_CLASS (pb_problems_page_parent_class)->dispose (object);
 }
 
+/* What the outbox did shows at once. */
 static void
-pb_problems_page_finalize (GObject *object)
+on_outbox_finished_cb (PbProblemsPage *self, guint done, guint failed, guint attention)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    pb_problems_page_reload (self);
+}
+
+static void
+pb_problems_page_constructed (GObject *object)
 {
   PbProblemsPage *self = PB_PROBLEMS_PAGE (object);
+  PbStation *station = pb_page_get_station (PB_PAGE (self));
 
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->load_cancellable);
-  G_OBJECT_CLASS (pb_problems_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (pb_problems_page_parent_class)->constructed (object);
+
+  if (station != NULL)
+    g_signal_connect_object (station, "outbox-finished", G_CALLBACK (on_outbox_finished_cb), self,
+                             G_CONNECT_SWAPPED);
+  set_busy (self, FALSE);
 }
 
 static void
@@ -597,9 +567,11 @@ pb_problems_page_class_init (PbProblemsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  PbPageClass *page_class = PB_PAGE_CLASS (klass);
 
+  object_class->constructed = pb_problems_page_constructed;
   object_class->dispose = pb_problems_page_dispose;
-  object_class->finalize = pb_problems_page_finalize;
+  page_class->reload = pb_problems_page_reload_page;
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/packbench/Packbench/pb-problems-page.ui");
@@ -627,7 +599,6 @@ static void
 pb_problems_page_init (PbProblemsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->outbox_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   self->cancelled_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   gtk_list_box_bind_model (self->outbox_list, G_LIST_MODEL (self->outbox_store),
@@ -636,42 +607,18 @@ pb_problems_page_init (PbProblemsPage *self)
                            create_cancelled_row_cb, self, NULL);
 }
 
-/* What the outbox did shows at once. */
-static void
-on_outbox_finished_cb (PbProblemsPage *self, guint done, guint failed, guint attention)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    pb_problems_page_reload (self);
-}
-
-static void
-on_map_cb (PbProblemsPage *self)
-{
-  pb_problems_page_reload (self);
-}
-
 GtkWidget *
 pb_problems_page_new (PbSession *session, PbStation *station)
 {
-  PbProblemsPage *self;
-
   g_return_val_if_fail (PB_IS_SESSION (session), NULL);
   g_return_val_if_fail (station == NULL || PB_IS_STATION (station), NULL);
 
-  self = g_object_new (PB_TYPE_PROBLEMS_PAGE, NULL);
-  self->session = g_object_ref (session);
-  self->station = station != NULL ? g_object_ref (station) : NULL;
-  if (station != NULL)
-    g_signal_connect_object (station, "outbox-finished", G_CALLBACK (on_outbox_finished_cb), self,
-                             G_CONNECT_SWAPPED);
-  set_busy (self, FALSE);
-  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
-  return GTK_WIDGET (self);
+  return g_object_new (PB_TYPE_PROBLEMS_PAGE, "session", session, "station", station, NULL);
 }
 
 gboolean
 pb_problems_page_get_busy (PbProblemsPage *self)
 {
   g_return_val_if_fail (PB_IS_PROBLEMS_PAGE (self), FALSE);
-  return self->busy;
+  return pb_page_get_busy (PB_PAGE (self));
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "pb-page.h"
+
 #include "station/pb-station.h"
 #include "store/pb-session.h"
 
@@ -18,7 +20,7 @@ G_BEGIN_DECLS
  */
 
 #define PB_TYPE_PROBLEMS_PAGE (pb_problems_page_get_type ())
-G_DECLARE_FINAL_TYPE (PbProblemsPage, pb_problems_page, PB, PROBLEMS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (PbProblemsPage, pb_problems_page, PB, PROBLEMS_PAGE, PbPage)
 
 GtkWidget *pb_problems_page_new (PbSession *session, PbStation *station);
 
