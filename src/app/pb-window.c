@@ -9,6 +9,7 @@
 #include "pb-end-of-day-page.h"
 #include "pb-login-page.h"
 #include "pb-operators-page.h"
+#include "pb-page.h"
 #include "pb-preferences-window.h"
 #include "pb-problems-page.h"
 #include "pb-setup-assistant.h"
@@ -26,50 +27,19 @@ typedef struct
   const char *icon_name;
   PbAction action;
   GtkWidget *(*create) (PbSession *session, PbStation *station);
-  void (*reload) (GtkWidget *page);
 } PageInfo;
-
-static void
-reload_activity (GtkWidget *page)
-{
-  pb_activity_page_reload (PB_ACTIVITY_PAGE (page));
-}
-
-static void
-reload_audit (GtkWidget *page)
-{
-  pb_audit_page_reload (PB_AUDIT_PAGE (page));
-}
-
-static void
-reload_operators (GtkWidget *page)
-{
-  pb_operators_page_reload (PB_OPERATORS_PAGE (page));
-}
-
-static void
-reload_problems (GtkWidget *page)
-{
-  pb_problems_page_reload (PB_PROBLEMS_PAGE (page));
-}
-
-static void
-reload_end_of_day (GtkWidget *page)
-{
-  pb_end_of_day_page_reload (PB_END_OF_DAY_PAGE (page));
-}
 
 static const PageInfo pages[] = {
   { "activity", N_ ("Activity"), "org.gnome.Settings-activity-symbolic", PB_ACTION_VIEW_ACTIVITY,
-    pb_activity_page_new, reload_activity },
+    pb_activity_page_new },
   { "problems", N_ ("Problems"), "dialog-warning-symbolic", PB_ACTION_RESOLVE_OUTBOX,
-    pb_problems_page_new, reload_problems },
+    pb_problems_page_new },
   { "end-of-day", N_ ("End of Day"), "mail-send-symbolic", PB_ACTION_MANIFEST,
-    pb_end_of_day_page_new, reload_end_of_day },
+    pb_end_of_day_page_new },
   { "operators", N_ ("Operators"), "system-users-symbolic", PB_ACTION_MANAGE_PACKERS,
-    pb_operators_page_new, reload_operators },
+    pb_operators_page_new },
   { "audit", N_ ("Audit Log"), "document-open-recent-symbolic", PB_ACTION_VIEW_AUDIT,
-    pb_audit_page_new, reload_audit },
+    pb_audit_page_new },
 };
 
 #define N_PAGES G_N_ELEMENTS (pages)
@@ -236,7 +206,7 @@ on_visible_page_changed_cb (PbWindow *self, GParamSpec *pspec, AdwViewStack *sta
 
   for (guint i = 0; i < N_PAGES; i++)
     if (child != NULL && child == self->page_widgets[i] && is_logged_in (self))
-      pages[i].reload (child);
+      pb_page_reload (PB_PAGE (child));
 }
 
 static void
