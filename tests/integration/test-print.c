@@ -29,9 +29,11 @@
 #include "../zpl-decoder.h"
 #include "print/pb-label.h"
 #include "print/pb-print-job.h"
+#include "pb-test-servers.h"
 #include "print/pb-printer.h"
+#include "station/pb-backup.h"
 
-#define PYTHON "/usr/bin/python3"
+#define PYTHON PB_TEST_PYTHON
 #define OFFLINE_MESSAGE                                                                            \
   "The label printer is not answering. Check it is switched on and connected; the label is "       \
   "kept and can be reprinted."
@@ -64,17 +66,6 @@ __lsan_default_suppressions (void)
 
 /* Servers */
 
-static char *
-read_line (GDataInputStream *lines)
-{
-  g_autoptr (GError) error = NULL;
-  char *line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  return line;
-}
-
 static void
 start_sink (Sink *self, guint port, const char *name)
 {
@@ -91,7 +82,7 @@ start_sink (Sink *self, guint port, const char *name)
                           PYTHON, script, "--dir", self->directory, "--port", port_text, NULL);
   g_assert_no_error (error);
   self->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  line = read_line (self->lines);
+  line = pb_test_read_line (self->lines);
   self->port = (guint)g_ascii_strtoull (line, NULL, 10);
   g_assert_cmpuint (self->port, >, 0);
 }
@@ -116,17 +107,7 @@ stop_sink (Sink *self)
 static GBytes *
 next_job (Sink *self)
 {
-  g_autofree char *line = read_line (self->lines);
-  g_auto (GStrv) fields = g_strsplit (line, " ", 4);
-  g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-  gsize length = 0;
-
-  g_assert_cmpuint (g_strv_length (fields), ==, 4);
-  g_assert_cmpstr (fields[0], ==, "JOB");
-  g_file_get_contents (fields[3], &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, length);
+  return pb_test_sink_next_job (self->lines);
 }
 
 static guint
@@ -139,46 +120,6 @@ count_files (const char *directory)
   while (g_dir_read_name (dir) != NULL)
     count++;
   return count;
-}
-
-/* Removes @path and, if it is a folder, everything in it. */
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
-static guint
-reserve_port (void)
-{
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, address, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* Starts cupsd on @port. CUPS_SERVER must already name it. */
@@ -202,8 +143,8 @@ start_cupsd (guint port)
                             "--raw", "media", "socket://127.0.0.1:9", "--default", "zpl", NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (cupsd));
-  server = read_line (lines);
-  root = read_line (lines);
+  server = pb_test_read_line (lines);
+  root = pb_test_read_line (lines);
   g_assert_cmpstr (server + strlen ("CUPS_SERVER="), ==, g_getenv ("CUPS_SERVER"));
   g_assert_true (g_str_has_prefix (root, "CUPS_ROOT="));
   cups_root = g_strdup (root + strlen ("CUPS_ROOT="));
@@ -884,9 +825,9 @@ main (int argc, char **argv)
   /* Ports first, so that CUPS_SERVER is set before anything starts a
    * thread (setenv is not thread-safe) and before any CUPS call (libcups
    * reads it once per thread). */
-  cupsd_port = reserve_port ();
-  sink_port = reserve_port ();
-  offline_port = reserve_port ();
+  cupsd_port = pb_test_reserve_port ();
+  sink_port = pb_test_reserve_port ();
+  offline_port = pb_test_reserve_port ();
   server = g_strdup_printf ("127.0.0.1:%u", cupsd_port);
   g_setenv ("CUPS_SERVER", server, TRUE);
 
@@ -899,7 +840,7 @@ main (int argc, char **argv)
 
   stop_cupsd ();
   stop_sink (&sink);
-  remove_tree (work_dir);
+  pb_remove_tree (work_dir, NULL);
   g_free (work_dir);
   /* cairo keeps fonts for the process's life; a leak checker must not
    * mistake them for leaks. */

@@ -10,29 +10,16 @@
 #include "config.h"
 
 #include <string.h>
-#ifdef __linux__
-#include <signal.h>
-#include <sys/prctl.h>
-#endif
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "net/pb-http.h"
+#include "pb-test-servers.h"
 #include "royalmail/pb-royalmail-client.h"
 
-#define PYTHON "/usr/bin/python3"
-#define API_KEY "pb-test-clickdrop-key"
+#define API_KEY PB_TEST_CLICKDROP_API_KEY
 
-typedef struct
-{
-  GSubprocess *process;
-  char *dir;
-  char *ca;
-  guint port;
-} Server;
-
-static Server server;
+static PbTestClickDrop server;
 
 typedef struct
 {
@@ -43,90 +30,6 @@ typedef struct
 } Fixture;
 
 /* The server */
-
-#ifdef __linux__
-/* The server goes when the test goes, however it ends. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-#endif
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-start_server (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *certs = g_test_build_filename (G_TEST_DIST, "servers", "pbcerts.py", NULL);
-  g_autofree char *script
-      = g_test_build_filename (G_TEST_DIST, "servers", "clickdrop_server.py", NULL);
-  g_autofree char *cert = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *line = NULL;
-  int status = 0;
-
-  server.dir = g_dir_make_tmp ("pb-royalmail-XXXXXX", &error);
-  g_assert_no_error (error);
-  {
-    const char *argv[] = { PYTHON, certs, server.dir, NULL };
-
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
-                  &status, &error);
-    g_assert_no_error (error);
-    g_spawn_check_wait_status (status, &error);
-    g_assert_no_error (error);
-  }
-  server.ca = g_build_filename (server.dir, "ca.pem", NULL);
-  cert = g_build_filename (server.dir, "server.pem", NULL);
-  key = g_build_filename (server.dir, "server.key", NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-#ifdef __linux__
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-#endif
-  server.process
-      = g_subprocess_launcher_spawn (launcher, &error, PYTHON, script, "--cert", cert, "--key", key,
-                                     "--api-key", API_KEY, "--manifest-polls", "2", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server.process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "PORT "));
-  server.port = (guint)g_ascii_strtoull (line + 5, NULL, 10);
-  g_assert_cmpuint (server.port, >, 0);
-}
-
-static void
-stop_server (void)
-{
-  g_subprocess_send_signal (server.process, SIGTERM);
-  g_subprocess_wait (server.process, NULL, NULL);
-  g_clear_object (&server.process);
-  remove_tree (server.dir);
-  g_clear_pointer (&server.dir, g_free);
-  g_clear_pointer (&server.ca, g_free);
-}
 
 static char *
 endpoint (void)
@@ -159,32 +62,7 @@ new_client (PbHttpClient *http, const char *api_key)
 static JsonNode *
 control (PbHttpClient *http, const char *method, const char *path, const char *body_json)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbHttpResponse) response = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/_test/%s", server.port, path);
-  PbHttpRequest request = { .method = method, .url = url };
-  GBytes *reply;
-  gsize length;
-  const char *data;
-
-  if (body_json != NULL)
-    {
-      body = g_bytes_new (body_json, strlen (body_json));
-      request.body = body;
-      request.content_type = "application/json";
-    }
-  response = pb_http_client_send (http, &request, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (pb_http_response_get_status (response), <, 300);
-  reply = pb_http_response_get_body (response);
-  data = reply ? g_bytes_get_data (reply, &length) : NULL;
-  if (data == NULL || length == 0)
-    return NULL;
-  json_parser_load_from_data (parser, data, (gssize)length, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
+  return pb_test_clickdrop_control (&server, http, method, path, body_json);
 }
 
 static void
@@ -818,7 +696,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  start_server ();
+  pb_test_clickdrop_start (&server, "pb-royalmail-XXXXXX", "2");
 
 #define ADD(path, test) g_test_add ("/royalmail/" path, Fixture, NULL, set_up, test, tear_down)
   ADD ("json-body", test_json_body);
@@ -837,6 +715,6 @@ main (int argc, char **argv)
 #undef ADD
 
   status = g_test_run ();
-  stop_server ();
+  pb_test_clickdrop_stop (&server);
   return status;
 }

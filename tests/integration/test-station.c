@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "station/pb-backup.h"
 #include "station/pb-station.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-orders.h"
@@ -112,23 +113,6 @@ set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
   if (fixture->server != NULL)
@@ -140,7 +124,7 @@ tear_down (Fixture *fixture, gconstpointer data)
   if (fixture->store != NULL)
     pb_store_close (fixture->store);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  pb_remove_tree (fixture->dir, NULL);
   g_free (fixture->dir);
   g_free (fixture->certs);
   g_free (fixture->ca);

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "pb-test-servers.h"
 #include "store/pb-session.h"
 
 G_BEGIN_DECLS
@@ -16,10 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *dir;
-  char *ca;
-  guint clickdrop_port;
-  GSubprocess *clickdrop;
+  PbTestClickDrop clickdrop;
+  char *dir; /* the printer sink's jobs */
   GSubprocess *sink;
   GDataInputStream *sink_lines;
   GSubprocess *cupsd;

@@ -116,3 +116,149 @@ pb_ui_test_count_colours (GdkTexture *texture, guint limit)
       }
   return g_hash_table_size (seen);
 }
+
+gpointer
+pb_ui_test_get_child (GtkWidget *widget, GType type, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (widget, type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+void
+pb_ui_test_wait_for_label (GtkWidget *label, const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), expected) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
+}
+
+const char *
+pb_ui_test_shown_text (GtkWidget *label)
+{
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+gboolean
+pb_ui_test_rule_met (GtkWidget *rules, guint index)
+{
+  GtkWidget *row = gtk_widget_get_first_child (rules);
+
+  for (guint i = 0; i < index; i++)
+    row = gtk_widget_get_next_sibling (row);
+  g_assert_nonnull (row);
+  return gtk_widget_has_css_class (row, "success");
+}
+
+void
+pb_ui_test_wait_idle (gpointer page, PbUiTestBusyFunc busy)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  pb_ui_test_iterate (20);
+  while (busy (page) && g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  g_assert_false (busy (page));
+  pb_ui_test_iterate (50);
+}
+
+GtkWindow *
+pb_ui_test_present (GtkWidget *page, int width, int height)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_set_child (window, page);
+  gtk_window_present (window);
+  pb_ui_test_wait_until_mapped (page);
+  return window;
+}
+
+void
+pb_ui_test_close_window (GtkWindow **window, gpointer page)
+{
+  gpointer weak_page = page;
+
+  if (*window == NULL)
+    return;
+  g_object_add_weak_pointer (G_OBJECT (page), &weak_page);
+  gtk_window_destroy (g_steal_pointer (window));
+  pb_ui_test_iterate (100);
+  g_assert_null (weak_page);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget, gboolean (*match) (GtkWidget *, const char *), const char *what)
+{
+  if (match (widget, what))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, what);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+label_reads (GtkWidget *widget, const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text);
+}
+
+static gboolean
+label_starts_with (GtkWidget *widget, const char *prefix)
+{
+  return GTK_IS_LABEL (widget)
+         && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+is_named (GtkWidget *widget, const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+GtkWidget *
+pb_ui_test_find_label (GtkWidget *widget, const char *text)
+{
+  return find_widget (widget, label_reads, text);
+}
+
+GtkWidget *
+pb_ui_test_find_label_with_prefix (GtkWidget *widget, const char *prefix)
+{
+  return find_widget (widget, label_starts_with, prefix);
+}
+
+GtkWidget *
+pb_ui_test_find_named (GtkWidget *widget, const char *name)
+{
+  return find_widget (widget, is_named, name);
+}
+
+void
+pb_ui_test_become_packer (PbSession *session, const char *temporary, const char *password)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+
+  g_assert_true (pb_session_add_operator (session, "pat", "Pat Packer", PB_ROLE_PACKER, temporary,
+                                          &uri, &error));
+  g_assert_no_error (error);
+  pb_session_lock (session);
+  g_assert_true (pb_session_resume (session, "pat", temporary, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_session_set_new_password (session, password, &error));
+  g_assert_no_error (error);
+}

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "pb-test-store.h"
+
 G_BEGIN_DECLS
 
 /* Shared helpers for the GUI tests: display checks, waiting, screenshots. */
@@ -12,5 +14,55 @@ void pb_ui_test_wait_until_mapped (GtkWidget *widget);
 void pb_ui_test_iterate (guint milliseconds);
 GdkTexture *pb_ui_test_snapshot (GtkWidget *widget, const char *artifact_name);
 guint pb_ui_test_count_colours (GdkTexture *texture, guint limit);
+
+/* Runs the main loop until @done (10 s at most), then asserts it. */
+#define PB_UI_TEST_WAIT_UNTIL(done)                                                                \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    gint64 end_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;                               \
+    while (!(done) && g_get_monotonic_time () < end_)                                              \
+      g_main_context_iteration (NULL, FALSE);                                                      \
+    g_assert_true (done);                                                                          \
+  }                                                                                                \
+  G_STMT_END
+
+/* The template child @name of @widget, an instance of @type; asserts it
+ * exists. */
+gpointer pb_ui_test_get_child (GtkWidget *widget, GType type, const char *name);
+
+/* Runs the main loop until @label reads @expected (5 s at most), then
+ * asserts it. */
+void pb_ui_test_wait_for_label (GtkWidget *label, const char *expected);
+
+/* The text of @label if it is shown, else NULL. */
+const char *pb_ui_test_shown_text (GtkWidget *label);
+
+/* Whether the password rule row @index under @rules is shown as met. */
+gboolean pb_ui_test_rule_met (GtkWidget *rules, guint index);
+
+/* A page's "is it busy" getter, e.g. pb_audit_page_get_busy. */
+typedef gboolean (*PbUiTestBusyFunc) (gpointer page);
+
+/* Runs the main loop until @busy says @page is idle (10 s at most), then
+ * asserts it and lets the page draw. */
+void pb_ui_test_wait_idle (gpointer page, PbUiTestBusyFunc busy);
+
+/* A new window of @width × @height holding @page, presented and mapped. */
+GtkWindow *pb_ui_test_present (GtkWidget *page, int width, int height);
+
+/* Destroys *@window (if any) and asserts @page went with it. */
+void pb_ui_test_close_window (GtkWindow **window, gpointer page);
+
+/* The first label under @widget (depth first) that reads @text, or that
+ * starts with @prefix; or NULL. */
+GtkWidget *pb_ui_test_find_label (GtkWidget *widget, const char *text);
+GtkWidget *pb_ui_test_find_label_with_prefix (GtkWidget *widget, const char *prefix);
+
+/* The first widget under @widget (depth first) named @name, or NULL. */
+GtkWidget *pb_ui_test_find_named (GtkWidget *widget, const char *name);
+
+/* Adds the packer "pat" (Pat Packer) with the password @temporary and
+ * logs @session in as them, password changed to @password. */
+void pb_ui_test_become_packer (PbSession *session, const char *temporary, const char *password);
 
 G_END_DECLS

@@ -11,7 +11,6 @@
 #include "store/pb-session.h"
 #include "util/pb-clock.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define PACKER_TEMP "Temporary-Pass-77!"
 #define PACKER_PASSWORD "Packing-Parcels-88!"
 #define HOUR 3600
@@ -33,30 +32,14 @@ typedef struct
 static char *
 add_order (Fixture *fixture, gint64 ship_by)
 {
-  PbStore *store = pb_session_get_store (fixture->session);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
+  char *id = g_strdup_printf ("202-0000000-%07u", ++fixture->n_orders);
+  g_autofree char *item_id = g_strdup_printf ("%s-item", id);
+  g_autoptr (PbOrderData) order = pb_test_order_new (id, "UNSHIPPED", fixture->now - 3 * DAY,
+                                                     fixture->now - 3 * DAY + 60, ship_by);
 
-  order->order_id = g_strdup_printf ("202-0000000-%07u", ++fixture->n_orders);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup ("UNSHIPPED");
-  order->created = fixture->now - 3 * DAY;
-  order->last_updated = fixture->now - 3 * DAY + 60;
-  order->ship_by_latest = ship_by;
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup_printf ("%s-item", order->order_id);
-  item->sku = g_strdup ("TEA-1");
-  item->quantity = 1;
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, fixture->now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
-  return g_strdup (order->order_id);
+  pb_test_order_add_item (order, item_id, "TEA-1", 1);
+  pb_test_store_apply (pb_session_get_store (fixture->session), order, fixture->now);
+  return id;
 }
 
 static void
@@ -89,10 +72,6 @@ print_label (Fixture *fixture, const char *actor, gint64 at, gint64 seconds)
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *late = NULL;
   g_autofree char *shipped_late = NULL;
   g_autofree char *shipped = NULL;
@@ -100,12 +79,7 @@ set_up (Fixture *fixture, gconstpointer data)
   PbStore *store;
   gint64 t;
 
-  fixture->root = g_dir_make_tmp ("pb-activity-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session
-      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-activity-page-XXXXXX", &fixture->root, NULL);
   store = pb_session_get_store (fixture->session);
   fixture->now = pb_clock_now_unix ();
   fixture->today = fixture->now - fixture->now % DAY;
@@ -148,48 +122,16 @@ set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  gpointer weak_page = fixture->page;
-
-  if (fixture->window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-      gtk_window_destroy (fixture->window);
-      pb_ui_test_iterate (100);
-      g_assert_null (weak_page);
-    }
-  g_clear_object (&fixture->session);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_ui_test_close_window (&fixture->window, fixture->page);
+  pb_test_session_free (&fixture->session, &fixture->root);
 }
 
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_ACTIVITY_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_ACTIVITY_PAGE, name);
 }
 
 static const char *
@@ -204,26 +146,17 @@ visible_state (Fixture *fixture)
   return gtk_stack_get_visible_child_name (get_child (fixture, "stack"));
 }
 
-/* Runs the main loop until the label @name reads @expected (5 s at most). */
 static void
 wait_for_label (Fixture *fixture, const char *name, const char *expected)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  while (g_strcmp0 (label_text (fixture, name), expected) != 0 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpstr (label_text (fixture, name), ==, expected);
+  pb_ui_test_wait_for_label (get_child (fixture, name), expected);
 }
 
 static void
 show_page (Fixture *fixture)
 {
   fixture->page = PB_ACTIVITY_PAGE (pb_activity_page_new (fixture->session, NULL));
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1100, 1000);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1100, 1000);
 }
 
 /* The operator row titled @title (under @widget), or NULL. */
@@ -377,17 +310,9 @@ test_packer_refused (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) denied = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *uri = NULL;
   PbAuditFilter filter = { .action = "permission.denied" };
 
-  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
-                                          PACKER_TEMP, &uri, &error));
-  g_assert_no_error (error);
-  pb_session_lock (fixture->session);
-  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_session_set_new_password (fixture->session, PACKER_PASSWORD, &error));
-  g_assert_no_error (error);
+  pb_ui_test_become_packer (fixture->session, PACKER_TEMP, PACKER_PASSWORD);
 
   show_page (fixture);
   pb_ui_test_iterate (200);

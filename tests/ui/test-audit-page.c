@@ -12,7 +12,6 @@
 #include "util/pb-clock.h"
 #include "util/pb-csv.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define BUYER_NAME "Winifred Quigglesby"
 #define ORDER_ID "202-7654321-1234567"
 #define DAY 86400
@@ -28,30 +27,19 @@ typedef struct
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_AUDIT_PAGE, name);
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_AUDIT_PAGE, name);
+}
 
-  g_assert_nonnull (child);
-  return child;
+static void
+wait_idle (Fixture *fixture)
+{
+  pb_ui_test_wait_idle (fixture->page, (PbUiTestBusyFunc)pb_audit_page_get_busy);
 }
 
 static const char *
 label_text (Fixture *fixture, const char *name)
 {
   return gtk_label_get_text (get_child (fixture, name));
-}
-
-/* Runs the main loop until the page is idle (5 s at most). */
-static void
-wait_idle (Fixture *fixture)
-{
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  pb_ui_test_iterate (20);
-  while (pb_audit_page_get_busy (fixture->page) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (pb_audit_page_get_busy (fixture->page));
-  pb_ui_test_iterate (50);
 }
 
 static GListModel *
@@ -61,60 +49,19 @@ rows (Fixture *fixture)
 }
 
 static void
-plant_order (PbStore *store)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
-  gint64 now = pb_clock_now_unix ();
-
-  order->order_id = g_strdup (ORDER_ID);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup ("UNSHIPPED");
-  order->created = now - DAY;
-  order->last_updated = now - DAY + 60;
-  order->ship_by_latest = now + DAY;
-  order->name = g_strdup (BUYER_NAME);
-  order->address_line1 = g_strdup ("7 Quiggle Lane");
-  order->city = g_strdup ("Leeds");
-  order->postcode = g_strdup ("LS1 4AP");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup ("item-1");
-  item->sku = g_strdup ("TEA-1");
-  item->title = g_strdup ("Tea towel");
-  item->quantity = 1;
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
-}
-
-static void
 set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
   PbStore *store;
 
-  fixture->root = g_dir_make_tmp ("pb-audit-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session
-      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-audit-page-XXXXXX", &fixture->root, NULL);
   store = pb_session_get_store (fixture->session);
 
   /* A packer, and their day written straight into the log (no logins: fast). */
   g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
                                           "Temporary-Pass-1!", NULL, &error));
   g_assert_no_error (error);
-  plant_order (store);
+  pb_test_store_add_buyer_order (store, ORDER_ID, BUYER_NAME);
   g_assert_true (pb_audit_append (store, "pat", "login.ok", "pat", "ok", NULL, &error));
   g_assert_true (
       pb_audit_append (store, "pat", "order.recipient_viewed", ORDER_ID, "ok", NULL, &error));
@@ -125,45 +72,15 @@ set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
 
   fixture->page = PB_AUDIT_PAGE (pb_audit_page_new (fixture->session, NULL));
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1100, 640);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1100, 640);
   wait_idle (fixture);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  gpointer weak_page = fixture->page;
-
-  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-  gtk_window_destroy (fixture->window);
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
-
-  g_clear_object (&fixture->session);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_ui_test_close_window (&fixture->window, fixture->page);
+  pb_test_session_free (&fixture->session, &fixture->root);
 }
 
 static guint

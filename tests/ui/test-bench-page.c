@@ -12,7 +12,6 @@
 #include "store/pb-session.h"
 #include "util/pb-clock.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define HOUR 3600
 #define TEST_NOW_TEXT "2030-06-12T09:00:00Z"
 #define TEST_NOW G_GINT64_CONSTANT (1907485200) /* the same */
@@ -49,41 +48,22 @@ static void
 add_order (Fixture *fixture, const char *id, const char *status, gint64 purchased, gint64 ship_by,
            const Item *items)
 {
-  PbStore *store = pb_session_get_store (fixture->session);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderChange change;
+  g_autoptr (PbOrderData) order
+      = pb_test_order_new (id, status, purchased, purchased + 60, ship_by);
 
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
   order->service_level = g_strdup ("STANDARD");
-  order->created = purchased;
-  order->last_updated = purchased + 60;
-  order->ship_by_latest = ship_by;
-  order->name = g_strdup ("Ada Lovelace");
-  order->address_line1 = g_strdup ("1 Example Street");
-  order->city = g_strdup ("London");
-  order->postcode = g_strdup ("SW1A 1AA");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  pb_test_order_set_buyer (order, "Ada Lovelace", "1 Example Street", "London", "SW1A 1AA");
   for (guint i = 0; items[i].sku != NULL; i++)
     {
-      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+      g_autofree char *item_id = g_strdup_printf ("%s-item-%u", id, i);
+      PbOrderItemData *item
+          = pb_test_order_add_item (order, item_id, items[i].sku, items[i].quantity);
 
-      item->item_id = g_strdup_printf ("%s-item-%u", id, i);
-      item->sku = g_strdup (items[i].sku);
       item->title = g_strdup (items[i].sku);
-      item->quantity = items[i].quantity;
       item->unit_price = g_strdup ("9.99");
       item->currency = g_strdup ("GBP");
-      g_ptr_array_add (order->items, item);
     }
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
+  pb_test_store_apply (pb_session_get_store (fixture->session), order, pb_clock_now_unix ());
 }
 
 static void
@@ -95,11 +75,7 @@ on_feedback_cb (PbBenchPage *page, const char *kind, Fixture *fixture)
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_BENCH_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_BENCH_PAGE, name);
 }
 
 static const char *
@@ -108,15 +84,10 @@ label_text (Fixture *fixture, const char *name)
   return gtk_label_get_text (get_child (fixture, name));
 }
 
-/* Runs the main loop until the label @name reads @expected (5 s at most). */
 static void
 wait_for_label (Fixture *fixture, const char *name, const char *expected)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  while (g_strcmp0 (label_text (fixture, name), expected) != 0 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_cmpstr (label_text (fixture, name), ==, expected);
+  pb_ui_test_wait_for_label (get_child (fixture, name), expected);
 }
 
 /* Collects the texts of every label under @widget. */
@@ -128,22 +99,6 @@ collect_labels (GtkWidget *widget, GPtrArray *texts)
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     collect_labels (child, texts);
-}
-
-/* The label under @widget that reads @text, or NULL. */
-static GtkWidget *
-find_label (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static guint
@@ -216,20 +171,12 @@ static void
 set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
   gint64 now = pb_clock_now_unix ();
   const Item tea[] = { { "TEA-1", 2 }, { "MUG-2", 1 }, { NULL } };
   const Item tea_later[] = { { "TEA-1", 1 }, { NULL } };
   const Item pen[] = { { "PEN-3", 1 }, { NULL } };
 
-  fixture->root = g_dir_make_tmp ("pb-bench-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session
-      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-bench-page-XXXXXX", &fixture->root, NULL);
   g_assert_true (pb_catalogue_import_csv (pb_session_get_store (fixture->session), catalogue_csv,
                                           strlen (catalogue_csv), "admin", NULL, &error));
   g_assert_no_error (error);
@@ -245,46 +192,16 @@ set_up (Fixture *fixture, gconstpointer data)
   fixture->key_time = g_get_monotonic_time ();
   fixture->page = PB_BENCH_PAGE (pb_bench_page_new (fixture->session));
   g_signal_connect (fixture->page, "feedback", G_CALLBACK (on_feedback_cb), fixture);
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1100, 720);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1100, 720);
   wait_for_label (fixture, "count_label", "3 orders");
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  gpointer weak_page = fixture->page;
-
-  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-  gtk_window_destroy (fixture->window);
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
-
-  g_clear_object (&fixture->session);
+  pb_ui_test_close_window (&fixture->window, fixture->page);
   g_ptr_array_unref (fixture->feedback);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_test_session_free (&fixture->session, &fixture->root);
 }
 
 static void
@@ -302,18 +219,19 @@ test_queue_and_filter (Fixture *fixture, gconstpointer data)
   first = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (queue))),
                                  0);
   g_assert_cmpstr (pb_queue_item_get_id (first), ==, ORDER_PEN_LATE);
-  g_assert_nonnull (find_label (queue, ORDER_TEA));
-  g_assert_nonnull (find_label (queue, ORDER_TEA_LATER));
-  late = find_label (queue, "late 2 h");
+  g_assert_nonnull (pb_ui_test_find_label (queue, ORDER_TEA));
+  g_assert_nonnull (pb_ui_test_find_label (queue, ORDER_TEA_LATER));
+  late = pb_ui_test_find_label (queue, "late 2 h");
   g_assert_nonnull (late);
   g_assert_true (gtk_widget_has_css_class (late, "pb-ship-by-late"));
-  g_assert_nonnull (find_label (queue, "in 24 h"));
+  g_assert_nonnull (pb_ui_test_find_label (queue, "in 24 h"));
 
   /* Twenty-one hours later, without a reload, the same order is amber. */
   pb_bench_page_update_countdowns (fixture->page, TEST_NOW + 21 * HOUR);
-  g_assert_null (find_label (queue, "in 24 h"));
-  g_assert_nonnull (find_label (queue, "in 3 h"));
-  g_assert_true (gtk_widget_has_css_class (find_label (queue, "in 3 h"), "pb-ship-by-near"));
+  g_assert_null (pb_ui_test_find_label (queue, "in 24 h"));
+  g_assert_nonnull (pb_ui_test_find_label (queue, "in 3 h"));
+  g_assert_true (
+      gtk_widget_has_css_class (pb_ui_test_find_label (queue, "in 3 h"), "pb-ship-by-near"));
   pb_bench_page_update_countdowns (fixture->page, 0);
   pb_ui_test_iterate (100);
   g_assert_true (gtk_widget_has_focus (get_child (fixture, "scan_entry"))
@@ -326,7 +244,7 @@ test_queue_and_filter (Fixture *fixture, gconstpointer data)
   /* Typing narrows the list: by SKU, then by order id. */
   gtk_editable_set_text (get_child (fixture, "filter_entry"), "tea");
   wait_for_label (fixture, "count_label", "2 of 3 orders");
-  g_assert_null (find_label (queue, ORDER_PEN_LATE));
+  g_assert_null (pb_ui_test_find_label (queue, ORDER_PEN_LATE));
   gtk_editable_set_text (get_child (fixture, "filter_entry"), "0000002");
   wait_for_label (fixture, "count_label", "1 of 3 orders");
   gtk_editable_set_text (get_child (fixture, "filter_entry"), "");

@@ -19,7 +19,6 @@
 #include "store/pb-orders.h"
 #include "util/pb-clock.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define PACKER_TEMP "Temporary-Pass-77!"
 #define PACKER_PASSWORD "Packer-Password-88!"
 #define ORDER_A "202-0000001-0000001"
@@ -38,57 +37,20 @@ typedef struct
 static void
 apply (Fixture *fixture, const char *id, const char *status, gint64 updated)
 {
-  PbStore *store = pb_session_get_store (fixture->session);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
-
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
-  order->created = pb_clock_now_unix () - 86400;
-  order->last_updated = updated;
-  order->ship_by_latest = pb_clock_now_unix () + 86400;
-  order->name = g_strdup ("Ada Lovelace");
-  order->address_line1 = g_strdup ("1 Example Street");
-  order->city = g_strdup ("London");
-  order->postcode = g_strdup ("SW1A 1AA");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup_printf ("%s-item", id);
-  item->sku = g_strdup ("TEA-1");
-  item->quantity = 1;
-  item->unit_price = g_strdup ("9.99");
-  item->currency = g_strdup ("GBP");
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
+  pb_test_store_add_order (pb_session_get_store (fixture->session), id, status, updated,
+                           pb_clock_now_unix ());
 }
 
 static guint
 count_audit (Fixture *fixture, const char *action)
 {
-  PbAuditFilter filter = { .action = action };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows
-      = pb_audit_list (pb_session_get_store (fixture->session), &filter, &error);
-
-  g_assert_no_error (error);
-  return rows->len;
+  return pb_test_count_audit (pb_session_get_store (fixture->session), action);
 }
 
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_END_OF_DAY_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_END_OF_DAY_PAGE, name);
 }
 
 static const char *
@@ -97,43 +59,20 @@ count_text (Fixture *fixture)
   return gtk_label_get_text (get_child (fixture, "count_label"));
 }
 
-/* Runs the main loop until @done (10 s at most). */
-#define WAIT_UNTIL(done)                                                                           \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 end_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;                               \
-    while (!(done) && g_get_monotonic_time () < end_)                                              \
-      g_main_context_iteration (NULL, FALSE);                                                      \
-    g_assert_true (done);                                                                          \
-  }                                                                                                \
-  G_STMT_END
-
 static void
 show_page (Fixture *fixture)
 {
   fixture->page = PB_END_OF_DAY_PAGE (pb_end_of_day_page_new (fixture->session, fixture->station));
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 700);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1000, 700);
 }
 
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
   gint64 now = pb_clock_now_unix ();
 
-  fixture->root = g_dir_make_tmp ("pb-end-of-day-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session
-      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-end-of-day-page-XXXXXX", &fixture->root, NULL);
   pb_ui_servers_start (&fixture->servers, GPOINTER_TO_INT (data));
   pb_ui_servers_configure (&fixture->servers, fixture->session);
 
@@ -147,39 +86,13 @@ set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  gpointer weak_page = fixture->page;
-
-  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-  gtk_window_destroy (fixture->window);
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
-
+  pb_ui_test_close_window (&fixture->window, fixture->page);
   pb_station_stop (fixture->station);
   g_clear_object (&fixture->station);
-  g_clear_object (&fixture->session);
   pb_ui_servers_stop (&fixture->servers);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_test_session_free (&fixture->session, &fixture->root);
 }
 
 static gboolean
@@ -205,7 +118,7 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   JsonArray *list;
 
   show_page (fixture);
-  WAIT_UNTIL (g_strcmp0 (count_text (fixture), "2 labels not yet manifested") == 0);
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (count_text (fixture), "2 labels not yet manifested") == 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "labels_stack")), ==,
                    "list");
   /* Nothing to print before a manifest exists. */
@@ -219,8 +132,8 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.create-manifest", NULL);
   g_assert_true (pb_end_of_day_page_get_busy (fixture->page));
   g_assert_true (gtk_widget_get_visible (get_child (fixture, "spinner")));
-  WAIT_UNTIL (page_idle (fixture)
-              && g_strcmp0 (count_text (fixture), "0 labels not yet manifested") == 0);
+  PB_UI_TEST_WAIT_UNTIL (page_idle (fixture)
+                         && g_strcmp0 (count_text (fixture), "0 labels not yet manifested") == 0);
   g_assert_false (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
   manifests = pb_ui_servers_control (&fixture->servers, "GET", "manifests");
   list = json_object_get_array_member (json_node_get_object (manifests), "manifests");
@@ -229,7 +142,7 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (pending->len, ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "labels_stack")), ==,
                    "empty");
-  WAIT_UNTIL (gtk_widget_get_visible (get_child (fixture, "manifests_box")));
+  PB_UI_TEST_WAIT_UNTIL (gtk_widget_get_visible (get_child (fixture, "manifests_box")));
   g_assert_true (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
   g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
   pdf = pb_labels_get_manifest_pdf (store, 0, &error);
@@ -239,15 +152,15 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.print-manifest", "x", (gint64)0);
   printed = pb_ui_servers_next_job (&fixture->servers);
   g_assert_true (g_bytes_equal (printed, pdf));
-  WAIT_UNTIL (page_idle (fixture));
+  PB_UI_TEST_WAIT_UNTIL (page_idle (fixture));
   g_assert_false (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
-  WAIT_UNTIL (count_audit (fixture, "manifest.printed") == 1);
+  PB_UI_TEST_WAIT_UNTIL (count_audit (fixture, "manifest.printed") == 1);
 
   /* Save: the same PDF in the chosen file. */
   path = g_build_filename (fixture->root, "manifest.pdf", NULL);
   file = g_file_new_for_path (path);
   pb_end_of_day_page_save_manifest (fixture->page, 0, file);
-  WAIT_UNTIL (page_idle (fixture));
+  PB_UI_TEST_WAIT_UNTIL (page_idle (fixture));
   g_assert_true (g_file_get_contents (path, &saved, &saved_length, &error));
   g_assert_cmpmem (saved, saved_length, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
   g_free (saved);
@@ -269,20 +182,12 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
 static void
 test_packer_refused (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = NULL;
   g_autoptr (JsonNode) manifests = NULL;
   g_autoptr (GFile) file = NULL;
   g_autofree char *path = NULL;
   guint denied;
 
-  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
-                                          PACKER_TEMP, &uri, &error));
-  g_assert_no_error (error);
-  pb_session_lock (fixture->session);
-  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
-  g_assert_true (pb_session_set_new_password (fixture->session, PACKER_PASSWORD, &error));
-  g_assert_no_error (error);
+  pb_ui_test_become_packer (fixture->session, PACKER_TEMP, PACKER_PASSWORD);
 
   show_page (fixture);
   pb_ui_test_iterate (100);

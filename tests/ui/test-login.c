@@ -14,7 +14,6 @@
 /* Drives the log-in page and the window through their widgets, the way a
  * packer would: type, press the button, wait for the worker. */
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define PACKER_TEMP "Temporary-Pass-1!"
 #define PACKER_PASSWORD "Bright-Lantern-1-Sky!"
 
@@ -71,8 +70,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   fixture->dir = g_build_filename (fixture->root, "store", NULL);
 
-  admin = pb_session_init_store (fixture->dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery,
-                                 &uri, &error);
+  admin = pb_session_init_store (fixture->dir, "admin", "Ada Admin", PB_TEST_ADMIN_PASSWORD,
+                                 &recovery, &uri, &error);
   g_assert_no_error (error);
   fixture->totp_secret = secret_from_uri (uri);
   g_assert_true (pb_session_add_operator (admin, "pat", "Pat Packer", PB_ROLE_PACKER, PACKER_TEMP,
@@ -98,21 +97,13 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static GtkWidget *
 page_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_LOGIN_PAGE, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_LOGIN_PAGE, name);
 }
 
 static GtkWidget *
 window_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), PB_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->window), PB_TYPE_WINDOW, name);
 }
 
 /* The packer's scanner types into whatever has the focus: after a login
@@ -180,9 +171,7 @@ visible_page (Fixture *fixture)
 static const char *
 error_text (Fixture *fixture)
 {
-  GtkWidget *label = page_child (fixture, "error_label");
-
-  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+  return pb_ui_test_shown_text (page_child (fixture, "error_label"));
 }
 
 static void
@@ -209,12 +198,7 @@ current_code (Fixture *fixture)
 static gboolean
 rule_met (Fixture *fixture, guint index)
 {
-  GtkWidget *row = gtk_widget_get_first_child (page_child (fixture, "rules_box"));
-
-  for (guint i = 0; i < index; i++)
-    row = gtk_widget_get_next_sibling (row);
-  g_assert_nonnull (row);
-  return gtk_widget_has_css_class (row, "success");
+  return pb_ui_test_rule_met (page_child (fixture, "rules_box"), index);
 }
 
 static void
@@ -390,7 +374,7 @@ test_admin_code_stage (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *code = NULL;
 
-  log_in (fixture, "admin", ADMIN_PASSWORD);
+  log_in (fixture, "admin", PB_TEST_ADMIN_PASSWORD);
   g_assert_null (error_text (fixture));
   g_assert_cmpstr (pb_login_page_get_stage_name (fixture->page), ==, "totp");
   g_assert_cmpstr (visible_page (fixture), ==, "login");
@@ -419,7 +403,7 @@ test_admin_code_stage (Fixture *fixture, gconstpointer data)
 static void
 test_cancel_code_stage (Fixture *fixture, gconstpointer data)
 {
-  log_in (fixture, "admin", ADMIN_PASSWORD);
+  log_in (fixture, "admin", PB_TEST_ADMIN_PASSWORD);
   g_assert_cmpstr (pb_login_page_get_stage_name (fixture->page), ==, "totp");
   g_assert_nonnull (pb_login_page_get_session (fixture->page));
 
@@ -441,7 +425,7 @@ test_quit_frees_session (Fixture *fixture, gconstpointer data)
   g_autofree char *code = NULL;
   gpointer weak_session;
 
-  log_in (fixture, "admin", ADMIN_PASSWORD);
+  log_in (fixture, "admin", PB_TEST_ADMIN_PASSWORD);
   code = current_code (fixture);
   type_into (fixture, "code_entry", code);
   press (fixture, "code_button");

@@ -11,7 +11,6 @@
 #include "util/pb-clock.h"
 #include "util/pb-totp.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define TEMP_PASSWORD "Temporary-Pass-1!"
 #define NEW_PASSWORD "Bright-Lantern-1-Sky!"
 
@@ -27,60 +26,19 @@ typedef struct
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_OPERATORS_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_OPERATORS_PAGE, name);
 }
 
 static void
 wait_idle (Fixture *fixture)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  pb_ui_test_iterate (20);
-  while (pb_operators_page_get_busy (fixture->page) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (pb_operators_page_get_busy (fixture->page));
-  pb_ui_test_iterate (50);
-}
-
-/* The widget named @name under @widget (depth first), or NULL. */
-static GtkWidget *
-find_named (GtkWidget *widget, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_label (GtkWidget *widget, const char *prefix)
-{
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, prefix);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  pb_ui_test_wait_idle (fixture->page, (PbUiTestBusyFunc)pb_operators_page_get_busy);
 }
 
 static GtkWidget *
 operator_row (Fixture *fixture, const char *username)
 {
-  return find_named (get_child (fixture, "operators_box"), username);
+  return pb_ui_test_find_named (get_child (fixture, "operators_box"), username);
 }
 
 static AdwMessageDialog *
@@ -99,7 +57,7 @@ open_dialog (Fixture *fixture, const char *action, const char *username)
 static void
 set_field (AdwMessageDialog *dialog, const char *name, const char *text)
 {
-  GtkWidget *entry = find_named (GTK_WIDGET (dialog), name);
+  GtkWidget *entry = pb_ui_test_find_named (GTK_WIDGET (dialog), name);
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
@@ -109,69 +67,29 @@ static void
 make_page (Fixture *fixture)
 {
   fixture->page = PB_OPERATORS_PAGE (pb_operators_page_new (fixture->session, NULL));
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 640);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1000, 640);
   wait_idle (fixture);
 }
 
 static void
 close_page (Fixture *fixture)
 {
-  gpointer weak_page = fixture->page;
-
-  if (fixture->window == NULL)
-    return;
-  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-  gtk_window_destroy (fixture->window);
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
-  fixture->window = NULL;
+  pb_ui_test_close_window (&fixture->window, fixture->page);
   fixture->page = NULL;
 }
 
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
-
-  fixture->root = g_dir_make_tmp ("pb-operators-page-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-operators-page-XXXXXX", &fixture->root, NULL);
   fixture->dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session = pb_session_init_store (fixture->dir, "admin", "Ada Admin", ADMIN_PASSWORD,
-                                            &recovery, &uri, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
   close_page (fixture);
-  g_clear_object (&fixture->session);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_test_session_free (&fixture->session, &fixture->root);
   g_free (fixture->dir);
 }
 
@@ -218,10 +136,10 @@ test_add_packer (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Never logged in"));
   g_assert_nonnull (
       strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "temporary password"));
-  g_assert_true (gtk_widget_get_sensitive (find_named (row, "actions")));
+  g_assert_true (gtk_widget_get_sensitive (pb_ui_test_find_named (row, "actions")));
   /* The admin's own row cannot be changed from here. */
-  g_assert_false (
-      gtk_widget_get_sensitive (find_named (operator_row (fixture, "admin"), "actions")));
+  g_assert_false (gtk_widget_get_sensitive (
+      pb_ui_test_find_named (operator_row (fixture, "admin"), "actions")));
 
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "operators.png");
   g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
@@ -253,13 +171,13 @@ test_disable_and_review (Fixture *fixture, gconstpointer data)
   dialog = open_dialog (fixture, "operators.disable", "dan");
   adw_message_dialog_response (dialog, "cancel");
   wait_idle (fixture);
-  g_assert_null (find_label (operator_row (fixture, "dan"), "Disabled"));
+  g_assert_null (pb_ui_test_find_label_with_prefix (operator_row (fixture, "dan"), "Disabled"));
 
   dialog = open_dialog (fixture, "operators.disable", "dan");
   adw_message_dialog_response (dialog, "disable");
   wait_idle (fixture);
   row = operator_row (fixture, "dan");
-  g_assert_nonnull (find_label (row, "Disabled"));
+  g_assert_nonnull (pb_ui_test_find_label_with_prefix (row, "Disabled"));
 
   /* Mark access reviewed: who and when, no longer flagged. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "operators.mark-reviewed", NULL);
@@ -324,11 +242,11 @@ test_supervisor_unlock_and_limits (Fixture *fixture, gconstpointer data)
 
   make_page (fixture);
   row = operator_row (fixture, "lou");
-  g_assert_nonnull (find_label (row, "Locked until "));
-  g_assert_true (gtk_widget_get_sensitive (find_named (row, "unlock")));
+  g_assert_nonnull (pb_ui_test_find_label_with_prefix (row, "Locked until "));
+  g_assert_true (gtk_widget_get_sensitive (pb_ui_test_find_named (row, "unlock")));
 
   /* The admin's row: the supervisor's controls are off. */
-  admin_actions = find_named (operator_row (fixture, "admin"), "actions");
+  admin_actions = pb_ui_test_find_named (operator_row (fixture, "admin"), "actions");
   g_assert_false (gtk_widget_get_sensitive (admin_actions));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (admin_actions), ==,
                    "Only an administrator can change this account");
@@ -352,8 +270,8 @@ test_supervisor_unlock_and_limits (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "operators.unlock", "s", "lou");
   wait_idle (fixture);
   row = operator_row (fixture, "lou");
-  g_assert_null (find_label (row, "Locked until "));
-  g_assert_null (find_named (row, "unlock"));
+  g_assert_null (pb_ui_test_find_label_with_prefix (row, "Locked until "));
+  g_assert_null (pb_ui_test_find_named (row, "unlock"));
   g_assert_cmpint (pb_session_get_locked_until (fixture->session, "lou"), ==, 0);
 }
 

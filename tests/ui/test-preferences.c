@@ -15,7 +15,6 @@
  * refused with the registry's reason, secrets never show) and for a
  * supervisor (everything read-only). */
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define SUPERVISOR_TEMP "Temporary-Pass-1!"
 #define SUPERVISOR_PASSWORD "Bright-Lantern-1-Sky!"
 #define SECRET "client-secret-Zq81-never-shown"
@@ -36,8 +35,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->root = g_dir_make_tmp ("pb-prefs-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->admin = pb_session_init_store (fixture->dir, "admin", "Ada Admin", ADMIN_PASSWORD, NULL,
-                                          NULL, &error);
+  fixture->admin = pb_session_init_store (fixture->dir, "admin", "Ada Admin",
+                                          PB_TEST_ADMIN_PASSWORD, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (pb_session_set_setting (fixture->admin, "amazon.client_secret", SECRET, &error));
   g_assert_no_error (error);
@@ -58,15 +57,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static void
 wait_idle (Fixture *fixture)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  while (pb_preferences_window_is_busy (fixture->window) && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  g_assert_false (pb_preferences_window_is_busy (fixture->window));
-  pb_ui_test_iterate (20);
+  pb_ui_test_wait_idle (fixture->window, (PbUiTestBusyFunc)pb_preferences_window_is_busy);
 }
 
 static void
@@ -292,17 +283,6 @@ test_rules (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_rules (fixture), ==, 0);
 }
 
-static char *
-code_from_uri (const char *uri, gint64 offset)
-{
-  const char *start = strstr (uri, "secret=") + strlen ("secret=");
-  g_autofree char *secret = g_strndup (start, strcspn (start, "&"));
-  g_autoptr (GBytes) key = pb_base32_decode (secret);
-
-  return pb_totp_code (g_bytes_get_data (key, NULL), g_bytes_get_size (key),
-                       g_get_real_time () / G_USEC_PER_SEC + offset, 6);
-}
-
 static void
 test_supervisor (Fixture *fixture, gconstpointer data)
 {
@@ -323,7 +303,7 @@ test_supervisor (Fixture *fixture, gconstpointer data)
   if (pb_session_get_stage (fixture->admin) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD)
     g_assert_true (pb_session_set_new_password (fixture->admin, SUPERVISOR_PASSWORD, &error));
   g_assert_no_error (error);
-  code = code_from_uri (uri, 0);
+  code = pb_test_totp_code (uri, 0);
   g_assert_true (pb_session_verify_totp (fixture->admin, code, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pb_session_get_role (fixture->admin), ==, PB_ROLE_SUPERVISOR);

@@ -19,7 +19,6 @@
 #include "store/pb-outbox.h"
 #include "util/pb-clock.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
 #define PACKER_TEMP "Temporary-Pass-77!"
 #define PACKER_PASSWORD "Packer-Password-88!"
 #define ORDER_CANCELLED "202-0000001-0000001"
@@ -41,35 +40,8 @@ typedef struct
 static void
 apply (Fixture *fixture, const char *id, const char *status, gint64 updated)
 {
-  PbStore *store = pb_session_get_store (fixture->session);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
-
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
-  order->created = pb_clock_now_unix () - 86400;
-  order->last_updated = updated;
-  order->ship_by_latest = pb_clock_now_unix () + 86400;
-  order->name = g_strdup ("Ada Lovelace");
-  order->address_line1 = g_strdup ("1 Example Street");
-  order->city = g_strdup ("London");
-  order->postcode = g_strdup ("SW1A 1AA");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup_printf ("%s-item", id);
-  item->sku = g_strdup ("TEA-1");
-  item->quantity = 1;
-  item->unit_price = g_strdup ("9.99");
-  item->currency = g_strdup ("GBP");
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, pb_clock_now_unix (), &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
+  pb_test_store_add_order (pb_session_get_store (fixture->session), id, status, updated,
+                           pb_clock_now_unix ());
 }
 
 /* An outbox item that failed for good. */
@@ -107,23 +79,13 @@ get_item (Fixture *fixture, gint64 id)
 static guint
 count_audit (Fixture *fixture, const char *action)
 {
-  PbAuditFilter filter = { .action = action };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows
-      = pb_audit_list (pb_session_get_store (fixture->session), &filter, &error);
-
-  g_assert_no_error (error);
-  return rows->len;
+  return pb_test_count_audit (pb_session_get_store (fixture->session), action);
 }
 
 static gpointer
 get_child (Fixture *fixture, const char *name)
 {
-  GObject *child
-      = gtk_widget_get_template_child (GTK_WIDGET (fixture->page), PB_TYPE_PROBLEMS_PAGE, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->page), PB_TYPE_PROBLEMS_PAGE, name);
 }
 
 static const char *
@@ -131,17 +93,6 @@ count_text (Fixture *fixture)
 {
   return gtk_label_get_text (get_child (fixture, "count_label"));
 }
-
-/* Runs the main loop until @done (10 s at most). */
-#define WAIT_UNTIL(done)                                                                           \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    gint64 end_ = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;                               \
-    while (!(done) && g_get_monotonic_time () < end_)                                              \
-      g_main_context_iteration (NULL, FALSE);                                                      \
-    g_assert_true (done);                                                                          \
-  }                                                                                                \
-  G_STMT_END
 
 static const char *
 visible_page (Fixture *fixture)
@@ -179,28 +130,16 @@ static void
 show_page (Fixture *fixture)
 {
   fixture->page = PB_PROBLEMS_PAGE (pb_problems_page_new (fixture->session, fixture->station));
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 700);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->page));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->page), 1000, 700);
 }
 
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
   gint64 now = pb_clock_now_unix ();
 
-  fixture->root = g_dir_make_tmp ("pb-problems-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session
-      = pb_session_init_store (dir, "admin", "Ada Admin", ADMIN_PASSWORD, &recovery, &uri, &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-problems-page-XXXXXX", &fixture->root, NULL);
   pb_ui_servers_start (&fixture->servers, FALSE);
   pb_ui_servers_configure (&fixture->servers, fixture->session);
 
@@ -223,39 +162,13 @@ set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  gpointer weak_page = fixture->page;
-
-  g_object_add_weak_pointer (G_OBJECT (fixture->page), &weak_page);
-  gtk_window_destroy (fixture->window);
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
-
+  pb_ui_test_close_window (&fixture->window, fixture->page);
   pb_station_stop (fixture->station);
   g_clear_object (&fixture->station);
-  g_clear_object (&fixture->session);
   pb_ui_servers_stop (&fixture->servers);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_test_session_free (&fixture->session, &fixture->root);
 }
 
 static gboolean
@@ -288,7 +201,7 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (info.rm_order_identifier, >, 0);
 
   show_page (fixture);
-  WAIT_UNTIL (
+  PB_UI_TEST_WAIT_UNTIL (
       g_strcmp0 (count_text (fixture), "2 remote operations need attention · 1 label to void")
       == 0);
   g_assert_cmpstr (visible_page (fixture), ==, "list");
@@ -299,7 +212,7 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
   /* Retry: pending again, and the station runs the outbox at once (here
    * Amazon is not configured, so it stops again, with that reason). */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.retry", "x", fixture->retry_id);
-  WAIT_UNTIL (fixture->outbox_runs == 1);
+  PB_UI_TEST_WAIT_UNTIL (fixture->outbox_runs == 1);
   item = get_item (fixture, fixture->retry_id);
   g_assert_cmpstr (item->state, ==, PB_OUTBOX_ATTENTION);
   g_assert_cmpint (item->attempts, ==, 1);
@@ -307,7 +220,7 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&item, pb_outbox_item_free);
   g_assert_cmpuint (count_audit (fixture, "outbox.retried"), ==, 1);
   /* The page shows what the run found. */
-  WAIT_UNTIL (
+  PB_UI_TEST_WAIT_UNTIL (
       g_strcmp0 (count_text (fixture), "2 remote operations need attention · 1 label to void")
       == 0);
 
@@ -324,7 +237,7 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
                               fixture->discard_id);
   answer_dialog ("discard");
   g_assert_true (pb_problems_page_get_busy (fixture->page));
-  WAIT_UNTIL (
+  PB_UI_TEST_WAIT_UNTIL (
       !pb_problems_page_get_busy (fixture->page)
       && g_strcmp0 (count_text (fixture), "1 remote operation needs attention · 1 label to void")
              == 0);
@@ -336,8 +249,9 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
   /* Void the cancelled order's label: Click & Drop deletes it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.void", "s", ORDER_CANCELLED);
   answer_dialog ("void");
-  WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
-              && g_strcmp0 (count_text (fixture), "1 remote operation needs attention") == 0);
+  PB_UI_TEST_WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
+                         && g_strcmp0 (count_text (fixture), "1 remote operation needs attention")
+                                == 0);
   g_assert_true (deleted_on_server (fixture, info.rm_order_identifier));
   cancelled = pb_labels_list_cancelled (store, &error);
   g_assert_cmpuint (cancelled->len, ==, 0);
@@ -348,15 +262,15 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.discard", "x",
                               fixture->retry_id);
   answer_dialog ("discard");
-  WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "empty") == 0);
   g_clear_object (&texture);
   pb_ui_test_iterate (200);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "problems-empty.png");
 
   /* Retrying what is gone is refused in words. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "problems.retry", "x", fixture->retry_id);
-  WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
-              && gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
+  PB_UI_TEST_WAIT_UNTIL (!pb_problems_page_get_busy (fixture->page)
+                         && gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
   g_assert_nonnull (
       strstr (gtk_label_get_text (get_child (fixture, "error_label")), "was not retried"));
 }
@@ -364,18 +278,10 @@ test_retry_discard_void (Fixture *fixture, gconstpointer data)
 static void
 test_packer_refused (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (PbOutboxItem) item = NULL;
-  g_autofree char *uri = NULL;
   guint denied;
 
-  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
-                                          PACKER_TEMP, &uri, &error));
-  g_assert_no_error (error);
-  pb_session_lock (fixture->session);
-  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
-  g_assert_true (pb_session_set_new_password (fixture->session, PACKER_PASSWORD, &error));
-  g_assert_no_error (error);
+  pb_ui_test_become_packer (fixture->session, PACKER_TEMP, PACKER_PASSWORD);
 
   show_page (fixture);
   pb_ui_test_iterate (100);

@@ -15,8 +15,6 @@
 /* Drives the first-run assistant through its widgets the way the IT
  * person would: type, tick, press Next, wait for the worker. */
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
-
 typedef struct
 {
   char *root;
@@ -42,11 +40,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->dir = g_build_filename (fixture->root, "store", NULL);
   fixture->assistant = PB_SETUP_ASSISTANT (pb_setup_assistant_new (fixture->dir));
   g_signal_connect (fixture->assistant, "finished", G_CALLBACK (on_finished_cb), fixture);
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 800, 760);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->assistant));
-  gtk_window_present (fixture->window);
-  pb_ui_test_wait_until_mapped (GTK_WIDGET (fixture->window));
+  fixture->window = pb_ui_test_present (GTK_WIDGET (fixture->assistant), 800, 760);
 }
 
 static void
@@ -63,11 +57,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static GtkWidget *
 child (Fixture *fixture, const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fixture->assistant),
-                                                   PB_TYPE_SETUP_ASSISTANT, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pb_ui_test_get_child (GTK_WIDGET (fixture->assistant), PB_TYPE_SETUP_ASSISTANT, name);
 }
 
 static void
@@ -91,9 +81,7 @@ next_sensitive (Fixture *fixture)
 static const char *
 error_text (Fixture *fixture)
 {
-  GtkWidget *label = child (fixture, "error_label");
-
-  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+  return pb_ui_test_shown_text (child (fixture, "error_label"));
 }
 
 /* Presses a button and waits until the worker is done (the spinner goes). */
@@ -176,12 +164,7 @@ fill_admin (Fixture *fixture, const char *password)
 static gboolean
 rule_met (Fixture *fixture, guint index)
 {
-  GtkWidget *row = gtk_widget_get_first_child (child (fixture, "rules"));
-
-  for (guint i = 0; i < index; i++)
-    row = gtk_widget_get_next_sibling (row);
-  g_assert_nonnull (row);
-  return gtk_widget_has_css_class (row, "success");
+  return pb_ui_test_rule_met (child (fixture, "rules"), index);
 }
 
 static void
@@ -204,11 +187,11 @@ test_weak_password (Fixture *fixture, gconstpointer data)
   g_assert_false (next_sensitive (fixture));
 
   /* Entries that differ. */
-  fill_admin (fixture, ADMIN_PASSWORD);
+  fill_admin (fixture, PB_TEST_ADMIN_PASSWORD);
   type_into (fixture, "repeat_row", "Correct-Horse-43!");
   g_assert_false (next_sensitive (fixture));
 
-  fill_admin (fixture, ADMIN_PASSWORD);
+  fill_admin (fixture, PB_TEST_ADMIN_PASSWORD);
   for (guint i = 0; i < 7; i++)
     g_assert_true (rule_met (fixture, i));
   g_assert_true (next_sensitive (fixture));
@@ -231,17 +214,6 @@ decode_png (const char *path)
   return g_strdup (g_strchomp (out));
 }
 
-static char *
-current_code (const char *uri, gint64 offset)
-{
-  const char *start = strstr (uri, "secret=") + strlen ("secret=");
-  g_autofree char *secret = g_strndup (start, strcspn (start, "&"));
-  g_autoptr (GBytes) key = pb_base32_decode (secret);
-
-  return pb_totp_code (g_bytes_get_data (key, NULL), g_bytes_get_size (key),
-                       g_get_real_time () / G_USEC_PER_SEC + offset, 6);
-}
-
 static void
 test_full_run (Fixture *fixture, gconstpointer data)
 {
@@ -260,7 +232,7 @@ test_full_run (Fixture *fixture, gconstpointer data)
   const char *secret_text;
 
   /* 1. The admin: creating the store runs in a worker. */
-  fill_admin (fixture, ADMIN_PASSWORD);
+  fill_admin (fixture, PB_TEST_ADMIN_PASSWORD);
   press (fixture, "next_button");
   g_assert_null (error_text (fixture));
   g_assert_cmpstr (step (fixture), ==, "totp");
@@ -297,7 +269,7 @@ test_full_run (Fixture *fixture, gconstpointer data)
 
   /* 3. A wrong code is refused; the step stays. (From the far past: never
    * valid now.) */
-  wrong = current_code (uri, -3600);
+  wrong = pb_test_totp_code (uri, -3600);
   type_into (fixture, "code_entry", wrong);
   press (fixture, "next_button");
   g_assert_cmpstr (step (fixture), ==, "totp");
@@ -305,7 +277,7 @@ test_full_run (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (error_text (fixture), "Wrong code"));
 
   /* The right one passes. */
-  code = current_code (uri, 0);
+  code = pb_test_totp_code (uri, 0);
   type_into (fixture, "code_entry", code);
   press (fixture, "next_button");
   g_assert_null (error_text (fixture));
@@ -367,7 +339,7 @@ test_full_run (Fixture *fixture, gconstpointer data)
   pb_ui_test_iterate (100);
   g_clear_object (&fixture->finished);
 
-  login = pb_session_login (fixture->dir, "admin", ADMIN_PASSWORD, &error);
+  login = pb_session_login (fixture->dir, "admin", PB_TEST_ADMIN_PASSWORD, &error);
   g_assert_no_error (error);
   g_assert_cmpint (pb_session_get_stage (login), ==, PB_SESSION_STAGE_NEEDS_TOTP);
   store = pb_session_get_store (login);

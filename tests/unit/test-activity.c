@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-test-store.h"
 #include "store/pb-activity.h"
 #include "store/pb-audit.h"
 #include "store/pb-keyslots.h"
@@ -28,16 +29,10 @@ typedef struct
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr (GDateTime) day = g_date_time_new (utc, 2030, 6, 12, 0, 0, 0);
-  guint8 key[PB_MASTER_KEY_LEN];
 
-  fixture->dir = g_dir_make_tmp ("pb-activity-XXXXXX", &error);
-  g_assert_no_error (error);
-  pb_random_bytes (key, sizeof key);
-  fixture->store = pb_store_create (fixture->dir, key, "00112233445566778899aabbccddeeff", &error);
-  g_assert_no_error (error);
+  fixture->store = pb_test_store_new ("pb-activity-XXXXXX", &fixture->dir);
   fixture->since = g_date_time_to_unix (day);
   fixture->until = fixture->since + DAY;
   fixture->now = pb_clock_now_unix ();
@@ -46,44 +41,18 @@ set_up (Fixture *fixture, gconstpointer data)
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  const char *names[]
-      = { "packbench.db", "packbench.db-wal", "packbench.db-shm", "packbench.lock" };
-
-  g_clear_object (&fixture->store);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
+  pb_test_store_free (&fixture->store, &fixture->dir);
 }
 
 static void
 add_order (Fixture *fixture, const char *id, const char *status, gint64 ship_by)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
+  g_autofree char *item_id = g_strdup_printf ("%s-item", id);
+  g_autoptr (PbOrderData) order
+      = pb_test_order_new (id, status, ship_by - 2 * DAY, ship_by - 2 * DAY + 60, ship_by);
 
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
-  order->created = ship_by - 2 * DAY;
-  order->last_updated = ship_by - 2 * DAY + 60;
-  order->ship_by_latest = ship_by;
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup_printf ("%s-item", id);
-  item->sku = g_strdup ("TEA-1");
-  item->quantity = 1;
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (fixture->store, &error));
-  g_assert_true (pb_orders_apply (fixture->store, order, fixture->now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (fixture->store, &error));
+  pb_test_order_add_item (order, item_id, "TEA-1", 1);
+  pb_test_store_apply (fixture->store, order, fixture->now);
 }
 
 static void

@@ -3,13 +3,14 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-test-store.h"
 #include "store/pb-audit.h"
 #include "store/pb-orders.h"
 #include "store/pb-session.h"
 #include "util/pb-clock.h"
 #include "util/pb-csv.h"
 
-#define ADMIN_PASSWORD "Correct-Horse-42!"
+#define ADMIN_PASSWORD PB_TEST_ADMIN_PASSWORD
 #define PACKER_TEMP "Temporary-Pass-1!"
 #define PACKER_PASSWORD "Bright-Lantern-1-Sky!"
 #define BUYER_NAME "Winifred Quigglesby"
@@ -26,77 +27,15 @@ typedef struct
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *recovery = NULL;
-  g_autofree char *uri = NULL;
-
-  fixture->root = g_dir_make_tmp ("pb-audit-export-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->session = pb_test_session_new ("pb-audit-export-XXXXXX", &fixture->root, NULL);
   fixture->dir = g_build_filename (fixture->root, "store", NULL);
-  fixture->session = pb_session_init_store (fixture->dir, "admin", "Ada Admin", ADMIN_PASSWORD,
-                                            &recovery, &uri, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  g_clear_object (&fixture->session);
-  remove_tree (fixture->root);
-  g_free (fixture->root);
+  pb_test_session_free (&fixture->session, &fixture->root);
   g_free (fixture->dir);
-}
-
-/* An order whose buyer is named: the export must never show it. */
-static void
-plant_order (PbStore *store)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
-  gint64 now = pb_clock_now_unix ();
-
-  order->order_id = g_strdup (ORDER_ID);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup ("UNSHIPPED");
-  order->created = now - DAY;
-  order->last_updated = now - DAY + 60;
-  order->ship_by_latest = now + DAY;
-  order->name = g_strdup (BUYER_NAME);
-  order->address_line1 = g_strdup ("7 Quiggle Lane");
-  order->city = g_strdup ("Leeds");
-  order->postcode = g_strdup ("LS1 4AP");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup ("item-1");
-  item->sku = g_strdup ("TEA-1");
-  item->title = g_strdup ("Tea towel");
-  item->quantity = 1;
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (store, &error));
-  g_assert_true (pb_orders_apply (store, order, now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (store, &error));
 }
 
 static char *export(PbStore *store, const PbAuditFilter *filter, guint *n_rows)
@@ -153,7 +92,7 @@ test_export_columns_and_guard (Fixture *fixture, gconstpointer data)
   guint n_rows = 0;
   gboolean saw_formula = FALSE;
 
-  plant_order (store);
+  pb_test_store_add_buyer_order (store, ORDER_ID, BUYER_NAME);
   g_assert_true (
       pb_session_audit (fixture->session, "order.recipient_viewed", ORDER_ID, "ok", NULL, &error));
   g_assert_true (pb_audit_append (store, "admin", "test.tricky", "=cmd|' /C calc'!A0", "ok",

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-test-store.h"
 #include "store/pb-catalogue.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-settings.h"
@@ -17,30 +18,13 @@ typedef struct
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  guint8 key[PB_MASTER_KEY_LEN];
-
-  fixture->dir = g_dir_make_tmp ("pb-catalogue-XXXXXX", &error);
-  g_assert_no_error (error);
-  pb_random_bytes (key, sizeof key);
-  fixture->store = pb_store_create (fixture->dir, key, "00112233445566778899aabbccddeeff", &error);
-  g_assert_no_error (error);
+  fixture->store = pb_test_store_new ("pb-catalogue-XXXXXX", &fixture->dir);
 }
 
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  const char *names[]
-      = { "packbench.db", "packbench.db-wal", "packbench.db-shm", "packbench.lock" };
-
-  g_clear_object (&fixture->store);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
+  pb_test_store_free (&fixture->store, &fixture->dir);
 }
 
 static const char good_csv[]

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-test-store.h"
 #include "station/pb-pack.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
@@ -41,13 +42,8 @@ static void
 set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  guint8 key[PB_MASTER_KEY_LEN];
 
-  fixture->dir = g_dir_make_tmp ("pb-pack-XXXXXX", &error);
-  g_assert_no_error (error);
-  pb_random_bytes (key, sizeof key);
-  fixture->store = pb_store_create (fixture->dir, key, "00112233445566778899aabbccddeeff", &error);
-  g_assert_no_error (error);
+  fixture->store = pb_test_store_new ("pb-pack-XXXXXX", &fixture->dir);
   g_assert_true (pb_catalogue_import_csv (fixture->store, catalogue_csv, strlen (catalogue_csv),
                                           "test", NULL, &error));
   g_assert_no_error (error);
@@ -57,17 +53,7 @@ set_up (Fixture *fixture, gconstpointer data)
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  const char *names[]
-      = { "packbench.db", "packbench.db-wal", "packbench.db-shm", "packbench.lock" };
-
-  g_clear_object (&fixture->store);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
+  pb_test_store_free (&fixture->store, &fixture->dir);
 }
 
 /* An order as a sync would store it; @items ends with an empty Item. */
@@ -75,41 +61,24 @@ static void
 add_order_full (Fixture *fixture, const char *id, const char *status, gint64 purchased,
                 gint64 ship_by, gboolean cancel_requested, const Item *items)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderChange change;
+  g_autoptr (PbOrderData) order
+      = pb_test_order_new (id, status, purchased, purchased + 60, ship_by);
 
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
-  order->created = purchased;
-  order->last_updated = purchased + 60;
-  order->ship_by_latest = ship_by;
   order->cancel_requested = cancel_requested;
-  order->name = g_strdup ("Ada Lovelace");
-  order->address_line1 = g_strdup ("1 Example Street");
-  order->postcode = g_strdup ("SW1A 1AA");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+  pb_test_order_set_buyer (order, "Ada Lovelace", "1 Example Street", NULL, "SW1A 1AA");
   for (guint i = 0; items[i].sku != NULL || items[i].asin != NULL; i++)
     {
-      PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+      g_autofree char *item_id = g_strdup_printf ("%s-item-%u", id, i);
+      PbOrderItemData *item
+          = pb_test_order_add_item (order, item_id, items[i].sku, items[i].quantity);
 
-      item->item_id = g_strdup_printf ("%s-item-%u", id, i);
-      item->sku = g_strdup (items[i].sku);
       item->asin = g_strdup (items[i].asin);
       item->title = g_strdup (items[i].sku);
-      item->quantity = items[i].quantity;
       item->quantity_shipped = items[i].shipped;
       item->unit_price = g_strdup ("9.99");
       item->currency = g_strdup ("GBP");
-      g_ptr_array_add (order->items, item);
     }
-
-  g_assert_true (pb_store_begin (fixture->store, &error));
-  g_assert_true (pb_orders_apply (fixture->store, order, fixture->now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (fixture->store, &error));
+  pb_test_store_apply (fixture->store, order, fixture->now);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "pb-test-store.h"
 #include "store/pb-audit.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-labels.h"
@@ -33,63 +34,20 @@ typedef struct
 static void
 set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  guint8 key[PB_MASTER_KEY_LEN];
-
-  fixture->dir = g_dir_make_tmp ("pb-problems-XXXXXX", &error);
-  g_assert_no_error (error);
-  pb_random_bytes (key, sizeof key);
-  fixture->store = pb_store_create (fixture->dir, key, "00112233445566778899aabbccddeeff", &error);
-  g_assert_no_error (error);
+  fixture->store = pb_test_store_new ("pb-problems-XXXXXX", &fixture->dir);
   fixture->now = pb_clock_now_unix ();
 }
 
 static void
 tear_down (Fixture *fixture, gconstpointer data)
 {
-  const char *names[]
-      = { "packbench.db", "packbench.db-wal", "packbench.db-shm", "packbench.lock" };
-
-  g_clear_object (&fixture->store);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->dir);
+  pb_test_store_free (&fixture->store, &fixture->dir);
 }
 
 static void
 apply (Fixture *fixture, const char *id, const char *status, gint64 updated)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbOrderData) order = g_new0 (PbOrderData, 1);
-  PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
-  PbOrderChange change;
-
-  order->order_id = g_strdup (id);
-  order->marketplace_id = g_strdup ("A1F83G8C2ARO7P");
-  order->status = g_strdup (status);
-  order->created = fixture->now - DAY;
-  order->last_updated = updated;
-  order->ship_by_latest = fixture->now + DAY;
-  order->name = g_strdup ("Ada Lovelace");
-  order->address_line1 = g_strdup ("1 Example Street");
-  order->postcode = g_strdup ("SW1A 1AA");
-  order->country_code = g_strdup ("GB");
-  order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-  item->item_id = g_strdup_printf ("%s-item", id);
-  item->sku = g_strdup ("TEA-1");
-  item->quantity = 1;
-  item->unit_price = g_strdup ("9.99");
-  item->currency = g_strdup ("GBP");
-  g_ptr_array_add (order->items, item);
-
-  g_assert_true (pb_store_begin (fixture->store, &error));
-  g_assert_true (pb_orders_apply (fixture->store, order, fixture->now, &change, &error));
-  g_assert_no_error (error);
-  g_assert_true (pb_store_commit (fixture->store, &error));
+  pb_test_store_add_order (fixture->store, id, status, updated, fixture->now);
 }
 
 static void

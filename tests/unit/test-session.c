@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "station/pb-backup.h"
 #include "store/pb-audit.h"
 #include "store/pb-migrations.h"
 #include "store/pb-password-policy.h"
@@ -51,30 +52,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *root = g_path_get_dirname (fixture->dir);
 
   g_clear_object (&fixture->session);
-  remove_tree (root);
+  pb_remove_tree (root, NULL);
   g_free (fixture->dir);
   g_free (fixture->totp_secret);
 }
