@@ -2,12 +2,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <openssl/crypto.h>
 #include <string.h>
 
 #include "pb-login-page.h"
 #include "pb-password-rules.h"
 #include "station/pb-backup.h"
+#include "util/pb-secure.h"
 
 struct _PbLoginPage
 {
@@ -82,21 +82,11 @@ typedef struct
 } LoginData;
 
 static void
-wipe_string (char **text)
-{
-  if (*text != NULL)
-    {
-      OPENSSL_cleanse (*text, strlen (*text));
-      g_clear_pointer (text, g_free);
-    }
-}
-
-static void
 login_data_free (LoginData *data)
 {
   g_free (data->dir);
   g_free (data->username);
-  wipe_string (&data->secret);
+  g_clear_pointer (&data->secret, pb_secure_free_string);
   g_clear_object (&data->session);
   g_free (data->warning);
   g_free (data);

@@ -12,6 +12,7 @@
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
 #include "util/pb-clock.h"
+#include "util/pb-secure.h"
 
 #define DAY (24 * 3600)
 
@@ -38,16 +39,6 @@ static PbSession *
 get_session (PbOperatorsPage *self)
 {
   return pb_page_get_session (PB_PAGE (self));
-}
-
-static void
-wipe_string (char **text)
-{
-  if (*text != NULL)
-    {
-      OPENSSL_cleanse (*text, strlen (*text));
-      g_clear_pointer (text, g_free);
-    }
 }
 
 static void
@@ -376,8 +367,8 @@ op_job_free (OpJob *job)
   g_clear_object (&job->session);
   g_free (job->username);
   g_free (job->full_name);
-  wipe_string (&job->password);
-  wipe_string (&job->totp_uri);
+  g_clear_pointer (&job->password, pb_secure_free_string);
+  g_clear_pointer (&job->totp_uri, pb_secure_free_string);
   g_free (job);
 }
 

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <openssl/crypto.h>
 #include <string.h>
 
 #include "pb-setting-row.h"
@@ -10,6 +9,7 @@
 #include "station/pb-ship.h"
 #include "store/pb-audit.h"
 #include "store/pb-settings.h"
+#include "util/pb-secure.h"
 
 #define ROW_DATA_KEY "pb-setting-row"
 #define PRINTER_KEY "print.printer"
@@ -37,16 +37,6 @@ typedef struct
   GtkWidget *test_button;
   GCancellable *cancellable;
 } RowData;
-
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    {
-      OPENSSL_cleanse (text, strlen (text));
-      g_free (text);
-    }
-}
 
 static void
 row_data_free (RowData *data)
@@ -169,7 +159,7 @@ save_job_free (SaveJob *job)
 {
   g_clear_object (&job->session);
   g_free (job->key);
-  wipe_string (job->value);
+  pb_secure_free_string (job->value);
   g_free (job->actor);
   g_free (job);
 }

@@ -10,6 +10,7 @@
 #include "pb-setting-row.h"
 #include "pb-setup-assistant.h"
 #include "store/pb-password-policy.h"
+#include "util/pb-secure.h"
 
 /* The steps, in order. The store exists from "totp" on, so "Back" never
  * goes before "amazon"; every step from "amazon" on can be left for
@@ -61,16 +62,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-wipe_string (char **text)
-{
-  if (*text != NULL)
-    {
-      OPENSSL_cleanse (*text, strlen (*text));
-      g_clear_pointer (text, g_free);
-    }
-}
 
 static void
 show_error (PbSetupAssistant *self, const char *message)
@@ -212,11 +203,11 @@ job_free (Job *job)
   g_free (job->dir);
   g_free (job->username);
   g_free (job->full_name);
-  wipe_string (&job->password);
-  wipe_string (&job->code);
+  g_clear_pointer (&job->password, pb_secure_free_string);
+  g_clear_pointer (&job->code, pb_secure_free_string);
   g_clear_object (&job->session);
-  wipe_string (&job->recovery);
-  wipe_string (&job->uri);
+  g_clear_pointer (&job->recovery, pb_secure_free_string);
+  g_clear_pointer (&job->uri, pb_secure_free_string);
   g_free (job);
 }
 
