@@ -250,11 +250,9 @@ import base64
 import copy
 import datetime
 import hmac
-import http.server
 import json
 import os
 import re
-import signal
 import socket
 import ssl
 import sys
@@ -266,6 +264,8 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clickdrop_pdf as pdf  # noqa: E402
+import vendor_http  # noqa: E402
+from vendor_http import Response  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC_FILE = os.path.join(HERE, "fixtures", "clickdrop", "click-and-drop-api-v1.subset.json")
@@ -944,79 +944,13 @@ def manifest_document(state, manifest):
 # ------------------------------------------------------------------ HTTP
 
 
-class Response:
-    def __init__(self, status, body=None, headers=None, content_type="application/json"):
-        self.status = status
-        self.body = body  # bytes, JSON-able, or None
-        self.headers = dict(headers or {})
-        self.content_type = content_type
-
-    def payload(self):
-        if self.body is None:
-            return b""
-        if isinstance(self.body, bytes):
-            return self.body
-        return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(vendor_http.Handler):
     server_version = "clickdrop-test/1"
-    timeout = 60
+    log_name = "clickdrop"
+    max_body = MAX_BODY
 
-    def version_string(self):
-        return self.server_version
-
-    def setup(self):
-        self.request.settimeout(15)
-        self.request.do_handshake()
-        super().setup()
-
-    @property
-    def state(self):
-        return self.server.state
-
-    def log_message(self, fmt, *args):
-        if self.state.args.verbose:
-            sys.stderr.write("clickdrop: %s - %s\n" % (self.address_string(), fmt % args))
-
-    def do_GET(self):
-        self.dispatch()
-
-    def do_POST(self):
-        self.dispatch()
-
-    def do_DELETE(self):
-        self.dispatch()
-
-    def do_PUT(self):
-        self.dispatch()
-
-    def do_PATCH(self):
-        self.dispatch()
-
-    # ---- plumbing
-
-    def read_body(self):
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks, total = [], 0
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                total += size
-                if total > MAX_BODY:
-                    raise ApiError(413, error_response(413))
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self.close_connection = True
-            raise ApiError(413, error_response(413))
-        return self.rfile.read(length) if length > 0 else b""
+    def body_too_large(self):
+        return ApiError(413, error_response(413))
 
     def send(self, response, mangle=None):
         status = response.status
@@ -1779,31 +1713,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             state.save()
 
 
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address, state, context):
-        self.state = state
-        self.context = context
-        super().__init__(address, Handler)
-
-    def get_request(self):
-        sock, address = self.socket.accept()
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return self.context.wrap_socket(sock, server_side=True,
-                                        do_handshake_on_connect=False), address
-
-    def handle_error(self, request, client_address):
-        error = sys.exc_info()[1]
-        if isinstance(error, (ssl.SSLError, ConnectionError, socket.timeout, TimeoutError)):
-            if self.state.args.verbose:
-                sys.stderr.write("clickdrop: %s: %s\n" % (client_address[0], error))
-            return
-        super().handle_error(request, client_address)
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Local Royal Mail Click & Drop API for tests.")
     parser.add_argument("--cert", required=True, help="server certificate (PEM)")
@@ -1833,27 +1742,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     state = State(args, Spec())
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(args.cert, args.key)
-    context.set_alpn_protocols(["http/1.1"])
-    server = Server(("127.0.0.1", args.port), state, context)
-    state.save()
-
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                              daemon=True)
-    thread.start()
-    sys.stdout.write("PORT %d\n" % server.server_address[1])
-    sys.stdout.flush()
-    while not stop.wait(0.5):
-        pass
-    server.shutdown()
-    server.server_close()
-    state.save()
-    return 0
+    return vendor_http.serve(Handler, state)
 
 
 if __name__ == "__main__":
