@@ -11,13 +11,11 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
@@ -25,22 +23,12 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import clickdrop_pdf  # noqa: E402
-import pbcerts  # noqa: E402
+from selftest_client import ServerProcess, remove_certs  # noqa: E402
 
 SERVER = os.path.join(HERE, "clickdrop_server.py")
 SPEC = os.path.join(HERE, "fixtures", "clickdrop", "click-and-drop-api-v1.subset.json")
 API_KEY = "pb-test-clickdrop-key"
 BASE = "/api/v1"
-
-_certs = None
-
-
-def certs():
-    global _certs
-    if _certs is None:
-        _certs = pbcerts.make_ca_and_server()
-    return _certs
-
 
 def quoted(reference):
     """An order reference as {orderIdentifiers} wants it: in double quotes,
@@ -48,74 +36,17 @@ def quoted(reference):
     return urllib.parse.quote('"%s"' % reference, safe="")
 
 
-class Reply:
-    def __init__(self, status, headers, raw):
-        self.status, self.headers, self.raw = status, headers, raw
-
-    @property
-    def json(self):
-        return json.loads(self.raw.decode("utf-8"))
-
-
-class ClickDrop:
+class ClickDrop(ServerProcess):
     """One server process and a small client for it."""
 
     def __init__(self, *extra, state_file=None):
-        self.tmp = tempfile.mkdtemp(prefix="pb-clickdrop-")
-        self.stderr = open(os.path.join(self.tmp, "stderr"), "w+")
-        args = [sys.executable, SERVER, "--cert", certs()["cert"], "--key", certs()["key"],
-                *extra]
-        if state_file:
-            args += ["--state", state_file]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        timer = threading.Timer(30, self.proc.kill)
-        timer.start()
-        line = self.proc.stdout.readline()
-        timer.cancel()
-        match = re.fullmatch(r"PORT (\d+)\n", line)
-        if not match:
-            self.stop()
-            raise RuntimeError("server did not start: %r %s" % (line, self.log()))
-        self.port = int(match.group(1))
-        self.context = ssl.create_default_context(cafile=certs()["ca"])
-
-    def log(self):
-        self.stderr.seek(0)
-        return self.stderr.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self.stderr.close()
-        shutil.rmtree(self.tmp, True)
-        return self.proc.returncode
-
-    def request(self, method, path, body=None, headers=None, raw_body=None, timeout=30):
-        headers = dict(headers or {})
-        payload = raw_body
-        if body is not None:
-            payload = json.dumps(body).encode()
-            headers.setdefault("Content-Type", "application/json")
-        conn = http.client.HTTPSConnection("localhost", self.port, context=self.context,
-                                           timeout=timeout)
-        try:
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            return Reply(response.status, response.headers, response.read())
-        finally:
-            conn.close()
+        super().__init__(SERVER, *extra, state_file=state_file)
 
     def api(self, method, path, body=None, key=API_KEY, timeout=30, headers=None):
         headers = dict(headers or {})
         if key is not None:
             headers["Authorization"] = "Bearer " + key
-        return self.request(method, BASE + path, body, headers, timeout=timeout)
+        return self.request(method, BASE + path, body=body, headers=headers, timeout=timeout)
 
     def create(self, *orders, timeout=30):
         return self.api("POST", "/orders", {"items": list(orders)}, timeout=timeout)
@@ -1011,8 +942,7 @@ class Barcode(unittest.TestCase):
 
 
 def tearDownModule():
-    if _certs is not None:
-        shutil.rmtree(_certs["dir"], True)
+    remove_certs()
 
 
 if __name__ == "__main__":

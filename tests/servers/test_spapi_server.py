@@ -8,20 +8,14 @@ import http.client
 import json
 import os
 import re
-import shutil
-import signal
-import ssl
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import pbcerts  # noqa: E402
+from selftest_client import ServerProcess, remove_certs  # noqa: E402
 
 SERVER = os.path.join(HERE, "spapi_server.py")
 FIXTURES = os.path.join(HERE, "fixtures", "sandbox_examples.json")
@@ -33,87 +27,15 @@ SEARCH = "/orders/2026-01-01/orders"
 EPOCH_START = "2000-01-01T00:00:00Z"
 BENCH_DATA = "RECIPIENT,FULFILLMENT,PACKAGES,CANCELLATION"
 
-_certs = None
 
-
-def certs():
-    global _certs
-    if _certs is None:
-        _certs = pbcerts.make_ca_and_server()
-    return _certs
-
-
-class Reply:
-    def __init__(self, status, headers, raw):
-        self.status, self.headers, self.raw = status, headers, raw
-
-    @property
-    def json(self):
-        return json.loads(self.raw.decode("utf-8"))
-
-    def error_text(self):
-        return json.dumps(self.json, ensure_ascii=False)
-
-
-class Spapi:
+class Spapi(ServerProcess):
     """One server process and a small client for it."""
 
     def __init__(self, *extra, state_file=None):
-        self.tmp = tempfile.mkdtemp(prefix="pb-spapi-")
-        self.stderr = open(os.path.join(self.tmp, "stderr"), "w+")
-        args = [sys.executable, SERVER, "--cert", certs()["cert"], "--key", certs()["key"],
-                *extra]
-        if state_file:
-            args += ["--state", state_file]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        timer = threading.Timer(30, self.proc.kill)
-        timer.start()
-        line = self.proc.stdout.readline()
-        timer.cancel()
-        match = re.fullmatch(r"PORT (\d+)\n", line)
-        if not match:
-            self.stop()
-            raise RuntimeError("server did not start: %r %s" % (line, self.log()))
-        self.port = int(match.group(1))
-        self.context = ssl.create_default_context(cafile=certs()["ca"])
+        super().__init__(SERVER, *extra, state_file=state_file)
         self.token = None
 
-    def log(self):
-        self.stderr.seek(0)
-        return self.stderr.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self.stderr.close()
-        shutil.rmtree(self.tmp, True)
-        return self.proc.returncode
-
     # ---- HTTP
-
-    def request(self, method, path, query=None, body=None, headers=None, raw_body=None,
-                timeout=30):
-        if query:
-            path += "?" + urllib.parse.urlencode(query, doseq=True)
-        headers = dict(headers or {})
-        payload = raw_body
-        if body is not None:
-            payload = json.dumps(body).encode()
-            headers.setdefault("Content-Type", "application/json")
-        conn = http.client.HTTPSConnection("localhost", self.port, context=self.context,
-                                           timeout=timeout)
-        try:
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            return Reply(response.status, response.headers, response.read())
-        finally:
-            conn.close()
 
     def login(self, refresh_token=REFRESH_TOKEN, client_secret=CLIENT_SECRET):
         form = urllib.parse.urlencode({"grant_type": "refresh_token",
@@ -810,8 +732,7 @@ class Changes(unittest.TestCase):
 
 
 def tearDownModule():
-    if _certs is not None:
-        shutil.rmtree(_certs["dir"], True)
+    remove_certs()
 
 
 if __name__ == "__main__":
