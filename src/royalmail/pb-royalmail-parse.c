@@ -276,6 +276,22 @@ load (JsonParser *parser, const char *data, gsize length, Walk *walk)
   return json_parser_get_root (parser);
 }
 
+/* The document's root object, or NULL with @walk failed. */
+static JsonObject *
+load_object (JsonParser *parser, const char *data, gsize length, Walk *walk)
+{
+  JsonNode *node = load (parser, data, length, walk);
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      walk_fail (walk, NULL, _ ("is not an object"));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
 GBytes *
 pb_royalmail_decode_pdf (const char *base64)
 {
@@ -497,17 +513,13 @@ pb_royalmail_parse_create_response (const char *data, gsize length, GError **err
   JsonArray *created, *failed, *label_errors;
   JsonObject *root, *first;
   const char *label;
-  JsonNode *node;
   Walk walk;
   gsize mark;
 
   walk_init (&walk, error);
-  node = load (parser, data, length, &walk);
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    walk_fail (&walk, NULL, _ ("is not an object"));
-  if (walk.failed)
+  root = load_object (parser, data, length, &walk);
+  if (root == NULL)
     goto out;
-  root = json_node_get_object (node);
 
   failed = get_array (&walk, root, "failedOrders");
   created = get_array (&walk, root, "createdOrders");
@@ -605,16 +617,12 @@ pb_royalmail_parse_manifest (const char *data, gsize length, gint64 *manifest_nu
   const char *status_text, *base64;
   gint64 number;
   JsonObject *root;
-  JsonNode *node;
   Walk walk;
 
   walk_init (&walk, error);
-  node = load (parser, data, length, &walk);
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    walk_fail (&walk, NULL, _ ("is not an object"));
-  if (walk.failed)
+  root = load_object (parser, data, length, &walk);
+  if (root == NULL)
     goto out;
-  root = json_node_get_object (node);
 
   number = get_whole_number (&walk, root, "manifestNumber");
   status_text = get_string (&walk, root, "status", FALSE);
@@ -692,16 +700,12 @@ pb_royalmail_parse_delete_response (const char *data, gsize length, gint64 order
   JsonArray *deleted, *errors;
   gboolean found = FALSE;
   JsonObject *root;
-  JsonNode *node;
   Walk walk;
 
   walk_init (&walk, error);
-  node = load (parser, data, length, &walk);
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    walk_fail (&walk, NULL, _ ("is not an object"));
-  if (walk.failed)
+  root = load_object (parser, data, length, &walk);
+  if (root == NULL)
     goto out;
-  root = json_node_get_object (node);
 
   deleted = get_array (&walk, root, "deletedOrders");
   errors = get_array (&walk, root, "errors");
