@@ -407,11 +407,15 @@ update_countdown (GtkListItem *list_item, gint64 now)
   if (pb_queue_item_get_cancel_requested (item))
     {
       /* Shown before anyone scans it: the buyer asked to cancel. */
-      text = g_strdup (_ ("cancellation requested"));
+      text = g_strdup (_ ("do not send"));
       css_class = "pb-ship-by-late";
+      gtk_widget_set_tooltip_text (label, _ ("The buyer asked to cancel this order"));
     }
   else
-    text = format_countdown (pb_queue_item_get_ship_by (item), now, &css_class);
+    {
+      text = format_countdown (pb_queue_item_get_ship_by (item), now, &css_class);
+      gtk_widget_set_tooltip_text (label, NULL);
+    }
   gtk_widget_remove_css_class (label, "pb-ship-by-near");
   gtk_widget_remove_css_class (label, "pb-ship-by-late");
   if (css_class != NULL)
