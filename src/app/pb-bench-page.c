@@ -1369,6 +1369,14 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
                                 error->message);
       else
         text = g_strdup_printf (_ ("No label: %s"), error->message);
+      if (self->label_stored && job->result.recheck_skipped)
+        {
+          g_autofree char *notice = format_recheck_skipped (&job->result);
+          char *both = g_strdup_printf ("%s %s.", text, notice);
+
+          g_free (text);
+          text = both;
+        }
       show_banner (self, BANNER_ERROR, text);
       emit_feedback (self, "error");
       update_actions (self);
