@@ -270,7 +270,8 @@ read_item (Walk *walk, JsonObject *object)
   /* ItemCancellation: a cancellationRequest (the buyer asked) that has no
    * cancellationExecution yet is a request still waiting for the seller;
    * with an execution the item is cancelled, and the order's status says
-   * so. */
+   * so. Their strings are read only to hold Amazon to the model: a reason
+   * may be the buyer's own words, and is not kept. */
   cancellation = get_object (walk, object, "cancellation", FALSE);
   if (cancellation != NULL)
     {
