@@ -267,9 +267,43 @@ read_item (Walk *walk, JsonObject *object)
       leave (walk, mark);
     }
 
+  /* ItemCancellation: a cancellationRequest (the buyer asked) that has no
+   * cancellationExecution yet is a request still waiting for the seller;
+   * with an execution the item is cancelled, and the order's status says
+   * so. Their strings are read only to hold Amazon to the model: a reason
+   * may be the buyer's own words, and is not kept. */
   cancellation = get_object (walk, object, "cancellation", FALSE);
-  if (cancellation != NULL && member_node (cancellation, "cancellationRequest") != NULL)
-    item->cancel_requested = TRUE;
+  if (cancellation != NULL)
+    {
+      JsonObject *request, *execution;
+      gsize inner;
+
+      enter (walk, "cancellation", -1);
+      inner = walk->path->len;
+      request = get_object (walk, cancellation, "cancellationRequest", FALSE);
+      execution = get_object (walk, cancellation, "cancellationExecution", FALSE);
+      if (request != NULL)
+        {
+          g_autofree char *requester = NULL;
+          g_autofree char *reason = NULL;
+
+          enter (walk, "cancellationRequest", -1);
+          requester = get_string (walk, request, "requester", FALSE);
+          reason = get_string (walk, request, "cancelReason", FALSE);
+          leave (walk, inner);
+        }
+      if (execution != NULL)
+        {
+          g_autofree char *by = NULL;
+          g_autofree char *reason = NULL;
+
+          enter (walk, "cancellationExecution", -1);
+          by = get_string (walk, execution, "cancelledBy", FALSE);
+          reason = get_string (walk, execution, "cancelReason", FALSE);
+        }
+      item->cancel_requested = request != NULL && execution == NULL;
+      leave (walk, mark);
+    }
 
   if (item->quantity <= 0 && !walk->failed)
     walk_fail (walk, "quantityOrdered", _ ("is not a positive number"));

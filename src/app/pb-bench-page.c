@@ -404,7 +404,18 @@ update_countdown (GtkListItem *list_item, gint64 now)
 
   if (item == NULL || label == NULL)
     return;
-  text = format_countdown (pb_queue_item_get_ship_by (item), now, &css_class);
+  if (pb_queue_item_get_cancel_requested (item))
+    {
+      /* Shown before anyone scans it: the buyer asked to cancel. */
+      text = g_strdup (_ ("do not send"));
+      css_class = "pb-ship-by-late";
+      gtk_widget_set_tooltip_text (label, _ ("The buyer asked to cancel this order"));
+    }
+  else
+    {
+      text = format_countdown (pb_queue_item_get_ship_by (item), now, &css_class);
+      gtk_widget_set_tooltip_text (label, NULL);
+    }
   gtk_widget_remove_css_class (label, "pb-ship-by-near");
   gtk_widget_remove_css_class (label, "pb-ship-by-late");
   if (css_class != NULL)
@@ -912,6 +923,20 @@ on_weight_key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint
   return GDK_EVENT_STOP;
 }
 
+/* As clear as a cancellation: red, the cancellation sound, and what to do. */
+static void
+show_cancel_requested (PbBenchPage *self, const char *order_id)
+{
+  g_autofree char *text
+      = g_strdup_printf (_ ("Order %s: the buyer asked to cancel it — do not send it. Put the "
+                            "items back, check the request in Seller Central and cancel the "
+                            "order there."),
+                         order_id);
+
+  show_banner (self, BANNER_ERROR, text);
+  emit_feedback (self, "cancelled");
+}
+
 static gboolean
 order_is_cancelled (PbBenchPage *self, const char *order_id)
 {
@@ -938,6 +963,11 @@ open_order (PbBenchPage *self, const char *order_id)
           text = g_strdup_printf (_ ("Order %s is cancelled — do not send it"), order_id);
           show_banner (self, BANNER_ERROR, text);
           emit_feedback (self, "cancelled");
+          return FALSE;
+        }
+      if (g_error_matches (error, PB_PACK_ERROR, PB_PACK_ERROR_CANCEL_REQUESTED))
+        {
+          show_cancel_requested (self, order_id);
           return FALSE;
         }
       text = g_strdup_printf (_ ("Order %s refused: %s"), order_id, error->message);
@@ -1276,6 +1306,22 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
     g_task_return_error (task, g_steal_pointer (&error));
 }
 
+static char *
+format_recheck_skipped (const PbShipResult *result)
+{
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *time = NULL;
+
+  if (result->last_sync <= 0)
+    return g_strdup (_ ("Amazon could not be reached to re-check this order, and no sync has "
+                        "worked yet: it was shipped on what the store holds"));
+  when = g_date_time_new_from_unix_local (result->last_sync);
+  time = g_date_time_format (when, "%H:%M");
+  return g_strdup_printf (_ ("Amazon could not be reached to re-check this order; it was shipped "
+                             "on what the last sync said (%s)"),
+                          time);
+}
+
 static void
 on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
@@ -1308,12 +1354,29 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
           refocus_scan_entry (self);
           return;
         }
+      if (g_error_matches (error, PB_SHIP_ERROR, PB_SHIP_ERROR_CANCEL_REQUESTED))
+        {
+          /* The buyer asked to cancel while it was being packed. */
+          show_cancel_requested (self, job->order_id);
+          update_actions (self);
+          pb_bench_page_reload (self);
+          refocus_scan_entry (self);
+          return;
+        }
       if (self->label_stored)
         text = g_strdup_printf (_ ("The label was not printed: %s The label is kept: press "
                                    "Reprint when the printer is ready."),
                                 error->message);
       else
         text = g_strdup_printf (_ ("No label: %s"), error->message);
+      if (self->label_stored && job->result.recheck_skipped)
+        {
+          g_autofree char *notice = format_recheck_skipped (&job->result);
+          char *both = g_strdup_printf ("%s %s.", text, notice);
+
+          g_free (text);
+          text = both;
+        }
       show_banner (self, BANNER_ERROR, text);
       emit_feedback (self, "error");
       update_actions (self);
@@ -1326,7 +1389,16 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
     g_autofree char *text
         = g_strdup_printf (_ ("Label printed — Tracking %s"), number ? number : _ ("unknown"));
 
-    show_banner (self, BANNER_SUCCESS, text);
+    if (job->result.recheck_skipped)
+      {
+        /* Shipped on the last sync's word: the packer hears of it. */
+        g_autofree char *notice = format_recheck_skipped (&job->result);
+        g_autofree char *both = g_strdup_printf ("%s. %s", text, notice);
+
+        show_banner (self, BANNER_INFO, both);
+      }
+    else
+      show_banner (self, BANNER_SUCCESS, text);
   }
   emit_feedback (self, "printed");
   close_order (self);

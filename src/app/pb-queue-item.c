@@ -15,6 +15,7 @@ struct _PbQueueItem
   char *items_summary;
   const char *service; /* interned */
   char *search_text;   /* id and summary in lower case, for the filter */
+  gboolean cancel_requested;
 };
 
 G_DEFINE_FINAL_TYPE (PbQueueItem, pb_queue_item, G_TYPE_OBJECT)
@@ -27,6 +28,7 @@ enum
   PROP_SHIP_BY,
   PROP_ITEMS_SUMMARY,
   PROP_SERVICE,
+  PROP_CANCEL_REQUESTED,
   N_PROPS
 };
 
@@ -65,6 +67,9 @@ pb_queue_item_get_property (GObject *object, guint prop_id, GValue *value, GPara
       case PROP_SERVICE:
         g_value_set_string (value, self->service);
         break;
+      case PROP_CANCEL_REQUESTED:
+        g_value_set_boolean (value, self->cancel_requested);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -95,6 +100,9 @@ pb_queue_item_set_property (GObject *object, guint prop_id, const GValue *value,
       case PROP_SERVICE:
         g_assert (self->service == NULL);
         self->service = g_intern_string (g_value_get_string (value));
+        break;
+      case PROP_CANCEL_REQUESTED:
+        self->cancel_requested = g_value_get_boolean (value);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -129,6 +137,8 @@ pb_queue_item_class_init (PbQueueItemClass *klass)
   properties[PROP_SHIP_BY] = g_param_spec_int64 ("ship-by", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_ITEMS_SUMMARY] = g_param_spec_string ("items-summary", NULL, NULL, NULL, flags);
   properties[PROP_SERVICE] = g_param_spec_string ("service", NULL, NULL, NULL, flags);
+  properties[PROP_CANCEL_REQUESTED]
+      = g_param_spec_boolean ("cancel-requested", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -144,7 +154,8 @@ pb_queue_item_new_from_summary (const PbOrderSummary *summary)
 
   return g_object_new (PB_TYPE_QUEUE_ITEM, "id", summary->id, "state", summary->state, "ship-by",
                        MAX (summary->ship_by, (gint64)0), "items-summary", summary->items_summary,
-                       "service", summary->service_level, NULL);
+                       "service", summary->service_level, "cancel-requested",
+                       summary->cancel_requested, NULL);
 }
 
 const char *
@@ -191,6 +202,13 @@ pb_queue_item_matches (PbQueueItem *self, const char *needle)
 }
 
 gboolean
+pb_queue_item_get_cancel_requested (PbQueueItem *self)
+{
+  g_return_val_if_fail (PB_IS_QUEUE_ITEM (self), FALSE);
+  return self->cancel_requested;
+}
+
+gboolean
 pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b)
 {
   g_return_val_if_fail (PB_IS_QUEUE_ITEM (a), FALSE);
@@ -198,5 +216,6 @@ pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b)
 
   /* state and service are interned: comparing pointers is enough. */
   return a->ship_by == b->ship_by && a->state == b->state && a->service == b->service
-         && g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->items_summary, b->items_summary) == 0;
+         && a->cancel_requested == b->cancel_requested && g_strcmp0 (a->id, b->id) == 0
+         && g_strcmp0 (a->items_summary, b->items_summary) == 0;
 }

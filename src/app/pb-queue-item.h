@@ -24,6 +24,8 @@ const char *pb_queue_item_get_state (PbQueueItem *self);
 gint64 pb_queue_item_get_ship_by (PbQueueItem *self);
 const char *pb_queue_item_get_items_summary (PbQueueItem *self);
 const char *pb_queue_item_get_service (PbQueueItem *self);
+/* The buyer has asked to cancel the order: it must not be sent. */
+gboolean pb_queue_item_get_cancel_requested (PbQueueItem *self);
 
 /* Whether @a and @b show the same order the same way. */
 gboolean pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b);

@@ -132,16 +132,18 @@ list_orders (PbSession *session, const char *state, gboolean json)
           add_string (builder, "items_summary", order->items_summary);
           add_string (builder, "tracking", order->tracking_number);
           add_string (builder, "attention", order->attention);
+          json_builder_set_member_name (builder, "cancel_requested");
+          json_builder_add_boolean_value (builder, order->cancel_requested);
           json_builder_end_object (builder);
         }
       else
         {
           g_autofree char *ship_by = pb_cli_format_time (order->ship_by);
 
-          printf ("%-19s  %-10s  %-20s  %-9s  %s%s\n", order->id, order->state, ship_by,
+          printf ("%-19s  %-10s  %-20s  %-9s  %s%s%s\n", order->id, order->state, ship_by,
                   order->service_level ? order->service_level : "-",
-                  order->items_summary ? order->items_summary : "",
-                  order->attention ? "  [!]" : "");
+                  order->items_summary ? order->items_summary : "", order->attention ? "  [!]" : "",
+                  order->cancel_requested ? _ ("  [cancellation requested: do not send]") : "");
         }
     }
   json_builder_end_array (builder);
@@ -192,6 +194,8 @@ show_order (PbSession *session, const char *order_id, gboolean json)
   json_builder_add_boolean_value (builder, order->prime);
   add_string (builder, "tracking", tracking);
   add_string (builder, "attention", attention);
+  json_builder_set_member_name (builder, "cancel_requested");
+  json_builder_add_boolean_value (builder, order->cancel_requested);
   add_time (builder, "purged", purged_at);
   add_time (builder, "purge_due", pb_retention_due_at (store, order_id, NULL));
   if (with_recipient)
@@ -242,6 +246,10 @@ show_order (PbSession *session, const char *order_id, gboolean json)
       printf ("%s  %s  (Amazon: %s)  ship by %s  %s%s\n", order->order_id, state, order->status,
               ship_by, order->service_level ? order->service_level : "",
               order->prime ? " Prime" : "");
+      if (order->cancel_requested)
+        printf ("%s\n", _ ("The buyer has asked Amazon to cancel this order. Do not send it: "
+                           "put the items back, check the request in Seller Central and "
+                           "cancel the order there."));
       if (with_recipient)
         {
           const char *lines[]
@@ -285,9 +293,14 @@ confirm_order (PbSession *session, const char *order_id, const char *tracking, c
   amazon = pb_services_new_amazon_client (store, http);
   if (!pb_sync_recheck_order (store, amazon, order_id, NULL, &error))
     {
-      if (g_error_matches (error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED))
+      if (error->domain == PB_SYNC_ERROR
+          || g_error_matches (error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED))
         {
-          pb_session_audit (session, "order.refused", order_id, "denied", "cancelled", NULL);
+          pb_session_audit (session, "order.refused", order_id, "denied",
+                            g_error_matches (error, PB_SYNC_ERROR, PB_SYNC_ERROR_CANCEL_REQUESTED)
+                                ? "cancellation requested"
+                                : "cancelled",
+                            NULL);
           return pb_cli_fail (error);
         }
       fprintf (stderr,

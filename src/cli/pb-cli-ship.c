@@ -10,6 +10,29 @@
 #include "station/pb-ship.h"
 #include "store/pb-labels.h"
 
+static void
+print_recheck_skipped (const PbShipResult *result)
+{
+  g_autofree char *when = NULL;
+
+  if (result->last_sync > 0)
+    {
+      g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (result->last_sync);
+
+      when = g_date_time_format (time, "%Y-%m-%d %H:%M");
+    }
+  if (when != NULL)
+    fprintf (stderr,
+             _ ("Amazon could not be reached to re-check this order (%s); it was shipped on what "
+                "the last sync said (%s).\n"),
+             result->recheck_error ? result->recheck_error : "", when);
+  else
+    fprintf (stderr,
+             _ ("Amazon could not be reached to re-check this order (%s), and no sync has "
+                "worked yet; it was shipped on what the store holds.\n"),
+             result->recheck_error ? result->recheck_error : "");
+}
+
 int
 pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
 {
@@ -55,9 +78,20 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
 
     if (result.tracking_number != NULL)
       printf ("Tracking: %s\n", result.tracking_number);
+    if (result.recheck_skipped)
+      print_recheck_skipped (&result);
     if (!ok)
       {
         pb_ship_result_clear (&result);
+        /* A cancelled order, or one whose buyer asked to cancel it: no
+         * label was bought, and a script can tell it from a failure. */
+        if (error->domain == PB_SHIP_ERROR
+            && (error->code == PB_SHIP_ERROR_CANCELLED
+                || error->code == PB_SHIP_ERROR_CANCEL_REQUESTED))
+          {
+            fprintf (stderr, "%s\n", error->message);
+            return PB_EXIT_DO_NOT_SEND;
+          }
         return pb_cli_fail (error);
       }
   }

@@ -82,7 +82,8 @@ print_help (FILE *out)
     fprintf (out, "  %-28s %s\n", list[i].usage, _ (list[i].summary));
   fprintf (out, "\n%s\n",
            _ ("Exit codes: 0 done, 1 failed, 2 usage, 3 authentication failed, "
-              "4 not permitted, 5 locked out."));
+              "4 not permitted, 5 locked out, 6 do not send (ship: the order is cancelled or "
+              "its buyer asked to cancel it)."));
 }
 
 int

@@ -14,6 +14,7 @@ typedef enum
   PB_EXIT_AUTH = 3,
   PB_EXIT_NOT_PERMITTED = 4,
   PB_EXIT_LOCKED_OUT = 5,
+  PB_EXIT_DO_NOT_SEND = 6, /* ship: the order is cancelled or its buyer asked to cancel */
 } PbExit;
 
 typedef struct

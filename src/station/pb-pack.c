@@ -177,11 +177,19 @@ pb_pack_session_initable_init (GInitable *initable, GCancellable *cancellable, G
 {
   PbPackSession *self = PB_PACK_SESSION (initable);
   g_autofree char *state = NULL;
+  gboolean cancel_requested = FALSE;
 
   if (self->store == NULL || self->order_id == NULL)
     return refuse (error, PB_PACK_ERROR_NO_ORDER, _ ("No order was given to pack."));
   if (!read_state (self->store, self->order_id, &state, error) || !check_state (state, error)
-      || !load_lines (self, error))
+      || !pb_orders_get_cancel_requested (self->store, self->order_id, &cancel_requested, error))
+    return FALSE;
+  if (cancel_requested)
+    return refuse (error, PB_PACK_ERROR_CANCEL_REQUESTED,
+                   _ ("The buyer has asked Amazon to cancel this order. Do not send it: put the "
+                      "items back, check the request in Seller Central and cancel the order "
+                      "there."));
+  if (!load_lines (self, error))
     return FALSE;
   if (self->total_units == 0)
     return refuse (error, PB_PACK_ERROR_NOT_PACKABLE,

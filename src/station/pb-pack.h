@@ -33,9 +33,10 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  PB_PACK_ERROR_NO_ORDER,     /* no such order, or no unshipped order holds the item */
-  PB_PACK_ERROR_NOT_PACKABLE, /* cancelled, not released, labelled, shipped, nothing left */
-  PB_PACK_ERROR_NOT_AN_ITEM,  /* a badge where an order or an item was expected */
+  PB_PACK_ERROR_NO_ORDER,         /* no such order, or no unshipped order holds the item */
+  PB_PACK_ERROR_NOT_PACKABLE,     /* cancelled, not released, labelled, shipped, nothing left */
+  PB_PACK_ERROR_NOT_AN_ITEM,      /* a badge where an order or an item was expected */
+  PB_PACK_ERROR_CANCEL_REQUESTED, /* the buyer asked to cancel: not to be sent */
 } PbPackError;
 
 GQuark pb_pack_error_quark (void);

@@ -24,12 +24,15 @@
 
 #define DEFAULT_PRINT_TIMEOUT_MS 30000
 
+G_DEFINE_QUARK (pb - ship - error - quark, pb_ship_error)
+
 void
 pb_ship_result_clear (PbShipResult *result)
 {
   g_clear_pointer (&result->tracking_number, g_free);
   g_clear_pointer (&result->service, g_free);
   g_clear_pointer (&result->confirm_error, g_free);
+  g_clear_pointer (&result->recheck_error, g_free);
   memset (result, 0, sizeof *result);
 }
 
@@ -453,26 +456,83 @@ confirm (PbStore *store, const PbShipRequest *request, const PbLabelInfo *info,
 }
 
 static gboolean
-recheck_if_stale (PbStore *store, const char *order_id, GCancellable *cancellable, GError **error)
+refuse_cancelled (PbStore *store, const PbShipRequest *request, GError **error)
 {
-  g_autoptr (PbHttpClient) http = NULL;
-  g_autoptr (PbAmazonClient) amazon = NULL;
+  pb_audit_append (store, request->operator_name, "order.refused", request->order_id, "denied",
+                   "cancelled", NULL);
+  g_set_error_literal (error, PB_SHIP_ERROR, PB_SHIP_ERROR_CANCELLED,
+                       _ ("This order was cancelled. Do not send it: put the items back."));
+  return FALSE;
+}
+
+/*
+ * Asks Amazon for the order just before its label is bought, every time: a
+ * buyer may cancel (or ask to) a moment after a sync, and getOrder's quota
+ * (0.5 requests a second, burst 30) is far above a bench's pace. Amazon's
+ * answer is stored, and the caller then refuses on what the store says.
+ * When Amazon cannot be reached the bench is not stopped: it goes on with
+ * what the last sync said, and @result says so. A 4xx refusal stops it.
+ */
+static gboolean
+recheck (PbStore *store, const PbShipRequest *request, PbShipResult *result,
+         GCancellable *cancellable, GError **error)
+{
+  g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+  g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
   g_autoptr (GError) local_error = NULL;
-  gint64 last_success = 0;
 
-  pb_sync_get_status (store, &last_success, NULL, NULL);
-  if (last_success + PB_SHIP_RECHECK_SECONDS > pb_clock_now_unix ())
+  if (pb_sync_recheck_order (store, amazon, request->order_id, cancellable, &local_error))
     return TRUE;
-
-  http = pb_services_new_http_client (store);
-  amazon = pb_services_new_amazon_client (store, http);
-  if (pb_sync_recheck_order (store, amazon, order_id, cancellable, &local_error))
+  /* Cancelled, or a cancellation request: stored; the caller refuses. */
+  if (local_error->domain == PB_SYNC_ERROR)
     return TRUE;
-  /* Refused (cancelled) stops the label; Amazon out of reach does not stop
-   * the bench: it goes on with what the last sync said. */
-  if (g_error_matches (local_error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED))
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (g_error_matches (local_error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED))
+    {
+      pb_audit_append (store, request->operator_name, "order.refused", request->order_id, "denied",
+                       "re-check refused", NULL);
+      g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_RECHECK_REFUSED,
+                   _ ("Amazon refused to re-check this order, so no label was bought: %s"),
+                   local_error->message);
+      return FALSE;
+    }
+
+  result->recheck_skipped = TRUE;
+  result->recheck_error = g_strdup (local_error->message);
+  pb_sync_get_status (store, &result->last_sync, NULL, NULL);
+  pb_audit_append (store, request->operator_name, "order.recheck_skipped", request->order_id,
+                   "failed", NULL, NULL);
+  return TRUE;
+}
+
+/* What the store now says (Amazon's fresh answer, or the last sync's). */
+static gboolean
+check_still_wanted (PbStore *store, const PbShipRequest *request, GError **error)
+{
+  g_autofree char *state = NULL;
+  gboolean cancel_requested = FALSE;
+
+  if (!pb_orders_get_local (store, request->order_id, &state, NULL, NULL, NULL, error)
+      || !pb_orders_get_cancel_requested (store, request->order_id, &cancel_requested, error))
+    return FALSE;
+  if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
+    return refuse_cancelled (store, request, error);
+  if (g_str_equal (state, PB_ORDER_STATE_SHIPPED))
+    return refuse (error, _ ("This order has already been sent."));
+  if (g_str_equal (state, PB_ORDER_STATE_UNFULFILLABLE))
+    return refuse (error, _ ("Amazon says this order cannot be fulfilled: do not pack it."));
+  if (cancel_requested)
+    {
+      pb_audit_append (store, request->operator_name, "order.refused", request->order_id, "denied",
+                       "cancellation requested", NULL);
+      g_set_error_literal (error, PB_SHIP_ERROR, PB_SHIP_ERROR_CANCEL_REQUESTED,
+                           _ ("The buyer has asked Amazon to cancel this order. Do not send it: "
+                              "put the items back, check the request in Seller Central and "
+                              "cancel the order there."));
       return FALSE;
     }
   return TRUE;
@@ -494,34 +554,26 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
   if (!pb_orders_get_local (store, request->order_id, &state, &attention, NULL, NULL, error))
     return FALSE;
   if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
-    {
-      pb_audit_append (store, request->operator_name, "order.refused", request->order_id, "denied",
-                       "cancelled", NULL);
-      return refuse (error, _ ("This order was cancelled. Do not send it: put the items back."));
-    }
+    return refuse_cancelled (store, request, error);
   if (g_str_equal (state, PB_ORDER_STATE_PENDING))
     return refuse (error, _ ("Amazon has not released this order for shipping yet."));
 
   if (!pb_labels_get_info (store, request->order_id, &info, error))
     return FALSE;
 
-  /* Step 1: no label yet — check with Amazon, then buy it. */
+  /* Step 1: no label yet — check with Amazon, then buy it. Once the label
+   * exists (a crash, a print to finish) Amazon is not asked again. */
   if (info.rm_order_identifier == 0)
     {
       Plan plan = { 0 };
       gboolean ok;
 
-      if (!recheck_if_stale (store, request->order_id, cancellable, error))
+      if (!recheck (store, request, result, cancellable, error)
+          || !check_still_wanted (store, request, error))
         {
-          pb_audit_append (store, request->operator_name, "order.refused", request->order_id,
-                           "denied", "cancelled at Amazon", NULL);
+          pb_ship_result_clear (result);
           return FALSE;
         }
-      g_clear_pointer (&state, g_free);
-      if (!pb_orders_get_local (store, request->order_id, &state, NULL, NULL, NULL, error))
-        return FALSE;
-      if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
-        return refuse (error, _ ("This order was cancelled. Do not send it: put the items back."));
 
       ok = make_plan (store, request, &plan, error);
       if (ok && (request->weight_g > 0 || request->service != NULL))

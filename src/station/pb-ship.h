@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 
 /*
  * ship(order): the one function the app and the CLI use to send an order.
- * Re-check the order with Amazon when the last sync is older than a few
- * minutes → buy the Royal Mail label through the outbox (looking the
+ * Re-check the order with Amazon (getOrder, every time, just before a label
+ * is bought) → buy the Royal Mail label through the outbox (looking the
  * reference up first, and after any timeout) → store the label and
  * tracking number → print → queue confirmShipment through the outbox and
  * try it once. Every step is persisted before the next starts, so running
@@ -20,8 +20,19 @@ G_BEGIN_DECLS
 
 #define PB_OUTBOX_KIND_CREATE_LABEL "royalmail.create_label"
 
-/* A re-check with Amazon is made when the last sync is older than this. */
-#define PB_SHIP_RECHECK_SECONDS (3 * 60)
+#define PB_SHIP_ERROR (pb_ship_error_quark ())
+
+/* Why pb_ship refused to buy a label (other refusals are PB_STORE_ERROR,
+ * PB_ROYALMAIL_ERROR or PB_PRINT_ERROR). Each is also an "order.refused"
+ * audit row. */
+typedef enum
+{
+  PB_SHIP_ERROR_CANCELLED,        /* Amazon (or the last sync) says it is cancelled */
+  PB_SHIP_ERROR_CANCEL_REQUESTED, /* the buyer has asked to cancel it */
+  PB_SHIP_ERROR_RECHECK_REFUSED,  /* Amazon refused the re-check (4xx) */
+} PbShipError;
+
+GQuark pb_ship_error_quark (void);
 
 typedef struct
 {
@@ -41,11 +52,18 @@ typedef struct
   gboolean confirmed;  /* Amazon has the tracking number */
   char *confirm_error; /* why not yet; the confirmation waits in the outbox */
   gboolean already_shipped;
+  /* Amazon could not be reached to re-check the order before its label was
+   * bought: it was shipped on what the last sync (at @last_sync, Unix time;
+   * 0: never) said. @recheck_error says why. The bench and the CLI say so. */
+  gboolean recheck_skipped;
+  gint64 last_sync;
+  char *recheck_error;
 } PbShipResult;
 
 void pb_ship_result_clear (PbShipResult *result);
 
-/* Errors: the order cannot go (cancelled, customs data missing — the SKU
+/* Errors: the order cannot go (PB_SHIP_ERROR: cancelled, the buyer asked
+ * to cancel, Amazon refused the re-check; customs data missing — the SKU
  * named —, an address that does not fit, no rule), Royal Mail refused, or
  * the printer failed (PB_PRINT_ERROR: the label stays stored for a
  * reprint). */

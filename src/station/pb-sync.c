@@ -12,6 +12,8 @@
 #define META_LAST_SUCCESS "sync.last_success"
 #define META_LAST_ERROR "sync.last_error"
 
+G_DEFINE_QUARK (pb - sync - error - quark, pb_sync_error)
+
 static gint64
 meta_time (PbStore *store, const char *key)
 {
@@ -199,14 +201,14 @@ pb_sync_recheck_order (PbStore *store, PbAmazonClient *amazon, const char *order
 
   if (g_strcmp0 (order->status, "CANCELLED") == 0)
     {
-      g_set_error (error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED,
+      g_set_error (error, PB_SYNC_ERROR, PB_SYNC_ERROR_CANCELLED,
                    _ ("Order %s was cancelled by the buyer. Do not send it: put the items back."),
                    order_id);
       return FALSE;
     }
   if (order->cancel_requested)
     {
-      g_set_error (error, PB_AMAZON_ERROR, PB_AMAZON_ERROR_REJECTED,
+      g_set_error (error, PB_SYNC_ERROR, PB_SYNC_ERROR_CANCEL_REQUESTED,
                    _ ("The buyer asked to cancel order %s. Do not send it: ask a supervisor."),
                    order_id);
       return FALSE;

@@ -39,10 +39,22 @@ gboolean pb_sync_run (PbStore *store, PbAmazonClient *amazon, const char *operat
                       PbSyncProgress progress, gpointer user_data, PbSyncResult *result,
                       GCancellable *cancellable, GError **error);
 
+#define PB_SYNC_ERROR (pb_sync_error_quark ())
+
+typedef enum
+{
+  PB_SYNC_ERROR_CANCELLED,        /* Amazon says the order is cancelled */
+  PB_SYNC_ERROR_CANCEL_REQUESTED, /* the buyer has asked to cancel it */
+} PbSyncError;
+
+GQuark pb_sync_error_quark (void);
+
 /* Asks Amazon for one order again just before it is shipped, and stores
- * what it says. A cancelled order is refused (PB_AMAZON_ERROR_REJECTED
- * with a message for the packer); a network failure is returned as it is,
- * and the caller decides whether to go on with what the store knows. */
+ * what it says. A cancelled order, or one whose buyer has asked to cancel
+ * it, is refused with a PB_SYNC_ERROR (and a message for the packer) after
+ * Amazon's answer is stored; any other failure (Amazon out of reach, a
+ * PB_AMAZON_ERROR) is returned as it is, nothing stored, and the caller
+ * decides whether to go on with what the store knows. */
 gboolean pb_sync_recheck_order (PbStore *store, PbAmazonClient *amazon, const char *order_id,
                                 GCancellable *cancellable, GError **error);
 

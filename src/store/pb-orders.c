@@ -328,7 +328,8 @@ pb_orders_list (PbStore *store, const char *state, GError **error)
       " o.service_level, o.is_prime, o.attention, o.tracking_number,"
       " (SELECT coalesce (sum (quantity), 0) FROM order_items i WHERE i.order_id = o.id),"
       " (SELECT group_concat (quantity || ' × ' || coalesce (sku, asin, item_id), ', ')"
-      "    FROM order_items i WHERE i.order_id = o.id)"
+      "    FROM order_items i WHERE i.order_id = o.id),"
+      " o.cancel_requested"
       " FROM orders o WHERE (?1 IS NULL OR o.state = ?1)"
       " ORDER BY coalesce (o.ship_by_latest, o.purchased_at), o.id",
       error);
@@ -351,6 +352,7 @@ pb_orders_list (PbStore *store, const char *state, GError **error)
       summary->tracking_number = g_strdup (pb_sql_text (stmt, 8));
       summary->n_units = sqlite3_column_int (stmt, 9);
       summary->items_summary = g_strdup (pb_sql_text (stmt, 10));
+      summary->cancel_requested = sqlite3_column_int (stmt, 11) != 0;
       g_ptr_array_add (list, summary);
     }
   if (rc != SQLITE_DONE)
@@ -506,6 +508,33 @@ pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **
     *tracking_number = dup_column (stmt, 2);
   if (purged_at)
     *purged_at = sqlite3_column_int64 (stmt, 3);
+  return TRUE;
+}
+
+gboolean
+pb_orders_get_cancel_requested (PbStore *store, const char *order_id, gboolean *requested,
+                                GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store, "SELECT cancel_requested FROM orders WHERE id = ?1", error);
+  int rc;
+
+  g_return_val_if_fail (order_id != NULL && requested != NULL, FALSE);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                     _ ("There is no order %s in this store. Run a sync first."), order_id);
+      else
+        pb_store_set_sql_error (store, error, _ ("Reading an order"));
+      return FALSE;
+    }
+  *requested = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
 }
 

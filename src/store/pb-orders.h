@@ -50,7 +50,8 @@ typedef struct
   char *attention;
   char *tracking_number;
   gint n_units;
-  char *items_summary; /* "2 × SKU-1, 1 × SKU-2" */
+  char *items_summary;       /* "2 × SKU-1, 1 × SKU-2" */
+  gboolean cancel_requested; /* the buyer asked Amazon to cancel it */
 } PbOrderSummary;
 
 void pb_order_summary_free (PbOrderSummary *summary);
@@ -65,6 +66,12 @@ PbOrderData *pb_orders_get (PbStore *store, const char *order_id, GError **error
 /* The bench's own fields of one order. */
 gboolean pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **attention,
                               char **tracking_number, gint64 *purged_at, GError **error);
+
+/* Whether the buyer has asked to cancel @order_id and the request is still
+ * open (a cancellationRequest without a cancellationExecution), as the last
+ * sync or re-check with Amazon said. */
+gboolean pb_orders_get_cancel_requested (PbStore *store, const char *order_id, gboolean *requested,
+                                         GError **error);
 
 gboolean pb_orders_set_shipped (PbStore *store, const char *order_id, const char *tracking,
                                 const char *operator_name, gint64 when, GError **error);

@@ -237,6 +237,29 @@ class Cancellation(AmazonTestCase):
         self.assertEqual(shown["state"], "cancelled")
 
 
+    def test_cancellation_request_reaches_the_bench_at_next_sync(self):
+        self.bench.ok(self.sync())
+        order, other = [o["id"] for o in self.unshipped()[:2]]
+        self.api.control("POST", "/_test/orders/%s/cancel-request" % order)
+        # The other is cancelled: its items carry the buyer's request and
+        # its execution, a request no longer waiting.
+        self.api.control("POST", "/_test/orders/%s/cancel" % other)
+        self.api.advance(180)
+        self.bench.ok(self.sync())
+        listed = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "orders", "list", "--json")).stdout)
+        self.assertEqual([o["id"] for o in listed if o["cancel_requested"]], [order])
+        by_id = {o["id"]: o for o in listed}
+        self.assertEqual(by_id[order]["state"], "unshipped")
+        self.assertEqual(by_id[other]["state"], "cancelled")
+        # Confirming it is refused as well.
+        result = self.bench.as_user("admin", "orders", "confirm", order, "--tracking",
+                                    "RM123456785GB")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("asked to cancel", result.stderr)
+        self.assertEqual(self.api.confirmations(), [])
+
+
 class Confirm(AmazonTestCase):
     orders = 20
 

@@ -69,15 +69,88 @@ class Ship(ShipTestCase):
         self.assertRegex(tracking(result), r"^RM\d{9}GB$")
         self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
 
-    def test_cancelled_at_amazon_after_sync_is_refused_before_buying(self):
+    def refusals(self, order_id):
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json")).stdout)
+        return [r.get("detail") for r in rows
+                if r["action"] == "order.refused" and r["subject"] == order_id]
+
+    def test_cancelled_at_amazon_right_after_a_sync_is_refused_before_buying(self):
+        # The sync in setUp is seconds old: Amazon is asked all the same.
         order = self.shipping.unshipped()[0]
         self.shipping.api.control("POST", "/_test/orders/%s/cancel" % order["orderId"])
-        self.bench.advance(300)  # the last sync is now older than a few minutes
         result = self.ship(order["orderId"])
-        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.returncode, 6, result.stderr)
         self.assertIn("cancelled", result.stderr)
+        self.assertIn("Do not send it", result.stderr)
+        self.assertIsNone(tracking(result))
         self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
         self.assertEqual(self.shipping.sink.jobs, [])
+        self.assertEqual(self.confirmations(order["orderId"]), [])
+        self.assertEqual(self.refusals(order["orderId"]), ["cancelled"])
+        # Long after, too: there is no "recent sync" shortcut either way.
+        self.bench.advance(300)
+        self.assertEqual(self.ship(order["orderId"]).returncode, 6)
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
+
+    def test_cancellation_request_right_after_a_sync_is_refused_before_buying(self):
+        order = self.shipping.unshipped()[0]
+        order_id = order["orderId"]
+        self.shipping.api.control("POST", "/_test/orders/%s/cancel-request" % order_id,
+                                  {"reason": "Changed mind"})
+        result = self.ship(order_id)
+        self.assertEqual(result.returncode, 6, result.stderr)
+        self.assertIn("asked Amazon to cancel", result.stderr)
+        self.assertIn("Seller Central", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(order_id), 0)
+        self.assertEqual(self.shipping.sink.jobs, [])
+        self.assertEqual(self.confirmations(order_id), [])
+        self.assertEqual(self.refusals(order_id), ["cancellation requested"])
+
+        # The store holds it now, and a sync keeps it: the order list and
+        # the order say so before anyone scans it.
+        self.bench.ok(self.shipping.run("sync"))
+        listed = json.loads(self.bench.ok(self.shipping.run(
+            "orders", "list", "--json")).stdout)
+        mine = [o for o in listed if o["id"] == order_id][0]
+        self.assertTrue(mine["cancel_requested"])
+        self.assertFalse(any(o["cancel_requested"] for o in listed if o["id"] != order_id))
+        text = self.bench.ok(self.shipping.run("orders", "list")).stdout
+        line = [l for l in text.splitlines() if l.startswith(order_id)][0]
+        self.assertIn("cancellation requested", line)
+        shown = self.bench.ok(self.shipping.run("orders", "show", order_id)).stdout
+        self.assertIn("asked Amazon to cancel", shown)
+
+        # Amazon out of reach now: the last sync's word stops it still.
+        self.shipping.api.fault(operation="getOrder", kind="status", status=503, count=50)
+        self.assertEqual(self.ship(order_id).returncode, 6)
+        self.assertEqual(self.shipping.clickdrop.creates(order_id), 0)
+
+    def test_amazon_unreachable_ships_on_the_last_sync_and_says_so(self):
+        first, second = self.shipping.unshipped()[:2]
+        # getOrder answers 503 to every attempt (the retries included).
+        self.shipping.api.fault(operation="getOrder", kind="status", status=503, count=50)
+        result = self.bench.ok(self.ship(first["orderId"]))
+        self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+        self.assertIn("could not be reached to re-check", result.stderr)
+        self.assertIn("what the last sync said", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(first["orderId"]), 1)
+        self.assertTrue(self.shipping.sink.wait_for_jobs(1)[0].startswith(b"^XA"))
+        self.assertTrue(any(r["operation"] == "getOrder"
+                            and first["orderId"] in json.dumps(r)
+                            for r in self.shipping.api.requests("getOrder")))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json")).stdout)
+        self.assertIn(("order.recheck_skipped", first["orderId"]),
+                      [(r["action"], r["subject"]) for r in rows])
+
+        # The server gone altogether: the same.
+        self.shipping.api.control("DELETE", "/_test/faults")
+        self.shipping.api.stop()
+        result = self.bench.ok(self.ship(second["orderId"]))
+        self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+        self.assertIn("could not be reached to re-check", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(second["orderId"]), 1)
 
     def test_channel_islands_without_customs_data_is_stopped(self):
         jersey = self.shipping.unshipped("JE") + self.shipping.unshipped("GG")

@@ -5,6 +5,7 @@
 
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
+#include "pb-ui-servers.h"
 #include "pb-ui-test.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
@@ -22,6 +23,8 @@
 #define ORDER_TEA_LATER "202-0000002-0000002"
 #define ORDER_PEN_LATE "202-0000003-0000003"
 #define ORDER_CANCELLED "202-0000004-0000004"
+/* The buyer has asked to cancel it; added by the test that needs it. */
+#define ORDER_ASKED "202-0000005-0000005"
 
 static const char catalogue_csv[] = "sku,barcodes,asin,title\n"
                                     "TEA-1,5012345678900,B0TEA00001,Tea towel\n"
@@ -36,6 +39,8 @@ typedef struct
   PbBenchPage *page;
   GPtrArray *feedback;
   gint64 key_time;
+  gboolean with_servers;
+  PbUiServers servers;
 } Fixture;
 
 typedef struct
@@ -45,8 +50,8 @@ typedef struct
 } Item;
 
 static void
-add_order (Fixture *fixture, const char *id, const char *status, gint64 purchased, gint64 ship_by,
-           const Item *items)
+add_order_full (Fixture *fixture, const char *id, const char *status, gint64 purchased,
+                gint64 ship_by, gboolean cancel_requested, const Item *items)
 {
   g_autoptr (PbOrderData) order
       = pb_test_order_new (id, status, purchased, purchased + 60, ship_by);
@@ -62,8 +67,17 @@ add_order (Fixture *fixture, const char *id, const char *status, gint64 purchase
       item->title = g_strdup (items[i].sku);
       item->unit_price = g_strdup ("9.99");
       item->currency = g_strdup ("GBP");
+      item->cancel_requested = cancel_requested;
     }
+  order->cancel_requested = cancel_requested;
   pb_test_store_apply (pb_session_get_store (fixture->session), order, pb_clock_now_unix ());
+}
+
+static void
+add_order (Fixture *fixture, const char *id, const char *status, gint64 purchased, gint64 ship_by,
+           const Item *items)
+{
+  add_order_full (fixture, id, status, purchased, ship_by, FALSE, items);
 }
 
 static void
@@ -177,6 +191,12 @@ set_up (Fixture *fixture, gconstpointer data)
   const Item pen[] = { { "PEN-3", 1 }, { NULL } };
 
   fixture->session = pb_test_session_new ("pb-bench-page-XXXXXX", &fixture->root, NULL);
+  fixture->with_servers = GPOINTER_TO_INT (data);
+  if (fixture->with_servers)
+    {
+      pb_ui_servers_start (&fixture->servers, TRUE);
+      pb_ui_servers_configure (&fixture->servers, fixture->session);
+    }
   g_assert_true (pb_catalogue_import_csv (pb_session_get_store (fixture->session), catalogue_csv,
                                           strlen (catalogue_csv), "admin", NULL, &error));
   g_assert_no_error (error);
@@ -201,6 +221,8 @@ tear_down (Fixture *fixture, gconstpointer data)
 {
   pb_ui_test_close_window (&fixture->window, fixture->page);
   g_ptr_array_unref (fixture->feedback);
+  if (fixture->with_servers)
+    pb_ui_servers_stop (&fixture->servers);
   pb_test_session_free (&fixture->session, &fixture->root);
 }
 
@@ -345,6 +367,135 @@ test_cancelled_order_refused (Fixture *fixture, gconstpointer data)
   g_assert_null (pb_bench_page_get_order_id (fixture->page));
 }
 
+/* The buyer asks to cancel: the queue says so before anyone scans, and a
+ * scan of the order is refused as clearly as a cancelled one — red, the
+ * cancellation sound — with what to do instead. */
+static void
+test_cancellation_request_refused (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *queue = get_child (fixture, "queue_view");
+  const Item pen[] = { { "PEN-3", 1 }, { NULL } };
+  gint64 now = pb_clock_now_unix ();
+  g_autoptr (GdkTexture) texture = NULL;
+  GtkWidget *marker;
+  const char *text;
+
+  add_order_full (fixture, ORDER_ASKED, "UNSHIPPED", now - DAY, now + DAY, TRUE, pen);
+  pb_bench_page_reload (fixture->page);
+  wait_for_label (fixture, "count_label", "4 orders");
+  marker = pb_ui_test_find_label (queue, "do not send");
+  g_assert_nonnull (marker);
+  g_assert_true (gtk_widget_has_css_class (marker, "pb-ship-by-late"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (marker), ==,
+                   "The buyer asked to cancel this order");
+
+  /* A pen's scan passes it over for the late pen order. */
+  scan (fixture, "PEN-3");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_PEN_LATE);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
+
+  scan (fixture, ORDER_ASKED);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+  g_assert_true (banner_shows_error (fixture));
+  text = label_text (fixture, "banner_label");
+  g_assert_nonnull (strstr (text, ORDER_ASKED));
+  g_assert_nonnull (strstr (text, "asked to cancel"));
+  g_assert_nonnull (strstr (text, "do not send it"));
+  g_assert_nonnull (strstr (text, "Seller Central"));
+  g_assert_true (feedback_has (fixture, "cancelled"));
+  g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
+  pb_ui_test_iterate (300);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-cancellation-requested.png");
+}
+
+static gboolean
+banner_has_prefix (Fixture *fixture, const char *prefix)
+{
+  return g_str_has_prefix (label_text (fixture, "banner_label"), prefix);
+}
+
+/* Amazon cannot be reached to re-check the order before its label is
+ * bought: the label is bought and printed on the last sync's word, and the
+ * banner says so. */
+static void
+test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) closed = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GBytes) job = NULL;
+  g_autoptr (GDateTime) synced = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *lwa = NULL;
+  g_autofree char *last_sync = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *hhmm = NULL;
+  gint64 synced_at = pb_clock_now_unix () - 25 * 60;
+  gint64 end;
+
+  /* Amazon's address: a port bound but never listening refuses at once. */
+  closed = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (closed, any, TRUE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (closed, &error);
+  g_assert_no_error (error);
+  endpoint = g_strdup_printf ("https://127.0.0.1:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  lwa = g_strconcat (endpoint, "/auth/o2/token", NULL);
+  {
+    const char *pairs[][2] = {
+      { "amazon.endpoint", endpoint },
+      { "amazon.lwa_endpoint", lwa },
+      { "amazon.client_id", "amzn1.application-oa2-client.packbench-test" },
+      { "amazon.client_secret", "amzn1.oa2-cs.v1.test-client-secret" },
+      { "amazon.refresh_token", "Atzr|IwEBtest-refresh-token" },
+      { "royalmail.default_service", "TPN24" },
+      { "print.printer", "documents" },
+      { "print.mode", "zpl" },
+      { "print.dpi", "203" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      {
+        g_assert_true (pb_session_set_setting (fixture->session, pairs[i][0], pairs[i][1], &error));
+        g_assert_no_error (error);
+      }
+  }
+  last_sync = g_strdup_printf ("%" G_GINT64_FORMAT, synced_at);
+  g_assert_true (pb_store_set_meta (store, "sync.last_success", last_sync, &error));
+  g_assert_no_error (error);
+
+  scan (fixture, ORDER_TEA_LATER);
+  scan (fixture, "TEA-1");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 300);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.print", NULL);
+
+  end = g_get_monotonic_time () + 90 * G_TIME_SPAN_SECOND; /* a busy machine */
+  while (!banner_has_prefix (fixture, "Label printed") && !banner_shows_error (fixture)
+         && g_get_monotonic_time () < end)
+    pb_ui_test_iterate (50);
+  synced = g_date_time_new_from_unix_local (synced_at);
+  hhmm = g_date_time_format (synced, "%H:%M");
+  expected = g_strdup_printf ("Amazon could not be reached to re-check this order; it was "
+                              "shipped on what the last sync said (%s)",
+                              hhmm);
+  g_assert_true (banner_has_prefix (fixture, "Label printed — Tracking RM"));
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), expected));
+  g_assert_true (gtk_widget_has_css_class (get_child (fixture, "banner_box"), "pb-banner-info"));
+  g_assert_true (feedback_has (fixture, "printed"));
+  job = pb_ui_servers_next_job (&fixture->servers);
+  g_assert_true (g_bytes_get_size (job) > 3);
+  g_assert_cmpmem (g_bytes_get_data (job, NULL), 3, "^XA", 3);
+  pb_ui_test_iterate (300);
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-recheck-skipped.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -372,6 +523,10 @@ main (int argc, char **argv)
               test_scan_verify_wrong_item, tear_down);
   g_test_add ("/bench-page/cancelled-order-refused", Fixture, NULL, set_up,
               test_cancelled_order_refused, tear_down);
+  g_test_add ("/bench-page/cancellation-request-refused", Fixture, NULL, set_up,
+              test_cancellation_request_refused, tear_down);
+  g_test_add ("/bench-page/recheck-skipped-notice", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_recheck_skipped_notice, tear_down);
 
   return g_test_run ();
 }
