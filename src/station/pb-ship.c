@@ -23,6 +23,8 @@
 #include "util/pb-postcode.h"
 
 #define DEFAULT_PRINT_TIMEOUT_MS 30000
+/* Retries of the re-check with Amazon just before a label is bought. */
+#define RECHECK_MAX_RETRIES 1
 
 G_DEFINE_QUARK (pb - ship - error - quark, pb_ship_error)
 
@@ -478,9 +480,16 @@ recheck (PbStore *store, const PbShipRequest *request, PbShipResult *result,
          GCancellable *cancellable, GError **error)
 {
   g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
-  g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
+  g_autoptr (PbAmazonClient) amazon = NULL;
   g_autoptr (GError) local_error = NULL;
 
+  /* The packer is waiting at the bench: one retry, not the outbox's
+   * patience. Amazon out of reach is not a reason to stop. */
+  pb_http_client_set_retry (
+      http, MIN ((guint)pb_settings_get_int (store, "net.max_retries"), RECHECK_MAX_RETRIES),
+      (guint)pb_settings_get_int (store, "net.retry_base_ms"),
+      (guint)pb_settings_get_int (store, "net.retry_max_ms"));
+  amazon = pb_services_new_amazon_client (store, http);
   if (pb_sync_recheck_order (store, amazon, request->order_id, cancellable, &local_error))
     return TRUE;
   /* Cancelled, or a cancellation request: stored; the caller refuses. */
