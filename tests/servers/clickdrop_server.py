@@ -238,6 +238,8 @@ Kinds:
   stall_after  {"seconds": S} do the request (a create is committed and counted), then
                sleep, then answer: the client times out on a request that succeeded.
   disconnect   do the request, then close the connection without answering.
+  reset        do the request (a create is committed and counted), then reset the
+               connection (TCP RST) without a byte of answer: the answer is lost.
   malformed    do the request, answer 200 with a body that is not JSON.
   truncated    do the request, send the first half of the real body, with a
                Content-Length matching it.
@@ -281,7 +283,7 @@ OPERATIONS = ("GetVersionAsync", "GetOrdersAsync", "CreateOrdersAsync",
               "GetManifestAsync", "RetryManifestAsync")
 MANIFEST_OPERATIONS = ("ManifestEligibleAsync", "GetManifestAsync", "RetryManifestAsync")
 OBA_ONLY = ("GetOrdersLabelAsync",) + MANIFEST_OPERATIONS
-FAULT_KINDS = ("status", "stall", "stall_after", "disconnect", "malformed", "truncated",
+FAULT_KINDS = ("status", "stall", "stall_after", "disconnect", "reset", "malformed", "truncated",
                "non_oba")
 
 # code: (name, label indicator, region)
@@ -1130,6 +1132,11 @@ class Handler(vendor_http.Handler):
                 self.request.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        if kind == "reset":
+            with state.lock:
+                self.record["status"] = 0
+            self.reset_connection()
             return
         self.send(response, kind if kind in ("malformed", "truncated") else None)
 
