@@ -484,15 +484,14 @@ test_reset_after_acting (Fixture *fixture, gconstpointer data)
   g_clear_error (&error);
   g_assert_cmpuint (count_requests (fixture->http, "DeleteOrdersAsync"), ==, 2);
   stored = control (fixture->http, "GET", "orders", NULL);
-  g_assert_cmpuint (
-      json_array_get_length (json_object_get_array_member (json_node_get_object (stored), "deleted")),
-      ==, 1);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (stored), "deleted")),
+                    ==, 1);
 
   /* The manifest: made, answer lost. Never made twice. */
   fill_shipment (fixture, "026-2222222-2222222");
   second = create_ok (fixture);
-  add_fault (fixture->http,
-             "{\"operation\": \"ManifestEligibleAsync\", \"kind\": \"reset\"}");
+  add_fault (fixture->http, "{\"operation\": \"ManifestEligibleAsync\", \"kind\": \"reset\"}");
   pdf = pb_royalmail_client_manifest (fixture->client, 50, 10, &number, NULL, &error);
   g_assert_null (pdf);
   g_assert_error (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE);

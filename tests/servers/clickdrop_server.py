@@ -964,6 +964,11 @@ class Handler(vendor_http.Handler):
             body = body[:len(body) // 2]
         if status == 204:
             body = b""
+        # Recorded before the answer goes out: a client that reads the log
+        # as soon as it has the answer (on another connection) sees it.
+        if self.record is not None:
+            with self.state.lock:
+                self.record["status"] = status
         self.send_response(status)
         headers = dict(response.headers)
         if status != 204:
@@ -976,9 +981,6 @@ class Handler(vendor_http.Handler):
         if body:
             self.wfile.write(body)
         self.wfile.flush()
-        if self.record is not None:
-            with self.state.lock:
-                self.record["status"] = status
 
     def dispatch(self):
         self.record = None
