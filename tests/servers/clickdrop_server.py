@@ -199,7 +199,7 @@ Test control (no auth; JSON in and out; errors are {"error": "..."})
                                         Bearer), body (parsed JSON, or null; a body that is
                                         not JSON also as bodyText), unknownFields (properties
                                         the operation's model does not have), operation,
-                                        status (0 for a disconnect), time, epoch, fault
+                                        status (0 for a disconnect or reset), time, epoch, fault
   DELETE /_test/requests                forget them (204)
   POST   /_test/faults                  a fault, a list of faults, or {"faults": [...]}
   GET    /_test/faults                  {"faults": [...]} still pending
