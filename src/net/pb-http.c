@@ -460,7 +460,9 @@ is_valid_method (const char *method)
   return TRUE;
 }
 
-/* POST and PATCH may act twice when sent twice. */
+/* POST and PATCH may act twice when sent twice. GET, HEAD, PUT and DELETE
+ * may not (RFC 9110 9.2.2): a DELETE sent again finds the thing gone (a
+ * 404 the caller reads as done), a PUT sets the same state again. */
 static gboolean
 is_idempotent (const char *method)
 {
@@ -742,8 +744,11 @@ set_transfer_error (CURL *easy, CURLcode code, const char *errbuf, const Target 
   curl_off_t connect_time = 0;
   gboolean network = FALSE;
 
-  /* Nothing was sent when no request went out: then any method may be
-   * tried again. */
+  /* CURLINFO_REQUEST_SIZE counts the bytes of the request written to the
+   * socket by this handle (each attempt has its own, and libcurl re-sends
+   * nothing by itself on the fresh connection a POST or PATCH gets): 0
+   * means the server cannot have seen any of it, so any method may be
+   * tried again. A reset after the body went out is not retried. */
   curl_easy_getinfo (easy, CURLINFO_REQUEST_SIZE, &request_size);
 
   switch (code)
@@ -927,6 +932,15 @@ set_options (CURL *easy, const Settings *settings, const PbHttpRequest *request,
   SET (CURLOPT_NOSIGNAL, 1L);
   if (settings->share != NULL)
     SET (CURLOPT_SHARE, settings->share);
+  /* A request that may act twice goes on a connection of its own. When a
+   * reused keep-alive connection dies before the first byte of the answer,
+   * libcurl sends the request again by itself, body and all ("Connection
+   * died, retrying a fresh connect"). Right for a look-up; but the server
+   * may have acted on a POST before the connection died, and a second one
+   * buys a second label. On a fresh connection libcurl never does that, so
+   * the retry rules below are the only ones. */
+  if (!is_idempotent (request->method))
+    SET (CURLOPT_FRESH_CONNECT, 1L);
 
 #if LIBCURL_VERSION_NUM >= 0x075500
   SET (CURLOPT_PROTOCOLS_STR, "http,https");
@@ -1180,7 +1194,8 @@ sleep_cancellable (gint64 delay_ms, GCancellable *cancellable, GError **error)
  * thread. Each attempt first takes a token of @request->operation. Network
  * errors, 429, 500, 502, 503 and 504 are retried after a backoff or the
  * Retry-After the server asked for; a POST or PATCH only after a 429 or when
- * nothing of it was sent, so the server never acts on it twice. TLS and
+ * not a byte of it was sent, so the server never acts on it twice: it goes
+ * on a fresh connection, which libcurl never re-sends on by itself. TLS and
  * certificate failures are never retried.
  *
  * Returns: (transfer full) (nullable): the final response, whatever its

@@ -15,9 +15,13 @@ G_BEGIN_DECLS
  * request or response body, and no query value, is ever logged.
  *
  * A POST or PATCH is retried only when the server cannot have acted on it:
- * after a 429, or when the request never went out (no connection). After a
- * timeout, a broken connection or a 5xx the caller decides, e.g. by looking
- * the order up, so nothing is ever created twice.
+ * after a 429, or when not a byte of the request went out (no connection).
+ * It always goes on a fresh connection, for libcurl re-sends a request by
+ * itself, body and all, when a reused keep-alive connection dies before the
+ * answer. After a timeout, a reset or broken connection or a 5xx the caller
+ * decides, e.g. by looking the order up, so nothing is ever created twice.
+ * GET, HEAD, PUT and DELETE are retried on network errors too: sending them
+ * again changes nothing more (a second DELETE finds the thing gone: 404).
  *
  * The User-Agent is always pb_user_agent(); a "User-Agent:" line in
  * @headers is dropped.

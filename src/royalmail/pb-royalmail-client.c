@@ -759,9 +759,9 @@ status_error (PbHttpResponse *response, const char *what, GError **error)
  * pb_royalmail_client_create:
  *
  * Validates @shipment, then POSTs it to /orders with the label in the
- * response. POST is never retried after a 5xx or timeout (the order may
- * exist): those are PB_ROYALMAIL_ERROR_UNAVAILABLE and the caller looks the
- * reference up before trying again.
+ * response. POST is never retried after a 5xx, a timeout or a reset once
+ * it was sent (the order may exist): those are PB_ROYALMAIL_ERROR_UNAVAILABLE
+ * and the caller looks the reference up before trying again.
  */
 PbRoyalMailOrder *
 pb_royalmail_client_create (PbRoyalMailClient *self, const PbRoyalMailShipment *shipment,

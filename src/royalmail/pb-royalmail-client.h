@@ -11,8 +11,10 @@ G_BEGIN_DECLS
  * Royal Mail Click & Drop (API v1): create an order with its label in the
  * response, find orders by reference, fetch a label again, delete an order
  * (voiding its label), and manifests. Click & Drop has no idempotency key:
- * callers look the reference up before creating and after any timeout, so
- * one order never gets two labels. Calls block: run them in a worker thread.
+ * callers look the reference up before creating and after any lost answer
+ * (a timeout, a reset connection, a 5xx), so one order never gets two
+ * labels; the HTTP client never sends a create or a manifest twice on its
+ * own. Calls block: run them in a worker thread.
  */
 
 #define PB_ROYALMAIL_ERROR (pb_royalmail_error_quark ())
@@ -98,7 +100,8 @@ PbRoyalMailClient *pb_royalmail_client_new (PbHttpClient *http, const char *endp
 
 /* POST /orders with the label in the response. A 200 with failedOrders is
  * PB_ROYALMAIL_ERROR_REJECTED whose message names each field and error. A
- * timeout or 5xx may still have created the order: look it up. */
+ * lost answer (timeout, reset, 5xx: PB_ROYALMAIL_ERROR_UNAVAILABLE) may
+ * still have created the order: look it up. */
 PbRoyalMailOrder *pb_royalmail_client_create (PbRoyalMailClient *self,
                                               const PbRoyalMailShipment *shipment,
                                               GCancellable *cancellable, GError **error);
@@ -118,7 +121,9 @@ gboolean pb_royalmail_client_delete (PbRoyalMailClient *self, gint64 order_ident
 
 /* POST /manifests, then GET /manifests/{n} until complete (polling every
  * @poll_ms, at most @max_polls times). Returns the manifest PDF and sets
- * @manifest_number. */
+ * @manifest_number. The POST is never repeated on its own: after a lost
+ * answer (PB_ROYALMAIL_ERROR_UNAVAILABLE) the manifest may exist, and Click &
+ * Drop offers no way to find it but its website. */
 GBytes *pb_royalmail_client_manifest (PbRoyalMailClient *self, guint poll_ms, guint max_polls,
                                       gint64 *manifest_number, GCancellable *cancellable,
                                       GError **error);

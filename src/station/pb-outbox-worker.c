@@ -188,15 +188,18 @@ parse_confirmation (const char *payload, Confirmation *c, GError **error)
   return TRUE;
 }
 
-/* After a crash mid-send the confirmation may have reached Amazon: look
- * before sending it again. */
-static gboolean
-already_confirmed (PbAmazonClient *amazon, const Confirmation *c, GCancellable *cancellable)
+/* Whether Amazon has the package of @c already: 1 yes, 0 no, -1 unknown
+ * (the look-up failed; @error says why). */
+static int
+check_confirmed (PbAmazonClient *amazon, const Confirmation *c, GCancellable *cancellable,
+                 GError **error)
 {
   g_autoptr (PbOrderData) order
-      = pb_amazon_client_get_order (amazon, c->order_id, cancellable, NULL);
+      = pb_amazon_client_get_order (amazon, c->order_id, cancellable, error);
 
-  return order != NULL && order->package_tracking != NULL
+  if (order == NULL)
+    return -1;
+  return order->package_tracking != NULL
          && g_strv_contains ((const char *const *)order->package_tracking, c->tracking_number);
 }
 
@@ -206,6 +209,7 @@ send_confirmation (PbStore *store, PbAmazonClient *amazon, PbOutboxItem *item,
 {
   Confirmation c = { 0 };
   gboolean ok;
+  int confirmed = 0;
 
   if (!parse_confirmation (item->payload, &c, error))
     {
@@ -213,9 +217,16 @@ send_confirmation (PbStore *store, PbAmazonClient *amazon, PbOutboxItem *item,
       return FALSE;
     }
 
-  if (item->last_error != NULL && g_str_has_prefix (item->last_error, "interrupted")
-      && already_confirmed (amazon, &c, cancellable))
-    ok = TRUE;
+  /* After a crash mid-send, or an attempt whose answer was lost (a reset
+   * or a timeout once the request was out, a 5xx), the confirmation may
+   * have reached Amazon: look before sending it again. When the look-up
+   * fails too, so does this attempt, and the row waits: never a blind
+   * second send. */
+  if (item->last_error != NULL)
+    confirmed = check_confirmed (amazon, &c, cancellable, error);
+
+  if (confirmed != 0)
+    ok = confirmed > 0;
   else
     {
       PbAmazonConfirmation confirmation = {

@@ -437,6 +437,73 @@ test_timeout_after_commit (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_requests (fixture->http, "CreateOrdersAsync"), ==, 1);
 }
 
+/* Issue 18: Click & Drop acts, then resets the connection before a byte of
+ * the answer. Each call runs on the keep-alive connection a look-up just
+ * used, where libcurl would re-send on its own: exactly one effect each. */
+static void
+test_reset_after_acting (Fixture *fixture, gconstpointer data)
+{
+  const char *reference = "026-1111111-1111111";
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (PbRoyalMailOrder) second = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (JsonNode) stored = NULL;
+  g_autoptr (JsonNode) manifests = NULL;
+  g_autoptr (GError) error = NULL;
+  PbRoyalMailOrder *order;
+  gint64 identifier;
+  gint64 number = 0;
+
+  /* The create: the look-up finds nothing, the create is done, its answer
+   * lost. One order, and the caller is told to look it up. */
+  before = pb_royalmail_client_find (fixture->client, reference, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 0);
+  add_fault (fixture->http, "{\"operation\": \"CreateOrdersAsync\", \"kind\": \"reset\"}");
+  order = pb_royalmail_client_create (fixture->client, &fixture->shipment, NULL, &error);
+  g_assert_null (order);
+  g_assert_error (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "may have been created"));
+  g_clear_error (&error);
+  g_assert_cmpint (creates (fixture->http, reference), ==, 1);
+  g_assert_cmpuint (count_requests (fixture->http, "CreateOrdersAsync"), ==, 1);
+  after = pb_royalmail_client_find (fixture->client, reference, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 1);
+  order = g_ptr_array_index (after, 0);
+  g_assert_true (g_regex_match_simple ("^RM[0-9]{9}GB$", order->tracking_number, 0, 0));
+  identifier = order->order_identifier;
+
+  /* The deletion: done, answer lost. A DELETE is sent again, finds the
+   * order gone, and says so: one deletion. */
+  add_fault (fixture->http, "{\"operation\": \"DeleteOrdersAsync\", \"kind\": \"reset\"}");
+  g_assert_false (pb_royalmail_client_delete (fixture->client, identifier, NULL, &error));
+  g_assert_error (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_requests (fixture->http, "DeleteOrdersAsync"), ==, 2);
+  stored = control (fixture->http, "GET", "orders", NULL);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (stored), "deleted")),
+                    ==, 1);
+
+  /* The manifest: made, answer lost. Never made twice. */
+  fill_shipment (fixture, "026-2222222-2222222");
+  second = create_ok (fixture);
+  add_fault (fixture->http, "{\"operation\": \"ManifestEligibleAsync\", \"kind\": \"reset\"}");
+  pdf = pb_royalmail_client_manifest (fixture->client, 50, 10, &number, NULL, &error);
+  g_assert_null (pdf);
+  g_assert_error (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "may have been made all the same"));
+  g_assert_cmpuint (count_requests (fixture->http, "ManifestEligibleAsync"), ==, 1);
+  manifests = control (fixture->http, "GET", "manifests", NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (manifests), "manifests")),
+                    ==, 1);
+}
+
 static void
 test_label_again_and_delete (Fixture *fixture, gconstpointer data)
 {
@@ -705,6 +772,7 @@ main (int argc, char **argv)
   ADD ("invalid-not-sent", test_invalid_not_sent);
   ADD ("find", test_find);
   ADD ("timeout-after-commit", test_timeout_after_commit);
+  ADD ("reset-after-acting", test_reset_after_acting);
   ADD ("label-again-and-delete", test_label_again_and_delete);
   ADD ("manifest", test_manifest);
   ADD ("oba-only", test_oba_only);

@@ -162,6 +162,19 @@ class Faults(AmazonTestCase):
         counts = self.counts(result)
         self.assertEqual(counts["new"] + counts["cancelled"], 150)
 
+    def test_reset_token_answer_is_asked_again_next_time(self):
+        # LWA issued a token, then the connection reset. The token POST is
+        # not re-sent on its own; the next sync asks for a new one, which is
+        # safe: asking again only issues another short-lived access token.
+        self.api.fault(operation="token", kind="reset")
+        result = self.sync()
+        self.assertNotEqual(result.returncode, 0)
+        self.assertEqual([r["status"] for r in self.api.requests("token")], [0])
+        self.assertEqual(self.local_orders(), [])
+        self.bench.ok(self.sync())
+        self.assertEqual([r["status"] for r in self.api.requests("token")], [0, 200])
+        self.assertEqual(len(self.local_orders()), 150)
+
     def test_invalid_grant(self):
         self.bench.ok(self.bench.as_user("admin", "config", "set", "amazon.refresh_token", "-",
                                          extra_lines=["Atzr|revoked"]))
@@ -350,6 +363,39 @@ class Confirm(AmazonTestCase):
         self.bench.ok(self.sync())
         self.assertEqual(len(self.api.confirmations()), 1)
         self.assertEqual(len(self.api.requests("confirmShipment")), 1)
+        self.assertEqual(self.outbox()[0]["state"], "done")
+
+    def test_reset_after_confirming_asks_amazon_before_sending_again(self):
+        # Amazon records the confirmation, then the connection resets before
+        # the answer (issue 18). The POST is not sent again on its own; the
+        # outbox asks Amazon first and finds it done.
+        self.api.fault(operation="confirmShipment", kind="reset")
+        self.bench.ok(self.confirm())
+        self.assertEqual([r["status"] for r in self.api.requests("confirmShipment")], [0])
+        self.assertEqual(self.outbox()[0]["state"], "pending")
+        self.bench.advance(120)
+        self.bench.ok(self.sync())
+        self.assertEqual([r["status"] for r in self.api.requests("confirmShipment")], [0])
+        self.assertEqual(len(self.api.confirmations()), 1)
+        self.assertEqual(self.outbox()[0]["state"], "done")
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "amazon.confirmed", "--json")).stdout)
+        self.assertEqual([r["subject"] for r in rows], [self.order])
+
+    def test_lookup_down_after_a_reset_sends_nothing_blind(self):
+        self.api.fault(operation="confirmShipment", kind="reset")
+        self.bench.ok(self.confirm())
+        # The look-up fails too: the row waits, nothing is sent.
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.max_retries", "1"))
+        self.api.fault(operation="getOrder", kind="status", status=503, count=2)
+        self.bench.advance(120)
+        self.sync()
+        self.assertEqual(len(self.api.requests("confirmShipment")), 1)
+        self.assertEqual(self.outbox()[0]["state"], "pending")
+        self.bench.advance(600)
+        self.bench.ok(self.sync())
+        self.assertEqual(len(self.api.requests("confirmShipment")), 1)
+        self.assertEqual(len(self.api.confirmations()), 1)
         self.assertEqual(self.outbox()[0]["state"], "done")
 
     def test_offline_confirmation_waits_in_the_outbox(self):

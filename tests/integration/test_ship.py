@@ -259,6 +259,101 @@ class Crash(ShipTestCase):
                 self.assertEqual(len(self.confirmations(order["orderId"])), 1, point)
 
 
+class LostAnswer(ShipTestCase):
+    """The network's crash test: Click & Drop acts on a request, then resets
+    the connection before answering. Nothing may be done twice: exactly one
+    order, one deletion, one manifest (issue 18)."""
+
+    def requests(self, operation):
+        return self.shipping.clickdrop.control(
+            "GET", "/_test/requests?operation=" + operation)["requests"]
+
+    def for_reference(self, reference):
+        """(method, status) of the API requests about @reference, in order."""
+        found = []
+        for r in self.shipping.clickdrop.control("GET", "/_test/requests")["requests"]:
+            if r["operation"] == "GetSpecificOrdersAsync" and reference in r["path"]:
+                found.append((r["method"], r["status"]))
+            elif r["operation"] == "CreateOrdersAsync" and reference in json.dumps(r["body"]):
+                found.append((r["method"], r["status"]))
+        return found
+
+    def test_create_reset_after_lookup_adopts_the_order(self):
+        # The issue's log: look-up 404 on a keep-alive connection, then the
+        # create is done and its answer lost. Never a second create.
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.shipping.clickdrop.fault(operation="CreateOrdersAsync", kind="reset")
+        result = self.bench.ok(self.ship(order))
+        number = tracking(result)
+        self.assertRegex(number, r"^RM\d{9}GB$")
+        self.assertEqual(self.shipping.clickdrop.creates(order), 1)
+        self.assertEqual(self.for_reference(order),
+                         [("GET", 404), ("POST", 0), ("GET", 200)])
+        stored = self.shipping.clickdrop.control("GET", "/_test/orders")["orders"]
+        mine = [o for o in stored if o.get("orderReference") == order
+                or o.get("request", {}).get("orderReference") == order]
+        self.assertEqual(len(mine), 1)
+        self.assertIn(number, json.dumps(mine[0]))
+        # The adopted label is printed once and Amazon hears once.
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(1)), 1)
+        self.assertEqual(len(self.confirmations(order)), 1)
+        self.assertIn(number, json.dumps(self.confirmations(order)[0]))
+
+    def test_create_reset_and_lookup_down_waits_then_adopts(self):
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.max_retries", "1"))
+        self.shipping.clickdrop.fault(operation="CreateOrdersAsync", kind="reset")
+        # The look-up before the create works; the one after it does not.
+        self.shipping.clickdrop.fault(operation="GetSpecificOrdersAsync", kind="status",
+                                      status=503, after=1, count=2)
+        result = self.ship(order)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("looks it up", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(order), 1)
+        self.assertEqual(self.shipping.sink.jobs, [])
+        outbox = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "outbox", "list", "--all", "--json")).stdout)
+        labels = [item for item in outbox if item["order_id"] == order]
+        self.assertEqual([item["state"] for item in labels], ["pending"])
+        # Shipping again looks it up first, and adopts what Royal Mail has.
+        result = self.bench.ok(self.ship(order))
+        self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+        self.assertEqual(self.shipping.clickdrop.creates(order), 1)
+        self.assertEqual([m for m, _ in self.for_reference(order)].count("POST"), 1)
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(1)), 1)
+
+    def test_void_reset_deletes_once(self):
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.bench.ok(self.ship(order))
+        self.shipping.clickdrop.fault(operation="DeleteOrdersAsync", kind="reset")
+        # The deletion is sent again (DELETE is idempotent): the order is
+        # gone already, which counts as voided.
+        self.bench.ok(self.shipping.run("label", "void", order))
+        statuses = [r["status"] for r in self.requests("DeleteOrdersAsync")]
+        self.assertEqual(statuses, [0, 404])
+        deleted = self.shipping.clickdrop.control("GET", "/_test/orders")["deleted"]
+        self.assertEqual(len([o for o in deleted if order in json.dumps(o)]), 1)
+        shown = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "orders", "show", order, "--json")).stdout)
+        self.assertIsNone(shown["tracking"])
+
+    def test_manifest_reset_makes_one_manifest(self):
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.bench.ok(self.ship(order))
+        self.shipping.clickdrop.fault(operation="ManifestEligibleAsync", kind="reset")
+        result = self.shipping.run("manifest")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("may have been made all the same", result.stderr)
+        self.assertEqual(len(self.requests("ManifestEligibleAsync")), 1)
+        manifests = self.shipping.clickdrop.control("GET", "/_test/manifests")["manifests"]
+        self.assertEqual(len(manifests), 1)
+        # Asking again makes no second manifest: its orders are on the first.
+        result = self.shipping.run("manifest")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        manifests = self.shipping.clickdrop.control("GET", "/_test/manifests")["manifests"]
+        self.assertEqual(len(manifests), 1)
+
+
 class PdfMode(ShipTestCase):
     mode = "pdf"
 

@@ -199,7 +199,7 @@ Test control (no auth; JSON in and out; errors are {"error": "..."})
                                         Bearer), body (parsed JSON, or null; a body that is
                                         not JSON also as bodyText), unknownFields (properties
                                         the operation's model does not have), operation,
-                                        status (0 for a disconnect), time, epoch, fault
+                                        status (0 for a disconnect or reset), time, epoch, fault
   DELETE /_test/requests                forget them (204)
   POST   /_test/faults                  a fault, a list of faults, or {"faults": [...]}
   GET    /_test/faults                  {"faults": [...]} still pending
@@ -238,6 +238,8 @@ Kinds:
   stall_after  {"seconds": S} do the request (a create is committed and counted), then
                sleep, then answer: the client times out on a request that succeeded.
   disconnect   do the request, then close the connection without answering.
+  reset        do the request (a create is committed and counted), then reset the
+               connection (TCP RST) without a byte of answer: the answer is lost.
   malformed    do the request, answer 200 with a body that is not JSON.
   truncated    do the request, send the first half of the real body, with a
                Content-Length matching it.
@@ -281,7 +283,7 @@ OPERATIONS = ("GetVersionAsync", "GetOrdersAsync", "CreateOrdersAsync",
               "GetManifestAsync", "RetryManifestAsync")
 MANIFEST_OPERATIONS = ("ManifestEligibleAsync", "GetManifestAsync", "RetryManifestAsync")
 OBA_ONLY = ("GetOrdersLabelAsync",) + MANIFEST_OPERATIONS
-FAULT_KINDS = ("status", "stall", "stall_after", "disconnect", "malformed", "truncated",
+FAULT_KINDS = ("status", "stall", "stall_after", "disconnect", "reset", "malformed", "truncated",
                "non_oba")
 
 # code: (name, label indicator, region)
@@ -962,6 +964,11 @@ class Handler(vendor_http.Handler):
             body = body[:len(body) // 2]
         if status == 204:
             body = b""
+        # Recorded before the answer goes out: a client that reads the log
+        # as soon as it has the answer (on another connection) sees it.
+        if self.record is not None:
+            with self.state.lock:
+                self.record["status"] = status
         self.send_response(status)
         headers = dict(response.headers)
         if status != 204:
@@ -974,9 +981,6 @@ class Handler(vendor_http.Handler):
         if body:
             self.wfile.write(body)
         self.wfile.flush()
-        if self.record is not None:
-            with self.state.lock:
-                self.record["status"] = status
 
     def dispatch(self):
         self.record = None
@@ -1130,6 +1134,11 @@ class Handler(vendor_http.Handler):
                 self.request.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        if kind == "reset":
+            with state.lock:
+                self.record["status"] = 0
+            self.reset_connection()
             return
         self.send(response, kind if kind in ("malformed", "truncated") else None)
 

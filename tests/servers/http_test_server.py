@@ -15,6 +15,10 @@ target (path and query), so a test picks a fresh query to get fresh counts:
   /retry-after/S            429 with Retry-After: S on the first hit, then 200
   /retry-after-date/S       the same with an HTTP-date S seconds ahead
   /stall/S                  sleeps S seconds, then 200
+  /reset                    reads the request (and counts it: the server
+                            "acted"), then resets the connection (TCP RST)
+                            without a byte of answer
+  /reset-then-200           resets on the first hit, 200 after
   /redirect                 302 to /echo
   /count                    200, JSON {target: hits} of every target so far
 """
@@ -25,6 +29,7 @@ import json
 import os
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -73,6 +78,12 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def reset(self):
+        """Drops the connection with a TCP RST, answering nothing."""
+        self.close_connection = True
+        self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.request.close()
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
@@ -108,6 +119,10 @@ class Handler(BaseHTTPRequestHandler):
         elif len(parts) == 2 and parts[0] == "stall":
             time.sleep(float(parts[1]))
             self.reply(200, "late")
+        elif path == "/reset" or (path == "/reset-then-200" and hit == 1):
+            self.reset()
+        elif path == "/reset-then-200":
+            self.reply(200, "second time lucky")
         elif path == "/redirect":
             self.reply(302, "moved", [("Location", "/echo")])
         elif path == "/count":

@@ -169,6 +169,9 @@ next N. One fault fires per request (the earliest added). Kinds:
   malformed          do the request, answer 200 with a body that is not JSON.
   truncated          do the request, send the first half of the real body, with a
                      Content-Length matching it (an empty 204 stays as it is).
+  reset              do the request (a confirmation is recorded, a token issued), then
+                     reset the connection (TCP RST) without a byte of answer; the
+                     request is recorded with status 0.
   expire_token       every access token issued so far expires now; this request then
                      gets the 403 (for "token": the new token is fine).
   expire_pagination  only counts requests carrying paginationToken: answers 400
@@ -539,7 +542,8 @@ def check_fault(raw):
     fault.setdefault("operation", "*")
     fault.setdefault("count", 1)
     fault.setdefault("after", 0)
-    kinds = ("status", "stall", "malformed", "truncated", "expire_token", "expire_pagination")
+    kinds = ("status", "stall", "malformed", "truncated", "reset", "expire_token",
+             "expire_pagination")
     if fault["operation"] not in OPERATIONS + ("*",):
         raise ControlError(400, "operation must be one of %s or *" % ", ".join(OPERATIONS))
     if fault.get("kind") not in kinds:
@@ -907,6 +911,12 @@ class Handler(vendor_http.Handler):
         return ApiError(413)
 
     def send(self, response, fault=None):
+        if fault == "reset":
+            if self.record is not None:
+                with self.state.lock:
+                    self.record["status"] = 0
+            self.reset_connection()
+            return
         status = response.status
         body = response.payload()
         if fault == "malformed":
@@ -916,6 +926,11 @@ class Handler(vendor_http.Handler):
             body = body[:len(body) // 2]
         if status == 204:
             body = b""
+        # Recorded before the answer goes out: a client that reads the log
+        # as soon as it has the answer (on another connection) sees it.
+        if self.record is not None:
+            with self.state.lock:
+                self.record["status"] = status
         self.send_response(status)
         headers = dict(response.headers)
         if status != 204:
@@ -927,9 +942,6 @@ class Handler(vendor_http.Handler):
         if body:
             self.wfile.write(body)
         self.wfile.flush()
-        if self.record is not None:
-            with self.state.lock:
-                self.record["status"] = status
 
     def dispatch(self):
         self.record = None
@@ -1031,7 +1043,7 @@ class Handler(vendor_http.Handler):
             elif kind == "expire_pagination":
                 self.send(self.api_error_response(invalid(PAGINATION_EXPIRED), operation))
                 return
-            elif kind in ("malformed", "truncated"):
+            elif kind in ("malformed", "truncated", "reset"):
                 mangle = kind
 
         if operation == "token":

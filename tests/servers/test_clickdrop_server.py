@@ -766,6 +766,15 @@ class Faults(Base):
             self.s.create(order("DROPPED-1"))
         self.assertEqual(self.s.control("GET", "/creates")[1]["creates"]["DROPPED-1"], 1)
 
+    def test_reset_after_create(self):
+        self.add_faults({"operation": "CreateOrdersAsync", "kind": "reset"})
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError, ssl.SSLError)):
+            self.s.create(order("RESET-1"))
+        self.assertEqual(self.s.control("GET", "/creates")[1]["creates"]["RESET-1"], 1)
+        _, data = self.s.control("GET", "/requests?operation=CreateOrdersAsync")
+        self.assertEqual((data["requests"][-1]["fault"], data["requests"][-1]["status"]),
+                         ("reset", 0))
+
     def test_malformed_and_truncated(self):
         self.add_faults({"operation": "CreateOrdersAsync", "kind": "malformed"},
                         {"operation": "CreateOrdersAsync", "kind": "truncated"})

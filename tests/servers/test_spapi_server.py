@@ -585,6 +585,17 @@ class Changes(unittest.TestCase):
         self.assertEqual([r["fault"] for r in data["requests"][-3:]],
                          ["malformed", "truncated", None])
 
+    def test_fault_reset_after_token(self):
+        _, before = self.s.control("GET", "/tokens")
+        self.add_faults({"operation": "token", "kind": "reset"})
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionError, OSError)):
+            self.s.login()
+        _, after = self.s.control("GET", "/tokens")
+        self.assertEqual(after["valid"], before["valid"] + 1)  # issued, answer lost
+        _, data = self.s.control("GET", "/requests?operation=token")
+        self.assertEqual((data["requests"][-1]["fault"], data["requests"][-1]["status"]),
+                         ("reset", 0))
+
     def test_fault_expire_token(self):
         self.assertEqual(self.s.get_order(self.ids[0]).status, 200)
         old = self.s.token

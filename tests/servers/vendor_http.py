@@ -13,6 +13,7 @@ import json
 import signal
 import socket
 import ssl
+import struct
 import sys
 import threading
 
@@ -77,6 +78,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         self.dispatch()
+
+    def reset_connection(self):
+        """Drops the connection with a TCP RST and no answer: what a server
+        (or a middlebox) does when it fails after acting on a request."""
+        self.close_connection = True
+        try:
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # The RST goes when the last file object of the socket closes.
+            self.request.close()
+        except OSError:
+            pass
 
     def read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
