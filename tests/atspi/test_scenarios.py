@@ -490,6 +490,62 @@ class Packer(Scenario):
                      "the scan field to have the focus", timeout=3)
 
 
+    def focused(self, field, what):
+        """Waits for the login page's field to have the keyboard focus."""
+        app = self.app
+        entry = app.find(*LOGIN[field])
+        app.wait_for(lambda: app.has_state(entry, "focused"),
+                     "%s to have the focus (%s)" % (LOGIN[field][1], what))
+        return entry
+
+    def badge(self, user, password):
+        """A badge scan types the username and Enter; the password follows
+        by keyboard too."""
+        app = self.app
+        app.type_keys(user)
+        app.key("Return")
+        app.wait_for(lambda: app.has_state(app.find(*LOGIN["password"]), "focused"),
+                     "Enter in the username field to move on to the password")
+        app.type_keys(password)
+        app.key("Return")
+
+    def test_login_fields_take_the_focus(self):
+        """Issue 17: at start, after a lock (the next operator's log-in),
+        the username field has the focus, so a badge scan fills it; the
+        code field has it when it appears."""
+        # A TOTP step of its own: the last packbenchctl log-in used the one
+        # before (a code works once).
+        self.bench.advance(30)
+        app = self.start_app("login-focus")
+        username = self.focused("username", "at start")
+        app.type_keys(self.packer)
+        app.wait_for_text(username, r"^%s$" % re.escape(self.packer))
+        app.key("ctrl+a")
+        app.key("BackSpace")
+        self.badge(self.packer, self.password)
+        app.find(*BENCH["scan"], timeout=15)
+
+        # Locked: the next operator scans a badge at once. The admin needs
+        # a code: its field takes the focus when it appears.
+        app.key("ctrl+l")
+        self.focused("username", "after the lock")
+        self.badge("admin", ADMIN_PASSWORD)
+        code = self.focused("code", "when the code is asked for")
+        app.type_keys(totp(self.bench.secrets["admin"], self.bench.now))
+        app.wait_for_text(code, r"^\d{6}$")
+        app.key("Return")
+        app.find(*BENCH["scan"], timeout=15)
+        # (An administrator's header shows the page tabs.)
+        app.find(WINDOW["page_tab"], WINDOW["supervisor_tabs"][0], timeout=15)
+
+        # Locked again by the administrator, for the packer.
+        app.key("ctrl+l")
+        self.focused("username", "after the second lock")
+        self.badge(self.packer, self.password)
+        app.wait_for(lambda: self.title_label(re.compile(r"^%s \(" % self.packer)),
+                     "the header to name the packer")
+
+
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
 class FirstRun(Person):
     """Scenario A, the whole of it: no store yet; the assistant makes the
