@@ -111,6 +111,28 @@ run_demo (void)
   return 1;
 }
 
+/* GSettings aborts the process (SIGTRAP) when a schema is missing: say in
+ * words what is missing and how to start Packbench from a build folder. */
+static gboolean
+check_settings_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema != NULL)
+    return TRUE;
+
+  g_printerr (_ ("Packbench cannot start: its settings schema “%s” is not installed.\n"
+                 "Install Packbench (meson install), or start it from the source folder with "
+                 "tools/run.sh (add --store DIR for your own store), or inside "
+                 "“meson devenv -C build”, which point GSETTINGS_SCHEMA_DIR at the build "
+                 "folder’s compiled schema.\n"),
+              APPLICATION_ID);
+  return FALSE;
+}
+
 static int
 pb_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -122,6 +144,9 @@ pb_application_handle_local_options (GApplication *app, GVariantDict *options)
       g_print ("packbench %s\n", pb_version_string ());
       return 0;
     }
+
+  if (!check_settings_schema ())
+    return 1;
 
   if (g_variant_dict_contains (options, "demo"))
     {

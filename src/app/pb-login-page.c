@@ -20,6 +20,8 @@ struct _PbLoginPage
   gboolean session_is_new;
   GCancellable *cancellable;
   gboolean busy;
+  /* Puts the focus in the stage's field once the page is on screen. */
+  guint focus_source;
 
   GtkStack *page_stack;
   AdwStatusPage *login_status;
@@ -158,6 +160,57 @@ show_stage (PbLoginPage *self, const char *stage)
           _ ("Your password is temporary or has expired. Choose one only you know."));
       gtk_widget_grab_focus (GTK_WIDGET (self->new_password_entry));
     }
+}
+
+/* The field the stage types into: the username (a badge scan types it and
+ * Enter), the code, or the new password; NULL on the no-store page. */
+static GtkWidget *
+get_stage_entry (PbLoginPage *self)
+{
+  const char *stage = gtk_stack_get_visible_child_name (self->stage_stack);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->page_stack), "login") != 0)
+    return NULL;
+  if (g_strcmp0 (stage, "totp") == 0)
+    return GTK_WIDGET (self->code_entry);
+  if (g_strcmp0 (stage, "new-password") == 0)
+    return GTK_WIDGET (self->new_password_entry);
+  return GTK_WIDGET (self->username_entry);
+}
+
+static gboolean
+on_focus_idle_cb (gpointer user_data)
+{
+  PbLoginPage *self = PB_LOGIN_PAGE (user_data);
+  GtkWidget *entry = get_stage_entry (self);
+
+  self->focus_source = 0;
+  if (entry != NULL && !self->busy)
+    gtk_widget_grab_focus (entry);
+  return G_SOURCE_REMOVE;
+}
+
+/* The page is shown (at start, after a lock): GtkWindow gives its first
+ * focusable widget (the header's menu button) the focus when it is shown,
+ * and a GtkStack moves the focus into the page it switches to. Once they
+ * are done, the stage's field takes it, so a badge scan fills it. */
+static void
+pb_login_page_map (GtkWidget *widget)
+{
+  PbLoginPage *self = PB_LOGIN_PAGE (widget);
+
+  GTK_WIDGET_CLASS (pb_login_page_parent_class)->map (widget);
+
+  g_clear_handle_id (&self->focus_source, g_source_remove);
+  self->focus_source = g_idle_add (on_focus_idle_cb, self);
+}
+
+static void
+pb_login_page_unmap (GtkWidget *widget)
+{
+  g_clear_handle_id (&PB_LOGIN_PAGE (widget)->focus_source, g_source_remove);
+
+  GTK_WIDGET_CLASS (pb_login_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -492,6 +545,7 @@ pb_login_page_dispose (GObject *object)
   PbLoginPage *self = PB_LOGIN_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->focus_source, g_source_remove);
   if (self->username_entry != NULL)
     clear_secrets (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_LOGIN_PAGE);
@@ -561,6 +615,8 @@ pb_login_page_class_init (PbLoginPageClass *klass)
   object_class->finalize = pb_login_page_finalize;
   object_class->get_property = pb_login_page_get_property;
   object_class->set_property = pb_login_page_set_property;
+  widget_class->map = pb_login_page_map;
+  widget_class->unmap = pb_login_page_unmap;
 
   /**
    * PbLoginPage:store-dir:

@@ -108,6 +108,65 @@ plan_clear (Plan *plan)
   g_clear_pointer (&plan->package_format, g_free);
 }
 
+/* A Royal Mail service code as Click & Drop spells them: TPN24, CRL48… */
+static gboolean
+check_service_code (const char *code, GError **error)
+{
+  gsize len = strlen (code);
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isupper (code[i]) && !g_ascii_isdigit (code[i]))
+      len = 0;
+  if (len >= 2 && len <= 10)
+    return TRUE;
+  g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+               _ ("“%s” is not a Royal Mail service code: give 2 to 10 capital letters and "
+                  "digits, such as TPN24. Nothing was bought."),
+               code);
+  return FALSE;
+}
+
+/* With no rule to say: the largest package format the catalogue gives the
+ * order's items; else royalmail.default_package_format when an
+ * administrator set it, or set a default service (the no-rule fallback,
+ * which has always come with the default format); else an error naming
+ * what is missing. */
+static gboolean
+choose_package_format (PbStore *store, const Plan *plan, char **format, GError **error)
+{
+  g_autoptr (GString) missing = g_string_new (NULL);
+  const char *largest = NULL;
+
+  for (guint i = 0; i < plan->products->len; i++)
+    {
+      const PbProduct *product = g_ptr_array_index (plan->products, i);
+      const PbOrderItemData *item = g_ptr_array_index (plan->order->items, i);
+
+      if (product != NULL && pb_package_format_is_valid (product->package_format))
+        largest = pb_package_format_larger (largest, product->package_format);
+      else
+        g_string_append_printf (missing, "%s%s", missing->len ? ", " : "",
+                                item->sku ? item->sku : item->item_id);
+    }
+  if (missing->len == 0 && largest != NULL)
+    {
+      *format = g_strdup (largest);
+      return TRUE;
+    }
+  if (pb_settings_is_set (store, "royalmail.default_package_format")
+      || pb_settings_is_set (store, "royalmail.default_service"))
+    {
+      *format = pb_settings_get (store, "royalmail.default_package_format");
+      return TRUE;
+    }
+  g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+               _ ("No rule matches this order, the catalogue has no package format for SKU %s, "
+                  "and royalmail.default_package_format is not set: the service alone does not "
+                  "say the package. Import the SKU’s package_format or set the default."),
+               missing->str);
+  return FALSE;
+}
+
 static gboolean
 make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **error)
 {
@@ -203,7 +262,21 @@ make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **er
         = { (const char *const *)sku_list, weight,
             pb_service_level_classify (plan->order->service_level, plan->order->prime),
             destination };
-    if (!pb_rules_choose (store, &query, &plan->package_format, &plan->service, &rule_id, error))
+
+    if (request->service == NULL)
+      {
+        if (!pb_rules_choose (store, &query, &plan->package_format, &plan->service, &rule_id,
+                              error))
+          return FALSE;
+      }
+    /* A service given by the packer is enough on its own: a matching rule
+     * still gives the package format; else the catalogue, else the store's
+     * stated default. */
+    else if (!check_service_code (request->service, error)
+             || !pb_rules_match (store, &query, &plan->package_format, &plan->service, &rule_id,
+                                 error)
+             || (plan->package_format == NULL
+                 && !choose_package_format (store, plan, &plan->package_format, error)))
       return FALSE;
   }
   if (request->service != NULL)

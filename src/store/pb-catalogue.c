@@ -23,6 +23,27 @@ pb_package_format_is_valid (const char *format)
   return format != NULL && g_strv_contains (pb_package_formats, format);
 }
 
+const char *
+pb_package_format_larger (const char *a, const char *b)
+{
+  /* pb_package_formats lists the sizes from the smallest; "documents" is
+   * not a size and gives way to any of them. */
+  gint rank_a = -1, rank_b = -1;
+
+  for (gint i = 0; pb_package_formats[i] != NULL; i++)
+    {
+      gint rank = g_str_equal (pb_package_formats[i], "documents") ? 0 : i + 1;
+
+      if (g_strcmp0 (a, pb_package_formats[i]) == 0)
+        rank_a = rank;
+      if (g_strcmp0 (b, pb_package_formats[i]) == 0)
+        rank_b = rank;
+    }
+  if (rank_a < 0 && rank_b < 0)
+    return NULL;
+  return rank_a >= rank_b ? a : b;
+}
+
 void
 pb_product_free (PbProduct *product)
 {
@@ -468,13 +489,15 @@ rule_matches (const PbRule *rule, const PbRuleQuery *query)
 }
 
 gboolean
-pb_rules_choose (PbStore *store, const PbRuleQuery *query, char **package_format,
-                 char **service_code, gint64 *rule_id, GError **error)
+pb_rules_match (PbStore *store, const PbRuleQuery *query, char **package_format,
+                char **service_code, gint64 *rule_id, GError **error)
 {
   g_autoptr (GPtrArray) rules = pb_rules_list (store, error);
-  g_autofree char *default_service = NULL;
-  g_autofree char *default_format = NULL;
 
+  *package_format = NULL;
+  *service_code = NULL;
+  if (rule_id)
+    *rule_id = 0;
   if (rules == NULL)
     return FALSE;
   for (guint i = 0; i < rules->len; i++)
@@ -490,6 +513,20 @@ pb_rules_choose (PbStore *store, const PbRuleQuery *query, char **package_format
           return TRUE;
         }
     }
+  return TRUE;
+}
+
+gboolean
+pb_rules_choose (PbStore *store, const PbRuleQuery *query, char **package_format,
+                 char **service_code, gint64 *rule_id, GError **error)
+{
+  g_autofree char *default_service = NULL;
+  g_autofree char *default_format = NULL;
+
+  if (!pb_rules_match (store, query, package_format, service_code, rule_id, error))
+    return FALSE;
+  if (*service_code != NULL)
+    return TRUE;
 
   default_service = pb_settings_get (store, "royalmail.default_service");
   default_format = pb_settings_get (store, "royalmail.default_package_format");

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 /* Click & Drop's package formats. */
 extern const char *const pb_package_formats[];
 gboolean pb_package_format_is_valid (const char *format);
+/* The bigger of two package formats (a parcel needs the bigger box); NULL
+ * when neither is one. */
+const char *pb_package_format_larger (const char *a, const char *b);
 
 typedef struct
 {
@@ -89,6 +92,11 @@ typedef struct
   const char *service_level;
   PbDestination destination;
 } PbRuleQuery;
+
+/* The first matching rule's package format and service (and its id); all
+ * NULL (and 0) when no rule matches. FALSE only when the rules cannot be read. */
+gboolean pb_rules_match (PbStore *store, const PbRuleQuery *query, char **package_format,
+                         char **service_code, gint64 *rule_id, GError **error);
 
 /* The first matching rule's package format and service (and its id, 0 for
  * the defaults); an error when nothing matches and no default is set. */

@@ -243,7 +243,9 @@ class WaitFailed(AssertionError):
 class App:
     """The packbench process and its accessible tree."""
 
-    def __init__(self, store_dir, env=None, name="app", args=()):
+    def __init__(self, store_dir, env=None, name="app", args=(), command=None):
+        """Starts packbench on @store_dir; or, with @command, that program
+        (the demo launcher), whose child packbench is then the app."""
         # unittest resets the warning filters for each run.
         warnings.filterwarnings("ignore", category=DeprecationWarning)
         self.desktop = desktop()
@@ -268,13 +270,17 @@ class App:
         env_all.update(env or {})
         self.log_path = os.path.join(self.home, "packbench.log")
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([APP, "--store", store_dir, *args], env=env_all,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command or [APP, "--store", store_dir, *args],
+                                        env=env_all, stdout=self.log, stderr=subprocess.STDOUT)
+        self.launched = command is not None
+        self.pid = self.process.pid  # the app's, once found
         self.root = None
         self.window_id = None
         self.windows = {}  # X window ids of the other windows, by title
         try:
-            self.root = self._find_application()
+            # A launcher first sets up what the app needs (the demo: servers,
+            # a store, users) before it starts the app.
+            self.root = self._find_application(timeout=240 if command else 45)
         except BaseException:
             self.stop()
             raise
@@ -291,8 +297,9 @@ class App:
             for i in range(desktop_node.get_child_count()):
                 child = desktop_node.get_child_at_index(i)
                 try:
-                    if child is not None and child.get_process_id() == self.process.pid:
+                    if child is not None and self._is_ours(child.get_process_id()):
                         if child.get_child_count() > 0:
+                            self.pid = child.get_process_id()
                             return child
                 except Exception:  # noqa: BLE001 - a dead application
                     continue
@@ -300,13 +307,26 @@ class App:
         raise WaitFailed("packbench (pid %d) never showed up on the accessibility bus\n%s"
                          % (self.process.pid, self.output()))
 
+    def _is_ours(self, pid):
+        """Whether @pid is the app: the process started, or its child when
+        a launcher was started."""
+        if not self.launched:
+            return pid == self.process.pid
+        try:
+            with open("/proc/%d/stat" % pid) as handle:
+                # pid (comm) state ppid …: comm may hold spaces.
+                return int(handle.read().rsplit(")", 1)[1].split()[1]) == self.process.pid
+        except (OSError, ValueError, IndexError):
+            return False
+
     def output(self):
         self.log.flush()
         with open(self.log_path, errors="replace") as handle:
             return handle.read()[-4000:]
 
     def stop(self):
-        _stop(self.process)
+        # A launcher gets the time to close the app and tear down.
+        _stop(self.process, timeout=60 if self.launched else 5)
         self.log.close()
         shutil.rmtree(self.home, True)
 
@@ -637,7 +657,7 @@ class App:
         title."""
         if title is not None:
             def search_titled():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid),
+                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
                                          "--onlyvisible", "--name", "^%s$" % re.escape(title)],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()
@@ -645,7 +665,7 @@ class App:
             return self.wait_for(search_titled, "the X window %r of packbench" % title)
         if self.window_id is None:
             def search():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid),
+                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
                                          "--onlyvisible", "--class", ""],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()

@@ -16,7 +16,9 @@ import csv
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import unittest
 
@@ -490,6 +492,62 @@ class Packer(Scenario):
                      "the scan field to have the focus", timeout=3)
 
 
+    def focused(self, field, what):
+        """Waits for the login page's field to have the keyboard focus."""
+        app = self.app
+        entry = app.find(*LOGIN[field])
+        app.wait_for(lambda: app.has_state(entry, "focused"),
+                     "%s to have the focus (%s)" % (LOGIN[field][1], what))
+        return entry
+
+    def badge(self, user, password):
+        """A badge scan types the username and Enter; the password follows
+        by keyboard too."""
+        app = self.app
+        app.type_keys(user)
+        app.key("Return")
+        app.wait_for(lambda: app.has_state(app.find(*LOGIN["password"]), "focused"),
+                     "Enter in the username field to move on to the password")
+        app.type_keys(password)
+        app.key("Return")
+
+    def test_login_fields_take_the_focus(self):
+        """Issue 17: at start, after a lock (the next operator's log-in),
+        the username field has the focus, so a badge scan fills it; the
+        code field has it when it appears."""
+        # A TOTP step of its own: the last packbenchctl log-in used the one
+        # before (a code works once).
+        self.bench.advance(30)
+        app = self.start_app("login-focus")
+        username = self.focused("username", "at start")
+        app.type_keys(self.packer)
+        app.wait_for_text(username, r"^%s$" % re.escape(self.packer))
+        app.key("ctrl+a")
+        app.key("BackSpace")
+        self.badge(self.packer, self.password)
+        app.find(*BENCH["scan"], timeout=15)
+
+        # Locked: the next operator scans a badge at once. The admin needs
+        # a code: its field takes the focus when it appears.
+        app.key("ctrl+l")
+        self.focused("username", "after the lock")
+        self.badge("admin", ADMIN_PASSWORD)
+        code = self.focused("code", "when the code is asked for")
+        app.type_keys(totp(self.bench.secrets["admin"], self.bench.now))
+        app.wait_for_text(code, r"^\d{6}$")
+        app.key("Return")
+        app.find(*BENCH["scan"], timeout=15)
+        # (An administrator's header shows the page tabs.)
+        app.find(WINDOW["page_tab"], WINDOW["supervisor_tabs"][0], timeout=15)
+
+        # Locked again by the administrator, for the packer.
+        app.key("ctrl+l")
+        self.focused("username", "after the second lock")
+        self.badge(self.packer, self.password)
+        app.wait_for(lambda: self.title_label(re.compile(r"^%s \(" % self.packer)),
+                     "the header to name the packer")
+
+
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
 class FirstRun(Person):
     """Scenario A, the whole of it: no store yet; the assistant makes the
@@ -691,6 +749,61 @@ class FirstRun(Person):
                      "the header to say Synced", timeout=30)
 
         self.ship_order(self.order)
+
+
+@unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
+class Demo(Person):
+    """Issue 17: `packbench --demo` the way a newcomer tries it, end to end:
+    the launcher (data/demo/packbench-demo.py) starts the servers and the
+    real window; the packer signs in with the password it prints, scans an
+    order number it lists and then the barcode it prints for that order's
+    item; the label arrives as a PDF file in the labels folder."""
+
+    def test_scan_the_barcode_the_demo_prints(self):
+        labels = tempfile.mkdtemp(prefix="pb-atspi-demo-labels-")
+        self.addCleanup(shutil.rmtree, labels, True)
+        launcher = os.path.join(atspi_app.SOURCE_ROOT, "data", "demo", "packbench-demo.py")
+        self.app = App(None, name="Demo-barcode", command=[
+            "/usr/bin/python3", launcher, "--packbench", atspi_app.APP,
+            "--packbenchctl", os.environ["PACKBENCHCTL"], "--labels-dir", labels,
+            "--orders", "12"])
+        self.addCleanup(self.app.stop)
+        self.addCleanup(self._shoot_on_failure, "demo")
+        app = self.app
+
+        def welcome():
+            with open(app.log_path, errors="replace") as handle:
+                text = handle.read()
+            return text if "Close the Packbench window to end the demo" in text else None
+        text = app.wait_for(welcome, "the demo's welcome", timeout=60)
+        password = re.search(r"^Sign in as the packer: +(\S+) +password (\S+)$", text, re.M)
+        self.assertIsNotNone(password, text)
+        # "  ORDER  SKU x1 (barcode EAN)": an order of one unit.
+        listed = re.search(r"^  (\d{3}-\d{7}-\d{7})  (\S+) x1 \(barcode (\d{13})\)$", text,
+                           re.M)
+        self.assertIsNotNone(listed, "the demo lists a one-unit order with its barcode:\n" + text)
+        order_id, sku, barcode = listed.groups()
+
+        self.log_in(password.group(1), password.group(2))
+        self.wait_for_sync()
+        self.scan(order_id)
+        self.order_number(order_id)
+        units = app.find("label", "0 of 1 units")
+        # The product's barcode, as the scanner reads it off the item; the
+        # only unit, so the label is bought and printed at once.
+        self.scan(barcode)
+        tracking = self.wait_for_banner(BANNER["printed"], timeout=40).group(1)
+        self.assertEqual(app.text(units), "1 of 1 units")
+        app.screenshot("demo-printed")
+
+        def label_files():
+            return [name for name in os.listdir(labels) if name.endswith(".pdf")]
+        files = app.wait_for(label_files, "the label's PDF file in the labels folder",
+                             timeout=30)
+        with open(os.path.join(labels, files[0]), "rb") as handle:
+            self.assertTrue(handle.read(5) == b"%PDF-", "the label file is a PDF")
+        self.assertRegex(tracking, r"^RM\d{9}GB$")
+        self.assertNotEqual(sku, barcode)
 
 
 def main():

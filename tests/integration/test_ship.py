@@ -352,6 +352,94 @@ class LostAnswer(ShipTestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         manifests = self.shipping.clickdrop.control("GET", "/_test/manifests")["manifests"]
         self.assertEqual(len(manifests), 1)
+class ExplicitService(ShipTestCase):
+    """Issue 17: `ship --service` is enough on its own, on a store with no
+    rule and no royalmail.default_service; the package format then comes
+    from the catalogue or the stated default, or the refusal says which is
+    missing. Bad codes are refused before anything is bought."""
+
+    def setUp(self):
+        super().setUp()
+        self.bench.ok(self.bench.as_user("admin", "config", "set",
+                                         "royalmail.default_service", ""))
+        self.orders = self.shipping.unshipped()
+
+    def sent(self, order_id):
+        """What the last create of @order_id asked Click & Drop for."""
+        creates = [r["body"] for r in
+                   self.shipping.clickdrop.control("GET", "/_test/requests")["requests"]
+                   if r["method"] == "POST" and r["path"].endswith("/orders")
+                   and order_id in json.dumps(r["body"])]
+        return creates[-1]["items"][0]
+
+    def import_formats(self, order, formats):
+        path = os.path.join(self.bench.root, "catalogue.csv")
+        skus = [i["product"]["sellerSku"] for i in order["orderItems"]]
+        with open(path, "w") as handle:
+            handle.write("sku,weight_g,package_format\n")
+            for sku, package in zip(skus, formats):
+                handle.write("%s,200,%s\n" % (sku, package))
+        self.bench.ok(self.bench.as_user("admin", "catalogue", "import", path))
+        return skus
+
+    def assertNothingBought(self, order_id):
+        self.assertEqual(self.shipping.clickdrop.creates(order_id), 0)
+        self.assertEqual(self.shipping.sink.jobs, [])
+        self.assertEqual(self.confirmations(order_id), [])
+
+    def test_without_it_nothing_chooses_a_service(self):
+        order = self.orders[0]["orderId"]
+        result = self.ship(order)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("no default Royal Mail service is set", result.stderr)
+        self.assertNothingBought(order)
+
+    def test_the_catalogue_gives_the_package(self):
+        order = next(o for o in self.orders if len(o["orderItems"]) > 1)
+        count = len(order["orderItems"])
+        # The bigger box holds the order.
+        self.import_formats(order, ["largeLetter"] * (count - 1) + ["mediumParcel"])
+        result = self.bench.ok(self.ship(order["orderId"], "--service", "TPN24"))
+        self.assertRegex(tracking(result), r"^RM\d{9}GB$")
+        item = self.sent(order["orderId"])
+        self.assertEqual(item["postageDetails"]["serviceCode"], "TPN24")
+        self.assertEqual(item["packages"][0]["packageFormatIdentifier"], "mediumParcel")
+        self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 1)
+        self.shipping.sink.wait_for_jobs(1)
+
+    def test_neither_catalogue_nor_default_says_which_is_missing(self):
+        order = self.orders[0]
+        skus = [i["product"]["sellerSku"] for i in order["orderItems"]]
+        result = self.ship(order["orderId"], "--service", "TPN24")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("no package format for SKU", result.stderr)
+        self.assertIn(skus[0], result.stderr)
+        self.assertIn("royalmail.default_package_format is not set", result.stderr)
+        self.assertNotIn("no default Royal Mail service", result.stderr)
+        self.assertNothingBought(order["orderId"])
+
+        # The stated default is enough.
+        self.bench.ok(self.bench.as_user("admin", "config", "set",
+                                         "royalmail.default_package_format", "largeLetter"))
+        self.bench.ok(self.ship(order["orderId"], "--service", "TPN24"))
+        item = self.sent(order["orderId"])
+        self.assertEqual(item["postageDetails"]["serviceCode"], "TPN24")
+        self.assertEqual(item["packages"][0]["packageFormatIdentifier"], "largeLetter")
+
+    def test_a_bad_service_code_buys_nothing(self):
+        order = self.orders[0]
+        self.import_formats(order, ["smallParcel"] * len(order["orderItems"]))
+        result = self.ship(order["orderId"], "--service", "tpn 24")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("“tpn 24” is not a Royal Mail service code", result.stderr)
+        self.assertNothingBought(order["orderId"])
+        # Well formed but not a service Click & Drop knows: refused there.
+        result = self.ship(order["orderId"], "--service", "ZZZ99")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("made no label", result.stderr)
+        self.assertIn("postageDetails.serviceCode: Service code could not be found",
+                      result.stderr)
+        self.assertNothingBought(order["orderId"])
 
 
 class PdfMode(ShipTestCase):

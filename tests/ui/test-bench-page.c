@@ -494,6 +494,36 @@ test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
   g_assert_cmpmem (g_bytes_get_data (job, NULL), 3, "^XA", 3);
   pb_ui_test_iterate (300);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-recheck-skipped.png");
+/* Issue 17: the demo's catalogue (every column, as data/demo/packbench-demo.py
+ * writes it) and its one-unit order. The order number opens the order; the
+ * product's barcode, at scanner speed, is its only unit. */
+static void
+test_catalogue_barcode_scanned (Fixture *fixture, gconstpointer data)
+{
+  static const char demo_csv[]
+      = "sku,barcodes,asin,title,weight_g,package_format,customs_description,hs_code,"
+        "origin_country\r\n"
+        "SCARF-TARTAN-MACLEOD,5091000000218,B0SCARF218,\"Tartan Scarf, MacLeod\",160,"
+        "largeLetter,Tartan Scarf,9503000000,GB\r\n";
+  const Item scarf[] = { { "SCARF-TARTAN-MACLEOD", 1 }, { NULL } };
+  g_autoptr (GError) error = NULL;
+  gint64 now = pb_clock_now_unix ();
+
+  g_assert_true (pb_catalogue_import_csv (pb_session_get_store (fixture->session), demo_csv,
+                                          strlen (demo_csv), "admin", NULL, &error));
+  g_assert_no_error (error);
+  add_order (fixture, "202-8878693-5097624", "UNSHIPPED", now - DAY, now + DAY, scarf);
+
+  scan (fixture, "202-8878693-5097624");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, "202-8878693-5097624");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "0 of 1 units");
+
+  scan (fixture, "5091000000218");
+  g_assert_false (banner_shows_error (fixture));
+  g_assert_false (feedback_has (fixture, "wrong-item"));
+  g_assert_true (feedback_has (fixture, "complete"));
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
+  g_assert_true (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
 }
 
 int
@@ -521,6 +551,8 @@ main (int argc, char **argv)
               tear_down);
   g_test_add ("/bench-page/scan-verify-wrong-item", Fixture, NULL, set_up,
               test_scan_verify_wrong_item, tear_down);
+  g_test_add ("/bench-page/catalogue-barcode-scanned", Fixture, NULL, set_up,
+              test_catalogue_barcode_scanned, tear_down);
   g_test_add ("/bench-page/cancelled-order-refused", Fixture, NULL, set_up,
               test_cancelled_order_refused, tear_down);
   g_test_add ("/bench-page/cancellation-request-refused", Fixture, NULL, set_up,

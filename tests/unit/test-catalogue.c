@@ -128,6 +128,13 @@ test_rules_first_match_wins (Fixture *fixture, gconstpointer data)
   g_assert_false (pb_rules_choose (fixture->store, &query, &format, &service, &id, &error));
   g_assert_nonnull (strstr (error->message, "royalmail.default_service"));
   g_clear_error (&error);
+  /* Matching alone is no refusal: nothing matched (an explicit service
+   * then needs no default). */
+  g_assert_true (pb_rules_match (fixture->store, &query, &format, &service, &id, &error));
+  g_assert_no_error (error);
+  g_assert_null (format);
+  g_assert_null (service);
+  g_assert_cmpint (id, ==, 0);
 
   g_assert_false (pb_rules_add (fixture->store, &bad, "test", NULL, &error));
   g_clear_error (&error);
@@ -176,6 +183,17 @@ test_rules_first_match_wins (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_package_format_larger (void)
+{
+  g_assert_cmpstr (pb_package_format_larger ("largeLetter", "mediumParcel"), ==, "mediumParcel");
+  g_assert_cmpstr (pb_package_format_larger ("parcel", "letter"), ==, "parcel");
+  g_assert_cmpstr (pb_package_format_larger (NULL, "letter"), ==, "letter");
+  g_assert_cmpstr (pb_package_format_larger ("documents", "letter"), ==, "letter");
+  g_assert_cmpstr (pb_package_format_larger ("documents", NULL), ==, "documents");
+  g_assert_null (pb_package_format_larger ("crate", NULL));
+}
+
+static void
 test_service_level (void)
 {
   g_assert_cmpstr (pb_service_level_classify ("NEXT_DAY", FALSE), ==, PB_LEVEL_NEXT_DAY);
@@ -196,6 +214,7 @@ main (int argc, char **argv)
   g_test_add ("/catalogue/rules-first-match-wins", Fixture, NULL, set_up,
               test_rules_first_match_wins, tear_down);
   g_test_add_func ("/catalogue/service-level", test_service_level);
+  g_test_add_func ("/catalogue/package-format-larger", test_package_format_larger);
 
   return g_test_run ();
 }
