@@ -494,6 +494,8 @@ test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
   g_assert_cmpmem (g_bytes_get_data (job, NULL), 3, "^XA", 3);
   pb_ui_test_iterate (300);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-recheck-skipped.png");
+}
+
 /* Issue 17: the demo's catalogue (every column, as data/demo/packbench-demo.py
  * writes it) and its one-unit order. The order number opens the order; the
  * product's barcode, at scanner speed, is its only unit. */
