@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "pb-application.h"
+#include "util/pb-process.h"
 
 int
 main (int argc, char **argv)
@@ -13,6 +14,7 @@ main (int argc, char **argv)
   /* Only for tests: the catalogues a build made (build/po), not the installed ones. */
   const char *localedir = g_getenv ("PACKBENCH_LOCALEDIR");
 
+  pb_process_forbid_dumps ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

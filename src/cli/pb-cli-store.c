@@ -437,6 +437,7 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
     {
       gint64 bad_seq = 0;
       guint64 n_rows = 0;
+      guint64 n_outside = 0;
 
       session = pb_cli_login (ctx, user, &exit_code);
       if (session == NULL)
@@ -450,6 +451,13 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
           return PB_EXIT_FAILED;
         }
       printf (_ ("The audit log is intact: %" PRIu64 " rows verified.\n"), n_rows);
+      if (!pb_audit_count_from_keyslots (pb_session_get_store (session), &n_outside, &error))
+        return pb_cli_fail (error);
+      if (n_outside > 0)
+        printf (_ ("%" PRIu64 " of them came from outside the store: failed logins kept in the "
+                   "keyslot file while the store was closed, marked “%s”. The chain protects "
+                   "them only from when they entered the log.\n"),
+                n_outside, PB_AUDIT_FROM_KEYSLOTS);
       return PB_EXIT_OK;
     }
 }

@@ -292,6 +292,28 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
   return TRUE;
 }
 
+gboolean
+pb_audit_count_from_keyslots (PbStore *store, guint64 *n_rows, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n_rows != NULL, FALSE);
+
+  stmt
+      = pb_store_prepare (store, "SELECT count (*) FROM audit WHERE instr (detail, ?1) > 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, PB_AUDIT_FROM_KEYSLOTS, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return FALSE;
+    }
+  *n_rows = (guint64)sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 GStrv
 pb_audit_list_actions (PbStore *store, GError **error)
 {

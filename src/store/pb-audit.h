@@ -14,6 +14,12 @@ G_BEGIN_DECLS
  * a password or a secret: usernames, order ids, setting names, counts.
  */
 
+/* In the detail of rows that came from outside the store: failed logins
+ * kept in the cleartext keyslot file while the store was closed, and
+ * written into the log at the next login. Their content is only as
+ * trustworthy as that file (see docs/SECURITY.md, "The audit log"). */
+#define PB_AUDIT_FROM_KEYSLOTS "source=keyslot-file"
+
 typedef struct
 {
   gint64 seq;
@@ -53,6 +59,9 @@ GPtrArray *pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **
  * first row that does not verify (or to the missing sequence number) and
  * @error to a message that names it. @n_rows receives the rows checked. */
 gboolean pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **error);
+
+/* How many rows carry PB_AUDIT_FROM_KEYSLOTS in their detail. */
+gboolean pb_audit_count_from_keyslots (PbStore *store, guint64 *n_rows, GError **error);
 
 /* (transfer full): every distinct action name in the log, sorted. */
 GStrv pb_audit_list_actions (PbStore *store, GError **error);

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -1008,6 +1010,99 @@ pb_keyslots_save (PbKeyslots *self, const char *path, GError **error)
   return sync_folder (path, error);
 }
 
+struct _PbKeyslotsLock
+{
+  int fd;
+};
+
+static gboolean
+set_lock_error (GError **error, const char *path, int errsv)
+{
+  if (errsv == ENOENT)
+    g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_MISSING,
+                 _ ("The keyslot file %s is missing. Without it nobody can log in to this "
+                    "bench: restore it from a backup."),
+                 path);
+  else
+    g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_IO,
+                 _ ("Could not lock the keyslot file %s: %s. Check the file’s permissions."), path,
+                 g_strerror (errsv));
+  return FALSE;
+}
+
+/**
+ * pb_keyslots_lock:
+ * @path: the keyslot file
+ * @error: return location for a #GError
+ *
+ * Waits for the exclusive lock on the keyslot file (see the header). The
+ * file is opened for writing because flock() over NFS needs that.
+ *
+ * Returns: (transfer full): the lock; release it with pb_keyslots_unlock().
+ */
+PbKeyslotsLock *
+pb_keyslots_lock (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (;;)
+    {
+      struct stat held, current;
+      PbKeyslotsLock *lock;
+      int fd = open (path, O_RDWR | O_CLOEXEC);
+      int errsv;
+
+      if (fd < 0)
+        {
+          set_lock_error (error, path, errno);
+          return NULL;
+        }
+      while (flock (fd, LOCK_EX) != 0)
+        if (errno != EINTR)
+          {
+            errsv = errno;
+            close (fd);
+            set_lock_error (error, path, errsv);
+            return NULL;
+          }
+
+      /* A save renames a new file over the one this lock is on: then the
+       * lock guards nothing, and the new file must be locked instead. */
+      if (fstat (fd, &held) != 0 || stat (path, &current) != 0)
+        {
+          errsv = errno;
+          close (fd);
+          set_lock_error (error, path, errsv);
+          return NULL;
+        }
+      if (held.st_dev != current.st_dev || held.st_ino != current.st_ino)
+        {
+          close (fd);
+          continue;
+        }
+
+      lock = g_new0 (PbKeyslotsLock, 1);
+      lock->fd = fd;
+      return lock;
+    }
+}
+
+/**
+ * pb_keyslots_unlock:
+ * @lock: (nullable): a lock from pb_keyslots_lock()
+ *
+ * Releases the lock.
+ */
+void
+pb_keyslots_unlock (PbKeyslotsLock *lock)
+{
+  if (lock == NULL)
+    return;
+  close (lock->fd);
+  g_free (lock);
+}
+
 /**
  * pb_keyslots_get_store_id:
  * @self: a #PbKeyslots
@@ -1157,6 +1252,46 @@ pb_keyslots_remove_slot (PbKeyslots *self, const char *username)
     return FALSE;
 
   g_ptr_array_remove_index (self->slots, position);
+  return TRUE;
+}
+
+/**
+ * pb_keyslots_copy_slot:
+ * @self: a #PbKeyslots
+ * @source: another #PbKeyslots of the same store
+ * @username: a username, or %PB_RECOVERY_SLOT
+ *
+ * Replaces (or adds) @username's slot in @self by a copy of the one in
+ * @source, failure count and lock included.
+ *
+ * Returns: %TRUE when @source had the slot.
+ */
+gboolean
+pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char *username)
+{
+  const Slot *from;
+  Slot *copy;
+  guint position;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (PB_IS_KEYSLOTS (source), FALSE);
+  g_return_val_if_fail (username != NULL, FALSE);
+  g_return_val_if_fail (g_strcmp0 (self->store_id, source->store_id) == 0, FALSE);
+
+  from = find_slot (source, username, NULL);
+  if (from == NULL)
+    return FALSE;
+
+  copy = g_memdup2 (from, sizeof *from);
+  copy->username = g_strdup (from->username);
+  if (find_slot (self, username, &position) != NULL)
+    {
+      slot_free (g_ptr_array_index (self->slots, position));
+      self->slots->pdata[position] = copy;
+    }
+  else
+    g_ptr_array_add (self->slots, copy);
+
   return TRUE;
 }
 

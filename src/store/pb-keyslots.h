@@ -56,6 +56,17 @@ PbKeyslots *pb_keyslots_load (const char *path, GError **error);
  * the temp file removed. */
 gboolean pb_keyslots_save (PbKeyslots *self, const char *path, GError **error);
 
+/* An exclusive lock (flock) on the keyslot file itself, for one
+ * load-modify-save: take it, load, change, save, release. Saves replace the
+ * file by rename, so the lock follows the current file: after the lock is
+ * had, a file renamed in meanwhile is locked again. Blocks until it is had;
+ * hold it only for file work and scrypt, never while waiting for a person.
+ * Errors as pb_keyslots_load() (MISSING, IO). */
+typedef struct _PbKeyslotsLock PbKeyslotsLock;
+PbKeyslotsLock *pb_keyslots_lock (const char *path, GError **error);
+void pb_keyslots_unlock (PbKeyslotsLock *lock);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbKeyslotsLock, pb_keyslots_unlock)
+
 const char *pb_keyslots_get_store_id (PbKeyslots *self);
 
 /* Usernames of operator slots (not the recovery slot), sorted. */
@@ -68,6 +79,10 @@ gboolean pb_keyslots_has_slot (PbKeyslots *self, const char *username);
 gboolean pb_keyslots_set_slot (PbKeyslots *self, const char *username, const char *password,
                                const guint8 *master_key, GError **error);
 gboolean pb_keyslots_remove_slot (PbKeyslots *self, const char *username);
+/* Copies @username's slot from @source (same store), replacing this set's
+ * slot of that name; so a slot wrapped before taking the lock can be put
+ * into the freshly loaded file. FALSE when @source has no such slot. */
+gboolean pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char *username);
 
 /* Derives the key and unwraps; @master_key_out receives PB_MASTER_KEY_LEN
  * bytes. WRONG_PASSWORD when the tag does not verify. Does not touch the

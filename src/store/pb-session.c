@@ -20,6 +20,15 @@
  * so a brute-force run cannot grow it without bound. */
 #define MAX_PENDING_EVENTS 1000
 
+/* How a failed login names a username that has no keyslot: often it is a
+ * password typed into the wrong field, so it is kept nowhere. */
+#define UNKNOWN_USERNAME "(unknown username)"
+#define INVALID_USERNAME "(invalid username)"
+
+/* In the store's meta table: when pending events were last moved into the
+ * audit log. An event older than that cannot be genuine. */
+#define META_KEYSLOTS_FLUSHED_AT "keyslots_flushed_at"
+
 struct _PbSession
 {
   GObject parent_instance;
@@ -104,15 +113,19 @@ auth_error (GError **error)
   return FALSE;
 }
 
+/* (Re)reads the keyslot file; on failure the copy in memory is kept. */
 static gboolean
 load_keyslots (PbSession *self, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  PbKeyslots *fresh = pb_keyslots_load (self->keyslots_path, &local_error);
 
-  g_clear_object (&self->keyslots);
-  self->keyslots = pb_keyslots_load (self->keyslots_path, &local_error);
-  if (self->keyslots != NULL)
-    return TRUE;
+  if (fresh != NULL)
+    {
+      g_clear_object (&self->keyslots);
+      self->keyslots = fresh;
+      return TRUE;
+    }
 
   if (g_error_matches (local_error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_MISSING))
     {
@@ -158,6 +171,46 @@ save_keyslots (PbSession *self, GError **error)
   return pb_keyslots_save (self->keyslots, self->keyslots_path, error);
 }
 
+/* Every change to the keyslot file is: this lock, then the changes on the
+ * freshly loaded file, then save_keyslots(), then the lock goes. Otherwise
+ * two processes that loaded the same file each write back their own copy
+ * and one change is lost: a failure count, a pending event, or a new slot
+ * (an administrator's password reset undone by a failed login). */
+static PbKeyslotsLock *
+lock_keyslots (PbSession *self, GError **error)
+{
+  g_autoptr (PbKeyslotsLock) lock = pb_keyslots_lock (self->keyslots_path, error);
+
+  if (lock == NULL || !load_keyslots (self, error))
+    return NULL;
+  return g_steal_pointer (&lock);
+}
+
+/* The name a failed login is recorded under: the username when there is
+ * such an operator, else UNKNOWN_USERNAME (see the define). */
+static const char *
+get_recorded_username (PbSession *self, const char *username)
+{
+  g_autoptr (PbOperator) op = NULL;
+
+  if (pb_keyslots_has_slot (self->keyslots, username))
+    return username;
+  if (self->store != NULL && pb_store_get_master_key (self->store) != NULL)
+    op = pb_operator_find (self->store, username, NULL);
+  return op != NULL ? username : UNKNOWN_USERNAME;
+}
+
+/* The end of a login that cannot go on (the account is now locked). A
+ * locked bench keeps its store for the background work; a fresh login
+ * closes it. */
+static void
+stop_login (PbSession *self)
+{
+  self->stage = PB_SESSION_STAGE_LOCKED;
+  if (!self->resumed && self->store != NULL)
+    pb_store_close (self->store);
+}
+
 /* A failed password or code: count it, lock after PB_LOCKOUT_FAILURES. When
  * the store is open the events go straight to the audit log, else into the
  * keyslot file until the next login. Returns TRUE when this locked the
@@ -165,9 +218,14 @@ save_keyslots (PbSession *self, GError **error)
 static gboolean
 record_failure (PbSession *self, const char *username, const char *detail)
 {
+  /* Without the lock (the file cannot be opened) the count is not raised,
+   * as with a full disk below; the event is still audited when it can be. */
+  g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, NULL);
   gboolean has_slot = pb_keyslots_has_slot (self->keyslots, username);
   gboolean locked = FALSE;
   gint64 now = pb_clock_now_unix ();
+
+  username = get_recorded_username (self, username);
 
   if (has_slot)
     {
@@ -196,7 +254,8 @@ record_failure (PbSession *self, const char *username, const char *detail)
 
   /* Best effort: a full disk must not turn a wrong password into a crash.
    * The failure count then is not raised, which the lockout tolerates. */
-  save_keyslots (self, NULL);
+  if (lock != NULL)
+    save_keyslots (self, NULL);
   return locked;
 }
 
@@ -227,8 +286,15 @@ authenticate_slot (PbSession *self, const char *username, const char *password, 
         pb_audit_append (self->store, username, "login.refused", username, "denied", "locked out",
                          NULL);
       else
-        add_pending_event (self, "login.refused", username, "locked out");
-      save_keyslots (self, NULL);
+        {
+          g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, NULL);
+
+          if (lock != NULL)
+            {
+              add_pending_event (self, "login.refused", username, "locked out");
+              save_keyslots (self, NULL);
+            }
+        }
       return locked_out_error (self, username, error);
     }
 
@@ -265,35 +331,156 @@ authenticate_slot (PbSession *self, const char *username, const char *password, 
   return TRUE;
 }
 
-/* Moves login events recorded while the store was closed into the audit log. */
+/* The detail a pending event may carry: only the login events that can
+ * happen while the store is closed (record_failure() and authenticate_slot()
+ * with no store), each denied. NULL for anything else. */
+static const char *
+get_closed_store_detail (const PbPendingEvent *event)
+{
+  static const struct
+  {
+    const char *action;
+    const char *detail;
+  } allowed[] = {
+    { "login.failed", "" },
+    { "login.lockout", "" },
+    { "login.refused", "locked out" },
+  };
+
+  if (g_strcmp0 (event->outcome, "denied") != 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (g_strcmp0 (event->action, allowed[i].action) == 0
+        && g_strcmp0 (event->detail, allowed[i].detail) == 0)
+      return allowed[i].detail;
+  return NULL;
+}
+
+/* A username from the file as the log may show it: an operator's or a
+ * slot's name, the recovery slot, or one of the placeholders; anything
+ * else (an old file's unknown name, or text an attacker chose) becomes
+ * UNKNOWN_USERNAME. */
+static const char *
+get_flushed_username (PbSession *self, const char *username)
+{
+  if (g_strcmp0 (username, PB_RECOVERY_SLOT) == 0 || g_strcmp0 (username, INVALID_USERNAME) == 0)
+    return username;
+  return get_recorded_username (self, username);
+}
+
+/* When pending events were last flushed; for a store from before that was
+ * recorded, when the store was created. */
+static gint64
+get_last_flush (PbSession *self)
+{
+  g_autofree char *text = pb_store_get_meta (self->store, META_KEYSLOTS_FLUSHED_AT);
+  g_autoptr (sqlite3_stmt) first = NULL;
+
+  if (text != NULL)
+    return g_ascii_strtoll (text, NULL, 10);
+  first = pb_store_prepare (self->store, "SELECT min (time) FROM audit", NULL);
+  if (first != NULL && sqlite3_step (first) == SQLITE_ROW)
+    return sqlite3_column_int64 (first, 0);
+  return 0;
+}
+
+/* Moves login events recorded while the store was closed into the audit
+ * log. The keyslot file is in the clear, so anyone in the desktop session
+ * can write events into it: only denied logins (get_closed_store_detail())
+ * timed between the last flush and now are taken, each marked
+ * PB_AUDIT_FROM_KEYSLOTS, and the others are counted in one
+ * "keyslots.events_refused" row. */
 static gboolean
 flush_pending_events (PbSession *self, GError **error)
 {
-  g_autoptr (GPtrArray) events = pb_keyslots_take_pending_events (self->keyslots);
+  g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, error);
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *now_text = NULL;
+  gint64 now = pb_clock_now_unix ();
+  gint64 since;
+  guint refused = 0;
+  guint taken = 0;
 
-  if (events->len == 0)
-    return TRUE;
+  if (lock == NULL)
+    return FALSE;
+  events = pb_keyslots_take_pending_events (self->keyslots);
+  since = get_last_flush (self);
 
   if (!pb_store_begin (self->store, error))
     return FALSE;
   for (guint i = 0; i < events->len; i++)
     {
       PbPendingEvent *event = g_ptr_array_index (events, i);
+      const char *detail = get_closed_store_detail (event);
+      const char *name;
+      g_autofree char *marked = NULL;
 
-      if (!pb_audit_append_at (self->store, event->time, event->username, event->action,
-                               event->username, event->outcome, event->detail, error))
+      if (detail == NULL || event->time > now || event->time < since || taken >= MAX_PENDING_EVENTS)
         {
-          pb_store_rollback (self->store);
-          return FALSE;
+          refused++;
+          continue;
         }
+      name = get_flushed_username (self, event->username);
+      marked = *detail != '\0' ? g_strdup_printf ("%s; %s", detail, PB_AUDIT_FROM_KEYSLOTS)
+                               : g_strdup (PB_AUDIT_FROM_KEYSLOTS);
+      if (!pb_audit_append_at (self->store, event->time, name, event->action, name, "denied",
+                               marked, error))
+        goto fail;
+      taken++;
     }
+  if (refused > 0)
+    {
+      g_autofree char *detail = g_strdup_printf ("events=%u", refused);
+
+      if (!pb_audit_append (self->store, "system", "keyslots.events_refused",
+                            PB_STORE_KEYSLOTS_NAME, "denied", detail, error))
+        goto fail;
+    }
+  now_text = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  if (!pb_store_set_meta (self->store, META_KEYSLOTS_FLUSHED_AT, now_text, error))
+    goto fail;
   if (!pb_store_commit (self->store, error))
     return FALSE;
 
   /* If this save fails the events are written again next time: a
    * duplicate is better than a loss. */
-  save_keyslots (self, NULL);
+  if (events->len > 0)
+    save_keyslots (self, NULL);
   return TRUE;
+
+fail:
+  pb_store_rollback (self->store);
+  return FALSE;
+}
+
+/* Clears @username's failure count and lock in the keyslot file. */
+static gboolean
+reset_failures (PbSession *self, const char *username, GError **error)
+{
+  g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, error);
+
+  if (lock == NULL)
+    return FALSE;
+  pb_keyslots_set_failures (self->keyslots, username, 0);
+  pb_keyslots_set_locked_until (self->keyslots, username, 0);
+  return save_keyslots (self, error);
+}
+
+/* Every step of a login after the password checks the lock again: reused
+ * codes, or guesses from another process, may have locked the account
+ * since the last step. */
+static gboolean
+check_not_locked_out (PbSession *self, GError **error)
+{
+  if (!load_keyslots (self, error))
+    return FALSE;
+  if (pb_keyslots_get_locked_until (self->keyslots, self->username) <= pb_clock_now_unix ())
+    return TRUE;
+
+  pb_audit_append (self->store, self->username, "login.refused", self->username, "denied",
+                   "locked out", NULL);
+  stop_login (self);
+  return locked_out_error (self, self->username, error);
 }
 
 static gboolean
@@ -302,12 +489,7 @@ finish_login (PbSession *self, GError **error)
   g_autoptr (PbOperator) actor = pb_operator_find (self->store, self->username, error);
   gint64 now = pb_clock_now_unix ();
 
-  if (actor == NULL)
-    return FALSE;
-
-  pb_keyslots_set_failures (self->keyslots, self->username, 0);
-  pb_keyslots_set_locked_until (self->keyslots, self->username, 0);
-  if (!save_keyslots (self, error))
+  if (actor == NULL || !reset_failures (self, self->username, error))
     return FALSE;
 
   if (pb_operator_get_must_change_password (actor)
@@ -380,8 +562,13 @@ pb_session_login (const char *dir, const char *username, const char *password, G
 
   if (name == NULL)
     {
-      add_pending_event (self, "login.failed", "(invalid username)", NULL);
-      save_keyslots (self, NULL);
+      g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, NULL);
+
+      if (lock != NULL)
+        {
+          add_pending_event (self, "login.failed", INVALID_USERNAME, NULL);
+          save_keyslots (self, NULL);
+        }
       auth_error (error);
       return NULL;
     }
@@ -415,6 +602,8 @@ pb_session_verify_totp (PbSession *self, const char *code, GError **error)
                            _ ("No second factor is being asked for."));
       return FALSE;
     }
+  if (!check_not_locked_out (self, error))
+    return FALSE;
 
   secret = pb_operator_dup_totp_secret (self->store, self->username);
   last_step = pb_operator_get_totp_last_step (self->store, self->username);
@@ -425,7 +614,15 @@ pb_session_verify_totp (PbSession *self, const char *code, GError **error)
   /* A code that was already used is refused (RFC 6238 §5.2). */
   if (ok && step <= last_step)
     {
-      record_failure (self, self->username, "second factor reused");
+      if (record_failure (self, self->username, "second factor reused"))
+        {
+          stop_login (self);
+          g_set_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH,
+                       _ ("That code has already been used. After %d failed attempts the account "
+                          "is now locked for %d minutes."),
+                       PB_LOCKOUT_FAILURES, PB_LOCKOUT_SECONDS / 60);
+          return FALSE;
+        }
       g_set_error_literal (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH,
                            _ ("That code has already been used. Wait for the next code from "
                               "your authenticator app."));
@@ -436,11 +633,7 @@ pb_session_verify_totp (PbSession *self, const char *code, GError **error)
     {
       if (record_failure (self, self->username, "second factor"))
         {
-          self->stage = PB_SESSION_STAGE_LOCKED;
-          /* A locked bench keeps its store for the background work; a
-           * fresh login that failed closes it. */
-          if (!self->resumed)
-            pb_store_close (self->store);
+          stop_login (self);
           g_set_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH,
                        _ ("Wrong code. After %d failed attempts the account is now locked for %d "
                           "minutes."),
@@ -473,13 +666,22 @@ check_not_current (PbSession *self, const char *username, const char *password, 
   return TRUE;
 }
 
-/* Wraps the master key under @password for @username and saves the file. */
+/* Wraps the master key under @password for @username and saves the file.
+ * scrypt runs before the lock is taken, so logins elsewhere need not wait
+ * for it; the new slot then goes into the file as it is now. */
 static gboolean
 write_slot (PbSession *self, const char *username, const char *password, GError **error)
 {
-  if (!pb_keyslots_set_slot (self->keyslots, username, password,
-                             pb_store_get_master_key (self->store), error))
+  g_autoptr (PbKeyslots) wrapped = pb_keyslots_new (pb_keyslots_get_store_id (self->keyslots));
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+
+  if (!pb_keyslots_set_slot (wrapped, username, password, pb_store_get_master_key (self->store),
+                             error))
     return FALSE;
+  lock = lock_keyslots (self, error);
+  if (lock == NULL)
+    return FALSE;
+  pb_keyslots_copy_slot (self->keyslots, wrapped, username);
   return save_keyslots (self, error);
 }
 
@@ -515,6 +717,8 @@ pb_session_set_new_password (PbSession *self, const char *new_password, GError *
                            _ ("No new password is being asked for."));
       return FALSE;
     }
+  if (!check_not_locked_out (self, error))
+    return FALSE;
 
   if (!change_own_password (self, new_password, error))
     return FALSE;
@@ -667,9 +871,8 @@ pb_session_recover (const char *dir, const char *recovery_code, const char *admi
       pb_store_rollback (self->store);
       return NULL;
     }
-  pb_keyslots_set_failures (self->keyslots, PB_RECOVERY_SLOT, 0);
-  pb_keyslots_set_locked_until (self->keyslots, PB_RECOVERY_SLOT, 0);
-  if (!write_slot (self, name, new_password, error) || !pb_store_commit (self->store, error))
+  if (!write_slot (self, name, new_password, error)
+      || !reset_failures (self, PB_RECOVERY_SLOT, error) || !pb_store_commit (self->store, error))
     {
       pb_store_rollback (self->store);
       return NULL;
@@ -710,8 +913,7 @@ pb_session_resume (PbSession *self, const char *username, const char *password, 
     return FALSE;
   if (name == NULL)
     {
-      pb_audit_append (self->store, "(invalid username)", "login.failed", NULL, "denied", NULL,
-                       NULL);
+      pb_audit_append (self->store, INVALID_USERNAME, "login.failed", NULL, "denied", NULL, NULL);
       return auth_error (error);
     }
   if (!authenticate_slot (self, name, password, key, error))
@@ -949,9 +1151,15 @@ pb_session_disable_operator (PbSession *self, const char *username, GError **err
     }
 
   /* Removing the slot is what makes the old password open nothing. */
-  pb_keyslots_remove_slot (self->keyslots, pb_operator_get_username (target));
-  if (!save_keyslots (self, error))
-    return FALSE;
+  {
+    g_autoptr (PbKeyslotsLock) lock = lock_keyslots (self, error);
+
+    if (lock == NULL)
+      return FALSE;
+    pb_keyslots_remove_slot (self->keyslots, pb_operator_get_username (target));
+    if (!save_keyslots (self, error))
+      return FALSE;
+  }
   return pb_operator_set_disabled (self->store, pb_operator_get_username (target), TRUE, error)
          && pb_session_audit (self, "operator.disabled", pb_operator_get_username (target), "ok",
                               NULL, error);
@@ -992,9 +1200,7 @@ pb_session_unlock_operator (PbSession *self, const char *username, GError **erro
   if (target == NULL)
     return FALSE;
   name = pb_operator_get_username (target);
-  pb_keyslots_set_failures (self->keyslots, name, 0);
-  pb_keyslots_set_locked_until (self->keyslots, name, 0);
-  return save_keyslots (self, error)
+  return reset_failures (self, name, error)
          && pb_session_audit (self, "operator.unlocked", name, "ok", NULL, error);
 }
 
@@ -1033,9 +1239,7 @@ pb_session_set_password (PbSession *self, const char *username, const char *new_
       pb_store_rollback (self->store);
       return FALSE;
     }
-  pb_keyslots_set_failures (self->keyslots, name, 0);
-  pb_keyslots_set_locked_until (self->keyslots, name, 0);
-  save_keyslots (self, NULL);
+  /* The new slot starts with no failures and no lock. */
   return pb_store_commit (self->store, error);
 }
 

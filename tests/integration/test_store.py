@@ -2,6 +2,8 @@
 """The encrypted store, operators, login and the audit log, driven through
 the real packbenchctl against real SQLCipher files."""
 
+import csv
+import fcntl
 import json
 import os
 import resource
@@ -16,6 +18,61 @@ from pbtest import ADMIN_PASSWORD, Bench, totp
 
 NAME_MARKER = "Zebedee-Quixotic-7731"
 SECRET_MARKER = "rt-SECRET-Vexillology-5518"
+# A password typed into the username field: a valid username, so it is not
+# refused as malformed before it could be recorded.
+PASSWORD_AS_NAME = "Sunflower.Harbour.77"
+# How the audit log marks rows that come from the keyslot file.
+OUTSIDE_MARKER = "source=keyslot-file"
+
+
+def keyslots_path(bench):
+    return os.path.join(bench.dir, "keyslots.json")
+
+
+def read_keyslots(bench):
+    with open(keyslots_path(bench)) as handle:
+        return json.load(handle)
+
+
+class KeyslotsLock:
+    """Holds the keyslot file's lock as another Packbench process would,
+    and sees which processes wait for it (/proc/locks lists a blocked
+    request as "->")."""
+
+    def __init__(self, bench):
+        self.fd = os.open(keyslots_path(bench), os.O_RDWR | os.O_CLOEXEC)
+        self.inode = os.fstat(self.fd).st_ino
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def waiting(self):
+        pids = set()
+        with open("/proc/locks") as locks:
+            for line in locks:
+                fields = line.split()
+                if len(fields) > 6 and fields[1] == "->" and fields[2] == "FLOCK" \
+                        and fields[6].split(":")[-1] == str(self.inode):
+                    pids.add(int(fields[5]))
+        return pids
+
+    def wait_for(self, test, processes):
+        """Returns once every process waits for the lock; fails when one
+        ends without having waited for it."""
+        want = {p.pid for p in processes}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if want <= self.waiting():
+                return
+            for process in processes:
+                test.assertIsNone(process.poll(),
+                                  "process %d ended without waiting for the keyslot lock"
+                                  % process.pid)
+            time.sleep(0.02)
+        test.fail("processes %s never waited for the keyslot lock" % sorted(want))
+
+    def release(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 class StoreTestCase(unittest.TestCase):
@@ -192,6 +249,84 @@ class Login(StoreTestCase):
         self.assertIn("expired", result.stderr)
         result = self.bench.as_user("pat", "whoami", extra_lines=["Winter-Garden-33!"])
         self.bench.ok(result)
+
+    def start(self, *args, lines=()):
+        process = subprocess.Popen(
+            [os.environ["PACKBENCHCTL"], "--store", self.bench.dir, *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=self.bench.env())
+        process.stdin.write("".join(line + "\n" for line in lines))
+        process.stdin.close()
+        self.addCleanup(process.wait, 120)
+        return process
+
+    def test_parallel_failed_logins_each_count(self):
+        # Issue 15, item 5: processes that load the file at the same time
+        # must not overwrite each other's count. The test holds the lock
+        # until all of them have run scrypt with the same count in memory.
+        self.bench.add_user("pat", "packer")
+        lock = KeyslotsLock(self.bench)
+        try:
+            guesses = [self.start("whoami", "--user", "pat", lines=["Wrong-Password-%d!" % i])
+                       for i in range(4)]
+            lock.wait_for(self, guesses)
+        finally:
+            lock.release()
+        for guess in guesses:
+            guess.wait(120)
+            self.assertEqual(guess.returncode, 3, guess.stderr.read())
+        slot = [s for s in read_keyslots(self.bench)["slots"] if s["username"] == "pat"][0]
+        self.assertEqual(slot["failures"], 4)
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--operator", "pat", "--action", "login.failed",
+            "--json")).stdout)
+        self.assertEqual(len(rows), 4)
+
+    def test_reset_is_not_undone_by_a_failed_login(self):
+        # Issue 15, item 5: a failed login that loaded the file before an
+        # administrator reset the password must not write the old slot back.
+        self.bench.add_user("pat", "packer")
+        old = self.bench.passwords["pat"]
+        lock = KeyslotsLock(self.bench)
+        try:
+            guess = self.start("whoami", "--user", "pat", lines=["Wrong-Password-1!"])
+            lock.wait_for(self, [guess])
+            reset = self.start("user", "passwd", "pat", "--user", "admin",
+                               lines=self.bench.login_lines("admin") + ["Reset-Password-9!"])
+            lock.wait_for(self, [guess, reset])
+        finally:
+            lock.release()
+        reset.wait(120)
+        guess.wait(120)
+        self.assertEqual(reset.returncode, 0, reset.stderr.read())
+        self.assertEqual(guess.returncode, 3, guess.stderr.read())
+        self.assertEqual(self.bench.run("whoami", "--user", "pat", lines=[old]).returncode, 3)
+        result = self.bench.ok(self.bench.run("whoami", "--user", "pat",
+                                              lines=["Reset-Password-9!", "Quiet-Meadow-22!"]))
+        self.assertEqual(result.stdout.strip(), "pat packer")
+
+    def test_password_typed_as_username_is_not_kept(self):
+        # Issue 15, item 8: an unknown username is often a password typed
+        # into the wrong field.
+        forms = [PASSWORD_AS_NAME, PASSWORD_AS_NAME.lower()]
+        result = self.bench.run("whoami", "--user", PASSWORD_AS_NAME, lines=["Wrong-Password-1!"])
+        self.assertEqual(result.returncode, 3)
+        with open(keyslots_path(self.bench)) as handle:
+            keyslots = handle.read()
+        rows = self.bench.ok(self.bench.as_user("admin", "audit", "list", "--json")).stdout
+        export = os.path.join(self.bench.root, "audit.csv")
+        self.bench.ok(self.bench.as_user("admin", "audit", "export", "--output", export))
+        with open(export) as handle:
+            exported = handle.read()
+        found = [name for name, text in [("output", result.stdout + result.stderr),
+                                         ("keyslot file", keyslots), ("audit list", rows),
+                                         ("audit export", exported)]
+                 if any(form in text for form in forms)]
+        # Only the places are named: the failure message must not show it either.
+        self.assertEqual(found, [])
+        # The attempt itself is still recorded.
+        failed = [row for row in json.loads(rows) if row["action"] == "login.failed"]
+        self.assertEqual([row["operator"] for row in failed], ["(unknown username)"])
 
     def test_second_process_is_refused(self):
         # The first process logs in and then waits for the new operator's
@@ -397,6 +532,65 @@ class Audit(StoreTestCase):
         self.assertEqual(rows, [])
         result = self.bench.as_user("admin", "audit", "list", "--since", "yesterday")
         self.assertEqual(result.returncode, 2)
+
+    def test_forged_pending_events_are_refused(self):
+        # Issue 15, item 1: anyone who can write the keyslot file (it is in
+        # the clear) can add "pending events"; only denied logins at a
+        # plausible time may reach the log, marked as from outside the store.
+        created = self.bench.now
+        self.bench.add_user("pat", "packer")
+        self.bench.add_user("sue", "supervisor")
+        self.bench.advance(60)
+        attempt = self.bench.now
+        self.assertEqual(self.bench.run("whoami", "--user", "pat",
+                                        lines=["Wrong-Password-1!"]).returncode, 3)
+
+        data = read_keyslots(self.bench)
+        self.assertEqual(len(data["pending_events"]), 1)
+        forged = [
+            {"time": attempt, "action": "label.printed", "username": "pat",
+             "outcome": "ok", "detail": "order=026-1111111-1111111"},
+            {"time": created - 86400 * 30, "action": "access.reviewed", "username": "sue",
+             "outcome": "ok", "detail": "operators=3"},
+            {"time": attempt, "action": "order.recipient_viewed", "username": "sue",
+             "outcome": "ok", "detail": "order=026-2222222-2222222"},
+            {"time": attempt + 86400, "action": "login.failed", "username": "sue",
+             "outcome": "denied", "detail": ""},
+            {"time": created + 1, "action": "login.failed", "username": "sue",
+             "outcome": "denied", "detail": ""},
+        ]
+        data["pending_events"].extend(forged)
+        with open(keyslots_path(self.bench), "w") as handle:
+            json.dump(data, handle)
+
+        self.bench.advance(60)
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json")).stdout)
+        actions = [row["action"] for row in rows]
+        for action in ("label.printed", "access.reviewed", "order.recipient_viewed"):
+            self.assertNotIn(action, actions)
+        self.assertEqual([row for row in rows if row["operator"] == "sue"
+                          and row["action"] == "login.failed"], [])
+
+        outside = [row for row in rows if OUTSIDE_MARKER in row["detail"]]
+        self.assertEqual([(row["operator"], row["action"], row["outcome"]) for row in outside],
+                         [("pat", "login.failed", "denied")])
+        refused = [row for row in rows if row["action"] == "keyslots.events_refused"]
+        self.assertEqual(len(refused), 1)
+        self.assertIn("events=5", refused[0]["detail"])
+        self.assertEqual(read_keyslots(self.bench)["pending_events"], [])
+
+        # The mark shows in the export and in verify, and the chain holds.
+        export = os.path.join(self.bench.root, "audit.csv")
+        self.bench.ok(self.bench.as_user("admin", "audit", "export", "--output", export))
+        with open(export, newline="") as handle:
+            exported = list(csv.DictReader(handle))
+        self.assertEqual([(row["operator"], row["action"]) for row in exported
+                          if OUTSIDE_MARKER in row["detail"]], [("pat", "login.failed")])
+        result = self.bench.ok(self.verify())
+        self.assertIn("intact", result.stdout)
+        self.assertIn("1 of them", result.stdout)
+        self.assertIn(OUTSIDE_MARKER, result.stdout)
 
     def test_packer_cannot_read_audit(self):
         self.bench.add_user("pat", "packer")

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -947,6 +949,63 @@ test_independent_unwrap (Fixture *fixture, gconstpointer user_data)
   pb_secure_free_string (code);
 }
 
+static gpointer
+take_lock_thread (gpointer path)
+{
+  g_autoptr (GError) error = NULL;
+  PbKeyslotsLock *lock = pb_keyslots_lock (path, &error);
+
+  g_assert_no_error (error);
+  return lock;
+}
+
+/* Saves replace the file, so a process that waited for the lock on the old
+ * file must end up holding the lock on the new one. */
+static void
+test_lock_follows_save (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbKeyslots) slots = pb_keyslots_new (fixture->store_id);
+  g_autoptr (PbKeyslotsLock) mine = NULL;
+  g_autoptr (PbKeyslotsLock) theirs = NULL;
+  GThread *thread;
+  int fd;
+
+  g_assert_true (pb_keyslots_save (slots, fixture->path, &error));
+  g_assert_no_error (error);
+  mine = pb_keyslots_lock (fixture->path, &error);
+  g_assert_no_error (error);
+
+  /* The other taker waits on this file (or, if it starts late, opens the
+   * next one); this side then saves a new file and lets go. */
+  thread = g_thread_new ("lock", take_lock_thread, fixture->path);
+  pb_keyslots_add_pending_event (slots, 1700000000, "login.failed", "bob", "denied", "");
+  g_assert_true (pb_keyslots_save (slots, fixture->path, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&mine, pb_keyslots_unlock);
+  theirs = g_thread_join (thread);
+  g_assert_nonnull (theirs);
+
+  /* The file now in place is the one locked. */
+  fd = open (fixture->path, O_RDWR | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, -1);
+  g_assert_cmpint (errno, ==, EWOULDBLOCK);
+  g_clear_pointer (&theirs, pb_keyslots_unlock);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+  close (fd);
+}
+
+static void
+test_lock_missing_file (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbKeyslotsLock) lock = pb_keyslots_lock (fixture->path, &error);
+
+  g_assert_null (lock);
+  g_assert_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_MISSING);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -961,6 +1020,8 @@ main (int argc, char **argv)
   ADD ("swapped-slot", test_swapped_slot);
   ADD ("save-load", test_save_load);
   ADD ("missing", test_missing);
+  ADD ("lock-follows-save", test_lock_follows_save);
+  ADD ("lock-missing-file", test_lock_missing_file);
   ADD ("save-to-missing-folder", test_save_to_missing_folder);
   ADD ("failed-save-keeps-old-file", test_failed_save_keeps_old_file);
   ADD ("damaged/sample-loads", test_sample_loads);

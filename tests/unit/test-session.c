@@ -5,6 +5,7 @@
 
 #include "station/pb-backup.h"
 #include "store/pb-audit.h"
+#include "store/pb-keyslots.h"
 #include "store/pb-migrations.h"
 #include "store/pb-password-policy.h"
 #include "store/pb-session.h"
@@ -230,6 +231,156 @@ test_audit_verify (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (rows, >=, 22);
 }
 
+static char *
+code_at (Fixture *fixture, gint64 when)
+{
+  g_autoptr (GBytes) key = pb_base32_decode (fixture->totp_secret);
+
+  return pb_totp_code (g_bytes_get_data (key, NULL), g_bytes_get_size (key), when, 6);
+}
+
+/* Issue 15, item 9: reused codes that lock the account end the login; a
+ * correct code afterwards opens nothing. */
+static void
+test_reused_codes_lock_the_code_step (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *used = code_at (fixture, now);
+  g_autofree char *fresh = code_at (fixture, now + 30);
+  g_autofree char *path = g_build_filename (fixture->dir, "keyslots.json", NULL);
+  g_autoptr (PbKeyslots) slots = NULL;
+
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "admin", ADMIN_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_session_verify_totp (fixture->session, used, &error));
+  g_assert_no_error (error);
+
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "admin", ADMIN_PASSWORD, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < PB_LOCKOUT_FAILURES; i++)
+    {
+      g_assert_false (pb_session_verify_totp (fixture->session, used, &error));
+      g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+      g_clear_error (&error);
+    }
+  slots = pb_keyslots_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_keyslots_get_locked_until (slots, "admin"), >, now);
+
+  g_assert_false (pb_session_verify_totp (fixture->session, fresh, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (pb_session_get_stage (fixture->session), ==, PB_SESSION_STAGE_LOCKED);
+  g_assert_false (pb_session_can (fixture->session, PB_ACTION_VIEW_AUDIT));
+}
+
+/* A lock that another login set while this one waits at the code step
+ * (five wrong passwords from another process) stops it too. */
+static void
+test_lock_from_elsewhere_stops_the_code_step (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *code = code_at (fixture, g_get_real_time () / G_USEC_PER_SEC);
+
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "admin", ADMIN_PASSWORD, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_session_get_stage (fixture->session), ==, PB_SESSION_STAGE_NEEDS_TOTP);
+
+  for (int i = 0; i < PB_LOCKOUT_FAILURES; i++)
+    {
+      g_autoptr (PbSession) other
+          = pb_session_login (fixture->dir, "admin", "Wrong-Password-1!", &error);
+
+      g_assert_null (other);
+      g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (pb_session_verify_totp (fixture->session, code, &error));
+  g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_LOCKED_OUT);
+  g_assert_cmpint (pb_session_get_stage (fixture->session), ==, PB_SESSION_STAGE_LOCKED);
+  g_assert_false (pb_session_can (fixture->session, PB_ACTION_VIEW_AUDIT));
+}
+
+/* Issue 15, item 5: what another process wrote into the keyslot file
+ * (a failed login's count and its pending event) survives a save by a
+ * session that loaded the file earlier. */
+static void
+test_save_keeps_what_others_wrote (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbSession) failed = NULL;
+  g_autoptr (PbKeyslots) slots = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "keyslots.json", NULL);
+  gboolean found = FALSE;
+
+  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
+                                          PACKER_TEMP, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Another program (the CLI) fails to log in as pat. */
+  failed = pb_session_login (fixture->dir, "pat", "Wrong-Password-1!", &error);
+  g_assert_null (failed);
+  g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+  g_clear_error (&error);
+
+  /* The admin's open session then saves the file for another change. */
+  g_assert_true (pb_session_add_operator (fixture->session, "sam", "Sam Packer", PB_ROLE_PACKER,
+                                          PACKER_TEMP, NULL, &error));
+  g_assert_no_error (error);
+
+  slots = pb_keyslots_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (pb_keyslots_has_slot (slots, "sam"));
+  g_assert_cmpuint (pb_keyslots_get_failures (slots, "pat"), ==, 1);
+  events = pb_keyslots_take_pending_events (slots);
+  for (guint i = 0; i < events->len; i++)
+    {
+      PbPendingEvent *event = g_ptr_array_index (events, i);
+      found = found
+              || (g_str_equal (event->action, "login.failed")
+                  && g_str_equal (event->username, "pat"));
+    }
+  g_assert_true (found);
+}
+
+/* Issue 15, item 8: a name that is not on the bench (often a password typed
+ * into the wrong field) is not kept, also when the store is open. */
+static void
+test_unknown_username_is_not_kept (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  PbStore *store = pb_session_get_store (fixture->session);
+  gboolean recorded = FALSE;
+
+  pb_session_lock (fixture->session);
+  g_assert_false (
+      pb_session_resume (fixture->session, "Sunflower.Harbour.77", "Wrong-Password-1!", &error));
+  g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+  g_clear_error (&error);
+
+  rows = pb_audit_list (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      PbAuditEntry *row = g_ptr_array_index (rows, i);
+      g_autofree char *text = g_strjoin ("|", row->actor, row->subject, row->detail, NULL);
+      g_autofree char *lower = g_ascii_strdown (text, -1);
+
+      g_assert_null (strstr (lower, "harbour"));
+      recorded = recorded
+                 || (g_str_equal (row->action, "login.failed")
+                     && g_str_equal (row->actor, "(unknown username)"));
+    }
+  g_assert_true (recorded);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,6 +394,11 @@ main (int argc, char **argv)
   ADD ("/session/logout-closes-store", test_logout_closes_store);
   ADD ("/session/settings", test_settings);
   ADD ("/session/audit-verify", test_audit_verify);
+  ADD ("/session/reused-codes-lock-the-code-step", test_reused_codes_lock_the_code_step);
+  ADD ("/session/lock-from-elsewhere-stops-the-code-step",
+       test_lock_from_elsewhere_stops_the_code_step);
+  ADD ("/session/save-keeps-what-others-wrote", test_save_keeps_what_others_wrote);
+  ADD ("/session/unknown-username-is-not-kept", test_unknown_username_is_not_kept);
 #undef ADD
 
   return g_test_run ();
