@@ -73,7 +73,7 @@ pb_cli_cmd_version (PbCliContext *ctx, int argc, char **argv)
   adw = loaded_version ("libadwaita-1.so.0", "adw");
   print_line ("SQLCipher", cipher);
   print_line ("SQLite", sqlite);
-  print_line ("OpenSSL", OpenSSL_version (OPENSSL_VERSION));
+  print_line ("OpenSSL", OpenSSL_version (OPENSSL_VERSION_STRING));
   print_line ("libcurl", curl != NULL ? curl->version : NULL);
   print_line ("GTK", gtk);
   print_line ("libadwaita", adw);

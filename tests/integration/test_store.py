@@ -49,8 +49,17 @@ class Init(StoreTestCase):
         self.assertFalse(os.path.exists(other.dir))
 
     def test_cipher_version_is_sqlcipher(self):
-        result = self.bench.sql("PRAGMA cipher_version;")
-        self.assertRegex(result.stdout.strip(), r"^\d+\.\d+")
+        """The store is SQLCipher 4's format, read by a SQLCipher 4 shell
+        with its defaults, and packbenchctl reports the same library."""
+        result = self.bench.sql("PRAGMA cipher_version;\nPRAGMA cipher_page_size;\n"
+                                "PRAGMA cipher_hmac_algorithm;\nSELECT count(*) FROM operators;")
+        lines = [line for line in result.stdout.splitlines() if line != "ok"]
+        self.assertRegex(lines[0], r"^4\.\d+\.\d+")
+        self.assertEqual(lines[1:], ["4096", "HMAC_SHA512", "1"], result.stderr)
+        version = self.bench.ok(self.bench.run("version", "--verbose")).stdout
+        self.assertIn("SQLCipher  " + lines[0], version)
+        for library in ("SQLite", "OpenSSL", "libcurl", "GTK", "libadwaita"):
+            self.assertRegex(version, r"(?m)^%s +\S*\d+\.\d+" % library)
 
     def test_whoami(self):
         result = self.bench.ok(self.bench.as_user("admin", "whoami"))
