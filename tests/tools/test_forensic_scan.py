@@ -108,8 +108,13 @@ def run_cli(*args):
     return run.returncode, run.stdout, run.stderr
 
 
-def overflow_value(marker, size=3000):
-    """A text value whose tail (with the marker) lives on an overflow page."""
+# SQLCipher 4's default page size, the store's.
+PAGE = 4096
+
+
+def overflow_value(marker, size=12000):
+    """A text value whose tail (with the marker) lives on an overflow page
+    (4 KiB pages: 3981 payload bytes at most stay on the leaf)."""
     return "x" * size + marker
 
 
@@ -384,14 +389,16 @@ class Damage(ScanTestCase):
         self.assertIn("plain (unencrypted) SQLite", err)
 
     def _three_page_db(self):
-        # One row of 1511 characters: 542 payload bytes stay on the leaf
-        # (page 2), the rest fills overflow page 3 from its byte 4 on, which
-        # puts MID-MARKER near byte 205 and TAIL-MARKER at the end.
-        value = "x" * 740 + "MID-MARKER" + "y" * 750 + "TAIL-MARKER"
+        # One row of 6000 characters on 4 KiB pages (4016 usable): a payload
+        # of 6003 bytes keeps 1991 on the leaf (page 2) and fills overflow
+        # page 3 from its byte 4 to the end of its 4012 usable bytes, which
+        # puts MID-MARKER near byte 804 and TAIL-MARKER at the very end.
+        value = "x" * 2788 + "MID-MARKER" + "y" * 3191 + "TAIL-MARKER"
+        self.assertEqual(len(value), 6000)
         sqlcipher(self.db, f"CREATE TABLE c(v);\nINSERT INTO c VALUES ('{value}');\n")
         size = os.path.getsize(self.db)
-        self.assertEqual(size % 1024, 0)
-        self.assertTrue(size >= 3 * 1024)
+        self.assertEqual(size % PAGE, 0)
+        self.assertEqual(size, 3 * PAGE)
         return size
 
     def test_truncated_file(self):
@@ -406,10 +413,10 @@ class Damage(ScanTestCase):
         self.assertEqual([(h["marker"], h["page"], h["authenticated"]) for h in report["hits"]],
                          [("MID-MARKER", 3, False)])
         entry = self.file_entry(report)
-        self.assertEqual(entry["pages_total"], size // 1024)
+        self.assertEqual(entry["pages_total"], size // PAGE)
         self.assertEqual(entry["pages_unreadable"], 1)
         problem = entry["unreadable"][0]
-        self.assertEqual(problem["page"], size // 1024)
+        self.assertEqual(problem["page"], size // PAGE)
         self.assertIn("partial page", problem["reason"])
         rc, out, err = run_cli("--key", KEY_HEX, "--marker", "NOT-THERE", "--strict", self.db)
         self.assertEqual(rc, 2, out + err)
@@ -426,9 +433,9 @@ class Damage(ScanTestCase):
     def test_damaged_page_is_reported(self):
         self._three_page_db()
         with open(self.db, "r+b") as f:
-            f.seek(1024 + 5)      # first AES block of page 2
+            f.seek(PAGE + 5)      # first AES block of page 2
             byte = f.read(1)
-            f.seek(1024 + 5)
+            f.seek(PAGE + 5)
             f.write(bytes([byte[0] ^ 0xFF]))
         report = self.scan(["TAIL-MARKER"])
         entry = self.file_entry(report)
