@@ -191,16 +191,27 @@ import os, sys
 allowed = set(open(%r).read().split()) | {"pkg-config"}
 with_arg = {"--atleast-version", "--exact-version", "--max-version", "--variable",
             "--define-variable", "--atleast-pkgconfig-version"}
+import re
 args, names, skip = sys.argv[1:], [], False
 for arg in args:
     if skip:
         skip = False
-    elif arg in with_arg:
+        continue
+    if arg in with_arg:
         skip = True
-    elif arg.startswith("-") or arg in ("<", "<=", "=", "==", ">=", ">", "!="):
-        skip = arg in ("<", "<=", "=", "==", ">=", ">", "!=")
-    else:
-        names.extend(n for n in arg.replace(",", " ").split() if n)
+        continue
+    if arg.startswith("-"):
+        continue
+    # "glib-2.0 >= 2.74", "cairo>=1.16", "a, b": names, operators, versions.
+    after_operator = False
+    for token in re.findall(r"[<>=!]+|[^\s,<>=!]+", arg):
+        if re.fullmatch(r"[<>=!]+", token):
+            after_operator = True
+        elif after_operator:
+            after_operator = False
+        else:
+            names.append(token)
+    skip = after_operator
 refused = [n for n in names if n not in allowed]
 if refused:
     with open(%r, "a") as log:
