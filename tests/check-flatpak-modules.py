@@ -31,6 +31,7 @@ Usage: check-flatpak-modules.py [--manifest M] [--work DIR]
 """
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -294,12 +295,18 @@ def main():
         "packbench", "flatpak-modules")
     work = args.work or os.path.join(cache, "work")
     os.makedirs(work, exist_ok=True)
+    os.makedirs(cache, exist_ok=True)
+    # One check at a time uses the cache (downloads, the SQLCipher build).
+    lock = open(os.path.join(cache, "lock"), "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     with open(args.manifest) as handle:
         manifest = json.load(handle)
     sdk = read_sdk_list()
     allowed = set(sdk)
     apt = Apt(cache)
-    prefix = os.path.join(work, "prefix")
+    # SQLCipher's install, kept between runs: rebuilt when its archive or
+    # options change (a stamp holds their hash).
+    prefix = os.path.join(cache, "prefix")
     refused_log = os.path.join(work, "refused.log")
     if os.path.exists(refused_log):
         os.remove(refused_log)
