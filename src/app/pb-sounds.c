@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gsound.h>
+#include <gtk/gtk.h>
 
 #include "pb-sounds.h"
 
@@ -11,11 +11,11 @@ struct _PbSounds
   GObject parent_instance;
 
   GSettings *settings;
-  GSoundContext *context; /* NULL when there is no sound system */
-  GCancellable *cancellable;
+  GPtrArray *playing; /* (element-type GtkMediaStream): held until they end */
   char *dir;
   char *last_played;
   guint n_played;
+  guint n_ended;
 };
 
 G_DEFINE_FINAL_TYPE (PbSounds, pb_sounds, G_TYPE_OBJECT)
@@ -23,7 +23,7 @@ G_DEFINE_FINAL_TYPE (PbSounds, pb_sounds, G_TYPE_OBJECT)
 typedef struct
 {
   const char *kind;
-  const char *description; /* for the sound server, and screen readers that show it */
+  const char *description; /* for the log, and kept translated for screen readers */
 } SoundInfo;
 
 static const SoundInfo sounds[] = {
@@ -55,14 +55,38 @@ find_sounds_dir (void)
   return g_strdup (BUILD_SOUNDSDIR);
 }
 
+/* A stream is let go once it has played to its end or failed (no
+ * GStreamer media backend, no audio output: the bench is then silent). */
 static void
-on_played_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+on_stream_changed_cb (GtkMediaStream *stream, GParamSpec *pspec, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
+  PbSounds *self = PB_SOUNDS (user_data);
+  const GError *error = gtk_media_stream_get_error (stream);
 
-  if (!gsound_context_play_full_finish (GSOUND_CONTEXT (source_object), result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL)
     g_debug ("Sound not played: %s", error->message);
+  else if (gtk_media_stream_get_ended (stream))
+    self->n_ended++;
+  else
+    return;
+
+  g_signal_handlers_disconnect_by_data (stream, self);
+  g_ptr_array_remove_fast (self->playing, stream);
+}
+
+static void
+stop_all (PbSounds *self)
+{
+  if (self->playing == NULL)
+    return;
+  for (guint i = 0; i < self->playing->len; i++)
+    {
+      GtkMediaStream *stream = g_ptr_array_index (self->playing, i);
+
+      g_signal_handlers_disconnect_by_data (stream, self);
+      gtk_media_stream_pause (stream);
+    }
+  g_ptr_array_set_size (self->playing, 0);
 }
 
 static void
@@ -70,10 +94,8 @@ pb_sounds_dispose (GObject *object)
 {
   PbSounds *self = PB_SOUNDS (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->context);
+  stop_all (self);
+  g_clear_pointer (&self->playing, g_ptr_array_unref);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (pb_sounds_parent_class)->dispose (object);
@@ -102,18 +124,9 @@ pb_sounds_class_init (PbSoundsClass *klass)
 static void
 pb_sounds_init (PbSounds *self)
 {
-  g_autoptr (GError) error = NULL;
-
   self->settings = g_settings_new (APPLICATION_ID);
-  self->cancellable = g_cancellable_new ();
+  self->playing = g_ptr_array_new_with_free_func (g_object_unref);
   self->dir = find_sounds_dir ();
-  self->context = gsound_context_new (NULL, &error);
-  if (self->context == NULL)
-    g_debug ("No sound system: %s", error->message);
-  else
-    gsound_context_set_attributes (self->context, NULL, GSOUND_ATTR_APPLICATION_NAME,
-                                   _ ("Packbench"), GSOUND_ATTR_APPLICATION_ID, APPLICATION_ID,
-                                   NULL);
 }
 
 PbSounds *
@@ -140,6 +153,7 @@ pb_sounds_play (PbSounds *self, const char *kind)
 {
   const SoundInfo *info;
   g_autofree char *file = NULL;
+  GtkMediaStream *stream;
 
   g_return_val_if_fail (PB_IS_SOUNDS (self), FALSE);
 
@@ -151,13 +165,19 @@ pb_sounds_play (PbSounds *self, const char *kind)
   self->last_played = g_strdup (kind);
   self->n_played++;
 
-  if (self->context == NULL)
-    return TRUE;
+  /* GTK's own media playback: GStreamer through GTK's media backend, to
+   * the desktop's sound server. Each sound is its own short stream; a new
+   * one does not cut off the one before. */
   file = pb_sounds_get_file (self, kind);
-  gsound_context_play_full (self->context, self->cancellable, on_played_cb, NULL,
-                            GSOUND_ATTR_MEDIA_FILENAME, file, GSOUND_ATTR_EVENT_DESCRIPTION,
-                            _ (info->description), GSOUND_ATTR_MEDIA_ROLE, "event",
-                            GSOUND_ATTR_CANBERRA_CACHE_CONTROL, "volatile", NULL);
+  stream = gtk_media_file_new_for_filename (file);
+  g_debug ("Playing the sound “%s”", info->description);
+  g_signal_connect (stream, "notify::ended", G_CALLBACK (on_stream_changed_cb), self);
+  g_signal_connect (stream, "notify::error", G_CALLBACK (on_stream_changed_cb), self);
+  g_ptr_array_add (self->playing, stream);
+  if (gtk_media_stream_get_error (stream) != NULL)
+    on_stream_changed_cb (stream, NULL, self);
+  else
+    gtk_media_stream_play (stream);
   return TRUE;
 }
 
@@ -173,4 +193,11 @@ pb_sounds_get_n_played (PbSounds *self)
 {
   g_return_val_if_fail (PB_IS_SOUNDS (self), 0);
   return self->n_played;
+}
+
+guint
+pb_sounds_get_n_ended (PbSounds *self)
+{
+  g_return_val_if_fail (PB_IS_SOUNDS (self), 0);
+  return self->n_ended;
 }

@@ -8,10 +8,10 @@ G_BEGIN_DECLS
 /*
  * The bench's sounds: one distinct sound for each kind of feedback the
  * bench page gives ("opened", "verified", "complete", "printed",
- * "wrong-item", "refused", "error", "cancelled"). Played through
- * libcanberra (GSound) unless the desktop's sounds-enabled key is off. A
- * machine without a sound device plays nothing and says so once in the
- * debug log.
+ * "wrong-item", "refused", "error", "cancelled"). Played through GTK's
+ * media playback (GtkMediaFile: GStreamer, to the desktop's sound server)
+ * unless the sounds-enabled key is off. A machine without the GStreamer
+ * media backend plays nothing and says so in the debug log.
  */
 
 #define PB_TYPE_SOUNDS (pb_sounds_get_type ())
@@ -28,5 +28,8 @@ char *pb_sounds_get_file (PbSounds *self, const char *kind);
 /* The last kind played and how many were played: for tests. */
 const char *pb_sounds_get_last_played (PbSounds *self);
 guint pb_sounds_get_n_played (PbSounds *self);
+/* Sounds that played to their end (through an audio output, or GStreamer's
+ * stand-in when there is none). */
+guint pb_sounds_get_n_ended (PbSounds *self);
 
 G_END_DECLS

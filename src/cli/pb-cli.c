@@ -77,7 +77,8 @@ print_help (FILE *out)
   fprintf (out, "  --help        %s\n", _ ("Show this help and exit"));
   fprintf (out, "\n%s\n", _ ("Commands:"));
   fprintf (out, "  %-28s %s\n", "help", _ ("Show this help"));
-  fprintf (out, "  %-28s %s\n", "version", _ ("Print the version"));
+  fprintf (out, "  %-28s %s\n", "version [--verbose]",
+           _ ("Print the version, and with --verbose the libraries in use"));
   for (gsize i = 0; i < n_commands; i++)
     fprintf (out, "  %-28s %s\n", list[i].usage, _ (list[i].summary));
   fprintf (out, "\n%s\n",
@@ -143,10 +144,7 @@ pb_cli_run (int argc, char **argv)
       return PB_EXIT_OK;
     }
   if (g_str_equal (argv[i], "version"))
-    {
-      printf ("packbenchctl %s\n", pb_version_string ());
-      return PB_EXIT_OK;
-    }
+    return pb_cli_cmd_version (&ctx, argc - i, argv + i);
 
   command = pb_cli_find_command (argv[i]);
   if (command == NULL)

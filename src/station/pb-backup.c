@@ -394,43 +394,6 @@ pb_backup_install_staging (const char *staging, const char *store_dir, GError **
   return pb_remove_tree (staging, error);
 }
 
-/* Overwrites a file with random bytes and syncs it before removing it:
- * a keyslot file's slots must not survive in the file system's blocks. */
-static gboolean
-shred_file (const char *path, GError **error)
-{
-  GStatBuf st;
-  int fd;
-
-  if (g_stat (path, &st) != 0)
-    return TRUE;
-  fd = g_open (path, O_WRONLY | O_CLOEXEC, 0);
-  if (fd >= 0)
-    {
-      guint8 noise[4096];
-      gsize left = (gsize)st.st_size;
-
-      while (left > 0)
-        {
-          gsize chunk = MIN (left, sizeof noise);
-          pb_random_bytes (noise, chunk);
-          if (write (fd, noise, chunk) != (ssize_t)chunk)
-            break;
-          left -= chunk;
-        }
-      fsync (fd);
-      close (fd);
-    }
-  if (g_unlink (path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *removed, GError **error)
 {
@@ -442,7 +405,7 @@ pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *remove
   /* The keyslots first: without them nothing left can be decrypted. */
   if (g_file_test (slots, G_FILE_TEST_EXISTS))
     {
-      if (!shred_file (slots, error))
+      if (!pb_shred_file (slots, error))
         return FALSE;
       if (removed)
         g_ptr_array_add (removed, g_strdup (slots));
@@ -453,7 +416,7 @@ pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *remove
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
-      if (!shred_file (path, error))
+      if (!pb_shred_file (path, error))
         return FALSE;
       if (removed)
         g_ptr_array_add (removed, g_steal_pointer (&path));
@@ -463,7 +426,7 @@ pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *remove
       const char *path = g_ptr_array_index (backups, i);
       g_autofree char *backup_slots = g_build_filename (path, PB_STORE_KEYSLOTS_NAME, NULL);
 
-      if (!shred_file (backup_slots, error) || !pb_remove_tree (path, error))
+      if (!pb_shred_file (backup_slots, error) || !pb_remove_tree (path, error))
         return FALSE;
       if (removed)
         g_ptr_array_add (removed, g_strdup (path));

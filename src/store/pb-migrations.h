@@ -10,8 +10,8 @@ int pb_migrations_latest (void);
 
 /* Brings the database to the latest schema: numbered, forward-only steps,
  * each inside its own transaction. A database newer than this build is
- * refused. SQL runs on SQLCipher 3.4.1 (SQLite 3.15) and 4.x alike: no
- * UPSERT, no RETURNING, no window functions, no json1. */
+ * refused. SQL runs on SQLCipher 4 (4.6.1: SQLite 3.46); a store written by
+ * SQLCipher 3 is converted to 4's format before these run. */
 gboolean pb_migrations_run (PbStore *store, GError **error);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pb-audit.h"
 #include "pb-keyslots.h"
 #include "pb-migrations.h"
 #include "pb-store-private.h"
@@ -23,7 +24,12 @@ struct _PbStore
   guint8 *master_key; /* locked memory, PB_MASTER_KEY_LEN bytes */
   sqlite3 *db;
   int lock_fd;
+  gboolean migrated_from_3; /* rewritten from SQLCipher 3's format by this open */
 };
+
+/* The file names of a migration from SQLCipher 3 (see migrate_from_sqlcipher3). */
+#define MIGRATING_SUFFIX ".sqlcipher4-new"
+#define OLD_SUFFIX ".sqlcipher3-old"
 
 G_DEFINE_FINAL_TYPE (PbStore, pb_store, G_TYPE_OBJECT)
 
@@ -299,6 +305,239 @@ take_lock (PbStore *self, GError **error)
   return TRUE;
 }
 
+/* The store's format is SQLCipher 4's (AES-256-CBC, HMAC-SHA512 per 4 KiB
+ * page; the raw key skips the KDF), named rather than left to the
+ * library's defaults, so that a later SQLCipher with other defaults still
+ * writes and reads it. Only a migration asks for 3's. Every database
+ * ATTACHed with a key (exports, backups) takes the process's defaults,
+ * which are set to the same once. */
+static gboolean
+set_cipher_format (PbStore *self, int version, GError **error)
+{
+  static gsize defaults_set = 0;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cipher_compatibility = %d", version);
+
+  if (g_once_init_enter (&defaults_set))
+    {
+      sqlite3_exec (self->db, "PRAGMA cipher_default_compatibility = 4", NULL, NULL, NULL);
+      /* The store reports what fails in its own words; SQLCipher's log
+       * would also print every expected failure (a SQLCipher 3 file tried
+       * with 4's settings first) on stderr. */
+      sqlite3_exec (self->db, "PRAGMA cipher_log_level = NONE", NULL, NULL, NULL);
+      g_once_init_leave (&defaults_set, 1);
+    }
+  return pb_store_exec (self, sql, error);
+}
+
+static gboolean key_database (PbStore *self, GError **error);
+static gboolean check_integrity (PbStore *self, GError **error);
+
+/* Counts the rows of every table of the main database and of @schema: the
+ * export must have copied everything. */
+static gboolean
+same_rows (PbStore *self, const char *schema, GError **error)
+{
+  g_autoptr (sqlite3_stmt) tables = pb_store_prepare (
+      self, "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+      error);
+
+  if (tables == NULL)
+    return FALSE;
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      char *sql = sqlite3_mprintf ("SELECT (SELECT count(*) FROM main.%w) = "
+                                   "(SELECT count(*) FROM %w.%w)",
+                                   pb_sql_text (tables, 0), schema, pb_sql_text (tables, 0));
+      g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (self, sql, error);
+
+      sqlite3_free (sql);
+      if (stmt == NULL)
+        return FALSE;
+      if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) != 1)
+        {
+          g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                       _ ("Converting the store to SQLCipher 4 lost rows of %s; the store was "
+                          "left as it was."),
+                       pb_sql_text (tables, 0));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+sync_dir (const char *dir)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fsync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+static gboolean
+sync_file (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fsync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+static gboolean
+rename_or_fail (const char *from, const char *to, GError **error)
+{
+  if (g_rename (from, to) == 0)
+    return TRUE;
+  {
+    int saved = errno;
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO, _ ("Cannot rename %s to %s: %s"), from,
+                 to, g_strerror (saved));
+  }
+  return FALSE;
+}
+
+/* Tidies what an interrupted migration left: with the database missing,
+ * the old file goes back in place (the migration then runs again); with
+ * the database there, the leftovers are shredded. */
+static gboolean
+finish_interrupted_migration (const char *dir, GError **error)
+{
+  g_autofree char *db_path = pb_store_path (dir, PB_STORE_DB_NAME);
+  g_autofree char *fresh = g_strconcat (db_path, MIGRATING_SUFFIX, NULL);
+  g_autofree char *old = g_strconcat (db_path, OLD_SUFFIX, NULL);
+
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS) && g_file_test (old, G_FILE_TEST_IS_REGULAR)
+      && !rename_or_fail (old, db_path, error))
+    return FALSE;
+  return pb_shred_file (fresh, error) && pb_shred_file (old, error);
+}
+
+/* A store written by SQLCipher 3 (Debian 12's 3.4.1: HMAC-SHA1, 1 KiB
+ * pages) is rewritten in SQLCipher 4's format: exported into a new file,
+ * every table's rows counted on both sides, the new file synced and put in
+ * the old one's place, and the old file shredded. Until the rename the old
+ * file is untouched; a crash before it leaves the store as it was. On
+ * return self->db is closed. */
+static gboolean
+migrate_from_sqlcipher3 (PbStore *self, GError **error)
+{
+  g_autofree char *db_path = pb_store_path (self->dir, PB_STORE_DB_NAME);
+  g_autofree char *fresh = g_strconcat (db_path, MIGRATING_SUFFIX, NULL);
+  g_autofree char *old = g_strconcat (db_path, OLD_SUFFIX, NULL);
+  g_autofree char *hex = NULL;
+  g_autofree char *attach = NULL;
+  g_autofree char *version = NULL;
+  const char *leftovers[] = { "-wal", "-shm", "-journal" };
+  char *quoted;
+  mode_t old_umask;
+  gboolean ok;
+
+  if (!pb_shred_file (fresh, error))
+    return FALSE;
+
+  hex = pb_hex_encode (self->master_key, PB_MASTER_KEY_LEN);
+  quoted = sqlite3_mprintf ("ATTACH DATABASE %Q AS sqlcipher4 KEY \"x'%s'\"", fresh, hex);
+  attach = g_strdup (quoted);
+  pb_secure_wipe (quoted, strlen (quoted));
+  sqlite3_free (quoted);
+  pb_secure_wipe (hex, strlen (hex));
+  version
+      = g_strdup_printf ("PRAGMA sqlcipher4.user_version = %d", pb_store_get_schema_version (self));
+
+  old_umask = umask (077);
+  ok = check_integrity (self, error) && pb_store_exec (self, attach, error);
+  pb_secure_wipe (attach, strlen (attach));
+  umask (old_umask);
+  ok = ok && pb_store_exec (self, "PRAGMA sqlcipher4.cipher_compatibility = 4", error)
+       && pb_store_begin (self, error)
+       && pb_store_exec (self, "SELECT sqlcipher_export ('sqlcipher4')", error)
+       && pb_store_exec (self, version, error) && same_rows (self, "sqlcipher4", error)
+       && pb_store_commit (self, error);
+  if (!ok)
+    pb_store_rollback (self);
+  sqlite3_exec (self->db, "DETACH DATABASE sqlcipher4", NULL, NULL, NULL);
+  /* Closing checkpoints the old file's log into it and removes the log. */
+  sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  if (!ok)
+    {
+      pb_shred_file (fresh, NULL);
+      return FALSE;
+    }
+
+  g_chmod (fresh, 0600);
+  if (!sync_file (fresh))
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO,
+                   _ ("Cannot write %s to the disk; the store was left as it was."), fresh);
+      pb_shred_file (fresh, NULL);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (leftovers); i++)
+    {
+      g_autofree char *path = g_strconcat (db_path, leftovers[i], NULL);
+      if (!pb_shred_file (path, error))
+        return FALSE;
+    }
+  if (!rename_or_fail (db_path, old, error) || !rename_or_fail (fresh, db_path, error))
+    return FALSE;
+  sync_dir (self->dir);
+  if (!pb_shred_file (old, error))
+    return FALSE;
+  sync_dir (self->dir);
+  self->migrated_from_3 = TRUE;
+  return TRUE;
+}
+
+/* With the key in SQLCipher 4's format refused: is it a store SQLCipher 3
+ * wrote? Then it is migrated, and reopened in 4's format. */
+static gboolean
+open_sqlcipher3_store (PbStore *self, gboolean *migrated, GError **error)
+{
+  g_autofree char *db_path = pb_store_path (self->dir, PB_STORE_DB_NAME);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *migrated = FALSE;
+  sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  /* CREATE: the new file is ATTACHed, which opens with these flags. */
+  if (sqlite3_open_v2 (db_path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL)
+      != SQLITE_OK)
+    return TRUE; /* the caller reports the original error */
+  sqlite3_extended_result_codes (self->db, 1);
+  if (!key_database (self, NULL) || !set_cipher_format (self, 3, NULL))
+    return TRUE;
+  rc = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_ROW)
+    return TRUE;
+
+  g_info ("The store in %s is in SQLCipher 3's format; converting it to SQLCipher 4's", self->dir);
+  if (!migrate_from_sqlcipher3 (self, error))
+    return FALSE;
+  if (sqlite3_open_v2 (db_path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("Opening the database"));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  *migrated = TRUE;
+  return key_database (self, error);
+}
+
 static gboolean
 key_database (PbStore *self, GError **error)
 {
@@ -314,7 +553,7 @@ key_database (PbStore *self, GError **error)
       pb_store_set_sql_error (self, error, _ ("Unlocking the database"));
       return FALSE;
     }
-  return TRUE;
+  return set_cipher_format (self, 4, error);
 }
 
 static gboolean
@@ -416,6 +655,7 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
   /* CREATE even for an existing store (checked below): ATTACH, which
    * backups use, opens new files with the main connection's flags. */
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  g_autoptr (GError) unreadable = NULL;
   mode_t old_umask;
   int rc;
 
@@ -428,6 +668,9 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
     }
 
   if (!take_lock (self, error))
+    return NULL;
+
+  if (!create && !finish_interrupted_migration (dir, error))
     return NULL;
 
   if (!create && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
@@ -450,8 +693,36 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
   sqlite3_extended_result_codes (self->db, 1);
 
   old_umask = umask (077);
-  if ((self->master_key != NULL && !key_database (self, error)) || !check_readable (self, error)
-      || !configure_connection (self, error) || (!create && !check_integrity (self, error))
+  if (self->master_key != NULL && !key_database (self, error))
+    {
+      umask (old_umask);
+      return NULL;
+    }
+  if (!check_readable (self, &unreadable))
+    {
+      gboolean migrated = FALSE;
+
+      /* Not readable in SQLCipher 4's format: perhaps in 3's. */
+      if (!create && self->master_key != NULL
+          && g_error_matches (unreadable, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH)
+          && !open_sqlcipher3_store (self, &migrated, error))
+        {
+          umask (old_umask);
+          return NULL;
+        }
+      if (!migrated)
+        {
+          g_propagate_error (error, g_steal_pointer (&unreadable));
+          umask (old_umask);
+          return NULL;
+        }
+      if (!check_readable (self, error))
+        {
+          umask (old_umask);
+          return NULL;
+        }
+    }
+  if (!configure_connection (self, error) || (!create && !check_integrity (self, error))
       || !pb_migrations_run (self, error))
     {
       umask (old_umask);
@@ -475,6 +746,17 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
     }
   else if (!check_store_id (self, error))
     return NULL;
+
+  if (self->migrated_from_3)
+    {
+      g_autofree char *cipher = pb_store_get_cipher_version (self);
+      g_autofree char *detail
+          = g_strdup_printf ("SQLCipher 3 format -> SQLCipher 4 format (%s); old file shredded",
+                             cipher ? cipher : "?");
+
+      if (!pb_audit_append (self, "system", "store.migrated", NULL, "ok", detail, error))
+        return NULL;
+    }
 
   make_private (dir);
   return g_steal_pointer (&self);
@@ -612,6 +894,25 @@ pb_store_get_cipher_version (PbStore *self)
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return g_strdup (pb_sql_text (stmt, 0));
+}
+
+void
+pb_store_get_library_versions (char **cipher_version, char **sqlite_version)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite_version != NULL)
+    *sqlite_version = g_strdup (sqlite3_libversion ());
+  if (cipher_version == NULL)
+    return;
+  *cipher_version = NULL;
+  if (sqlite3_open (":memory:", &db) == SQLITE_OK && sqlite3_key (db, "version", 7) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, "PRAGMA cipher_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    *cipher_version = g_strdup (pb_sql_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }
 
 void

@@ -54,6 +54,9 @@ const guint8 *pb_store_get_master_key (PbStore *self);
 int pb_store_get_schema_version (PbStore *self);
 /* SQLCipher's version, from PRAGMA cipher_version. */
 char *pb_store_get_cipher_version (PbStore *self);
+/* The linked library's SQLCipher version (PRAGMA cipher_version on a keyed
+ * in-memory database) and SQLite version, without a store. */
+void pb_store_get_library_versions (char **cipher_version, char **sqlite_version);
 
 /* Transactions (BEGIN IMMEDIATE … COMMIT / ROLLBACK). */
 gboolean pb_store_begin (PbStore *self, GError **error);

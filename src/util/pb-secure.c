@@ -4,8 +4,13 @@
 #include "pb-secure.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -234,4 +239,39 @@ pb_random_bytes (guint8 *out, gsize len)
       out += chunk;
       len -= (gsize)chunk;
     }
+}
+
+gboolean
+pb_shred_file (const char *path, GError **error)
+{
+  GStatBuf st;
+  int fd;
+
+  if (g_lstat (path, &st) != 0)
+    return TRUE;
+  fd = S_ISREG (st.st_mode) ? g_open (path, O_WRONLY | O_CLOEXEC, 0) : -1;
+  if (fd >= 0)
+    {
+      guint8 noise[4096];
+      gsize left = (gsize)st.st_size;
+
+      while (left > 0)
+        {
+          gsize chunk = MIN (left, sizeof noise);
+          pb_random_bytes (noise, chunk);
+          if (write (fd, noise, chunk) != (ssize_t)chunk)
+            break;
+          left -= chunk;
+        }
+      fsync (fd);
+      close (fd);
+    }
+  if (g_unlink (path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -27,4 +27,9 @@ gboolean pb_hex_decode (const char *hex, guint8 *out, gsize len);
 /* @len random bytes from OpenSSL's CSPRNG; aborts if the RNG fails. */
 void pb_random_bytes (guint8 *out, gsize len);
 
+/* Overwrites @path with random bytes, syncs it and removes it, so that what
+ * it held does not survive in the file system's blocks (on a file system
+ * that writes in place). A missing file is not an error. */
+gboolean pb_shred_file (const char *path, GError **error);
+
 G_END_DECLS

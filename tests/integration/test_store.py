@@ -106,8 +106,17 @@ class Init(StoreTestCase):
         self.assertFalse(os.path.exists(other.dir))
 
     def test_cipher_version_is_sqlcipher(self):
-        result = self.bench.sql("PRAGMA cipher_version;")
-        self.assertRegex(result.stdout.strip(), r"^\d+\.\d+")
+        """The store is SQLCipher 4's format, read by a SQLCipher 4 shell
+        with its defaults, and packbenchctl reports the same library."""
+        result = self.bench.sql("PRAGMA cipher_version;\nPRAGMA cipher_page_size;\n"
+                                "PRAGMA cipher_hmac_algorithm;\nSELECT count(*) FROM operators;")
+        lines = [line for line in result.stdout.splitlines() if line != "ok"]
+        self.assertRegex(lines[0], r"^4\.\d+\.\d+")
+        self.assertEqual(lines[1:], ["4096", "HMAC_SHA512", "1"], result.stderr)
+        version = self.bench.ok(self.bench.run("version", "--verbose")).stdout
+        self.assertIn("SQLCipher  " + lines[0], version)
+        for library in ("SQLite", "OpenSSL", "libcurl", "GTK", "libadwaita"):
+            self.assertRegex(version, r"(?m)^%s +\S*\d+\.\d+" % library)
 
     def test_whoami(self):
         result = self.bench.ok(self.bench.as_user("admin", "whoami"))
@@ -704,6 +713,139 @@ class BadInput(StoreTestCase):
         self.bench.ok(self.bench.as_user("pat", "whoami"))
         self.assertEqual(self.bench.as_user("pat", "whoami",
                                             password="Violet-Harbour-77!").returncode, 3)
+
+
+FIXTURE3 = os.path.join(os.environ["PB_SOURCE_ROOT"], "tests", "fixtures", "sqlcipher3-store")
+FORENSIC = os.path.join(os.environ["PB_SOURCE_ROOT"], "tests", "tools", "forensic-scan.py")
+
+
+class SqlCipher3Migration(unittest.TestCase):
+    """A store that Packbench wrote on SQLCipher 3.4.1 (Debian 12's; the
+    fixture's README says how it was made) opens on SQLCipher 4: rewritten
+    in 4's format on its first open, the old file shredded, nothing lost."""
+
+    def setUp(self):
+        with open(os.path.join(FIXTURE3, "fixture.json")) as handle:
+            self.fixture = json.load(handle)
+        self.markers = self.fixture["markers"]
+        self.bench = Bench(self)
+        shutil.copytree(FIXTURE3, self.bench.dir, ignore=shutil.ignore_patterns("*.json", "*.md"))
+        shutil.copy(os.path.join(FIXTURE3, "keyslots.json"), self.bench.dir)
+        os.chmod(self.bench.dir, 0o700)
+        admin = self.fixture["admin"]
+        self.bench.passwords["admin"] = admin["password"]
+        self.bench.secrets["admin"] = admin["totp_secret"]
+        # Its codes of the day it was made have been used: log in later.
+        self.bench.now = max(self.bench.now, admin["last_login"] + 60)
+
+    def shell(self, sql, compatibility=None):
+        """The sqlcipher shell on the store, with SQLCipher 4's defaults or
+        with another version's settings."""
+        pragma = "PRAGMA cipher_compatibility = %d;\n" % compatibility if compatibility else ""
+        return self.bench.sql(pragma + sql)
+
+    def test_fixture_is_in_sqlcipher3_format(self):
+        """The control: 4's defaults cannot read it, 3's can."""
+        self.assertEqual(self.fixture["sqlcipher"], "3.4.1")
+        as4 = self.shell("SELECT count(*) FROM operators;")
+        self.assertIn("not a database", as4.stderr)
+        as3 = self.shell("SELECT count(*) FROM operators;", compatibility=3)
+        self.assertEqual(as3.stdout.strip().splitlines()[-1], "2", as3.stderr)
+
+    def test_first_open_migrates_and_keeps_everything(self):
+        result = self.bench.ok(self.bench.as_user("admin", "whoami"))
+        self.assertEqual(result.stdout.strip(), "admin admin")
+
+        # SQLCipher 4's format: 4's defaults read it, and they are its settings.
+        check = self.shell("PRAGMA cipher_page_size;\nPRAGMA cipher_hmac_algorithm;\n"
+                           "PRAGMA cipher_kdf_algorithm;\nSELECT count(*) FROM operators;")
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertNotIn("Error", check.stderr)
+        lines = check.stdout.split()
+        self.assertEqual(lines[-4:], ["4096", "HMAC_SHA512", "PBKDF2_HMAC_SHA512", "2"], check.stdout)
+        self.assertIn("not a database",
+                      self.shell("SELECT count(*) FROM operators;", compatibility=3).stderr)
+
+        # Nothing lost, read through the app: the order's recipient, the
+        # packer's name, the secret, the audit log and its chain.
+        order = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "orders", "show", self.fixture["order_id"], "--json")).stdout)
+        text = json.dumps(order)
+        for field in ("name", "line1", "city", "phone"):
+            self.assertIn(self.markers[field], text, field)
+        users = json.loads(self.bench.ok(self.bench.as_user("admin", "user", "list",
+                                                            "--json")).stdout)
+        self.assertIn(self.markers["packer"], [user.get("full_name") for user in users])
+        secret = self.shell("SELECT value FROM settings WHERE key = 'amazon.refresh_token';")
+        self.assertIn(self.markers["secret"], secret.stdout)
+        verify = self.bench.ok(self.bench.as_user("admin", "audit", "verify"))
+        self.assertIn("intact", verify.stdout)
+        audit = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json", "--action", "store.migrated")).stdout)
+        self.assertEqual(len(audit), 1, audit)
+        self.assertEqual(audit[0]["operator"], "system")
+        self.assertIn("SQLCipher 3", audit[0]["detail"])
+        self.assertIn("SQLCipher 4", audit[0]["detail"])
+        earlier = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json", "--action", "sync.completed")).stdout)
+        self.assertEqual(len(earlier), 1, "the audit rows written on 3.4.1 are kept")
+
+        # The old file is gone, and no marker is in any plain byte of the folder.
+        self.assertEqual(sorted(os.listdir(self.bench.dir)),
+                         ["keyslots.json", "packbench.db", "packbench.lock"])
+        for name in os.listdir(self.bench.dir):
+            with open(os.path.join(self.bench.dir, name), "rb") as handle:
+                data = handle.read()
+            for marker in self.markers.values():
+                self.assertNotIn(marker.encode(), data, name)
+                self.assertNotIn(marker.encode("utf-16-le"), data, name)
+
+        # The forensic scanner decrypts the new file as SQLCipher 4's
+        # defaults and finds the markers (the positive control) there.
+        args = ["/usr/bin/python3", FORENSIC, "--key", self.bench.master_key(), "--json"]
+        for marker in self.markers.values():
+            args += ["--marker", marker]
+        scan = subprocess.run(args + [os.path.join(self.bench.dir, "packbench.db")],
+                              capture_output=True, text=True, timeout=120)
+        report = json.loads(scan.stdout)
+        self.assertEqual(report["errors"], [], scan.stderr)
+        self.assertEqual({entry["profile"] for entry in report["files"]},
+                         {"SQLCipher 4 defaults"})
+        found = {hit["marker"] for hit in report["hits"]}
+        self.assertIn(self.markers["packer"], found)
+
+    def test_second_open_does_not_migrate_again(self):
+        self.bench.ok(self.bench.as_user("admin", "whoami"))
+        before = open(os.path.join(self.bench.dir, "packbench.db"), "rb").read(64)
+        self.bench.ok(self.bench.as_user("admin", "whoami"))
+        self.assertEqual(open(os.path.join(self.bench.dir, "packbench.db"), "rb").read(64), before)
+        audit = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--json", "--action", "store.migrated")).stdout)
+        self.assertEqual(len(audit), 1)
+
+    def test_interrupted_migration_starts_again(self):
+        """A crash between putting the old file aside and the new one in its
+        place: the old one goes back and the migration runs again."""
+        db = os.path.join(self.bench.dir, "packbench.db")
+        os.rename(db, db + ".sqlcipher3-old")
+        with open(db + ".sqlcipher4-new", "wb") as handle:
+            handle.write(b"half-written")
+        self.bench.ok(self.bench.as_user("admin", "whoami"))
+        self.assertEqual(sorted(os.listdir(self.bench.dir)),
+                         ["keyslots.json", "packbench.db", "packbench.lock"])
+        check = self.shell("SELECT count(*) FROM operators;")
+        self.assertEqual(check.stdout.split()[-1], "2", check.stderr)
+
+    def test_another_stores_sqlcipher3_file_is_still_refused(self):
+        other = Bench(self)
+        other.init()
+        shutil.copy(os.path.join(FIXTURE3, "packbench.db"), os.path.join(other.dir, "packbench.db"))
+        result = other.as_user("admin", "whoami")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("keyslot", result.stderr)
+        with open(os.path.join(FIXTURE3, "packbench.db"), "rb") as original, \
+                open(os.path.join(other.dir, "packbench.db"), "rb") as kept:
+            self.assertEqual(original.read(), kept.read(), "a refused file is left untouched")
 
 
 if __name__ == "__main__":

@@ -80,12 +80,14 @@ class Profile:
                 f"PBKDF2-HMAC-{self.kdf_algo.upper()} HMAC key, reserve {self.reserve})")
 
 
-# Tried in this order against page 1's HMAC. The first two are the
-# defaults of SQLCipher 3.x and 4.x; the rest are the other algorithm
-# combinations SQLCipher 4 can be configured with (cipher_hmac_algorithm,
-# cipher_kdf_algorithm) and cost nothing to try.
-PROFILES = [Profile("SQLCipher 3 defaults", "sha1", "sha1", 1024),
-            Profile("SQLCipher 4 defaults", "sha512", "sha512", 4096)]
+# Tried in this order against page 1's HMAC. The first is the store's
+# format, SQLCipher 4's defaults (cipher_compatibility = 4); the second,
+# SQLCipher 3's, is that of stores written before Packbench moved to 4 (they
+# are migrated on first open) and of old backups; the rest are the other
+# algorithm combinations SQLCipher 4 can be configured with
+# (cipher_hmac_algorithm, cipher_kdf_algorithm) and cost nothing to try.
+PROFILES = [Profile("SQLCipher 4 defaults", "sha512", "sha512", 4096),
+            Profile("SQLCipher 3 defaults", "sha1", "sha1", 1024)]
 for _h in ("sha1", "sha256", "sha512"):
     for _k in ("sha1", "sha256", "sha512"):
         if not any(p.hmac_algo == _h and p.kdf_algo == _k for p in PROFILES):
@@ -185,7 +187,7 @@ def detect(key, head):
     if len(head) < max(p.default_page_size for p in PROFILES[:2]):
         cut = f" (the file is only {len(head)} bytes: truncated?)"
     raise ScanError("page 1 does not authenticate under any supported SQLCipher parameters "
-                    "(SQLCipher 3 or 4 defaults, any page size): wrong key, not a SQLCipher "
+                    "(SQLCipher 4 or 3 defaults, any page size): wrong key, not a SQLCipher "
                     "database, or page 1 is damaged" + cut)
 
 

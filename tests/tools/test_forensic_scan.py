@@ -3,14 +3,18 @@
 """Tests for tests/tools/forensic-scan.py, the forensic scanner that proves
 deleted customer data is really gone from a SQLCipher store.
 
-Databases are built with the `sqlcipher` shell (Debian's package; SQLCipher
-3.4.1 on Debian 12) in temporary folders. Each negative result ("marker not
-found") is paired with a positive control that differs only in the one
-setting under test, so that a scanner that reads nothing cannot pass.
+Databases are built with the `sqlcipher` shell in temporary folders: SQLCipher
+4.6.1 (on Debian 12 from bookworm-backports, tools/install-deps.sh), the
+version the store runs and the flatpak ships, so the scanner is proved on
+SQLCipher 4's format, the store's. Each negative result ("marker not found")
+is paired with a positive control that differs only in the one setting under
+test, so that a scanner that reads nothing cannot pass.
 
-SQLCipher 4 cannot be produced here (Debian 12 ships 3.4.1), so the v4 path
-is checked against V4_FIXTURE below: a database written by SQLCipher 4.5.5
-community with default settings, see that constant.
+SQLCipher 3's format (stores made before Packbench moved to 4, which are
+migrated on first open) is checked with the same shell writing it
+(`cipher_compatibility = 3`); V4_FIXTURE below, written by another build
+(SQLCipher 4.5.5), checks that the scanner follows the format and not one
+library's output.
 """
 
 import base64
@@ -42,6 +46,12 @@ def setUpModule():
     if SQLCIPHER is None:
         raise RuntimeError("the sqlcipher shell is needed (Debian package 'sqlcipher', "
                            "listed in tools/packages.txt)")
+    with tempfile.TemporaryDirectory(prefix="forensic-scan-") as folder:
+        version = sqlcipher(os.path.join(folder, "v.db"), "PRAGMA cipher_version;\n").split()
+    if not version or not version[-2 if version[-1] == "community" else -1].startswith("4."):
+        raise RuntimeError("the sqlcipher shell is %r, not SQLCipher 4: the store's format is "
+                           "SQLCipher 4's; run tools/install-deps.sh (SQLCipher 4.6.1 from "
+                           "bookworm-backports)" % " ".join(version))
 
 
 def key_sql(key_hex=KEY_HEX):
@@ -98,8 +108,13 @@ def run_cli(*args):
     return run.returncode, run.stdout, run.stderr
 
 
-def overflow_value(marker, size=3000):
-    """A text value whose tail (with the marker) lives on an overflow page."""
+# SQLCipher 4's default page size, the store's.
+PAGE = 4096
+
+
+def overflow_value(marker, size=12000):
+    """A text value whose tail (with the marker) lives on an overflow page
+    (4 KiB pages: 3981 payload bytes at most stay on the leaf)."""
     return "x" * size + marker
 
 
@@ -125,19 +140,31 @@ class ScanTestCase(unittest.TestCase):
 class Format(ScanTestCase):
     def test_installed_sqlcipher_is_detected_with_its_defaults(self):
         out = sqlcipher(self.db, "PRAGMA cipher_version;\nPRAGMA cipher_page_size;\n"
-                                 "CREATE TABLE t(a);\n")
-        lines = [line for line in out.split() if line != "ok"]
+                                 "CREATE TABLE t(a);\nINSERT INTO t VALUES ('V4-SHELL-MARKER');\n")
+        lines = [line for line in out.split() if line not in ("ok", "community")]
         version, page_size = lines[0], int(lines[1])
-        entry = self.file_entry(self.scan(["nothing"]))
-        if version.startswith("3."):
-            self.assertEqual(entry["profile"], "SQLCipher 3 defaults")
-            self.assertEqual((entry["hmac"], entry["reserve"]), ("sha1", 48))
-        else:
-            self.assertEqual(entry["profile"], "SQLCipher 4 defaults")
-            self.assertEqual((entry["hmac"], entry["reserve"]), ("sha512", 80))
+        self.assertTrue(version.startswith("4."), version)
+        report = self.scan(["V4-SHELL-MARKER"])
+        entry = self.file_entry(report)
+        self.assertEqual(entry["profile"], "SQLCipher 4 defaults")
+        self.assertEqual((entry["hmac"], entry["reserve"]), ("sha512", 80))
         self.assertEqual(entry["page_size"], page_size)
+        self.assertEqual(page_size, 4096)
         self.assertEqual(entry["notes"], [])   # decrypted header agrees
         self.assertEqual(entry["pages_unreadable"], 0)
+        self.assertEqual(len(self.hits(report, "V4-SHELL-MARKER")), 1)
+
+    def test_sqlcipher3_format_is_detected(self):
+        """Stores written before the move to SQLCipher 4 (1 KiB pages,
+        HMAC-SHA1), here written by the same shell in 3's format."""
+        sqlcipher(self.db, "PRAGMA cipher_compatibility = 3;\nCREATE TABLE t(a);\n"
+                           "INSERT INTO t VALUES ('V3-FORMAT-MARKER');\n")
+        report = self.scan(["V3-FORMAT-MARKER"])
+        entry = self.file_entry(report)
+        self.assertEqual(entry["profile"], "SQLCipher 3 defaults")
+        self.assertEqual((entry["hmac"], entry["reserve"], entry["page_size"]), ("sha1", 48, 1024))
+        self.assertEqual(entry["notes"], [])
+        self.assertEqual(len(self.hits(report, "V3-FORMAT-MARKER")), 1)
 
     def test_non_default_page_size_is_found(self):
         sqlcipher(self.db, "PRAGMA cipher_page_size = 8192;\nCREATE TABLE t(a);\n"
@@ -362,14 +389,16 @@ class Damage(ScanTestCase):
         self.assertIn("plain (unencrypted) SQLite", err)
 
     def _three_page_db(self):
-        # One row of 1511 characters: 542 payload bytes stay on the leaf
-        # (page 2), the rest fills overflow page 3 from its byte 4 on, which
-        # puts MID-MARKER near byte 205 and TAIL-MARKER at the end.
-        value = "x" * 740 + "MID-MARKER" + "y" * 750 + "TAIL-MARKER"
+        # One row of 6000 characters on 4 KiB pages (4016 usable): a payload
+        # of 6003 bytes keeps 1991 on the leaf (page 2) and fills overflow
+        # page 3 from its byte 4 to the end of its 4012 usable bytes, which
+        # puts MID-MARKER near byte 804 and TAIL-MARKER at the very end.
+        value = "x" * 2788 + "MID-MARKER" + "y" * 3191 + "TAIL-MARKER"
+        self.assertEqual(len(value), 6000)
         sqlcipher(self.db, f"CREATE TABLE c(v);\nINSERT INTO c VALUES ('{value}');\n")
         size = os.path.getsize(self.db)
-        self.assertEqual(size % 1024, 0)
-        self.assertTrue(size >= 3 * 1024)
+        self.assertEqual(size % PAGE, 0)
+        self.assertEqual(size, 3 * PAGE)
         return size
 
     def test_truncated_file(self):
@@ -384,10 +413,10 @@ class Damage(ScanTestCase):
         self.assertEqual([(h["marker"], h["page"], h["authenticated"]) for h in report["hits"]],
                          [("MID-MARKER", 3, False)])
         entry = self.file_entry(report)
-        self.assertEqual(entry["pages_total"], size // 1024)
+        self.assertEqual(entry["pages_total"], size // PAGE)
         self.assertEqual(entry["pages_unreadable"], 1)
         problem = entry["unreadable"][0]
-        self.assertEqual(problem["page"], size // 1024)
+        self.assertEqual(problem["page"], size // PAGE)
         self.assertIn("partial page", problem["reason"])
         rc, out, err = run_cli("--key", KEY_HEX, "--marker", "NOT-THERE", "--strict", self.db)
         self.assertEqual(rc, 2, out + err)
@@ -404,9 +433,9 @@ class Damage(ScanTestCase):
     def test_damaged_page_is_reported(self):
         self._three_page_db()
         with open(self.db, "r+b") as f:
-            f.seek(1024 + 5)      # first AES block of page 2
+            f.seek(PAGE + 5)      # first AES block of page 2
             byte = f.read(1)
-            f.seek(1024 + 5)
+            f.seek(PAGE + 5)
             f.write(bytes([byte[0] ^ 0xFF]))
         report = self.scan(["TAIL-MARKER"])
         entry = self.file_entry(report)
