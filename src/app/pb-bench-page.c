@@ -840,6 +840,9 @@ close_order (PbBenchPage *self)
   g_ptr_array_set_size (self->line_counts, 0);
   gtk_label_set_text (self->recipient_label, "");
   gtk_label_set_text (self->order_label, "");
+  gtk_label_set_text (self->format_label, "");
+  gtk_label_set_text (self->service_label, "");
+  gtk_label_set_text (self->plan_problem_label, "");
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
@@ -1342,7 +1345,8 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
     {
       g_autofree char *text = NULL;
 
-      self->label_stored = g_strcmp0 (state, PB_ORDER_STATE_LABELLED) == 0;
+      /* (No order is open when the bench was locked meanwhile.) */
+      self->label_stored = self->pack != NULL && g_strcmp0 (state, PB_ORDER_STATE_LABELLED) == 0;
       if (g_strcmp0 (state, PB_ORDER_STATE_CANCELLED) == 0)
         {
           /* Amazon cancelled it while it was being packed. */
@@ -1731,6 +1735,29 @@ pb_bench_page_get_session (PbBenchPage *self)
 {
   g_return_val_if_fail (PB_IS_BENCH_PAGE (self), NULL);
   return self->session;
+}
+
+/**
+ * pb_bench_page_reset:
+ * @self: the bench
+ *
+ * Forgets what the last operator had on the bench: closes the open order
+ * (its recipient leaves the screen and the widget tree), clears the banner,
+ * the queue filter and the scan buffer. A label being bought or printed
+ * goes on; its outcome shows as a banner. The window calls this when the
+ * bench locks, so the next operator starts from an empty bench.
+ */
+void
+pb_bench_page_reset (PbBenchPage *self)
+{
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+
+  close_order (self);
+  hide_banner (self);
+  gtk_label_set_text (self->banner_label, "");
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
+  pb_scan_buffer_reset (self->scan_buffer);
+  g_clear_handle_id (&self->flush_source, g_source_remove);
 }
 
 const char *

@@ -26,6 +26,10 @@ PbSession *pb_bench_page_get_session (PbBenchPage *self);
 /* The order being packed, or NULL. */
 const char *pb_bench_page_get_order_id (PbBenchPage *self);
 
+/* Closes the open order and clears the banner, filter and scan buffer:
+ * for the next operator after a lock. */
+void pb_bench_page_reset (PbBenchPage *self);
+
 /* Gives the scan entry the keyboard focus: the scanner types there. */
 void pb_bench_page_focus_scan (PbBenchPage *self);
 

@@ -329,8 +329,11 @@ job_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **er
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
+          /* The manifest lists recipients: readable by the bench's user
+           * only, also when it replaces a file others could read. */
           return g_file_replace_contents (job->file, g_bytes_get_data (pdf, NULL),
-                                          g_bytes_get_size (pdf), NULL, FALSE, G_FILE_CREATE_NONE,
+                                          g_bytes_get_size (pdf), NULL, FALSE,
+                                          G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                           NULL, cancellable, error)
                  && pb_audit_append (worker, job->operator_name, "manifest.saved", NULL, "ok", NULL,
                                      error);

@@ -71,7 +71,8 @@ struct _PbWindow
   GtkStack *main_stack;
   AdwStatusPage *bench_status;
   GtkBox *bench_box;
-  GtkWidget *bench_page; /* PbBenchPage, made at the first login */
+  GtkWidget *bench_page;  /* PbBenchPage, made at the first login */
+  GtkWidget *preferences; /* (weak) the open PbPreferencesWindow, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (PbWindow, pb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -224,6 +225,8 @@ on_show_page_activated_cb (GtkWidget *widget, const char *action_name, GVariant 
   pb_window_show_page (PB_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+static void watch_activity (PbWindow *self, GtkWidget *widget);
+
 static void
 on_preferences_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -234,6 +237,9 @@ on_preferences_activated_cb (GtkWidget *widget, const char *action_name, GVarian
     return;
 
   preferences = pb_preferences_window_new (GTK_WINDOW (self), self->session, self->station);
+  /* Working in Preferences is not idling; and a lock closes it. */
+  watch_activity (self, GTK_WIDGET (preferences));
+  g_set_weak_pointer (&self->preferences, GTK_WIDGET (preferences));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -300,6 +306,33 @@ on_click_pressed_cb (PbWindow *self, int n_press, double x, double y)
   note_activity (self);
 }
 
+/* Any input in @widget (this window, or Preferences) postpones the idle
+ * lock. */
+static void
+watch_activity (PbWindow *self, GtkWidget *widget)
+{
+  GtkEventController *controller;
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (on_key_pressed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "motion", G_CALLBACK (on_motion_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (controller), 0);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (on_click_pressed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+}
+
 static void
 lock_bench (PbWindow *self)
 {
@@ -308,6 +341,14 @@ lock_bench (PbWindow *self)
 
   stop_idle_timer (self);
   pb_session_lock (self->session);
+
+  /* The next operator must not find the last one's work: no open order
+   * (and its recipient) on the bench, no Preferences window. */
+  if (self->preferences != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->preferences));
+  g_clear_weak_pointer (&self->preferences);
+  if (self->bench_page != NULL)
+    pb_bench_page_reset (PB_BENCH_PAGE (self->bench_page));
 
   /* The store stays open: the next login resumes this session. */
   pb_login_page_set_session (PB_LOGIN_PAGE (self->login_page), self->session);
@@ -490,6 +531,9 @@ pb_window_dispose (GObject *object)
   PbWindow *self = PB_WINDOW (object);
 
   stop_idle_timer (self);
+  if (self->preferences != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->preferences));
+  g_clear_weak_pointer (&self->preferences);
   if (self->station != NULL)
     pb_station_stop (self->station);
   g_clear_object (&self->station);
@@ -599,8 +643,6 @@ pb_window_class_init (PbWindowClass *klass)
 static void
 pb_window_init (PbWindow *self)
 {
-  GtkEventController *controller;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sounds = pb_sounds_new ();
 
@@ -611,22 +653,7 @@ pb_window_init (PbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", FALSE);
 
-  /* Any input postpones the idle lock. */
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_motion_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "motion", G_CALLBACK (on_motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (controller), 0);
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (on_click_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  watch_activity (self, GTK_WIDGET (self));
 }
 
 /**

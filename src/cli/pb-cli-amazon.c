@@ -139,10 +139,11 @@ list_orders (PbSession *session, const char *state, gboolean json)
       else
         {
           g_autofree char *ship_by = pb_cli_format_time (order->ship_by);
+          g_autofree char *service = pb_cli_printable (order->service_level);
+          g_autofree char *summary = pb_cli_printable (order->items_summary);
 
           printf ("%-19s  %-10s  %-20s  %-9s  %s%s%s\n", order->id, order->state, ship_by,
-                  order->service_level ? order->service_level : "-",
-                  order->items_summary ? order->items_summary : "", order->attention ? "  [!]" : "",
+                  service ? service : "-", summary ? summary : "", order->attention ? "  [!]" : "",
                   order->cancel_requested ? _ ("  [cancellation requested: do not send]") : "");
         }
     }
@@ -241,11 +242,15 @@ show_order (PbSession *session, const char *order_id, gboolean json)
     pb_cli_print_json (builder);
   else
     {
+      /* Everything here but the times came from Amazon, and the address
+       * lines from the buyer: none of it reaches the terminal raw. */
       g_autofree char *ship_by = pb_cli_format_time (order->ship_by_latest);
+      g_autofree char *id = pb_cli_printable (order->order_id);
+      g_autofree char *status = pb_cli_printable (order->status);
+      g_autofree char *service = pb_cli_printable (order->service_level);
 
-      printf ("%s  %s  (Amazon: %s)  ship by %s  %s%s\n", order->order_id, state, order->status,
-              ship_by, order->service_level ? order->service_level : "",
-              order->prime ? " Prime" : "");
+      printf ("%s  %s  (Amazon: %s)  ship by %s  %s%s\n", id, state, status ? status : "", ship_by,
+              service ? service : "", order->prime ? " Prime" : "");
       if (order->cancel_requested)
         printf ("%s\n", _ ("The buyer has asked Amazon to cancel this order. Do not send it: "
                            "put the items back, check the request in Seller Central and "
@@ -259,16 +264,26 @@ show_order (PbSession *session, const char *order_id, gboolean json)
 
           for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
             if (lines[i] != NULL && *lines[i])
-              printf ("    %s\n", lines[i]);
+              {
+                g_autofree char *line = pb_cli_printable (lines[i]);
+
+                printf ("    %s\n", line);
+              }
         }
       for (guint i = 0; i < order->items->len; i++)
         {
           PbOrderItemData *item = g_ptr_array_index (order->items, i);
-          printf ("  %d × %s  %s\n", item->quantity, item->sku ? item->sku : "-",
-                  item->title ? item->title : "");
+          g_autofree char *sku = pb_cli_printable (item->sku);
+          g_autofree char *title = pb_cli_printable (item->title);
+
+          printf ("  %d × %s  %s\n", item->quantity, sku ? sku : "-", title ? title : "");
         }
       if (tracking)
-        printf (_ ("Tracking: %s\n"), tracking);
+        {
+          g_autofree char *number = pb_cli_printable (tracking);
+
+          printf (_ ("Tracking: %s\n"), number);
+        }
     }
   return PB_EXIT_OK;
 }
@@ -436,9 +451,14 @@ pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv)
               json_builder_end_object (builder);
             }
           else
-            printf ("%5" PRId64 "  %-24s %-19s %-11s %2d  %s\n", item->id, item->kind,
-                    item->order_id ? item->order_id : "-", item->state, item->attempts,
-                    item->last_error ? item->last_error : "");
+            {
+              /* Amazon's and Royal Mail's error texts may quote an address. */
+              g_autofree char *why = pb_cli_printable (item->last_error);
+
+              printf ("%5" PRId64 "  %-24s %-19s %-11s %2d  %s\n", item->id, item->kind,
+                      item->order_id ? item->order_id : "-", item->state, item->attempts,
+                      why ? why : "");
+            }
         }
       json_builder_end_array (builder);
       if (json)

@@ -34,6 +34,13 @@ gboolean pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, c
 /* Prints what @builder built as indented JSON on standard output. */
 void pb_cli_print_json (JsonBuilder *builder);
 
+/* @text made safe for a terminal: every control character (C0, DEL, C1)
+ * becomes a space and bytes that are not UTF-8 become U+FFFD, so text that
+ * came from outside (a buyer's address, a vendor's error) cannot move the
+ * cursor, clear the screen or retitle the window. NULL gives NULL. The
+ * human output uses it; JSON output is escaped by json-glib instead. */
+char *pb_cli_printable (const char *text);
+
 /* Formats a Unix time as ISO 8601 UTC, "-" for 0. */
 char *pb_cli_format_time (gint64 unix_time);
 

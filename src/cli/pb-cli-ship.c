@@ -33,6 +33,15 @@ print_recheck_skipped (const PbShipResult *result)
              result->recheck_error ? result->recheck_error : "");
 }
 
+/* Labels go to the bench's printer (print.printer); sending one anywhere
+ * else — any CUPS queue, print-to-file included — is a supervisor's
+ * choice. */
+static gboolean
+require_printer_choice (PbSession *session, const char *printer, GError **error)
+{
+  return printer == NULL || pb_session_require (session, PB_ACTION_CHOOSE_PRINTER, printer, error);
+}
+
 int
 pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
 {
@@ -63,7 +72,8 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
   session = pb_cli_login (ctx, user, &exit_code);
   if (session == NULL)
     return exit_code;
-  if (!pb_session_require (session, PB_ACTION_PACK, argv[1], &error))
+  if (!pb_session_require (session, PB_ACTION_PACK, argv[1], &error)
+      || !require_printer_choice (session, printer, &error))
     return pb_cli_fail (error);
 
   {
@@ -149,7 +159,9 @@ pb_cli_cmd_print_test (PbCliContext *ctx, int argc, char **argv)
   session = pb_cli_login (ctx, user, &exit_code);
   if (session == NULL)
     return exit_code;
-  if (!pb_ship_print_test (pb_session_get_store (session), printer, NULL, &error))
+  /* As in Preferences: the printer's set-up is an administrator's. */
+  if (!pb_session_require (session, PB_ACTION_CHANGE_SETTINGS, "print.test", &error)
+      || !pb_ship_print_test (pb_session_get_store (session), printer, NULL, &error))
     return pb_cli_fail (error);
   fprintf (stderr, "%s\n", _ ("The test label printed."));
   return PB_EXIT_OK;
@@ -189,6 +201,7 @@ pb_cli_cmd_label (PbCliContext *ctx, int argc, char **argv)
                                g_strcmp0 (own, argv[2]) == 0 ? PB_ACTION_REPRINT_OWN_LABEL
                                                              : PB_ACTION_REPRINT_ANY_LABEL,
                                argv[2], &error)
+          || !require_printer_choice (session, printer, &error)
           || !pb_ship_reprint (store, argv[2], printer, pb_session_get_username (session), NULL,
                                &error))
         return pb_cli_fail (error);

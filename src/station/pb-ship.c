@@ -445,14 +445,81 @@ buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellabl
   return TRUE;
 }
 
+/*
+ * Every document that shows an address (a label, a manifest) is on record
+ * before it reaches CUPS: a "<kind>.print_requested" row is committed
+ * first, so a print that is interrupted (Ctrl-C, a crash, a closed window)
+ * is in the log all the same, and nothing is sent when that row cannot be
+ * written. Then the outcome: the caller's own row when the job has
+ * printed, "<kind>.print_failed" when it did not, or
+ * "<kind>.print_unconfirmed" (outcome "unknown") when the watch was
+ * cancelled while CUPS still had the job, which may yet print.
+ */
+typedef struct
+{
+  const char *kind;          /* "label" or "manifest": the prefix of the audit actions */
+  const char *operator_name; /* NULL: nothing is logged (the test label) */
+  const char *subject;       /* the order id, or the manifest number */
+  const char *detail;        /* NULL, or what kind of print ("reprint") */
+} PrintRecord;
+
+static void
+record_outcome (PbStore *store, const PrintRecord *record, const char *outcome_action,
+                const char *outcome, const char *detail)
+{
+  g_autofree char *action = g_strdup_printf ("%s.%s", record->kind, outcome_action);
+
+  pb_audit_append (store, record->operator_name, action, record->subject, outcome, detail, NULL);
+}
+
+static gboolean
+submit_and_watch (PbStore *store, const PbPrintRequest *print, guint timeout_ms,
+                  const PrintRecord *record, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (PbPrintJob) job = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (record->operator_name != NULL)
+    {
+      g_autofree char *action = g_strdup_printf ("%s.print_requested", record->kind);
+
+      detail = record->detail != NULL
+                   ? g_strdup_printf ("printer=%s %s", print->printer, record->detail)
+                   : g_strdup_printf ("printer=%s", print->printer);
+      if (!pb_audit_append (store, record->operator_name, action, record->subject, "ok", detail,
+                            error))
+        return FALSE;
+    }
+
+  job = pb_print_job_submit (print, cancellable, &local_error);
+  if (job != NULL)
+    {
+      if (timeout_ms == 0)
+        timeout_ms = (guint)pb_settings_get_int (store, "print.timeout_seconds") * 1000;
+      if (pb_print_job_watch (job, timeout_ms ? timeout_ms : DEFAULT_PRINT_TIMEOUT_MS, cancellable,
+                              &local_error))
+        return TRUE;
+    }
+
+  if (record->operator_name != NULL)
+    {
+      if (job != NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        record_outcome (store, record, "print_unconfirmed", "unknown", detail);
+      else
+        record_outcome (store, record, "print_failed", "failed", detail);
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 static gboolean
 print_pdf (PbStore *store, GBytes *pdf, const char *printer_override, guint timeout_ms,
-           GCancellable *cancellable, GError **error)
+           const PrintRecord *record, GCancellable *cancellable, GError **error)
 {
   g_autofree char *printer
       = printer_override ? g_strdup (printer_override) : pb_settings_get (store, "print.printer");
   g_autofree char *mode = pb_settings_get (store, "print.mode");
-  g_autoptr (PbPrintJob) job = NULL;
   PbPrintRequest print = { 0 };
 
   if (printer == NULL || *printer == '\0')
@@ -460,6 +527,8 @@ print_pdf (PbStore *store, GBytes *pdf, const char *printer_override, guint time
       g_set_error_literal (error, PB_PRINT_ERROR, PB_PRINT_ERROR_NOT_FOUND,
                            _ ("No label printer is set. An administrator chooses one "
                               "(print.printer); the label is kept and can be reprinted."));
+      if (record->operator_name != NULL)
+        record_outcome (store, record, "print_failed", "failed", "no printer");
       return FALSE;
     }
   print.printer = printer;
@@ -467,14 +536,7 @@ print_pdf (PbStore *store, GBytes *pdf, const char *printer_override, guint time
   print.dpi = (guint)pb_settings_get_int (store, "print.dpi");
   print.title = "Packbench label";
   print.pdf = pdf;
-
-  job = pb_print_job_submit (&print, cancellable, error);
-  if (job == NULL)
-    return FALSE;
-  if (timeout_ms == 0)
-    timeout_ms = (guint)pb_settings_get_int (store, "print.timeout_seconds") * 1000;
-  return pb_print_job_watch (job, timeout_ms ? timeout_ms : DEFAULT_PRINT_TIMEOUT_MS, cancellable,
-                             error);
+  return submit_and_watch (store, &print, timeout_ms, record, cancellable, error);
 }
 
 static gboolean
@@ -482,6 +544,7 @@ print_label (PbStore *store, const PbShipRequest *request, GCancellable *cancell
              GError **error)
 {
   g_autoptr (GBytes) pdf = pb_labels_get_pdf (store, request->order_id, error);
+  const PrintRecord record = { "label", request->operator_name, request->order_id, NULL };
 
   if (pdf == NULL)
     {
@@ -489,12 +552,9 @@ print_label (PbStore *store, const PbShipRequest *request, GCancellable *cancell
         refuse (error, _ ("No label is stored for this order."));
       return FALSE;
     }
-  if (!print_pdf (store, pdf, request->printer, request->print_timeout_ms, cancellable, error))
-    {
-      pb_audit_append (store, request->operator_name, "label.print_failed", request->order_id,
-                       "failed", NULL, NULL);
-      return FALSE;
-    }
+  if (!print_pdf (store, pdf, request->printer, request->print_timeout_ms, &record, cancellable,
+                  error))
+    return FALSE;
   pb_labels_set_printed (store, request->order_id, pb_clock_now_unix (), NULL);
   pb_audit_append (store, request->operator_name, "label.printed", request->order_id, "ok", NULL,
                    NULL);
@@ -695,6 +755,7 @@ pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
                  const char *operator_name, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GBytes) pdf = pb_labels_get_pdf (store, order_id, error);
+  const PrintRecord record = { "label", operator_name, order_id, "reprint" };
 
   if (pdf == NULL)
     {
@@ -703,12 +764,8 @@ pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
                           "with the retention purge)."));
       return FALSE;
     }
-  if (!print_pdf (store, pdf, printer, 0, cancellable, error))
-    {
-      pb_audit_append (store, operator_name, "label.print_failed", order_id, "failed", "reprint",
-                       NULL);
-      return FALSE;
-    }
+  if (!print_pdf (store, pdf, printer, 0, &record, cancellable, error))
+    return FALSE;
   pb_labels_set_printed (store, order_id, pb_clock_now_unix (), NULL);
   return pb_audit_append (store, operator_name, "label.reprinted", order_id, "ok", NULL, error);
 }
@@ -815,11 +872,10 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
                         const char *operator_name, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GBytes) pdf = NULL;
-  g_autoptr (PbPrintJob) job = NULL;
   g_autofree char *destination = NULL;
   g_autofree char *subject = NULL;
   PbPrintRequest print = { 0 };
-  guint timeout_ms;
+  PrintRecord record = { "manifest", operator_name, NULL, NULL };
 
   g_return_val_if_fail (PB_IS_STORE (store), FALSE);
   g_return_val_if_fail (operator_name != NULL, FALSE);
@@ -838,20 +894,13 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
     return FALSE;
 
   subject = manifest_id ? g_strdup_printf ("%" G_GINT64_FORMAT, manifest_id) : NULL;
+  record.subject = subject;
   print.printer = destination;
   print.mode = PB_PRINT_MODE_DOCUMENT;
   print.title = "Packbench manifest";
   print.pdf = pdf;
-  timeout_ms = (guint)pb_settings_get_int (store, "print.timeout_seconds") * 1000;
-  job = pb_print_job_submit (&print, cancellable, error);
-  if (job == NULL
-      || !pb_print_job_watch (job, timeout_ms ? timeout_ms : DEFAULT_PRINT_TIMEOUT_MS, cancellable,
-                              error))
-    {
-      pb_audit_append (store, operator_name, "manifest.print_failed", subject, "failed",
-                       destination, NULL);
-      return FALSE;
-    }
+  if (!submit_and_watch (store, &print, 0, &record, cancellable, error))
+    return FALSE;
   return pb_audit_append (store, operator_name, "manifest.printed", subject, "ok", destination,
                           error);
 }
@@ -865,7 +914,12 @@ pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellab
 
   if (pdf == NULL)
     return FALSE;
-  return print_pdf (store, pdf, printer, 0, cancellable, error);
+  {
+    /* A test label shows no address: not logged. */
+    const PrintRecord record = { "label", NULL, NULL, NULL };
+
+    return print_pdf (store, pdf, printer, 0, &record, cancellable, error);
+  }
 }
 
 void

@@ -70,7 +70,15 @@ void pb_ship_result_clear (PbShipResult *result);
 gboolean pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
                   GCancellable *cancellable, GError **error);
 
-/* Prints the stored label of @order_id again. */
+/* Prints the stored label of @order_id again, on @printer (NULL:
+ * print.printer; the caller checks PB_ACTION_CHOOSE_PRINTER for another).
+ *
+ * Every print of a label or a manifest is first an audit row
+ * "label.print_requested" / "manifest.print_requested" (detail: the
+ * printer), committed before CUPS gets the job; then "label.printed",
+ * "label.reprinted" or "manifest.printed", "….print_failed", or
+ * "….print_unconfirmed" (outcome "unknown") when @cancellable stopped the
+ * wait while CUPS still had the job. */
 gboolean pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
                           const char *operator_name, GCancellable *cancellable, GError **error);
 
@@ -101,8 +109,8 @@ gboolean pb_ship_preview (PbStore *store, const char *order_id, gint weight_g,
 /* Prints the stored manifest @manifest_id (0: the newest; see
  * pb_labels_list_manifests()) as a document on @printer, else the
  * print.document_printer setting, else CUPS's default destination, and
- * waits until CUPS has printed it. Audited as "manifest.printed" (or
- * "manifest.print_failed"). The caller checks PB_ACTION_MANIFEST. */
+ * waits until CUPS has printed it. Audited as for pb_ship_reprint(), with
+ * "manifest." rows. The caller checks PB_ACTION_MANIFEST. */
 gboolean pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
                                  const char *operator_name, GCancellable *cancellable,
                                  GError **error);

@@ -155,6 +155,13 @@ pb_retention_purge (PbStore *store, gint64 now, gboolean dry_run, const char *ac
                       "UPDATE orders SET " PII_COLUMNS_NULL ", purged_at = ?1"
                       " WHERE id IN (SELECT id FROM temp.purge_due)",
                       now, 0, NULL, error)
+      /* Amazon's or Royal Mail's error text may quote the address back:
+       * it goes with the order's PII (and with that of orders purged
+       * before the purge did this). */
+      || !exec_bound (store,
+                      "UPDATE outbox SET last_error = NULL WHERE last_error IS NOT NULL"
+                      " AND order_id IN (SELECT id FROM orders WHERE purged_at IS NOT NULL)",
+                      0, 0, NULL, error)
       || !pb_store_exec (store, "DELETE FROM temp.purge_due", error))
     goto fail;
 

@@ -445,6 +445,27 @@ class Privacy(AmazonTestCase):
         self.assertTrue(buyer)
         self.assertNotIn(buyer, json.dumps(shown))
 
+    def test_control_characters_in_an_address_never_reach_the_terminal(self):
+        # A buyer's address is whatever they typed: terminal escapes included.
+        order = self.api.control("GET", "/_test/orders/" + self.api.orders()[0]["orderId"])["order"]
+        address = order["recipient"]["deliveryAddress"]
+        address["name"] = "Eve \x1b]0;pwned\x07Example"
+        address["addressLine1"] = "1 High Street\x1b[2J\x9b31m"
+        self.api.control("POST", "/_test/orders", {"add": [order]})
+        self.bench.ok(self.sync())
+        shown = self.bench.ok(self.bench.as_user("admin", "orders", "show", order["orderId"]))
+        for bad in ("\x1b", "\x07", "\x9b"):
+            self.assertNotIn(bad, shown.stdout)
+        self.assertIn("Eve", shown.stdout)
+        self.assertIn("pwned", shown.stdout)
+        self.assertIn("1 High Street", shown.stdout)
+        # JSON carries the text as it is, escaped: nothing raw reaches a terminal.
+        shown = self.bench.ok(self.bench.as_user("admin", "orders", "show", order["orderId"],
+                                                 "--json"))
+        for bad in ("\x1b", "\x07", "\x9b"):
+            self.assertNotIn(bad, shown.stdout)
+        self.assertEqual(json.loads(shown.stdout)["recipient"]["name"],
+                         "Eve \x1b]0;pwned\x07Example")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

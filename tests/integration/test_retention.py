@@ -200,6 +200,37 @@ class Forensic(RetentionTestCase):
             self.assertFalse(os.path.exists(path + "-wal") and os.path.getsize(path + "-wal"))
 
 
+    def test_purge_clears_remote_error_texts(self):
+        # Amazon (or Royal Mail) may quote the address back in an error; the
+        # text waits in the outbox until the order's PII is purged with it.
+        order_id = "026-0000009-0000009"
+        marks = self.add_order(order_id, "E", deliver_days=-1)
+        quoted = "PBMARKEQUOTED"
+        self.sync()
+        self.api.fault(operation="confirmShipment", kind="status", status=400, count=1,
+                       body={"errors": [{"code": "InvalidInput",
+                                         "message": "Address %s %s is not valid."
+                                         % (quoted, marks["line1"])}]})
+        self.bench.ok(self.bench.as_user("admin", "orders", "confirm", order_id, "--tracking",
+                                         "RM000000001GB"))
+        outbox = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "outbox", "list", "--all", "--json")).stdout)
+        mine = [item for item in outbox if item["order_id"] == order_id]
+        self.assertEqual([item["state"] for item in mine], ["attention"])
+        self.assertIn(quoted, mine[0]["last_error"])
+        db = os.path.join(self.bench.dir, "packbench.db")
+        self.scan(db, [quoted], [])
+
+        self.at(stamp(self.show(order_id)["purge_due"]) + 60)
+        result = json.loads(self.bench.ok(self.bench.as_user("admin", "purge", "--json")).stdout)
+        self.assertEqual(result["orders"], 1)
+        outbox = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "outbox", "list", "--all", "--json")).stdout)
+        mine = [item for item in outbox if item["order_id"] == order_id]
+        self.assertEqual(len(mine), 1)
+        self.assertNotIn(quoted, json.dumps(mine))
+        self.scan(db, [], [quoted] + list(marks.values()))
+
 class Backups(RetentionTestCase):
     def test_backup_restore_purges_before_work(self):
         order_id = "026-0000006-0000006"

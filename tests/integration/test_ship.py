@@ -5,9 +5,11 @@ whatever breaks on the way."""
 
 import json
 import os
+import signal
+import subprocess
 import unittest
 
-from pbtest import Bench
+from pbtest import Bench, CTL
 from shipping import Shipping
 import cupsd
 
@@ -237,6 +239,98 @@ class Operations(ShipTestCase):
         # A packer may reprint the label they printed last.
         self.bench.ok(self.shipping.run("label", "reprint", order, user="pat"))
         self.assertEqual(len(self.shipping.sink.wait_for_jobs(2)), 2)
+
+
+class Printing(ShipTestCase):
+    """Who may print where, and that every print of an address is on record
+    before the job reaches CUPS (issue 15, items 7 and 10)."""
+
+    def audit(self, action=None):
+        args = ["audit", "list", "--json"] + (["--action", action] if action else [])
+        return json.loads(self.bench.ok(self.bench.as_user("admin", *args)).stdout)
+
+    def test_interrupted_reprint_is_on_record(self):
+        order = self.shipping.unshipped()[0]["orderId"]
+        self.bench.add_user("pat", "packer")
+        self.bench.ok(self.shipping.run("ship", order, "--weight", "300", user="pat"))
+        self.shipping.sink.wait_for_jobs(1)
+        # The label printer now takes a job and never finishes it.
+        import printer_sink
+        hold = printer_sink.PrinterSink(hold=True).start()
+        self.addCleanup(hold.stop)
+        self.shipping.cups.add_raw_queue("labels-hold", "socket://127.0.0.1:%d" % hold.port)
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "print.printer", "labels-hold",
+                                         "print.timeout_seconds", "600"))
+        env = self.bench.env(self.shipping.env)
+        process = subprocess.Popen(
+            [CTL, "--store", self.bench.dir, "label", "reprint", order, "--user", "pat"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env)
+        self.addCleanup(lambda: process.poll() is None and process.kill())
+        process.stdin.write(self.bench.passwords["pat"] + "\n")
+        process.stdin.close()
+        # The printer has the label: CUPS holds the job, the CLI waits on it.
+        self.assertTrue(hold.wait_for_jobs(1, timeout=60)[0].startswith(b"^XA"))
+        self.assertIsNone(process.poll())
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        process.stdout.close()
+        process.stderr.close()
+        self.assertNotEqual(process.returncode, 0)
+        # The address went to the printer: the log says who sent it.
+        rows = [r for r in self.audit() if r["subject"] == order]
+        requested = [r for r in rows if r["action"] == "label.print_requested"]
+        self.assertEqual(len(requested), 2, rows)  # the first print and the reprint
+        self.assertEqual(requested[-1]["operator"], "pat")
+        self.assertIn("labels-hold", requested[-1]["detail"])
+        self.assertNotIn("label.reprinted", [r["action"] for r in rows])
+        # And the first print: requested, then printed, in that order.
+        actions = [r["action"] for r in rows]
+        self.assertLess(actions.index("label.print_requested"), actions.index("label.printed"))
+
+    def test_packer_may_not_print_test_labels(self):
+        self.bench.add_user("pat", "packer")
+        result = self.shipping.run("print-test", user="pat")
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("Not permitted", result.stderr)
+        denied = self.audit("permission.denied")
+        self.assertIn(("pat", "print.test", "settings.change"),
+                      [(r["operator"], r["subject"], r["detail"]) for r in denied])
+        self.assertEqual(self.shipping.sink.jobs, [])
+        # An administrator may.
+        self.bench.ok(self.shipping.run("print-test"))
+        self.assertTrue(self.shipping.sink.wait_for_jobs(1)[0].startswith(b"^XA"))
+
+    def test_only_supervisors_choose_the_printer(self):
+        first, second = [o["orderId"] for o in self.shipping.unshipped()[:2]]
+        self.bench.add_user("pat", "packer")
+        self.bench.add_user("sue", "supervisor")
+
+        # A packer's --printer is refused before anything is bought or printed.
+        result = self.shipping.run("ship", first, "--weight", "300", "--printer", "labels-pdf",
+                                   user="pat")
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("Not permitted", result.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(first), 0)
+        self.bench.ok(self.shipping.run("ship", first, "--weight", "300", user="pat"))
+        self.shipping.sink.wait_for_jobs(1)
+        result = self.shipping.run("label", "reprint", first, "--printer", "labels-pdf",
+                                   user="pat")
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("Not permitted", result.stderr)
+        denied = [(r["operator"], r["subject"], r["detail"])
+                  for r in self.audit("permission.denied")]
+        self.assertEqual(denied.count(("pat", "labels-pdf", "print.choose_printer")), 2)
+        self.assertEqual(self.shipping.driver_sink.jobs, [])
+        self.assertEqual(len(self.shipping.sink.jobs), 1)
+
+        # A supervisor may send a label elsewhere.
+        self.bench.ok(self.shipping.run("label", "reprint", first, "--printer", "labels-pdf",
+                                        user="sue"))
+        self.assertIn(b"^XA", self.shipping.driver_sink.wait_for_jobs(1, timeout=60)[0])
+        self.bench.ok(self.shipping.run("ship", second, "--weight", "300", "--printer",
+                                        "labels-pdf", user="sue"))
+        self.assertEqual(len(self.shipping.driver_sink.wait_for_jobs(2, timeout=60)), 2)
 
 
 class Crash(ShipTestCase):

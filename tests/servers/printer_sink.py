@@ -6,7 +6,9 @@ its side, kept, written to their own file when a directory is given, and
 only then is the connection closed: CUPS's socket backend waits for that
 close before it calls the job completed, so a completed job's bytes are
 always there to read. A sink that is not listening is a printer that is
-switched off.
+switched off. A sink made with hold=True keeps every connection open after
+its bytes arrived, until it stops: a printer that takes the job and never
+finishes it, so CUPS (and whoever watches the job) waits on it.
 
 Files are named by a pattern: "{n}" is the job's number in this run and
 "{stamp}" the local time it arrived (YYYYMMDD-HHMMSS), so a folder that
@@ -36,8 +38,10 @@ import time
 
 
 class PrinterSink:
-    def __init__(self, port=0, directory=None, on_job=None, name="job-{n}.bin"):
+    def __init__(self, port=0, directory=None, on_job=None, name="job-{n}.bin", hold=False):
         self.requested_port = port
+        self.hold = hold
+        self._released = threading.Event()
         self.directory = directory
         self.name = name
         self.on_job = on_job
@@ -60,6 +64,7 @@ class PrinterSink:
 
     def stop(self):
         self._stopping = True
+        self._released.set()
         if self._socket is not None:
             try:
                 self._socket.shutdown(socket.SHUT_RDWR)
@@ -132,6 +137,8 @@ class PrinterSink:
                 if self.on_job is not None:
                     self.on_job(number, data, path)
                 self._lock.notify_all()
+            if self.hold:
+                self._released.wait()
         # The connection closes here, after the bytes are stored.
 
 

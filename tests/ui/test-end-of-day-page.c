@@ -115,6 +115,7 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   g_autoptr (GFile) file = NULL;
   char *saved = NULL;
   gsize saved_length = 0;
+  GStatBuf info;
   JsonArray *list;
 
   show_page (fixture);
@@ -155,6 +156,8 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   PB_UI_TEST_WAIT_UNTIL (page_idle (fixture));
   g_assert_false (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
   PB_UI_TEST_WAIT_UNTIL (count_audit (fixture, "manifest.printed") == 1);
+  /* The manifest lists recipients: asked for before it went to CUPS. */
+  g_assert_cmpuint (count_audit (fixture, "manifest.print_requested"), ==, 1);
 
   /* Save: the same PDF in the chosen file. */
   path = g_build_filename (fixture->root, "manifest.pdf", NULL);
@@ -165,6 +168,22 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   g_assert_cmpmem (saved, saved_length, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
   g_free (saved);
   g_assert_cmpuint (count_audit (fixture, "manifest.saved"), ==, 1);
+  /* It lists recipients: only the bench's user may read the file. */
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  /* Also over a file that others could read before. */
+  g_assert_true (
+      g_file_set_contents_full (path, "old", -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  pb_end_of_day_page_save_manifest (fixture->page, 0, file);
+  PB_UI_TEST_WAIT_UNTIL (page_idle (fixture));
+  g_assert_cmpuint (count_audit (fixture, "manifest.saved"), ==, 2);
+  g_assert_true (g_file_get_contents (path, &saved, &saved_length, &error));
+  g_assert_cmpmem (saved, saved_length, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf));
+  g_free (saved);
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
   g_assert_cmpuint (count_audit (fixture, "manifest.created"), ==, 1);
 
   g_clear_object (&texture);

@@ -5,6 +5,7 @@
 
 #include "pb-bench-page.h"
 #include "pb-login-page.h"
+#include "pb-preferences-window.h"
 #include "pb-ui-test.h"
 #include "pb-window.h"
 #include "station/pb-backup.h"
@@ -419,6 +420,91 @@ test_cancel_code_stage (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (pb_login_page_get_stage_name (fixture->page), ==, "new-password");
 }
 
+/* Whether any label, or any text field, under @widget holds @text. */
+static gboolean
+tree_shows (GtkWidget *widget, const char *text)
+{
+  const char *shown = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    shown = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_EDITABLE (widget))
+    shown = gtk_editable_get_text (GTK_EDITABLE (widget));
+  if (shown != NULL && strstr (shown, text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (tree_shows (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static GtkWidget *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (PB_IS_PREFERENCES_WINDOW (window))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static void
+test_lock_hides_the_last_operators_work (Fixture *fixture, gconstpointer data)
+{
+  static const char order_id[] = "202-7000001-0000001";
+  static const char *const pii[] = { "Zebedee Quartermain", "Quiggle", "LS1 4AP" };
+  g_autofree char *code = NULL;
+  PbBenchPage *bench;
+  GtkWidget *preferences;
+  gint64 now = g_get_monotonic_time ();
+
+  log_in (fixture, "admin", PB_TEST_ADMIN_PASSWORD);
+  code = current_code (fixture);
+  type_into (fixture, "code_entry", code);
+  press (fixture, "code_button");
+  g_assert_cmpstr (visible_page (fixture), ==, "workspace");
+  pb_test_store_add_buyer_order (pb_session_get_store (pb_window_get_session (fixture->window)),
+                                 order_id, pii[0]);
+
+  /* The admin opens an order: its recipient is on screen. */
+  bench = PB_BENCH_PAGE (pb_window_get_page (fixture->window, "bench"));
+  for (const char *c = order_id; *c != '\0'; c++)
+    pb_bench_page_feed_key (bench, (gunichar)*c, now += 5000);
+  pb_bench_page_feed_key (bench, '\n', now += 5000);
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (pb_bench_page_get_order_id (bench), order_id) == 0);
+  for (guint i = 0; i < G_N_ELEMENTS (pii); i++)
+    g_assert_true (tree_shows (GTK_WIDGET (fixture->window), pii[i]));
+
+  /* …and Preferences, then the bench locks (the idle lock would too). */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.preferences", NULL));
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  g_object_add_weak_pointer (G_OBJECT (preferences), (gpointer *)&preferences);
+  pb_ui_test_wait_until_mapped (preferences);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
+  PB_UI_TEST_WAIT_UNTIL (preferences == NULL);
+  g_assert_null (find_preferences ());
+  g_assert_cmpstr (visible_page (fixture), ==, "login");
+  /* The next operator finds no order and no trace of its recipient, on
+   * screen or hidden behind the log-in page. */
+  g_assert_null (pb_bench_page_get_order_id (bench));
+  for (guint i = 0; i < G_N_ELEMENTS (pii); i++)
+    g_assert_false (tree_shows (GTK_WIDGET (fixture->window), pii[i]));
+
+  /* Logging in again starts from an empty bench. */
+  log_in (fixture, "pat", PACKER_TEMP);
+  g_assert_cmpstr (pb_login_page_get_stage_name (fixture->page), ==, "new-password");
+  g_assert_null (pb_bench_page_get_order_id (bench));
+}
+
 static void
 test_quit_frees_session (Fixture *fixture, gconstpointer data)
 {
@@ -457,6 +543,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/login/cancel-code-stage", Fixture, NULL, fixture_set_up, test_cancel_code_stage,
               fixture_tear_down);
+  g_test_add ("/login/lock-hides-the-last-operators-work", Fixture, NULL, fixture_set_up,
+              test_lock_hides_the_last_operators_work, fixture_tear_down);
   g_test_add ("/login/quit-frees-session", Fixture, NULL, fixture_set_up, test_quit_frees_session,
               fixture_tear_down);
 
