@@ -205,11 +205,14 @@ class Login(StoreTestCase):
         first.stdin.write("\n".join(lines) + "\n")
         first.stdin.flush()
         lock = os.path.join(self.bench.dir, "packbench.lock")
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if os.path.exists(lock) and open(lock).read().strip() == str(first.pid):
-                break
+        deadline = time.monotonic() + 60
+
+        def holds_lock():
+            return os.path.exists(lock) and open(lock).read().strip() == str(first.pid)
+
+        while not holds_lock() and time.monotonic() < deadline:
             time.sleep(0.05)
+        self.assertTrue(holds_lock(), "the first packbenchctl never took the lock")
         try:
             result = self.bench.as_user("admin", "whoami")
             self.assertEqual(result.returncode, 1)
