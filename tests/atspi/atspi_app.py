@@ -281,7 +281,7 @@ class App:
 
     # Life cycle
 
-    def _find_application(self, timeout=45):  # a loaded machine starts GTK slowly
+    def _find_application(self, timeout=90):  # a loaded machine starts GTK slowly
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -221,7 +221,7 @@ class Login(StoreTestCase):
         finally:
             first.stdin.write("Purple-Rain-Coat-1!\n")
             first.stdin.close()
-            first.wait(timeout=30)
+            first.wait(timeout=60)
         self.assertEqual(first.returncode, 0, first.stderr.read())
 
 

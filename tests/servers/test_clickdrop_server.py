@@ -42,13 +42,13 @@ class ClickDrop(ServerProcess):
     def __init__(self, *extra, state_file=None):
         super().__init__(SERVER, *extra, state_file=state_file)
 
-    def api(self, method, path, body=None, key=API_KEY, timeout=30, headers=None):
+    def api(self, method, path, body=None, key=API_KEY, timeout=60, headers=None):
         headers = dict(headers or {})
         if key is not None:
             headers["Authorization"] = "Bearer " + key
         return self.request(method, BASE + path, body=body, headers=headers, timeout=timeout)
 
-    def create(self, *orders, timeout=30):
+    def create(self, *orders, timeout=60):
         return self.api("POST", "/orders", {"items": list(orders)}, timeout=timeout)
 
     def label(self, identifiers, **query):
@@ -880,7 +880,7 @@ class Control(Base):
 
     def test_keep_alive(self):
         conn = http.client.HTTPSConnection("localhost", self.s.port, context=self.s.context,
-                                           timeout=10)
+                                           timeout=60)
         try:
             for _ in range(3):
                 conn.request("GET", BASE + "/carriers",

@@ -719,7 +719,7 @@ class Changes(unittest.TestCase):
 
     def test_keep_alive(self):
         conn = http.client.HTTPSConnection("localhost", self.s.port, context=self.s.context,
-                                           timeout=10)
+                                           timeout=60)
         try:
             for _ in range(3):
                 conn.request("GET", "/_test/clock")
