@@ -40,7 +40,9 @@ pb_ui_test_poll (void)
 void
 pb_ui_test_drain (void)
 {
-  while (g_main_context_iteration (NULL, FALSE))
+  /* Bounded: a source that is always ready (an idle that keeps running)
+   * must not keep the test here. */
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
     ;
 }
 
@@ -132,6 +134,11 @@ pb_ui_test_snapshot (GtkWidget *widget, const char *artifact_name)
   int height = gtk_widget_get_height (widget);
   const char *dir = g_getenv ("PB_TEST_ARTIFACTS");
 
+  /* A widget waiting for its size allocation draws nothing: let what was
+   * queued reach the screen first. */
+  pb_ui_test_settle (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);

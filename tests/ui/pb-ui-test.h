@@ -18,8 +18,8 @@ gboolean pb_ui_test_init (int *argc, char ***argv);
  * pb_ui_test_wait_frames). */
 void pb_ui_test_wait_until_mapped (GtkWidget *widget);
 
-/* Dispatches every event already pending on the main context; waits for
- * nothing. */
+/* Dispatches the events already pending on the main context (a bounded
+ * number of dispatches); waits for nothing. */
 void pb_ui_test_drain (void);
 
 /* Runs the main loop until @widget's frame clock has run @frames more
