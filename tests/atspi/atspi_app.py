@@ -694,11 +694,8 @@ class App:
 
     def scan(self, code):
         """A barcode scanner: fast key events and Enter, into the focused
-        scan field. All keys at once: the bench tells a scanner from a
-        person by the gaps between keys (50 ms at most), and on a loaded
-        machine xdotool's own pauses can stretch past that and split the
-        scan in two."""
-        self.type_keys(code, delay_ms=0)
+        scan field."""
+        self.type_keys(code, delay_ms=4)
         self.key("Return")
 
     # Evidence
