@@ -41,7 +41,7 @@ APP = os.path.join(BUILD_ROOT, "src", "app", "packbench")
 ARTIFACTS = os.environ["PB_TEST_ARTIFACTS"]
 
 # How long a person would wait for something to show before calling it broken.
-DEFAULT_TIMEOUT = float(os.environ.get("PB_ATSPI_TIMEOUT", "10"))
+DEFAULT_TIMEOUT = float(os.environ.get("PB_ATSPI_TIMEOUT", "60"))  # a bound, not the usual wait
 # PB_ATSPI_TRACE=1: how long each wait took, on stderr.
 TRACE = os.environ.get("PB_ATSPI_TRACE") == "1"
 _EPOCH = time.monotonic()
@@ -148,7 +148,7 @@ class Desktop:
         gi.require_version("Atspi", "2.0")
         from gi.repository import Atspi
         self.atspi = Atspi
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while True:
             try:
                 Atspi.init()
@@ -287,7 +287,7 @@ class App:
 
     # Life cycle
 
-    def _find_application(self, timeout=45):  # a loaded machine starts GTK slowly
+    def _find_application(self, timeout=90):  # a loaded machine starts GTK slowly
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -679,9 +679,20 @@ class App:
         AT-SPI bridge crashed the app (SIGSEGV building a reference with a
         NULL object path) when the click went through DoAction and the
         tree was walked at once, while the dialog was being destroyed; a
-        real click and a pause for the window to go do not."""
+        real click and waiting (in X, not AT-SPI) for the window to go do
+        not."""
+        window = self._window_of(node)
         self.click_at(node)
-        time.sleep(1.0)
+
+        def shown():
+            info = subprocess.run(["xwininfo", "-id", window], capture_output=True, text=True)
+            return info.returncode == 0 and "IsViewable" in info.stdout
+
+        deadline = time.monotonic() + DEFAULT_TIMEOUT
+        while shown():
+            if time.monotonic() > deadline:
+                raise AssertionError("the dialog's window did not close")
+            time.sleep(0.05)
 
     def _xdotool(self, *args, window=None):
         # No window manager under Xvfb: give the window the X focus first,

@@ -243,7 +243,7 @@ class Person(unittest.TestCase):
             # it started (see start_app).
             app.set_text(app.find(*LOGIN["code"]), totp(code_secret, self.bench.now))
             app.click(app.find(*LOGIN["confirm_code"]))
-        scan = app.find(*BENCH["scan"], timeout=15)
+        scan = app.find(*BENCH["scan"], timeout=60)
         app.wait_for(lambda: self.title_label(re.compile(r"^%s \(" % re.escape(user))),
                      "the header to name %s" % user)
         return scan
@@ -258,7 +258,7 @@ class Person(unittest.TestCase):
         app.set_text(app.find(*LOGIN["new_password"]), final)
         app.set_text(app.find(*LOGIN["repeat_new_password"]), final)
         app.click(app.find(*LOGIN["set_password"], sensitive=True))
-        scan = app.find(*BENCH["scan"], timeout=15)
+        scan = app.find(*BENCH["scan"], timeout=60)
         app.wait_for(lambda: self.title_label(re.compile(r"^%s \(" % re.escape(user))),
                      "the header to name %s" % user)
         return scan
@@ -271,8 +271,8 @@ class Person(unittest.TestCase):
         app = self.app
         app.wait_for(lambda: self.title_label(WINDOW["synced"][1]) or
                      self.fail_on(self.title_label(WINDOW["sync_failed"][1])),
-                     "the header to say Synced", timeout=30)
-        count = app.find("label", re.compile(r"^[1-9]\d* orders?$"), timeout=15)
+                     "the header to say Synced", timeout=60)
+        count = app.find("label", re.compile(r"^[1-9]\d* orders?$"), timeout=60)
         return int(app.text(count).split()[0])
 
     def fail_on(self, labels):
@@ -322,7 +322,7 @@ class Person(unittest.TestCase):
         searches = len(self.shipping.api.requests("searchOrders"))
         app.key("F5")
         app.wait_for(lambda: len(self.shipping.api.requests("searchOrders")) > searches,
-                     "F5 to run a sync", timeout=20)
+                     "F5 to run a sync", timeout=60)
         app.screenshot("queue")
 
         # The order number opens the order.
@@ -344,11 +344,11 @@ class Person(unittest.TestCase):
         self.assertEqual(len(self.shipping.sink.jobs), jobs_before,
                          "nothing prints before every item is verified")
         self.scan(codes[-1])
-        tracking = self.wait_for_banner(BANNER["printed"], timeout=40).group(1)
+        tracking = self.wait_for_banner(BANNER["printed"], timeout=60).group(1)
         app.screenshot("printed")
 
         # The label reached the printer: one ZPL job, one Click & Drop order.
-        job = self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=30)[-1]
+        job = self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=60)[-1]
         self.assertTrue(job.startswith(b"^XA"), job[:40])
         self.assertEqual(self.shipping.clickdrop.creates(order_id), 1)
 
@@ -358,7 +358,7 @@ class Person(unittest.TestCase):
                      if order_id in json.dumps(c)]
             return found if found and tracking in json.dumps(found) else None
         confirmations = app.wait_for(confirmed, "Amazon to record the confirmation",
-                                     timeout=30)
+                                     timeout=60)
         self.assertEqual(len(confirmations), 1)
         # The order left the queue.
         queue = app.find(*BENCH["queue"])
@@ -447,14 +447,15 @@ class Packer(Scenario):
         app.screenshot("packer-menu")
         app.key("Escape")
         # Ctrl+, (Preferences) does nothing for a packer: no second window.
+        # The scan's key events come after it; once the scan has opened the
+        # order, the shortcut was handled long before.
         app.key("ctrl+comma")
-        time.sleep(0.5)
-        self.assertEqual([c for c in self._toplevels() if c != "Packbench"], [],
-                         "no Preferences window for a packer")
 
         self.wait_for_sync()
         self.scan(order["orderId"])
         self.order_number(order["orderId"])
+        self.assertEqual([c for c in self._toplevels() if c != "Packbench"], [],
+                         "no Preferences window for a packer")
         units = app.find(*BENCH["units"])
         before = app.text(units)
 
@@ -462,8 +463,8 @@ class Packer(Scenario):
         self.wait_for_banner(BANNER["wrong_item"])
         app.screenshot("wrong-item")
         self.assertEqual(app.text(units), before, "a wrong item ticks nothing")
-        # Nothing was bought or printed, now or a moment later.
-        time.sleep(1.0)
+        # Nothing was bought or printed: a wrong item starts no work (the
+        # banner above is the scan handled), so no later moment differs.
         self.assertEqual(len(self.shipping.sink.jobs), jobs_before)
         self.assertEqual(self.shipping.clickdrop.creates(order["orderId"]), 0)
         self.assertEqual([c for c in self.shipping.api.confirmations()
@@ -487,7 +488,7 @@ class Packer(Scenario):
         app.key("Tab")
         app.type_keys(self.password)
         app.key("Return")
-        scan = app.find(*BENCH["scan"], timeout=15)
+        scan = app.find(*BENCH["scan"], timeout=60)
         app.wait_for(lambda: app.has_state(scan, "focused"),
                      "the scan field to have the focus", timeout=3)
 
@@ -625,7 +626,7 @@ class FirstRun(Person):
     def test_setup_then_add_a_packer(self):
         app = self.start_app("first-run")
         jobs_before = len(self.shipping.sink.jobs)
-        app.find(*SETUP["assistant"], timeout=15)
+        app.find(*SETUP["assistant"], timeout=60)
         app.screenshot("assistant")
 
         # The administrator.
@@ -638,7 +639,7 @@ class FirstRun(Person):
         # Two-step verification: the key is on the screen; a person types
         # it into an authenticator app, which makes the code (at the app's
         # clock, PACKBENCH_NOW).
-        secret = app.text(app.find(*SETUP["totp_secret"], timeout=20)).replace(" ", "")
+        secret = app.text(app.find(*SETUP["totp_secret"], timeout=60)).replace(" ", "")
         self.assertRegex(secret, r"^[A-Z2-7]{16,}$")
         app.set_text(app.find(*SETUP["totp_code"]), totp(secret, self.bench.now))
         self.next_step()
@@ -673,13 +674,13 @@ class FirstRun(Person):
                 self.settings["print.mode"]:
             self.choose("print.mode", self.settings["print.mode"])
         app.click(app.find(*SETUP["test_label"], sensitive=True))
-        self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=30)
+        self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=60)
         app.screenshot("assistant-printer")
         self.next_step()
 
         # Customer data: the default retention.
         app.click(app.find(*SETUP["finish"], sensitive=True))
-        app.find(*BENCH["scan"], timeout=20)
+        app.find(*BENCH["scan"], timeout=60)
 
         # Preferences: what the assistant does not ask, the endpoints of the
         # local servers and their test CA, and the catalogue.
@@ -709,7 +710,7 @@ class FirstRun(Person):
         # Enter in the location accepts, as Import does (whose name GTK 4.8
         # starts with the raw mnemonic, "_Import").
         app.key("Return", window="Import Catalogue")
-        app.find(*PREFERENCES["imported"], timeout=20)
+        app.find(*PREFERENCES["imported"], timeout=60)
         app.screenshot("preferences-catalogue")
         app.key("Escape", window="Preferences")
         app.wait_for(lambda: not app.find_all(*PREFERENCES["window"]), "Preferences to close")
@@ -744,9 +745,9 @@ class FirstRun(Person):
         searches = len(self.shipping.api.requests("searchOrders"))
         app.key("F5")
         app.wait_for(lambda: len(self.shipping.api.requests("searchOrders")) > searches,
-                     "F5 to reach the local SP-API server", timeout=20)
+                     "F5 to reach the local SP-API server", timeout=60)
         app.wait_for(lambda: self.title_label(WINDOW["synced"][1]),
-                     "the header to say Synced", timeout=30)
+                     "the header to say Synced", timeout=60)
 
         self.ship_order(self.order)
 

@@ -66,7 +66,7 @@ class Bench:
             env.update(extra)
         return env
 
-    def run(self, *args, lines=(), env=None, timeout=60, **kwargs):
+    def run(self, *args, lines=(), env=None, timeout=180, **kwargs):
         stdin = "".join(line + "\n" for line in lines)
         return subprocess.run([CTL, "--store", self.dir, *args], input=stdin,
                               capture_output=True, text=True, timeout=timeout,
@@ -129,7 +129,7 @@ class Bench:
         documented keyslot format."""
         result = subprocess.run(
             ["/usr/bin/python3", UNWRAP, os.path.join(self.dir, "keyslots.json"), user],
-            input=self.passwords[user] + "\n", capture_output=True, text=True, timeout=60)
+            input=self.passwords[user] + "\n", capture_output=True, text=True, timeout=180)
         self.test.assertEqual(result.returncode, 0, result.stderr)
         return result.stdout.strip()
 
@@ -138,7 +138,7 @@ class Bench:
         key = self.master_key(user)
         script = "PRAGMA key = \"x'%s'\";\n%s\n" % (key, statements)
         return subprocess.run(["sqlcipher", os.path.join(self.dir, "packbench.db")],
-                              input=script, capture_output=True, text=True, timeout=60)
+                              input=script, capture_output=True, text=True, timeout=180)
 
     def store_files(self):
         return sorted(os.path.join(self.dir, name) for name in os.listdir(self.dir))

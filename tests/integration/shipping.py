@@ -33,14 +33,14 @@ class ClickDrop:
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
         self.process.stdout.close()
 
     def control(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self.context, timeout=30) as response:
+        with urllib.request.urlopen(request, context=self.context, timeout=60) as response:
             text = response.read()
             return json.loads(text) if text else None
 

@@ -46,7 +46,7 @@ class SpApi:
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         for stream in (self.process.stdout, self.process.stderr):
@@ -56,7 +56,7 @@ class SpApi:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self.context, timeout=30) as response:
+        with urllib.request.urlopen(request, context=self.context, timeout=60) as response:
             text = response.read()
             return json.loads(text) if text else None
 

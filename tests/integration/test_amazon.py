@@ -154,8 +154,10 @@ class Faults(AmazonTestCase):
         self.assertEqual(len(self.local_orders()), 150)
 
     def test_stall_past_timeout_is_retried(self):
-        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.timeout_seconds", "3"))
-        self.api.fault(operation="searchOrders", kind="stall", seconds=8)
+        # Every request has this timeout: generous, for a loaded machine;
+        # the stall is far past it.
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "net.timeout_seconds", "10"))
+        self.api.fault(operation="searchOrders", kind="stall", seconds=120)
         result = self.bench.ok(self.sync())
         searches = self.api.requests("searchOrders")
         self.assertGreaterEqual(len(searches), 3)  # the stalled one, its retry, page 2

@@ -349,11 +349,14 @@ class Login(StoreTestCase):
         first.stdin.write("\n".join(lines) + "\n")
         first.stdin.flush()
         lock = os.path.join(self.bench.dir, "packbench.lock")
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if os.path.exists(lock) and open(lock).read().strip() == str(first.pid):
-                break
+        deadline = time.monotonic() + 60
+
+        def holds_lock():
+            return os.path.exists(lock) and open(lock).read().strip() == str(first.pid)
+
+        while not holds_lock() and time.monotonic() < deadline:
             time.sleep(0.05)
+        self.assertTrue(holds_lock(), "the first packbenchctl never took the lock")
         try:
             result = self.bench.as_user("admin", "whoami")
             self.assertEqual(result.returncode, 1)
@@ -362,7 +365,7 @@ class Login(StoreTestCase):
         finally:
             first.stdin.write("Purple-Rain-Coat-1!\n")
             first.stdin.close()
-            first.wait(timeout=30)
+            first.wait(timeout=60)
         self.assertEqual(first.returncode, 0, first.stderr.read())
 
 

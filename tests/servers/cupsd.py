@@ -118,7 +118,7 @@ class CupsServer:
 
     # Life cycle
 
-    def start(self, port=None, timeout=15.0):
+    def start(self, port=None, timeout=60.0):
         """Starts cupsd on @port, or on a free port when None."""
         reason = available(self.unprivileged)
         if reason:

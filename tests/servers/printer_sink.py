@@ -80,7 +80,7 @@ class PrinterSink:
     def __exit__(self, *exc):
         self.stop()
 
-    def wait_for_jobs(self, count, timeout=30.0):
+    def wait_for_jobs(self, count, timeout=60.0):
         """The first @count jobs' bytes, once that many have arrived."""
         deadline = time.monotonic() + timeout
         with self._lock:

@@ -88,7 +88,7 @@ class ServerProcess:
         return self.proc.returncode
 
     def request(self, method, path, query=None, body=None, headers=None, raw_body=None,
-                timeout=30):
+                timeout=60):
         if query:
             path += "?" + urllib.parse.urlencode(query, doseq=True)
         headers = dict(headers or {})

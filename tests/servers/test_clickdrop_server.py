@@ -42,13 +42,13 @@ class ClickDrop(ServerProcess):
     def __init__(self, *extra, state_file=None):
         super().__init__(SERVER, *extra, state_file=state_file)
 
-    def api(self, method, path, body=None, key=API_KEY, timeout=30, headers=None):
+    def api(self, method, path, body=None, key=API_KEY, timeout=60, headers=None):
         headers = dict(headers or {})
         if key is not None:
             headers["Authorization"] = "Bearer " + key
         return self.request(method, BASE + path, body=body, headers=headers, timeout=timeout)
 
-    def create(self, *orders, timeout=30):
+    def create(self, *orders, timeout=60):
         return self.api("POST", "/orders", {"items": list(orders)}, timeout=timeout)
 
     def label(self, identifiers, **query):
@@ -737,11 +737,12 @@ class Faults(Base):
         self.assertEqual(self.s.control("GET", "/faults")[1]["faults"], [])
 
     def test_stall_after_create_then_lookup_finds_it(self):
-        self.add_faults({"operation": "CreateOrdersAsync", "kind": "stall_after", "seconds": 3})
+        self.add_faults({"operation": "CreateOrdersAsync", "kind": "stall_after", "seconds": 120})
         start = time.monotonic()
         with self.assertRaises((socket.timeout, TimeoutError)):
-            self.s.create(order("STALLED-1"), timeout=1)
-        self.assertLess(time.monotonic() - start, 2.5)
+            self.s.create(order("STALLED-1"), timeout=10)
+        # The client's own timeout, not the server's two minutes.
+        self.assertLess(time.monotonic() - start, 60)
         # The create was committed before the stall: the reference is there.
         reply = self.s.api("GET", "/orders/" + quoted("STALLED-1"))
         self.assertEqual(reply.status, 200)
@@ -888,7 +889,7 @@ class Control(Base):
 
     def test_keep_alive(self):
         conn = http.client.HTTPSConnection("localhost", self.s.port, context=self.s.context,
-                                           timeout=10)
+                                           timeout=60)
         try:
             for _ in range(3):
                 conn.request("GET", BASE + "/carriers",

@@ -87,7 +87,7 @@ class Session:
         flag = os.path.join(self.folder, f"flag{self.n}")
         self.proc.stdin.write(f"{sql}\n.once {flag}\nSELECT 'done';\n")
         self.proc.stdin.flush()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while not (os.path.exists(flag) and os.path.getsize(flag) > 0):
             if self.proc.poll() is not None:
                 raise AssertionError(f"sqlcipher exited: {self.proc.stderr.read()}")

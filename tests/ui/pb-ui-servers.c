@@ -98,7 +98,7 @@ pb_ui_servers_configure (PbUiServers *self, PbSession *session)
   const char *pairs[][2] = {
     { "royalmail.endpoint", endpoint },    { "royalmail.api_key", PB_TEST_CLICKDROP_API_KEY },
     { "tls.ca_file", self->clickdrop.ca }, { "net.max_retries", "0" },
-    { "print.timeout_seconds", "20" },
+    { "print.timeout_seconds", "60" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
@@ -114,7 +114,7 @@ new_http (PbUiServers *self)
   PbHttpClient *http = pb_http_client_new ();
 
   pb_http_client_set_ca_file (http, self->clickdrop.ca);
-  pb_http_client_set_timeouts (http, 2000, 10000);
+  pb_http_client_set_timeouts (http, 30000, 60000); /* bounds for a loaded machine */
   pb_http_client_set_retry (http, 0, 10, 200);
   return http;
 }

@@ -31,26 +31,85 @@ pb_ui_test_init (int *argc, char ***argv)
 }
 
 void
-pb_ui_test_iterate (guint milliseconds)
+pb_ui_test_poll (void)
 {
-  gint64 end = g_get_monotonic_time () + milliseconds * G_TIME_SPAN_MILLISECOND;
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000); /* polling for a condition, not waiting for time to pass */
+}
 
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
+void
+pb_ui_test_drain (void)
+{
+  /* Bounded: a source that is always ready (an idle that keeps running)
+   * must not keep the test here. */
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+static gboolean
+count_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  guint *left = user_data;
+
+  if (*left > 0)
+    (*left)--;
+  return *left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+void
+pb_ui_test_wait_frames (GtkWidget *widget, guint frames)
+{
+  gint64 end = g_get_monotonic_time () + PB_UI_TEST_DEADLINE;
+  guint left = frames;
+  guint id;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  /* A tick callback keeps the frame clock running, one tick per frame. */
+  id = gtk_widget_add_tick_callback (widget, count_tick_cb, &left, NULL);
+  gtk_widget_queue_draw (widget);
+  while (left > 0 && g_get_monotonic_time () < end)
+    pb_ui_test_poll ();
+  if (left > 0)
+    gtk_widget_remove_tick_callback (widget, id);
+  g_assert_cmpuint (left, ==, 0);
+  pb_ui_test_drain ();
+}
+
+void
+pb_ui_test_wait_transition (GtkStack *stack)
+{
+  PB_UI_TEST_WAIT_UNTIL (!gtk_stack_get_transition_running (stack));
+  if (gtk_widget_get_mapped (GTK_WIDGET (stack)))
+    pb_ui_test_wait_frames (GTK_WIDGET (stack), 2);
+}
+
+static gboolean
+any_transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (any_transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+void
+pb_ui_test_settle (GtkWidget *widget)
+{
+  pb_ui_test_drain ();
+  PB_UI_TEST_WAIT_UNTIL (!any_transition_running (widget));
+  if (gtk_widget_get_mapped (widget))
+    pb_ui_test_wait_frames (widget, 2);
 }
 
 void
 pb_ui_test_wait_until_mapped (GtkWidget *widget)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  /* Let the first frames settle (size allocation, style, icons). */
-  pb_ui_test_iterate (300);
+  PB_UI_TEST_WAIT_UNTIL (gtk_widget_get_mapped (widget));
+  /* The first frames: size allocation, style, icons. */
+  pb_ui_test_wait_frames (widget, 3);
 }
 
 /**
@@ -75,6 +134,11 @@ pb_ui_test_snapshot (GtkWidget *widget, const char *artifact_name)
   int height = gtk_widget_get_height (widget);
   const char *dir = g_getenv ("PB_TEST_ARTIFACTS");
 
+  /* A widget waiting for its size allocation draws nothing: let what was
+   * queued reach the screen first. */
+  pb_ui_test_settle (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
@@ -129,11 +193,11 @@ pb_ui_test_get_child (GtkWidget *widget, GType type, const char *name)
 void
 pb_ui_test_wait_for_label (GtkWidget *label, const char *expected)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+  gint64 end = g_get_monotonic_time () + PB_UI_TEST_DEADLINE;
 
   while (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), expected) != 0
          && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+    pb_ui_test_poll ();
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, expected);
 }
 
@@ -157,16 +221,10 @@ pb_ui_test_rule_met (GtkWidget *rules, guint index)
 void
 pb_ui_test_wait_idle (gpointer page, PbUiTestBusyFunc busy)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  pb_ui_test_iterate (20);
-  while (busy (page) && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  g_assert_false (busy (page));
-  pb_ui_test_iterate (50);
+  /* Pages set busy when they start a job, so a job just asked for shows. */
+  pb_ui_test_drain ();
+  PB_UI_TEST_WAIT_UNTIL (!busy (page));
+  pb_ui_test_drain ();
 }
 
 GtkWindow *
@@ -190,8 +248,7 @@ pb_ui_test_close_window (GtkWindow **window, gpointer page)
     return;
   g_object_add_weak_pointer (G_OBJECT (page), &weak_page);
   gtk_window_destroy (g_steal_pointer (window));
-  pb_ui_test_iterate (100);
-  g_assert_null (weak_page);
+  PB_UI_TEST_WAIT_UNTIL (weak_page == NULL);
 }
 
 static GtkWidget *

@@ -254,7 +254,7 @@ test_today_and_week (Fixture *fixture, gconstpointer data)
                    "5 labels by 2 operators. alice: 3 labels, most at 09:00 (2). "
                    "bob: 2 labels, most at 10:00 (1).");
 
-  pb_ui_test_iterate (200);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   page_texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "activity.png");
   g_assert_cmpuint (pb_ui_test_count_colours (page_texture, 64), >=, 8);
   /* The bars are drawn: the chart has more than its background and text. */
@@ -284,7 +284,7 @@ test_today_and_week (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_prefix (pb_activity_chart_get_summary (chart),
                                    "10 labels by 3 operators. alice: 4 labels, most at Wed 09:00 "
                                    "(2). bob: 2 labels"));
-  pb_ui_test_iterate (200);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   week_texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "activity-week.png");
   g_assert_cmpuint (pb_ui_test_count_colours (week_texture, 64), >=, 8);
 
@@ -298,7 +298,7 @@ test_today_and_week (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   pb_activity_chart_set_report (chart, empty);
   g_assert_cmpstr (pb_activity_chart_get_summary (chart), ==, "No labels printed in this period.");
-  pb_ui_test_iterate (100);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   empty_texture = pb_ui_test_snapshot (GTK_WIDGET (chart), "activity-chart-empty.png");
   g_assert_cmpuint (pb_ui_test_count_colours (empty_texture, 64), >=, 2);
   g_assert_cmpuint (count_pixels (empty_texture, &alice_colour), ==, 0);
@@ -315,8 +315,7 @@ test_packer_refused (Fixture *fixture, gconstpointer data)
   pb_ui_test_become_packer (fixture->session, PACKER_TEMP, PACKER_PASSWORD);
 
   show_page (fixture);
-  pb_ui_test_iterate (200);
-  g_assert_cmpstr (visible_state (fixture), ==, "error");
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (visible_state (fixture), "error") == 0);
   g_assert_true (g_str_has_prefix (
       adw_status_page_get_description (get_child (fixture, "error_status")), "Not permitted"));
   /* Nothing was read: no numbers, no chart, no operators. */

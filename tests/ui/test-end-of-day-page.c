@@ -125,7 +125,7 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   /* Nothing to print before a manifest exists. */
   g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "print_button")));
   g_assert_true (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
-  pb_ui_test_iterate (200);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "end-of-day.png");
   g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
 
@@ -187,13 +187,14 @@ test_manifest_print_save (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_audit (fixture, "manifest.created"), ==, 1);
 
   g_clear_object (&texture);
-  pb_ui_test_iterate (200);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "end-of-day-manifested.png");
 
   /* A second manifest with nothing to manifest is not offered. */
   g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "eod.create-manifest", NULL);
-  pb_ui_test_iterate (100);
+  /* A job would have made the page busy at once (as above); it is not. */
+  pb_ui_test_drain ();
   g_assert_false (pb_end_of_day_page_get_busy (fixture->page));
   g_assert_cmpuint (count_audit (fixture, "manifest.created"), ==, 1);
 }
@@ -209,8 +210,8 @@ test_packer_refused (Fixture *fixture, gconstpointer data)
   pb_ui_test_become_packer (fixture->session, PACKER_TEMP, PACKER_PASSWORD);
 
   show_page (fixture);
-  pb_ui_test_iterate (100);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (fixture, "stack")), ==, "denied");
+  PB_UI_TEST_WAIT_UNTIL (
+      g_strcmp0 (gtk_stack_get_visible_child_name (get_child (fixture, "stack")), "denied") == 0);
   g_assert_false (gtk_widget_is_sensitive (get_child (fixture, "create_button")));
 
   /* Reached another way, saving is refused and audited; nothing is written. */
@@ -218,8 +219,7 @@ test_packer_refused (Fixture *fixture, gconstpointer data)
   path = g_build_filename (fixture->root, "manifest.pdf", NULL);
   file = g_file_new_for_path (path);
   pb_end_of_day_page_save_manifest (fixture->page, 0, file);
-  pb_ui_test_iterate (100);
-  g_assert_cmpuint (count_audit (fixture, "permission.denied"), ==, denied + 1);
+  PB_UI_TEST_WAIT_UNTIL (count_audit (fixture, "permission.denied") == denied + 1);
   g_assert_true (gtk_revealer_get_reveal_child (get_child (fixture, "error_revealer")));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   manifests = pb_ui_servers_control (&fixture->servers, "GET", "manifests");

@@ -88,7 +88,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  pb_ui_test_iterate (100);
+  pb_ui_test_drain ();
   pb_remove_tree (fixture->root, NULL);
   g_free (fixture->root);
   g_free (fixture->dir);
@@ -115,18 +115,14 @@ assert_scan_entry_has_focus (Fixture *fixture)
   GtkWidget *bench = pb_window_get_page (fixture->window, "bench");
   GtkWidget *scan;
   GtkWidget *focus = NULL;
-  gint64 end = g_get_monotonic_time () + 2 * G_TIME_SPAN_SECOND;
 
   g_assert_nonnull (bench);
   scan = GTK_WIDGET (gtk_widget_get_template_child (bench, PB_TYPE_BENCH_PAGE, "scan_entry"));
-  while (g_get_monotonic_time () < end)
-    {
-      pb_ui_test_iterate (50);
-      focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
-      if (focus != NULL && (focus == scan || gtk_widget_is_ancestor (focus, scan))
-          && !gtk_stack_get_transition_running (GTK_STACK (window_child (fixture, "main_stack"))))
-        break;
-    }
+  pb_ui_test_wait_transition (GTK_STACK (window_child (fixture, "main_stack")));
+  PB_UI_TEST_WAIT_UNTIL (
+      (focus = gtk_root_get_focus (GTK_ROOT (fixture->window))) != NULL
+      && (focus == scan || gtk_widget_is_ancestor (focus, scan))
+      && !gtk_stack_get_transition_running (GTK_STACK (window_child (fixture, "main_stack"))));
   g_assert_nonnull (focus);
   g_assert_true (focus == scan || gtk_widget_is_ancestor (focus, scan));
 }
@@ -137,22 +133,23 @@ type_into (Fixture *fixture, const char *entry, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (page_child (fixture, entry)), text);
 }
 
+/* Waits until the window's crossfades have finished and drawn. */
+static void
+settle (Fixture *fixture)
+{
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
+}
+
 /* Presses a button and waits for the worker to finish. */
 static void
 press (Fixture *fixture, const char *button)
 {
   GtkWidget *widget = page_child (fixture, button);
-  gint64 end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
 
   g_assert_true (gtk_widget_is_sensitive (widget));
   g_signal_emit_by_name (widget, "clicked");
-  while (pb_login_page_get_busy (fixture->page) && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  g_assert_false (pb_login_page_get_busy (fixture->page));
-  pb_ui_test_iterate (350); /* the crossfade, so screenshots show one stage */
+  PB_UI_TEST_WAIT_UNTIL (!pb_login_page_get_busy (fixture->page));
+  settle (fixture); /* the crossfade, so screenshots show one stage */
 }
 
 static void
@@ -181,7 +178,7 @@ snapshot (Fixture *fixture, const char *name)
   g_autoptr (GdkTexture) texture = NULL;
 
   /* Let typing settle into a laid-out frame first. */
-  pb_ui_test_iterate (200);
+  settle (fixture);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), name);
 
   g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
@@ -194,6 +191,13 @@ current_code (Fixture *fixture)
 
   return pb_totp_code (g_bytes_get_data (key, NULL), g_bytes_get_size (key),
                        g_get_real_time () / G_USEC_PER_SEC, 6);
+}
+
+static void
+on_feedback_cb (PbBenchPage *bench, const char *kind, char **heard)
+{
+  if (*heard == NULL)
+    *heard = g_strdup (kind);
 }
 
 static gboolean
@@ -300,10 +304,15 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
     PbSounds *sounds = pb_window_get_sounds (fixture->window);
     gint64 now = g_get_monotonic_time ();
     guint before = pb_sounds_get_n_played (sounds);
+    g_autofree char *heard = NULL;
+    gulong id = g_signal_connect (bench, "feedback", G_CALLBACK (on_feedback_cb), &heard);
 
     for (const char *c = "NOSUCHCODE\n"; *c != '\0'; c++)
       pb_bench_page_feed_key (bench, (gunichar)*c, now += 5000);
-    pb_ui_test_iterate (100);
+    /* The window's sound handler runs before this later one. */
+    PB_UI_TEST_WAIT_UNTIL (heard != NULL);
+    g_signal_handler_disconnect (bench, id);
+    g_assert_cmpstr (heard, ==, "refused");
     if (pb_sounds_get_n_played (sounds) > before) /* unless this desktop has sounds off */
       g_assert_cmpstr (pb_sounds_get_last_played (sounds), ==, "refused");
   }
@@ -321,13 +330,9 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
    * and the header says so in words. */
   {
     GtkWidget *title = window_child (fixture, "switcher_title");
-    gint64 end = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
 
-    while (
-        !g_str_has_prefix (adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (title)),
-                           "Sync failed: ")
-        && g_get_monotonic_time () < end)
-      pb_ui_test_iterate (50);
+    PB_UI_TEST_WAIT_UNTIL (g_str_has_prefix (
+        adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (title)), "Sync failed: "));
     g_assert_true (g_str_has_prefix (
         adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (title)), "Sync failed: "));
   }
@@ -338,7 +343,8 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
 
   /* Lock: back to the log-in page, the store stays open. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
-  pb_ui_test_iterate (350);
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "login") == 0);
+  settle (fixture);
   g_assert_cmpstr (visible_page (fixture), ==, "login");
   g_assert_cmpstr (pb_login_page_get_stage_name (fixture->page), ==, "credentials");
   g_assert_cmpint (pb_session_get_stage (session), ==, PB_SESSION_STAGE_LOCKED);
@@ -359,13 +365,7 @@ test_packer_new_password_then_lock (Fixture *fixture, gconstpointer data)
 
   /* Idle: the bench locks itself. */
   pb_window_set_idle_lock_seconds (fixture->window, 1);
-  {
-    gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND; /* a busy machine */
-
-    pb_ui_test_iterate (1000);
-    while (g_strcmp0 (visible_page (fixture), "login") != 0 && g_get_monotonic_time () < end)
-      pb_ui_test_iterate (50);
-  }
+  PB_UI_TEST_WAIT_UNTIL (g_strcmp0 (visible_page (fixture), "login") == 0);
   g_assert_cmpstr (visible_page (fixture), ==, "login");
   g_assert_cmpint (pb_session_get_stage (session), ==, PB_SESSION_STAGE_LOCKED);
 }
@@ -521,8 +521,7 @@ test_quit_frees_session (Fixture *fixture, gconstpointer data)
   g_object_add_weak_pointer (G_OBJECT (weak_session), &weak_session);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  pb_ui_test_iterate (300);
-  g_assert_null (weak_session);
+  PB_UI_TEST_WAIT_UNTIL (weak_session == NULL);
 }
 
 int

@@ -48,8 +48,7 @@ open_dialog (Fixture *fixture, const char *action, const char *username)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action,
                                              username != NULL ? "s" : NULL, username));
-  pb_ui_test_iterate (50);
-  dialog = pb_operators_page_get_dialog (fixture->page);
+  PB_UI_TEST_WAIT_UNTIL ((dialog = pb_operators_page_get_dialog (fixture->page)) != NULL);
   g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
   return ADW_MESSAGE_DIALOG (dialog);
 }

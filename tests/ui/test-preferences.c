@@ -47,7 +47,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  pb_ui_test_iterate (100);
+  pb_ui_test_drain ();
   g_clear_object (&fixture->admin);
   pb_remove_tree (fixture->root, NULL);
   g_free (fixture->root);
@@ -173,7 +173,7 @@ test_admin (Fixture *fixture, gconstpointer data)
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "preferences-bench.png");
   gtk_editable_set_text (GTK_EDITABLE (retention), "40");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (fixture->window), "data");
-  pb_ui_test_iterate (400);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   g_clear_object (&texture);
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "preferences.png");
   g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
@@ -218,14 +218,22 @@ test_catalogue (Fixture *fixture, gconstpointer data)
 }
 
 static AdwMessageDialog *
-find_dialog (void)
+shown_dialog (void)
 {
   g_autoptr (GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l != NULL; l = l->next)
     if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
       return l->data;
-  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Waits for the message dialog to be shown. */
+static AdwMessageDialog *
+find_dialog (void)
+{
+  PB_UI_TEST_WAIT_UNTIL (shown_dialog () != NULL);
+  return shown_dialog ();
 }
 
 static guint
@@ -266,7 +274,6 @@ test_rules (Fixture *fixture, gconstpointer data)
   add_button = gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                               PB_TYPE_PREFERENCES_WINDOW, "add_rule_button");
   g_signal_emit_by_name (add_button, "clicked");
-  pb_ui_test_iterate (200);
   dialog = find_dialog ();
   gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "max")), "750");
   gtk_editable_set_text (GTK_EDITABLE (g_object_get_data (G_OBJECT (dialog), "service")), "TPS48");

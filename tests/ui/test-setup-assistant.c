@@ -48,7 +48,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   gtk_window_destroy (fixture->window);
   g_clear_object (&fixture->finished);
-  pb_ui_test_iterate (100);
+  pb_ui_test_drain ();
   pb_remove_tree (fixture->root, NULL);
   g_free (fixture->root);
   g_free (fixture->dir);
@@ -90,17 +90,14 @@ press (Fixture *fixture, const char *button)
 {
   GtkWidget *widget = child (fixture, button);
   GtkWidget *spinner = child (fixture, "spinner");
-  gint64 end = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
 
   g_assert_true (gtk_widget_is_sensitive (widget));
   g_signal_emit_by_name (widget, "clicked");
-  while (gtk_widget_get_visible (spinner) && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  g_assert_false (gtk_widget_get_visible (spinner));
-  pb_ui_test_iterate (300); /* the slide, so screenshots show one step */
+  PB_UI_TEST_WAIT_UNTIL (!gtk_widget_get_visible (spinner));
+  /* The slide, so screenshots show one step (the window is gone once the
+   * assistant has finished). */
+  if (gtk_widget_get_mapped (GTK_WIDGET (fixture->assistant)))
+    pb_ui_test_settle (GTK_WIDGET (fixture->assistant));
 }
 
 static void
@@ -108,7 +105,7 @@ snapshot (Fixture *fixture, const char *name)
 {
   g_autoptr (GdkTexture) texture = NULL;
 
-  pb_ui_test_iterate (200);
+  pb_ui_test_settle (GTK_WIDGET (fixture->window));
   texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), name);
   g_assert_cmpuint (pb_ui_test_count_colours (texture, 64), >=, 8);
 }
@@ -142,14 +139,7 @@ setting_row (Fixture *fixture, const char *key)
 static void
 wait_row (GtkWidget *row)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-
-  while (pb_setting_row_is_busy (row) && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  g_assert_false (pb_setting_row_is_busy (row));
+  PB_UI_TEST_WAIT_UNTIL (!pb_setting_row_is_busy (row));
 }
 
 static void
@@ -230,6 +220,7 @@ test_full_run (Fixture *fixture, gconstpointer data)
   g_autofree char *marketplace = NULL;
   PbStore *store;
   const char *secret_text;
+  gpointer weak_finished;
 
   /* 1. The admin: creating the store runs in a worker. */
   fill_admin (fixture, PB_TEST_ADMIN_PASSWORD);
@@ -334,10 +325,12 @@ test_full_run (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (pb_session_get_username (fixture->finished), ==, "admin");
 
   /* Close everything, then log in the way the next start will. */
+  weak_finished = fixture->finished;
+  g_object_add_weak_pointer (G_OBJECT (weak_finished), &weak_finished);
   gtk_window_destroy (fixture->window);
   fixture->window = GTK_WINDOW (gtk_window_new ());
-  pb_ui_test_iterate (100);
   g_clear_object (&fixture->finished);
+  PB_UI_TEST_WAIT_UNTIL (weak_finished == NULL); /* its store is closed */
 
   login = pb_session_login (fixture->dir, "admin", PB_TEST_ADMIN_PASSWORD, &error);
   g_assert_no_error (error);

@@ -50,7 +50,7 @@ test_window_draws_and_finalizes (void)
   g_object_add_weak_pointer (G_OBJECT (header_bar), &weak_header);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  pb_ui_test_iterate (200);
+  PB_UI_TEST_WAIT_UNTIL (weak_window == NULL && weak_header == NULL);
 
   g_assert_null (weak_header);
   g_assert_null (weak_window);
