@@ -436,8 +436,15 @@ pb_backup_purge_everything (PbStore *store, gint64 now, gboolean dry_run, const 
     memset (backup_result, 0, sizeof *backup_result);
   if (!pb_retention_purge (store, now, dry_run, actor, store_result, error))
     return FALSE;
-  if (dry_run || root == NULL || *root == '\0')
+  if (dry_run)
     return TRUE;
+  if (root == NULL || *root == '\0')
+    {
+      g_autofree char *beside = restore_parent (pb_store_get_dir (store));
+
+      /* No backup folder, but a failed restore may have left its staging. */
+      return sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, error);
+    }
   return pb_backup_purge_all (store, root, now, actor, backup_result, error);
 }
 
@@ -448,11 +455,14 @@ pb_backup_purge_on_open (PbStore *store, GError **error)
   gint64 now = pb_clock_now_unix ();
   gint64 period
       = CLAMP (pb_settings_get_int (store, "retention.days"), 1, PB_RETENTION_MAX_DAYS) * 24 * 3600;
+  g_autofree char *beside = restore_parent (pb_store_get_dir (store));
   PbPurgeResult result;
   gboolean aged = FALSE;
 
   if (!pb_retention_purge (store, now, FALSE, "system", &result, error))
     return FALSE;
+  /* Staging leftovers go at every open, even with nothing to purge. */
+  sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, NULL);
   if (root == NULL || *root == '\0')
     return TRUE;
 
@@ -466,12 +476,9 @@ pb_backup_purge_on_open (PbStore *store, GError **error)
   }
   if (result.orders == 0 && !aged)
     {
-      g_autofree char *beside = restore_parent (pb_store_get_dir (store));
-
-      /* Staging leftovers go at every open, even with nothing to purge. */
+      /* A leftover that cannot go now is tried again at the next purge. */
       sweep_staging (root, SWEEP_BACKUP_STAGING | SWEEP_RESTORE_STAGING | SWEEP_SYMLINKS, NULL,
                      NULL);
-      sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, NULL);
       return TRUE;
     }
   return pb_backup_purge_all (store, root, now, "system", NULL, error);
