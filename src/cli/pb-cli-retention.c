@@ -149,6 +149,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   PbCliContext staged = *ctx;
   PbPurgeResult purged;
+  int staging_lock = -1;
   int exit_code;
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("An administrator of the backup"),
@@ -162,7 +163,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
     return pb_cli_usage (synopsis, NULL);
   source = g_canonicalize_filename (argv[1], NULL);
 
-  staging = pb_backup_stage_restore (source, store_dir, &error);
+  staging = pb_backup_stage_restore (source, store_dir, &staging_lock, &error);
   if (staging == NULL)
     return pb_cli_fail (error);
 
@@ -172,7 +173,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
   session = pb_cli_login (&staged, user, &exit_code);
   if (session == NULL || !pb_session_require (session, PB_ACTION_RESTORE, NULL, &error))
     {
-      pb_remove_tree (staging, NULL);
+      pb_backup_drop_staging (staging, &staging_lock);
       return session == NULL ? exit_code : pb_cli_fail (error);
     }
 
@@ -182,7 +183,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
       || !pb_session_audit (session, "store.restored", source, "ok", NULL, &error)
       || !pb_store_checkpoint (pb_session_get_store (session), &error))
     {
-      pb_remove_tree (staging, NULL);
+      pb_backup_drop_staging (staging, &staging_lock);
       return pb_cli_fail (error);
     }
   pb_store_close (pb_session_get_store (session));
@@ -197,7 +198,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
         {
           if (fd >= 0)
             close (fd);
-          pb_remove_tree (staging, NULL);
+          pb_backup_drop_staging (staging, &staging_lock);
           fprintf (stderr,
                    _ ("The store in %s is in use by another Packbench process. Close it "
                       "first; nothing was changed.\n"),
@@ -207,12 +208,17 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
       if (!pb_backup_install_staging (staging, store_dir, &error))
         {
           close (fd);
+          pb_backup_drop_staging (staging, &staging_lock);
           return pb_cli_fail (error);
         }
       close (fd);
     }
   else if (!pb_backup_install_staging (staging, store_dir, &error))
-    return pb_cli_fail (error);
+    {
+      pb_backup_drop_staging (staging, &staging_lock);
+      return pb_cli_fail (error);
+    }
+  pb_backup_drop_staging (NULL, &staging_lock);
 
   printf (_ ("Restored %s into %s; the customer data of %u orders past the retention period was "
              "purged.\n"),

@@ -6,6 +6,10 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <dirent.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pb-backup.h"
@@ -20,38 +24,150 @@
 gboolean
 pb_remove_tree (const char *path, GError **error)
 {
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
+  return pb_remove_path (path, FALSE, error);
+}
 
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+/*
+ * Staging folders. A backup is written into `.packbench-backup-*.partial`
+ * and a restore is staged in `.packbench-restore-*`; both hold a copy of the
+ * database and the keyslot file, which open with the live keys. An
+ * interrupted run leaves one behind, so every purge, backup and wipe
+ * shreds the leftovers it finds.
+ *
+ * "A leftover, not a run in progress" is decided by a lock, not by age:
+ * the process that stages holds flock() on STAGING_LOCK inside the staging
+ * folder for as long as it works there (a backup until its folder has its
+ * final name, a restore until the staged store is installed or dropped).
+ * A staging folder whose lock another descriptor holds is skipped, whether
+ * the holder is another process (a second bench sharing the backup folder,
+ * a restore beside the store) or this one (flock conflicts between
+ * descriptors, not processes). A process that dies drops its lock, so its
+ * folder is a leftover at once. Ages were no good: clocks on a network
+ * share differ, and a big backup can run for longer than any grace period.
+ * The only window is between mkdir() and taking the lock (microseconds); a
+ * backup that loses it fails with an error and nothing else is lost.
+ */
+#define STAGING_LOCK ".packbench-staging.lock"
+#define BACKUP_STAGING_PREFIX "." PB_BACKUP_PREFIX
+#define BACKUP_STAGING_SUFFIX ".partial"
+#define RESTORE_STAGING_PREFIX ".packbench-restore-"
+
+typedef enum
+{
+  SWEEP_BACKUP_STAGING = 1 << 0,
+  SWEEP_RESTORE_STAGING = 1 << 1,
+  SWEEP_SYMLINKS = 1 << 2, /* every symbolic link (only in the backup folder) */
+} SweepFlags;
+
+/* Creates STAGING_LOCK in @staging and holds it; -1 with @error set. */
+static int
+lock_staging (const char *staging, GError **error)
+{
+  g_autofree char *path = g_build_filename (staging, STAGING_LOCK, NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  {
+    int saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _ ("Cannot write a backup into %s: %s"), staging, g_strerror (saved));
+  }
+  return -1;
+}
+
+/* Whether a live process holds the lock of the staging folder @name. */
+static gboolean
+staging_in_use (int root_fd, const char *name)
+{
+  int dir_fd = openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int fd;
+  struct stat st;
+  gboolean busy = FALSE;
+
+  if (dir_fd < 0)
+    return FALSE;
+  fd = openat (dir_fd, STAGING_LOCK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  close (dir_fd);
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && flock (fd, LOCK_SH | LOCK_NB) != 0)
+    busy = errno == EWOULDBLOCK;
+  close (fd);
+  return busy;
+}
+
+static gboolean
+is_staging_name (const char *name, SweepFlags flags)
+{
+  if ((flags & SWEEP_BACKUP_STAGING) && g_str_has_prefix (name, BACKUP_STAGING_PREFIX)
+      && g_str_has_suffix (name, BACKUP_STAGING_SUFFIX))
+    return TRUE;
+  return (flags & SWEEP_RESTORE_STAGING) && g_str_has_prefix (name, RESTORE_STAGING_PREFIX);
+}
+
+/* Shreds and removes the staging leftovers in @root (and, with
+ * SWEEP_SYMLINKS, unlinks every symbolic link there without following
+ * it). A missing @root is not an error. @removed receives the paths. */
+static gboolean
+sweep_staging (const char *root, SweepFlags flags, GPtrArray *removed, GError **error)
+{
+  int root_fd;
+  DIR *dir;
+  struct dirent *entry;
+  gboolean ok = TRUE;
+
+  if (root == NULL || *root == '\0')
+    return TRUE;
+  root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return TRUE;
+  dir = fdopendir (root_fd);
+  if (dir == NULL)
     {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"),
-                       path, g_strerror (saved));
-          return FALSE;
-        }
+      close (root_fd);
       return TRUE;
     }
+  while (ok && (entry = readdir (dir)) != NULL)
+    {
+      const char *name = entry->d_name;
+      gboolean staging = is_staging_name (name, flags);
+      struct stat st;
 
-  dir = g_dir_open (path, 0, error);
-  if (dir == NULL)
-    return FALSE;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (!pb_remove_tree (child, error))
-        return FALSE;
+      if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0
+          || fstatat (dirfd (dir), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        continue;
+      if (S_ISLNK (st.st_mode) && (staging || (flags & SWEEP_SYMLINKS)))
+        {
+          /* Never followed: the link goes, its target stays. */
+          if (unlinkat (dirfd (dir), name, 0) != 0 && errno != ENOENT)
+            {
+              int saved = errno;
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           _ ("Cannot remove %s: %s"), name, g_strerror (saved));
+              ok = FALSE;
+            }
+        }
+      else if (!staging || staging_in_use (dirfd (dir), name))
+        continue;
+      else
+        ok = pb_remove_tree_at (dirfd (dir), name, TRUE, error);
+      if (ok && removed != NULL)
+        g_ptr_array_add (removed, g_build_filename (root, name, NULL));
     }
-  if (g_rmdir (path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  closedir (dir);
+  if (!ok && error != NULL && *error != NULL)
+    g_prefix_error (error, "%s: ", root);
+  return ok;
+}
+
+/* The folder restores are staged in: beside the store folder. */
+static char *
+restore_parent (const char *store_dir)
+{
+  return g_path_get_dirname (store_dir);
 }
 
 static gboolean
@@ -137,6 +253,10 @@ pb_backup_create (PbStore *store, const char *dest_root, gint64 now, const char 
   g_autofree char *slots_from = pb_store_path (pb_store_get_dir (store), PB_STORE_KEYSLOTS_NAME);
   g_autofree char *slots_to = g_build_filename (staging, PB_STORE_KEYSLOTS_NAME, NULL);
 
+  int lock_fd;
+
+  if (g_mkdir_with_parents (dest_root, 0700) == 0)
+    sweep_staging (dest_root, SWEEP_BACKUP_STAGING | SWEEP_RESTORE_STAGING, NULL, NULL);
   if (g_mkdir_with_parents (dest_root, 0700) != 0 || g_mkdir (staging, 0700) != 0)
     {
       int saved = errno;
@@ -144,9 +264,16 @@ pb_backup_create (PbStore *store, const char *dest_root, gint64 now, const char 
                    _ ("Cannot write a backup into %s: %s"), dest_root, g_strerror (saved));
       return FALSE;
     }
+  lock_fd = lock_staging (staging, error);
+  if (lock_fd < 0)
+    {
+      pb_remove_path (staging, TRUE, NULL);
+      return FALSE;
+    }
   if (g_file_test (final, G_FILE_TEST_EXISTS))
     {
-      pb_remove_tree (staging, NULL);
+      pb_remove_path (staging, TRUE, NULL);
+      close (lock_fd);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _ ("A backup from this very second already exists: %s"), final);
       return FALSE;
@@ -158,9 +285,16 @@ pb_backup_create (PbStore *store, const char *dest_root, gint64 now, const char 
       if (error != NULL && *error == NULL)
         g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
                      _ ("Cannot finish the backup %s: %s"), final, g_strerror (errno));
-      pb_remove_tree (staging, NULL);
+      pb_remove_path (staging, TRUE, NULL);
+      close (lock_fd);
       return FALSE;
     }
+  /* The lock is held until the folder has its final name. */
+  {
+    g_autofree char *lock = g_build_filename (final, STAGING_LOCK, NULL);
+    g_unlink (lock);
+    close (lock_fd);
+  }
 
   {
     g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, now);
@@ -189,7 +323,11 @@ pb_backup_list (const char *root)
     {
       g_autofree char *path = g_build_filename (root, name, NULL);
 
-      if (g_str_has_prefix (name, PB_BACKUP_PREFIX) && g_file_test (path, G_FILE_TEST_IS_DIR))
+      GStatBuf st;
+
+      /* lstat: a symbolic link is not a backup, whatever it points at. */
+      if (g_str_has_prefix (name, PB_BACKUP_PREFIX) && g_lstat (path, &st) == 0
+          && S_ISDIR (st.st_mode))
         g_ptr_array_add (list, g_steal_pointer (&path));
     }
   g_ptr_array_sort (list, compare_paths);
@@ -224,9 +362,22 @@ pb_backup_purge_all (PbStore *store, const char *root, gint64 now, const char *a
       = CLAMP (pb_settings_get_int (store, "retention.days"), 1, PB_RETENTION_MAX_DAYS) * 24 * 3600;
   PbBackupPurgeResult local = { 0 };
 
+  g_autofree char *beside = restore_parent (pb_store_get_dir (store));
+  g_autoptr (GError) sweep_error = NULL;
+
   if (result == NULL)
     result = &local;
   memset (result, 0, sizeof *result);
+
+  /* Leftovers of interrupted backups and restores hold the live keys. */
+  if (!sweep_staging (root, SWEEP_BACKUP_STAGING | SWEEP_RESTORE_STAGING | SWEEP_SYMLINKS, NULL,
+                      &sweep_error)
+      || !sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, &sweep_error))
+    {
+      result->failed++;
+      pb_audit_append (store, actor, "backup.delete_failed", NULL, "failed", sweep_error->message,
+                       NULL);
+    }
 
   for (guint i = 0; i < backups->len; i++)
     {
@@ -285,8 +436,15 @@ pb_backup_purge_everything (PbStore *store, gint64 now, gboolean dry_run, const 
     memset (backup_result, 0, sizeof *backup_result);
   if (!pb_retention_purge (store, now, dry_run, actor, store_result, error))
     return FALSE;
-  if (dry_run || root == NULL || *root == '\0')
+  if (dry_run)
     return TRUE;
+  if (root == NULL || *root == '\0')
+    {
+      g_autofree char *beside = restore_parent (pb_store_get_dir (store));
+
+      /* No backup folder, but a failed restore may have left its staging. */
+      return sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, error);
+    }
   return pb_backup_purge_all (store, root, now, actor, backup_result, error);
 }
 
@@ -297,11 +455,14 @@ pb_backup_purge_on_open (PbStore *store, GError **error)
   gint64 now = pb_clock_now_unix ();
   gint64 period
       = CLAMP (pb_settings_get_int (store, "retention.days"), 1, PB_RETENTION_MAX_DAYS) * 24 * 3600;
+  g_autofree char *beside = restore_parent (pb_store_get_dir (store));
   PbPurgeResult result;
   gboolean aged = FALSE;
 
   if (!pb_retention_purge (store, now, FALSE, "system", &result, error))
     return FALSE;
+  /* Staging leftovers go at every open, even with nothing to purge. */
+  sweep_staging (beside, SWEEP_RESTORE_STAGING, NULL, NULL);
   if (root == NULL || *root == '\0')
     return TRUE;
 
@@ -314,14 +475,20 @@ pb_backup_purge_on_open (PbStore *store, GError **error)
       }
   }
   if (result.orders == 0 && !aged)
-    return TRUE;
+    {
+      /* A leftover that cannot go now is tried again at the next purge. */
+      sweep_staging (root, SWEEP_BACKUP_STAGING | SWEEP_RESTORE_STAGING | SWEEP_SYMLINKS, NULL,
+                     NULL);
+      return TRUE;
+    }
   return pb_backup_purge_all (store, root, now, "system", NULL, error);
 }
 
 char *
-pb_backup_stage_restore (const char *backup_path, const char *store_dir, GError **error)
+pb_backup_stage_restore (const char *backup_path, const char *store_dir, int *lock_fd,
+                         GError **error)
 {
-  g_autofree char *parent = g_path_get_dirname (store_dir);
+  g_autofree char *parent = restore_parent (store_dir);
   g_autofree char *template = NULL;
   g_autofree char *db_from = g_build_filename (backup_path, PB_STORE_DB_NAME, NULL);
   g_autofree char *slots_from = g_build_filename (backup_path, PB_STORE_KEYSLOTS_NAME, NULL);
@@ -338,8 +505,10 @@ pb_backup_stage_restore (const char *backup_path, const char *store_dir, GError 
       return NULL;
     }
 
+  g_return_val_if_fail (lock_fd != NULL, NULL);
+  *lock_fd = -1;
   g_mkdir_with_parents (parent, 0700);
-  template = g_build_filename (parent, ".packbench-restore-XXXXXX", NULL);
+  template = g_build_filename (parent, RESTORE_STAGING_PREFIX "XXXXXX", NULL);
   staging = g_mkdtemp_full (template, 0700);
   if (staging == NULL)
     {
@@ -351,13 +520,27 @@ pb_backup_stage_restore (const char *backup_path, const char *store_dir, GError 
   staging = g_strdup (staging);
   db_to = g_build_filename (staging, PB_STORE_DB_NAME, NULL);
   slots_to = g_build_filename (staging, PB_STORE_KEYSLOTS_NAME, NULL);
-  if (!copy_file (db_from, db_to, error) || !copy_file (slots_from, slots_to, error))
+  *lock_fd = lock_staging (staging, error);
+  if (*lock_fd < 0 || !copy_file (db_from, db_to, error)
+      || !copy_file (slots_from, slots_to, error))
     {
-      pb_remove_tree (staging, NULL);
+      pb_backup_drop_staging (staging, lock_fd);
       g_free (staging);
       return NULL;
     }
   return staging;
+}
+
+void
+pb_backup_drop_staging (const char *staging, int *lock_fd)
+{
+  if (staging != NULL)
+    pb_remove_path (staging, TRUE, NULL);
+  if (lock_fd != NULL && *lock_fd >= 0)
+    {
+      close (*lock_fd);
+      *lock_fd = -1;
+    }
 }
 
 gboolean
@@ -391,7 +574,25 @@ pb_backup_install_staging (const char *staging, const char *store_dir, GError **
           return FALSE;
         }
     }
-  return pb_remove_tree (staging, error);
+  return pb_remove_path (staging, TRUE, error);
+}
+
+/* Shreds the backup @name in @root_fd: its keyslot file first (without it
+ * nothing left can be decrypted), then everything else. */
+static gboolean
+shred_backup_at (int root_fd, const char *name, GError **error)
+{
+  int fd = openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      gboolean ok = pb_shred_at (fd, PB_STORE_KEYSLOTS_NAME, error);
+
+      close (fd);
+      if (!ok)
+        return FALSE;
+    }
+  return pb_remove_tree_at (root_fd, name, TRUE, error);
 }
 
 gboolean
@@ -400,6 +601,7 @@ pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *remove
   const char *files[]
       = { PB_STORE_DB_NAME, PB_STORE_DB_NAME "-wal", PB_STORE_DB_NAME "-shm", PB_STORE_LOCK_NAME };
   g_autofree char *slots = pb_store_path (store_dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *beside = restore_parent (store_dir);
   g_autoptr (GPtrArray) backups = pb_backup_list (backup_root);
 
   /* The keyslots first: without them nothing left can be decrypted. */
@@ -421,16 +623,32 @@ pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *remove
       if (removed)
         g_ptr_array_add (removed, g_steal_pointer (&path));
     }
-  for (guint i = 0; i < backups->len; i++)
+  if (backups->len > 0)
     {
-      const char *path = g_ptr_array_index (backups, i);
-      g_autofree char *backup_slots = g_build_filename (path, PB_STORE_KEYSLOTS_NAME, NULL);
+      int root_fd = open (backup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-      if (!pb_shred_file (backup_slots, error) || !pb_remove_tree (path, error))
-        return FALSE;
-      if (removed)
-        g_ptr_array_add (removed, g_strdup (path));
+      for (guint i = 0; root_fd >= 0 && i < backups->len; i++)
+        {
+          const char *path = g_ptr_array_index (backups, i);
+          g_autofree char *name = g_path_get_basename (path);
+
+          if (!shred_backup_at (root_fd, name, error))
+            {
+              close (root_fd);
+              return FALSE;
+            }
+          if (removed)
+            g_ptr_array_add (removed, g_strdup (path));
+        }
+      if (root_fd >= 0)
+        close (root_fd);
     }
+  /* Interrupted backups and restores, and links planted in the backup
+   * folder (removed, never followed). */
+  if (!sweep_staging (backup_root, SWEEP_BACKUP_STAGING | SWEEP_RESTORE_STAGING | SWEEP_SYMLINKS,
+                      removed, error)
+      || !sweep_staging (beside, SWEEP_RESTORE_STAGING, removed, error))
+    return FALSE;
   g_rmdir (store_dir);
   return TRUE;
 }

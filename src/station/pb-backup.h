@@ -51,15 +51,22 @@ gboolean pb_backup_purge_on_open (PbStore *store, GError **error);
 
 /* Copies a backup's database and keyslot file into a new staging folder
  * beside @store_dir and returns its path: log in there, purge, then
- * pb_backup_install_staging. */
-char *pb_backup_stage_restore (const char *backup_path, const char *store_dir, GError **error);
+ * pb_backup_install_staging, or pb_backup_drop_staging. @lock_fd receives
+ * the lock that marks the folder as in use (purges and wipes leave it
+ * alone while it is held): close it with pb_backup_drop_staging(). */
+char *pb_backup_stage_restore (const char *backup_path, const char *store_dir, int *lock_fd,
+                               GError **error);
+/* Shreds a staging folder (@staging may be NULL) and releases its lock. */
+void pb_backup_drop_staging (const char *staging, int *lock_fd);
 /* Replaces the store in @store_dir by the staged one (the store must not be
  * open anywhere). */
 gboolean pb_backup_install_staging (const char *staging, const char *store_dir, GError **error);
 
 /* Destroys the keyslot file (overwritten, then removed), the database, its
- * log and lock, and every backup in @backup_root (may be NULL). @removed
- * receives the paths removed. */
+ * log and lock, every backup in @backup_root (may be NULL), the leftovers of
+ * interrupted backups and restores (not those in progress), and every
+ * symbolic link in @backup_root (unlinked, never followed). Everything is
+ * shredded. @removed receives the paths removed. */
 gboolean pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *removed,
                         GError **error);
 

@@ -4,6 +4,7 @@
 #include "pb-secure.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
@@ -241,37 +242,163 @@ pb_random_bytes (guint8 *out, gsize len)
     }
 }
 
+static gboolean
+set_errno_error (GError **error, int saved, const char *name)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"), name,
+               g_strerror (saved));
+  return FALSE;
+}
+
+/* Overwrites the file open on @fd, @size bytes, with random bytes. */
+static gboolean
+overwrite_fd (int fd, gsize size)
+{
+  guint8 noise[4096];
+  gsize left = size;
+  off_t offset = 0;
+
+  while (left > 0)
+    {
+      gsize chunk = MIN (left, sizeof noise);
+      ssize_t done;
+
+      pb_random_bytes (noise, chunk);
+      done = pwrite (fd, noise, chunk, offset);
+      if (done <= 0)
+        {
+          if (done < 0 && errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      left -= (gsize)done;
+      offset += done;
+    }
+  return fsync (fd) == 0;
+}
+
+/**
+ * pb_shred_at:
+ * @dir_fd: a directory descriptor (or AT_FDCWD)
+ * @name: the file's name relative to @dir_fd
+ * @error: return location for a #GError
+ *
+ * Overwrites and removes @name. The checks and the overwrite act on one
+ * descriptor, opened O_NOFOLLOW | O_NONBLOCK (a FIFO does not block it): a
+ * symbolic link is never followed, whatever replaces the name between a
+ * check and the open is what gets checked. Only a regular file with a
+ * single link owned by this user is overwritten; anything else is only
+ * unlinked, so that a name planted in a shared folder cannot make this
+ * overwrite another file.
+ *
+ * Returns: %TRUE when @name is gone.
+ */
+gboolean
+pb_shred_at (int dir_fd, const char *name, GError **error)
+{
+  int fd = openat (dir_fd, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_nlink == 1
+          && st.st_uid == geteuid ())
+        overwrite_fd (fd, (gsize)st.st_size);
+      close (fd);
+    }
+  else if (errno == ENOENT)
+    return TRUE;
+
+  /* ELOOP (a symbolic link), EISDIR, EACCES, ENXIO: the name is removed
+   * without anything being written. */
+  if (unlinkat (dir_fd, name, 0) != 0 && errno != ENOENT)
+    return set_errno_error (error, errno, name);
+  return TRUE;
+}
+
 gboolean
 pb_shred_file (const char *path, GError **error)
 {
-  GStatBuf st;
-  int fd;
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  int dir_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
 
-  if (g_lstat (path, &st) != 0)
-    return TRUE;
-  fd = S_ISREG (st.st_mode) ? g_open (path, O_WRONLY | O_CLOEXEC, 0) : -1;
-  if (fd >= 0)
+  if (dir_fd < 0)
     {
-      guint8 noise[4096];
-      gsize left = (gsize)st.st_size;
-
-      while (left > 0)
-        {
-          gsize chunk = MIN (left, sizeof noise);
-          pb_random_bytes (noise, chunk);
-          if (write (fd, noise, chunk) != (ssize_t)chunk)
-            break;
-          left -= chunk;
-        }
-      fsync (fd);
-      close (fd);
+      if (errno == ENOENT)
+        return TRUE;
+      return set_errno_error (error, errno, path);
     }
-  if (g_unlink (path) != 0)
+  ok = pb_shred_at (dir_fd, name, error);
+  close (dir_fd);
+  if (!ok && error != NULL && *error != NULL)
+    g_prefix_error (error, "%s: ", parent);
+  return ok;
+}
+
+gboolean
+pb_remove_tree_at (int dir_fd, const char *name, gboolean shred, GError **error)
+{
+  struct stat st;
+  int fd;
+  DIR *dir;
+  struct dirent *entry;
+  gboolean ok = TRUE;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+    return errno == ENOENT ? TRUE : set_errno_error (error, errno, name);
+  if (!S_ISDIR (st.st_mode))
+    {
+      if (shred)
+        return pb_shred_at (dir_fd, name, error);
+      if (unlinkat (dir_fd, name, 0) != 0 && errno != ENOENT)
+        return set_errno_error (error, errno, name);
+      return TRUE;
+    }
+
+  fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      /* Replaced by a symbolic link or a file since the fstatat: that
+       * name is only unlinked, nothing is followed or written. */
+      if ((errno == ELOOP || errno == ENOTDIR) && unlinkat (dir_fd, name, 0) == 0)
+        return TRUE;
+      return errno == ENOENT ? TRUE : set_errno_error (error, errno, name);
+    }
+  dir = fdopendir (fd);
+  if (dir == NULL)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _ ("Cannot remove %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
+      close (fd);
+      return set_errno_error (error, saved, name);
     }
+  while (ok && (entry = readdir (dir)) != NULL)
+    {
+      if (strcmp (entry->d_name, ".") == 0 || strcmp (entry->d_name, "..") == 0)
+        continue;
+      ok = pb_remove_tree_at (dirfd (dir), entry->d_name, shred, error);
+    }
+  closedir (dir);
+  if (!ok)
+    return FALSE;
+  if (unlinkat (dir_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+    return set_errno_error (error, errno, name);
   return TRUE;
+}
+
+gboolean
+pb_remove_path (const char *path, gboolean shred, GError **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  int dir_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
+
+  if (dir_fd < 0)
+    return errno == ENOENT ? TRUE : set_errno_error (error, errno, path);
+  ok = pb_remove_tree_at (dir_fd, name, shred, error);
+  close (dir_fd);
+  return ok;
 }

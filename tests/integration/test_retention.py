@@ -32,6 +32,86 @@ def markers(tag):
              "instructions", "gift")}
 
 
+CANARY = "PBCANARYSTAGINGLEFTOVER"
+VICTIM = b"victim: must stay byte for byte\n"
+
+
+class Leftovers:
+    """An interrupted backup and failed restores (copies of the store with a
+    plaintext canary), and symbolic links to a victim outside the folder."""
+
+    def __init__(self, case):
+        self.case = case
+        bench = case.bench
+        case.add_order("026-0000008-0000008", "L", deliver_days=5)
+        case.sync()
+        result = bench.ok(bench.as_user("admin", "backup"))
+        backup = result.stdout.strip().split("Backup: ")[1]
+        self.partial = os.path.join(case.backups, ".packbench-backup-20200101T000000Z.partial")
+        os.rename(backup, self.partial)
+        self.restore = os.path.join(case.backups, ".packbench-restore-abc123")
+        shutil.copytree(self.partial, self.restore)
+        self.beside = os.path.join(bench.root, ".packbench-restore-def456")
+        shutil.copytree(self.partial, self.beside)
+        self.folders = [self.partial, self.restore, self.beside]
+
+        # A descriptor on each file shows afterwards what its blocks hold.
+        self.held = []
+        for folder in self.folders:
+            with open(os.path.join(folder, "canary"), "w") as handle:
+                handle.write(CANARY * 8)
+            for name in ("canary", "packbench.db", "keyslots.json"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    original = handle.read()
+                fd = os.open(path, os.O_RDONLY)
+                case.addCleanup(os.close, fd)
+                self.held.append((path, fd, original))
+
+        outside = os.path.join(bench.root, "outside")
+        os.mkdir(outside)
+        self.victims = []
+        for name in ("victim", "keyslots.json", "packbench.db"):
+            path = os.path.join(outside, name)
+            with open(path, "wb") as handle:
+                handle.write(VICTIM)
+            self.victims.append(path)
+        victim = self.victims[0]
+        self.links = [
+            (os.path.join(case.backups, "link-to-victim"), victim),
+            (os.path.join(case.backups, ".packbench-backup-20200102T000000Z.partial"), victim),
+            (os.path.join(case.backups, ".packbench-restore-link"), outside),
+            (os.path.join(case.backups, "packbench-backup-20200103T000000Z"), outside),
+            (os.path.join(self.partial, "link-inside"), victim),
+        ]
+        for link, target in self.links:
+            os.symlink(target, link)
+
+    def assert_gone(self):
+        case = self.case
+        for folder in self.folders:
+            case.assertFalse(os.path.lexists(folder), folder)
+        for link, _ in self.links:
+            case.assertFalse(os.path.lexists(link), link)
+        for victim in self.victims:
+            with open(victim, "rb") as handle:
+                case.assertEqual(handle.read(), VICTIM, victim)
+        for path, fd, original in self.held:
+            now = os.pread(fd, len(original) + 1, 0)
+            case.assertEqual(len(now), len(original), path)
+            case.assertNotEqual(now[:64], original[:64], "%s was not overwritten" % path)
+            case.assertNotIn(CANARY.encode(), now)
+        # No canary in anything left in the backup folder or beside the store.
+        for top in (case.backups, case.bench.root):
+            for folder, _, files in os.walk(top):
+                for name in files:
+                    path = os.path.join(folder, name)
+                    if os.path.islink(path):
+                        continue
+                    with open(path, "rb") as handle:
+                        case.assertNotIn(CANARY.encode(), handle.read(), path)
+
+
 class RetentionTestCase(unittest.TestCase):
     def setUp(self):
         self.api = SpApi(self, orders=3)
@@ -288,6 +368,40 @@ class Backups(RetentionTestCase):
         self.assertEqual(result["backups_deleted"], 1)
         self.assertEqual(os.listdir(self.backups), [])
 
+    def test_purge_shreds_staging_leftovers_and_never_follows_links(self):
+        leftovers = Leftovers(self)
+        result = json.loads(self.bench.ok(self.bench.as_user("admin", "purge", "--json")).stdout)
+        self.assertEqual(result["backups_deleted"], 0)
+        leftovers.assert_gone()
+        self.assertEqual(os.listdir(self.backups), [])
+
+    def test_backup_shreds_staging_leftovers(self):
+        leftovers = Leftovers(self)
+        result = self.bench.ok(self.bench.as_user("admin", "backup"))
+        backup = result.stdout.strip().split("Backup: ")[1]
+        leftovers.assert_gone()
+        self.assertEqual(os.listdir(self.backups), [os.path.basename(backup)])
+        self.assertEqual(sorted(os.listdir(backup)), ["backup.json", "keyslots.json",
+                                                      "packbench.db"])
+
+    def test_staging_in_progress_is_left_alone(self):
+        """A staging folder whose lock is held (a backup or restore running
+        in another process) survives a purge; once released, it goes."""
+        import fcntl
+        os.makedirs(self.backups, exist_ok=True)
+        running = os.path.join(self.backups, ".packbench-backup-20200104T000000Z.partial")
+        os.mkdir(running, 0o700)
+        with open(os.path.join(running, "packbench.db"), "w") as handle:
+            handle.write(CANARY)
+        lock = open(os.path.join(running, ".packbench-staging.lock"), "w")
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        self.bench.ok(self.bench.as_user("admin", "purge"))
+        self.assertTrue(os.path.isfile(os.path.join(running, "packbench.db")))
+        lock.close()
+        self.bench.ok(self.bench.as_user("admin", "purge"))
+        self.assertFalse(os.path.lexists(running))
+
 
 class Wipe(RetentionTestCase):
     def test_wipe_destroys_store_and_backups(self):
@@ -306,6 +420,15 @@ class Wipe(RetentionTestCase):
         result = self.bench.as_user("admin", "whoami")
         self.assertEqual(result.returncode, 1)
         self.assertIn("There is no store", result.stderr)
+
+    def test_wipe_shreds_staging_leftovers_and_never_follows_links(self):
+        self.bench.ok(self.bench.as_user("admin", "backup"))
+        leftovers = Leftovers(self)
+        result = self.bench.ok(self.bench.as_user("admin", "wipe", "--yes"))
+        self.assertIn(".packbench-restore-abc123", result.stdout)
+        leftovers.assert_gone()
+        self.assertEqual(os.listdir(self.backups), [])
+        self.assertFalse(os.path.exists(os.path.join(self.bench.dir, "keyslots.json")))
 
 
 class NothingOutside(RetentionTestCase):

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/pb-secure.h"
 
@@ -225,6 +229,139 @@ test_random_bytes (void)
   pb_random_bytes (NULL, 0);
 }
 
+static char *
+make_dir (void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("pb-shred-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+write_file (const char *path, const char *text)
+{
+  GError *error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_content (const char *path, const char *expected)
+{
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* The shred overwrites the file it removes: a descriptor kept open on it
+ * reads noise afterwards, not the secret. */
+static void
+test_shred_overwrites (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "secret", NULL);
+  char buffer[64] = { 0 };
+  GError *error = NULL;
+  int fd;
+
+  write_file (path, "PBSHREDSECRETPBSHREDSECRET");
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (pb_shred_file (path, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (pread (fd, buffer, sizeof buffer - 1, 0), ==, 26);
+  g_assert_null (strstr (buffer, "PBSHRED"));
+  close (fd);
+  /* A missing file is not an error. */
+  g_assert_true (pb_shred_file (path, &error));
+  g_assert_no_error (error);
+  g_rmdir (dir);
+}
+
+/* A symbolic link is removed; its target is not written. */
+static void
+test_shred_symlink (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *victim = g_build_filename (dir, "victim", NULL);
+  g_autofree char *alias = g_build_filename (dir, "alias", NULL);
+  GError *error = NULL;
+
+  write_file (victim, "victim stays");
+  g_assert_cmpint (symlink (victim, alias), ==, 0);
+  g_assert_true (pb_shred_file (alias, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (alias, G_FILE_TEST_IS_SYMLINK));
+  assert_content (victim, "victim stays");
+
+  /* A hard link shares the victim's blocks: only the name goes. */
+  g_assert_cmpint (link (victim, alias), ==, 0);
+  g_assert_true (pb_shred_file (alias, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (alias, G_FILE_TEST_EXISTS));
+  assert_content (victim, "victim stays");
+  g_unlink (victim);
+  g_rmdir (dir);
+}
+
+/* A FIFO neither blocks the shred nor is written; it is removed. */
+static void
+test_shred_fifo (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+  GError *error = NULL;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_true (pb_shred_file (fifo, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (fifo, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+/* A tree with links to a file and a folder outside: the links go, the
+ * outside stays byte for byte. */
+static void
+test_remove_tree_symlinks (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *outside = make_dir ();
+  g_autofree char *victim = g_build_filename (outside, "victim", NULL);
+  g_autofree char *tree = g_build_filename (dir, "tree", NULL);
+  g_autofree char *sub = g_build_filename (tree, "sub", NULL);
+  g_autofree char *file = g_build_filename (sub, "file", NULL);
+  g_autofree char *to_file = g_build_filename (tree, "to-file", NULL);
+  g_autofree char *to_dir = g_build_filename (sub, "to-dir", NULL);
+  GError *error = NULL;
+
+  write_file (victim, "victim stays");
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  write_file (file, "inside");
+  g_assert_cmpint (symlink (victim, to_file), ==, 0);
+  g_assert_cmpint (symlink (outside, to_dir), ==, 0);
+  g_assert_true (pb_remove_path (tree, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (tree, G_FILE_TEST_EXISTS));
+  assert_content (victim, "victim stays");
+
+  /* The tree's top itself a link to a folder: the link goes. */
+  g_assert_cmpint (symlink (outside, tree), ==, 0);
+  g_assert_true (pb_remove_path (tree, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (tree, G_FILE_TEST_IS_SYMLINK));
+  assert_content (victim, "victim stays");
+  g_unlink (victim);
+  g_rmdir (outside);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,6 +381,10 @@ main (int argc, char **argv)
   g_test_add_func ("/secure/hex/decode", test_hex_decode);
   g_test_add_func ("/secure/hex/round-trip", test_hex_round_trip);
   g_test_add_func ("/secure/random", test_random_bytes);
+  g_test_add_func ("/secure/shred/overwrites", test_shred_overwrites);
+  g_test_add_func ("/secure/shred/symlink", test_shred_symlink);
+  g_test_add_func ("/secure/shred/fifo", test_shred_fifo);
+  g_test_add_func ("/secure/shred/tree-symlinks", test_remove_tree_symlinks);
 
   return g_test_run ();
 }
