@@ -29,9 +29,7 @@ ALLOWED_PY_FUNCTIONS = {
 }
 
 # Known, owned elsewhere, being fixed (issue 17 item 4): remove when done.
-PENDING = {
-    ("integration/test-http.c", "cancel_later_cb"),
-}
+PENDING = set()
 
 C_SLEEP = re.compile(r"\b(g_usleep|usleep|sleep|nanosleep|g_timeout_add(_seconds)?(_full)?)\s*\(")
 C_FUNCTION = re.compile(r"^([a-z_][a-z0-9_]*) \(")

@@ -208,7 +208,7 @@ wait_for_hits (const char *target, gint64 hits)
     {
       if (g_get_monotonic_time () > deadline)
         return FALSE;
-      g_usleep (20 * 1000); /* a polling interval, not an assumption */
+      g_usleep (20 * 1000); /* timing-ok: a polling interval */
     }
   return TRUE;
 }

@@ -180,8 +180,8 @@ scan_through_a_stall (Fixture *fixture, const char *code)
   fixture->key_time += 5 * G_TIME_SPAN_MILLISECOND;
   pb_bench_page_feed_key (fixture->page, g_utf8_get_char (code), fixture->key_time);
   /* The stall itself, made on purpose: the timer's deadline (50 ms) is
-   * passed before the queued keys are dispatched. timing-ok */
-  g_usleep ((PB_SCAN_DEFAULT_MAX_GAP_MS + 100) * 1000);
+   * passed before the queued keys are dispatched. */
+  g_usleep ((PB_SCAN_DEFAULT_MAX_GAP_MS + 100) * 1000); /* timing-ok: the stall */
   g_idle_add_full (G_PRIORITY_DEFAULT, feed_queued_keys_cb, &keys, NULL);
   PB_UI_TEST_WAIT_UNTIL (keys.done);
   pb_ui_test_drain ();
