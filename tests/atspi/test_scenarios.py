@@ -490,7 +490,7 @@ class Packer(Scenario):
         app.key("Return")
         scan = app.find(*BENCH["scan"], timeout=60)
         app.wait_for(lambda: app.has_state(scan, "focused"),
-                     "the scan field to have the focus", timeout=3)
+                     "the scan field to have the focus")
 
 
     def focused(self, field, what):

@@ -114,6 +114,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # Stopping never waits for a request in progress: a stall fault holds
+    # its answer for minutes, and a client may keep a connection open.
+    block_on_close = False
     allow_reuse_address = True
     request_queue_size = 128
 
