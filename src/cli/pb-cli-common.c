@@ -127,10 +127,19 @@ pb_cli_usage (const char *usage, const char *message)
 gboolean
 pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, char ***argv, int *exit_code)
 {
+  return pb_cli_parse_described (entries, synopsis, NULL, argc, argv, exit_code);
+}
+
+gboolean
+pb_cli_parse_described (GOptionEntry *entries, const char *synopsis, const char *description,
+                        int *argc, char ***argv, int *exit_code)
+{
   g_autoptr (GOptionContext) context = g_option_context_new (synopsis);
   g_autoptr (GError) error = NULL;
 
   g_option_context_set_help_enabled (context, TRUE);
+  if (description != NULL)
+    g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {

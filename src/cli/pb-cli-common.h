@@ -30,6 +30,9 @@ int pb_cli_usage (const char *usage, const char *message);
 /* Parses options for a command; on failure prints a usage message. */
 gboolean pb_cli_parse (GOptionEntry *entries, const char *synopsis, int *argc, char ***argv,
                        int *exit_code);
+/* The same, with @description (translated) shown after the options in --help. */
+gboolean pb_cli_parse_described (GOptionEntry *entries, const char *synopsis,
+                                 const char *description, int *argc, char ***argv, int *exit_code);
 
 /* Prints what @builder built as indented JSON on standard output. */
 void pb_cli_print_json (JsonBuilder *builder);

@@ -304,20 +304,130 @@ parse_until (const char *text, gint64 *out)
   return TRUE;
 }
 
-/* audit list [filters] [--json] / export --output FILE [filters] / verify */
+/* audit verify [--anchor SEQ:HASH]: the chain, then the anchor if given. */
+static int
+audit_verify (PbSession *session, const char *anchor_text)
+{
+  PbStore *store = pb_session_get_store (session);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *anchor_hash = NULL;
+  PbAuditAnchorResult result = PB_AUDIT_ANCHOR_MATCHED;
+  gint64 anchor_seq = 0;
+  gint64 head_seq = 0;
+  gint64 bad_seq = 0;
+  guint64 n_rows = 0;
+  guint64 n_outside = 0;
+
+  if (!pb_audit_verify (store, &bad_seq, &n_rows, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      printf ("BROKEN at row %" PRId64 "\n", bad_seq);
+      return PB_EXIT_FAILED;
+    }
+  printf (_ ("The audit log is intact: %" PRIu64 " rows verified.\n"), n_rows);
+  if (!pb_audit_count_from_keyslots (store, &n_outside, &error))
+    return pb_cli_fail (error);
+  if (n_outside > 0)
+    printf (_ ("%" PRIu64 " of them came from outside the store: failed logins kept in the "
+               "keyslot file while the store was closed, marked “%s”. The chain protects "
+               "them only from when they entered the log.\n"),
+            n_outside, PB_AUDIT_FROM_KEYSLOTS);
+  if (anchor_text == NULL)
+    return PB_EXIT_OK;
+
+  /* Parsed (and refused) before the login; cannot fail here. */
+  if (!pb_audit_parse_anchor (anchor_text, &anchor_seq, &anchor_hash, &error)
+      || !pb_audit_check_anchor (store, anchor_seq, anchor_hash, &result, &head_seq, &error))
+    return pb_cli_fail (error);
+
+  switch (result)
+    {
+      case PB_AUDIT_ANCHOR_MATCHED:
+        printf (_ ("The anchor matches: the log up to row %" PRId64 " is the log that was "
+                   "anchored.\n"),
+                anchor_seq);
+        return PB_EXIT_OK;
+      case PB_AUDIT_ANCHOR_REWRITTEN:
+        fprintf (stderr,
+                 _ ("The anchor does not match: row %" PRId64 " has another hash now. The log "
+                    "was rewritten at or before row %" PRId64 " by someone with the key, and "
+                    "its chain rebuilt.\n"),
+                 anchor_seq, anchor_seq);
+        printf ("REWRITTEN at or before row %" PRId64 "\n", anchor_seq);
+        return PB_EXIT_FAILED;
+      case PB_AUDIT_ANCHOR_BEYOND:
+      default:
+        fprintf (stderr,
+                 _ ("The anchor is beyond the log: it names row %" PRId64 " but the log ends at "
+                    "row %" PRId64 ". The log was cut short or rolled back to an older copy.\n"),
+                 anchor_seq, head_seq);
+        printf ("TRUNCATED before row %" PRId64 "\n", anchor_seq);
+        return PB_EXIT_FAILED;
+    }
+}
+
+/* audit anchor [--json]: the head, including the row that records it. */
+static int
+audit_anchor (PbSession *session, gboolean json)
+{
+  PbStore *store = pb_session_get_store (session);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *anchor = NULL;
+  gint64 seq = 0;
+  gint64 bad_seq = 0;
+
+  /* An anchor of a broken chain would vouch for nothing. */
+  if (!pb_audit_verify (store, &bad_seq, NULL, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      fprintf (stderr, "%s\n", _ ("No anchor was taken: the audit log is already broken."));
+      return PB_EXIT_FAILED;
+    }
+  if (!pb_audit_take_anchor (store, pb_session_get_username (session), &seq, &hash, &error))
+    return pb_cli_fail (error);
+
+  anchor = g_strdup_printf ("%" PRId64 ":%s", seq, hash);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "anchor");
+      json_builder_add_string_value (builder, anchor);
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, seq);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
+      json_builder_end_object (builder);
+      pb_cli_print_json (builder);
+    }
+  else
+    printf ("%s\n", anchor);
+  fprintf (stderr,
+           _ ("Keep this anchor outside this computer (IT's records, a ticket, paper). "
+              "Later, “audit verify --anchor %s” proves the log up to row %" PRId64
+              " was not rewritten.\n"),
+           anchor, seq);
+  return PB_EXIT_OK;
+}
+
+/* audit list [filters] [--json] / export --output FILE [filters] / verify [--anchor]
+ * / anchor [--json] */
 int
 pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 {
   static const char *synopsis
       = "audit list [--since ISO] [--until ISO] [--action A] [--operator U] [--json] | "
         "export --output FILE [--since ISO] [--until ISO] [--action A] [--operator U] | "
-        "verify  --user NAME";
+        "verify [--anchor SEQ:HASH] --user NAME | anchor [--json] --user NAME";
   g_autofree char *user = NULL;
   g_autofree char *since = NULL;
   g_autofree char *until = NULL;
   g_autofree char *output = NULL;
   g_autofree char *action = NULL;
   g_autofree char *actor = NULL;
+  g_autofree char *anchor = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   gboolean json = FALSE;
@@ -335,15 +445,44 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       N_ ("Only this action (“login.” matches every login action)"), N_ ("A") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &actor, N_ ("Only this operator"), N_ ("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor,
+      N_ ("verify: also check that the log still holds this anchor (from “audit anchor”)"),
+      N_ ("SEQ:HASH") },
     { NULL },
   };
 
-  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+  if (!pb_cli_parse_described (
+          entries, synopsis,
+          _ ("“audit anchor” prints the head of the audit log as SEQ:HASH (sequence and hash), "
+             "including the audit.anchored row it adds. Keep it outside this computer, with IT. "
+             "“audit verify --anchor SEQ:HASH” then proves that nobody — even with a password "
+             "and the disk — rewrote the log up to that row."),
+          &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2
       || !(g_str_equal (argv[1], "list") || g_str_equal (argv[1], "verify")
-           || g_str_equal (argv[1], "export")))
+           || g_str_equal (argv[1], "export") || g_str_equal (argv[1], "anchor")))
     return pb_cli_usage (synopsis, NULL);
+  if (anchor != NULL && !g_str_equal (argv[1], "verify"))
+    return pb_cli_usage (synopsis, _ ("--anchor goes with audit verify."));
+  if (anchor != NULL)
+    {
+      g_autofree char *anchor_hash = NULL;
+      gint64 anchor_seq = 0;
+
+      if (!pb_audit_parse_anchor (anchor, &anchor_seq, &anchor_hash, &error))
+        return pb_cli_usage (synopsis, error->message);
+    }
+
+  if (g_str_equal (argv[1], "anchor"))
+    {
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      if (!pb_session_require (session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
+        return pb_cli_fail (error);
+      return audit_anchor (session, json);
+    }
 
   if (g_str_equal (argv[1], "export"))
     {
@@ -435,29 +574,11 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
     }
   else
     {
-      gint64 bad_seq = 0;
-      guint64 n_rows = 0;
-      guint64 n_outside = 0;
-
       session = pb_cli_login (ctx, user, &exit_code);
       if (session == NULL)
         return exit_code;
       if (!pb_session_require (session, PB_ACTION_VIEW_AUDIT, NULL, &error))
         return pb_cli_fail (error);
-      if (!pb_audit_verify (pb_session_get_store (session), &bad_seq, &n_rows, &error))
-        {
-          fprintf (stderr, "%s\n", error->message);
-          printf ("BROKEN at row %" PRId64 "\n", bad_seq);
-          return PB_EXIT_FAILED;
-        }
-      printf (_ ("The audit log is intact: %" PRIu64 " rows verified.\n"), n_rows);
-      if (!pb_audit_count_from_keyslots (pb_session_get_store (session), &n_outside, &error))
-        return pb_cli_fail (error);
-      if (n_outside > 0)
-        printf (_ ("%" PRIu64 " of them came from outside the store: failed logins kept in the "
-                   "keyslot file while the store was closed, marked “%s”. The chain protects "
-                   "them only from when they entered the log.\n"),
-                n_outside, PB_AUDIT_FROM_KEYSLOTS);
-      return PB_EXIT_OK;
+      return audit_verify (session, anchor);
     }
 }

@@ -293,6 +293,128 @@ pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **erro
 }
 
 gboolean
+pb_audit_take_anchor (PbStore *store, const char *actor, gint64 *seq, char **hash, GError **error)
+{
+  g_autofree char *head_seq = NULL;
+  g_autofree char *detail = NULL;
+  gint64 next = 1;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (seq != NULL && hash != NULL, FALSE);
+
+  /* One write transaction: no other row can come between the anchoring
+   * row and the head read back. */
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  head_seq = pb_store_get_meta (store, "audit_head_seq");
+  if (head_seq != NULL)
+    next = g_ascii_strtoll (head_seq, NULL, 10) + 1;
+  detail = g_strdup_printf ("seq=%" PRId64, next);
+  if (!pb_audit_append (store, actor, "audit.anchored", NULL, "ok", detail, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+
+  g_free (head_seq);
+  head_seq = pb_store_get_meta (store, "audit_head_seq");
+  *hash = pb_store_get_meta (store, "audit_head_hash");
+  if (head_seq == NULL || *hash == NULL || g_ascii_strtoll (head_seq, NULL, 10) != next)
+    {
+      g_clear_pointer (hash, g_free);
+      pb_store_rollback (store);
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_CORRUPT,
+                   _ ("The head of the audit log could not be read back."));
+      return FALSE;
+    }
+  if (!pb_store_commit (store, error))
+    {
+      g_clear_pointer (hash, g_free);
+      return FALSE;
+    }
+  *seq = next;
+  return TRUE;
+}
+
+gboolean
+pb_audit_parse_anchor (const char *text, gint64 *seq, char **hash, GError **error)
+{
+  const char *colon;
+  g_autofree char *seq_text = NULL;
+  guint64 value = 0;
+
+  g_return_val_if_fail (seq != NULL && hash != NULL, FALSE);
+
+  colon = text != NULL ? strchr (text, ':') : NULL;
+  if (colon == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("An anchor is SEQ:HASH, as “audit anchor” printed it: the sequence "
+                      "number, a colon and the 64-character hash."));
+      return FALSE;
+    }
+  seq_text = g_strndup (text, colon - text);
+  if (!g_ascii_string_to_unsigned (seq_text, 10, 1, G_MAXINT64, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("The sequence number of an anchor must be a whole number from 1 up."));
+      return FALSE;
+    }
+  if (strlen (colon + 1) != PB_AUDIT_HASH_LENGTH)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("The hash of an anchor must be exactly 64 hexadecimal digits."));
+      return FALSE;
+    }
+  for (const char *c = colon + 1; *c != '\0'; c++)
+    if (!g_ascii_isxdigit (*c))
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _ ("The hash of an anchor must be exactly 64 hexadecimal digits."));
+        return FALSE;
+      }
+
+  *seq = (gint64)value;
+  *hash = g_ascii_strdown (colon + 1, -1);
+  return TRUE;
+}
+
+gboolean
+pb_audit_check_anchor (PbStore *store, gint64 seq, const char *hash, PbAuditAnchorResult *result,
+                       gint64 *head_seq, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (hash != NULL && result != NULL, FALSE);
+
+  stmt = pb_store_prepare (store,
+                           "SELECT (SELECT hash FROM audit WHERE seq = ?1),"
+                           " (SELECT max (seq) FROM audit)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return FALSE;
+    }
+
+  if (head_seq != NULL)
+    *head_seq = sqlite3_column_int64 (stmt, 1);
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    *result = PB_AUDIT_ANCHOR_BEYOND;
+  else if (g_ascii_strcasecmp (pb_sql_text (stmt, 0), hash) == 0)
+    *result = PB_AUDIT_ANCHOR_MATCHED;
+  else
+    *result = PB_AUDIT_ANCHOR_REWRITTEN;
+  return TRUE;
+}
+
+gboolean
 pb_audit_count_from_keyslots (PbStore *store, guint64 *n_rows, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;

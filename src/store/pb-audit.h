@@ -60,6 +60,36 @@ GPtrArray *pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **
  * @error to a message that names it. @n_rows receives the rows checked. */
 gboolean pb_audit_verify (PbStore *store, gint64 *bad_seq, guint64 *n_rows, GError **error);
 
+/* An anchor: the head of the chain (sequence and hash), written down
+ * outside the store as "SEQ:HASH". Someone who holds the master key can
+ * rebuild the whole chain consistently; they cannot make row SEQ hash to
+ * what was written down elsewhere unless the log up to SEQ is unchanged. */
+#define PB_AUDIT_HASH_LENGTH 64
+
+/* Appends an "audit.anchored" row in @actor's name (detail "seq=N", its
+ * own sequence) and returns the head that includes that row, so the
+ * anchor covers the fact that it was taken. The caller checks
+ * PB_ACTION_EXPORT_AUDIT first and verifies the chain before. */
+gboolean pb_audit_take_anchor (PbStore *store, const char *actor, gint64 *seq, char **hash,
+                               GError **error);
+
+/* Parses "SEQ:HASH": a positive decimal sequence, a colon, 64 hex digits
+ * (returned lower-case). FALSE with @error naming what is wrong. */
+gboolean pb_audit_parse_anchor (const char *text, gint64 *seq, char **hash, GError **error);
+
+typedef enum
+{
+  PB_AUDIT_ANCHOR_MATCHED,   /* row SEQ has exactly the anchored hash */
+  PB_AUDIT_ANCHOR_REWRITTEN, /* row SEQ exists with another hash */
+  PB_AUDIT_ANCHOR_BEYOND,    /* the log ends before SEQ: truncated or rolled back */
+} PbAuditAnchorResult;
+
+/* Compares row @seq with @hash. Call after pb_audit_verify() succeeded:
+ * only an intact chain makes a matching row prove the rows before it.
+ * @head_seq receives the last sequence in the log. */
+gboolean pb_audit_check_anchor (PbStore *store, gint64 seq, const char *hash,
+                                PbAuditAnchorResult *result, gint64 *head_seq, GError **error);
+
 /* How many rows carry PB_AUDIT_FROM_KEYSLOTS in their detail. */
 gboolean pb_audit_count_from_keyslots (PbStore *store, guint64 *n_rows, GError **error);
 

@@ -4,6 +4,7 @@ the real packbenchctl against real SQLCipher files."""
 
 import csv
 import fcntl
+import hashlib
 import json
 import os
 import resource
@@ -607,6 +608,206 @@ class Audit(StoreTestCase):
     def test_packer_cannot_read_audit(self):
         self.bench.add_user("pat", "packer")
         self.assertEqual(self.bench.as_user("pat", "audit", "list").returncode, 4)
+
+
+def audit_row_hash(prev_hash, seq, time_, fields):
+    """The chain's hash as docs/SECURITY.md describes it, written again
+    here: what an attacker with the key would compute."""
+    canonical = "%s\n%d\n%d\n" % (prev_hash, seq, time_)
+    for value in fields:
+        data = (value or "").encode()
+        canonical += "%d:%s\n" % (len(data), value or "")
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class AuditAnchor(StoreTestCase):
+    """audit anchor / audit verify --anchor (issue 15): a head kept outside
+    the store catches a log rewritten by someone with the key."""
+
+    HASH = "ab" * 32
+
+    def anchor(self, user="admin"):
+        result = self.bench.ok(self.bench.as_user(user, "audit", "anchor"))
+        lines = result.stdout.splitlines()
+        self.assertEqual(len(lines), 1, result.stdout)
+        self.assertRegex(lines[0], r"^[0-9]+:[0-9a-f]{64}$")
+        return lines[0]
+
+    def verify(self, *args):
+        return self.bench.as_user("admin", "audit", "verify", *args)
+
+    def rows(self):
+        result = self.bench.sql(".mode json\nSELECT seq, time, operator, action, subject,"
+                                " outcome, detail FROM audit ORDER BY seq;")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # The shell answers "ok" to PRAGMA key before the rows.
+        return json.loads(result.stdout[result.stdout.index("["):])
+
+    def rewrite(self, sql):
+        """Edits the log as someone holding the master key would, then
+        rebuilds the whole chain and its head so plain verify passes."""
+        result = self.bench.sql("DROP TRIGGER IF EXISTS audit_no_update;"
+                                "DROP TRIGGER IF EXISTS audit_no_delete;" + sql)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("Error", result.stderr)
+        prev = "0" * 64
+        updates = []
+        for row in self.rows():
+            digest = audit_row_hash(prev, row["seq"], row["time"],
+                                    [row["operator"], row["action"], row["subject"],
+                                     row["outcome"], row["detail"]])
+            updates.append("UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %d;"
+                           % (prev, digest, row["seq"]))
+            prev = digest
+            head = row["seq"]
+        updates.append("UPDATE meta SET value = '%d' WHERE key = 'audit_head_seq';" % head)
+        updates.append("UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash';" % prev)
+        result = self.bench.sql("BEGIN;" + "\n".join(updates) + "COMMIT;")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn("Error", result.stderr)
+
+    def test_anchor_verifies_at_once_and_after_more_work(self):
+        self.bench.add_user("pat", "packer")
+        anchor = self.anchor()
+        seq = int(anchor.split(":")[0])
+        # The printed head includes the row that records the anchor.
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "audit.anchored", "--json")).stdout)
+        self.assertEqual([(row["seq"], row["operator"], row["detail"]) for row in rows],
+                         [(seq, "admin", "seq=%d" % seq)])
+
+        result = self.bench.ok(self.verify("--anchor", anchor))
+        self.assertIn("intact", result.stdout)
+        self.assertIn("anchor matches", result.stdout)
+
+        self.bench.add_user("sue", "supervisor")
+        self.bench.ok(self.bench.as_user("admin", "audit", "list"))
+        result = self.bench.ok(self.verify("--anchor", anchor))
+        self.assertIn("anchor matches", result.stdout)
+        # An upper-case hash is the same anchor.
+        self.bench.ok(self.verify("--anchor", anchor.upper()))
+
+    def test_anchor_json(self):
+        result = self.bench.ok(self.bench.as_user("admin", "audit", "anchor", "--json"))
+        data = json.loads(result.stdout)
+        self.assertEqual(data["anchor"], "%d:%s" % (data["seq"], data["hash"]))
+        self.bench.ok(self.verify("--anchor", data["anchor"]))
+
+    def test_rewritten_chain_passes_plain_verify_but_not_the_anchor(self):
+        self.bench.add_user("pat", "packer")
+        anchor = self.anchor()
+        seq = int(anchor.split(":")[0])
+        self.bench.add_user("sue", "supervisor")
+
+        # Someone with a password and the disk rewrites row 3, before the
+        # anchor, and recomputes every later hash.
+        self.rewrite("UPDATE audit SET operator = 'someone' WHERE seq = 3;")
+        result = self.bench.ok(self.verify())
+        self.assertIn("intact", result.stdout)
+
+        result = self.verify("--anchor", anchor)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("REWRITTEN at or before row %d" % seq, result.stdout)
+        self.assertIn("row %d" % seq, result.stderr)
+        self.assertIn("rewritten", result.stderr)
+
+    def test_edit_after_the_anchor_does_not_fail_it(self):
+        anchor = self.anchor()
+        seq = int(anchor.split(":")[0])
+        self.bench.add_user("pat", "packer")
+        self.rewrite("UPDATE audit SET operator = 'someone' WHERE seq = %d;" % (seq + 1))
+        # The anchor vouches for rows up to SEQ only; later rows need a
+        # later anchor.
+        self.bench.ok(self.verify("--anchor", anchor))
+
+    def test_log_rolled_back_before_the_anchor(self):
+        for name in ("pat", "sam", "sid"):
+            self.bench.add_user(name, "packer")
+        anchor = self.anchor()
+        seq = int(anchor.split(":")[0])
+        self.assertGreater(seq, 8)
+
+        # Cut back to the first two rows and make the head agree.
+        self.rewrite("DELETE FROM audit WHERE seq > 2;")
+        result = self.bench.ok(self.verify())
+        self.assertIn("intact", result.stdout)
+
+        result = self.verify("--anchor", anchor)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("TRUNCATED before row %d" % seq, result.stdout)
+        self.assertIn("beyond the log", result.stderr)
+
+    def test_log_cut_from_the_anchored_row(self):
+        self.bench.add_user("pat", "packer")
+        anchor = self.anchor()
+        seq = int(anchor.split(":")[0])
+        self.bench.add_user("sue", "supervisor")
+        # Rows from SEQ on are gone; the logins since may have filled the
+        # numbers again, with other rows. Either way the anchor fails.
+        self.rewrite("DELETE FROM audit WHERE seq >= %d;" % seq)
+        self.bench.ok(self.verify())
+        result = self.verify("--anchor", anchor)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertRegex(result.stdout,
+                         r"(REWRITTEN at or before|TRUNCATED before) row %d" % seq)
+
+    def test_broken_chain_is_reported_before_the_anchor(self):
+        anchor = self.anchor()
+        result = self.bench.sql("DROP TRIGGER IF EXISTS audit_no_update;"
+                                "UPDATE audit SET operator = 'x' WHERE seq = 2;")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        result = self.verify("--anchor", anchor)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("BROKEN at row 2", result.stdout)
+        # No anchor is taken of a broken log.
+        result = self.bench.as_user("admin", "audit", "anchor")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("No anchor", result.stderr)
+
+    def test_bad_anchors(self):
+        cases = {
+            "": "SEQ:HASH",
+            "12": "SEQ:HASH",
+            "x:y": "sequence number",
+            "5:zz": "64 hexadecimal",
+            "5:" + "g" * 64: "64 hexadecimal",
+            "5:" + "a" * 63: "64 hexadecimal",
+            "-3:" + self.HASH: "sequence number",
+            "0:" + self.HASH: "sequence number",
+            " 5:" + self.HASH: "sequence number",
+            "99999999999999999999:" + self.HASH: "sequence number",
+        }
+        for text, message in cases.items():
+            with self.subTest(anchor=text):
+                result = self.verify("--anchor=" + text)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(message, result.stderr)
+                self.assertEqual(result.stdout, "")
+        # A well-formed anchor that never existed fails as beyond the log.
+        result = self.verify("--anchor", "999999:" + self.HASH)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("TRUNCATED before row 999999", result.stdout)
+        # --anchor belongs to verify.
+        result = self.bench.as_user("admin", "audit", "list", "--anchor", "1:" + self.HASH)
+        self.assertEqual(result.returncode, 2)
+
+    def test_help_says_what_to_do_with_the_anchor(self):
+        result = self.bench.ok(self.bench.run("audit", "--help"))
+        self.assertIn("audit anchor", result.stdout)
+        self.assertIn("--anchor", result.stdout)
+        self.assertIn("outside this computer", result.stdout)
+
+    def test_packer_cannot_anchor_or_verify(self):
+        self.bench.add_user("pat", "packer")
+        result = self.bench.as_user("pat", "audit", "anchor")
+        self.assertEqual(result.returncode, 4)
+        self.assertEqual(result.stdout, "")
+        anchor = self.anchor()
+        self.assertEqual(self.bench.as_user("pat", "audit", "verify", "--anchor",
+                                            anchor).returncode, 4)
+        self.bench.add_user("sue", "supervisor")
+        self.anchor("sue")
 
 
 class BadInput(StoreTestCase):

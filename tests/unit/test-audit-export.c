@@ -16,6 +16,9 @@
 #define BUYER_NAME "Winifred Quigglesby"
 #define ORDER_ID "202-1234567-7654321"
 #define DAY 86400
+#define HASH_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define HASH_LOWER "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HASH_UPPER "0123456789ABCDEF0123456789abcdef0123456789ABCDEF0123456789abcdef"
 
 typedef struct
 {
@@ -255,6 +258,93 @@ test_overdue_and_unused (void)
   g_assert_true (pb_account_is_unused (0, now - 31 * DAY, now));
 }
 
+static void
+test_anchor_parse (void)
+{
+  static const char *bad[] = {
+    "",
+    "12",
+    "x:y",
+    "5:zz",
+    "-3:" HASH_A,
+    "0:" HASH_A,
+    "+5:" HASH_A,
+    " 5:" HASH_A,
+    "5:" HASH_A "0",
+    "5: " HASH_A,
+    "99999999999999999999:" HASH_A,
+    ":" HASH_A,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = NULL;
+  gint64 seq = 0;
+
+  g_assert_true (pb_audit_parse_anchor ("17:" HASH_UPPER, &seq, &hash, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 17);
+  g_assert_cmpstr (hash, ==, HASH_LOWER);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *bad_hash = NULL;
+
+      g_clear_error (&error);
+      g_assert_false (pb_audit_parse_anchor (bad[i], &seq, &bad_hash, &error));
+      g_assert_nonnull (error);
+      g_assert_null (bad_hash);
+    }
+  g_clear_error (&error);
+  g_assert_false (pb_audit_parse_anchor (NULL, &seq, &hash, &error));
+}
+
+static void
+test_anchor_take_and_check (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *head_hash = NULL;
+  g_autofree char *detail = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  PbAuditFilter filter = { .action = "audit.anchored" };
+  PbAuditAnchorResult result;
+  gint64 seq = 0;
+  gint64 head = 0;
+  PbAuditEntry *entry;
+
+  g_assert_true (pb_audit_take_anchor (store, "admin", &seq, &hash, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (hash), ==, PB_AUDIT_HASH_LENGTH);
+
+  /* The anchor is the head, including its own row. */
+  head_hash = pb_store_get_meta (store, "audit_head_hash");
+  g_assert_cmpstr (head_hash, ==, hash);
+  rows = pb_audit_list (store, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  entry = g_ptr_array_index (rows, 0);
+  g_assert_cmpint (entry->seq, ==, seq);
+  g_assert_cmpstr (entry->actor, ==, "admin");
+  detail = g_strdup_printf ("seq=%" G_GINT64_FORMAT, seq);
+  g_assert_cmpstr (entry->detail, ==, detail);
+
+  g_assert_true (pb_audit_check_anchor (store, seq, hash, &result, &head, &error));
+  g_assert_cmpint (result, ==, PB_AUDIT_ANCHOR_MATCHED);
+  g_assert_cmpint (head, ==, seq);
+
+  g_assert_true (pb_audit_append (store, "admin", "test.more", NULL, "ok", NULL, &error));
+  g_assert_true (pb_audit_verify (store, NULL, NULL, &error));
+  g_assert_true (pb_audit_check_anchor (store, seq, hash, &result, &head, &error));
+  g_assert_cmpint (result, ==, PB_AUDIT_ANCHOR_MATCHED);
+  g_assert_cmpint (head, ==, seq + 1);
+
+  g_assert_true (pb_audit_check_anchor (store, seq, HASH_LOWER, &result, NULL, &error));
+  g_assert_cmpint (result, ==, PB_AUDIT_ANCHOR_REWRITTEN);
+  g_assert_true (pb_audit_check_anchor (store, seq + 2, hash, &result, &head, &error));
+  g_assert_cmpint (result, ==, PB_AUDIT_ANCHOR_BEYOND);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,6 +352,9 @@ main (int argc, char **argv)
 
   g_test_add_func ("/audit-export/field-quoting", test_field_quoting);
   g_test_add_func ("/audit-export/overdue-and-unused", test_overdue_and_unused);
+  g_test_add_func ("/audit-export/anchor-parse", test_anchor_parse);
+  g_test_add ("/audit-export/anchor-take-and-check", Fixture, NULL, fixture_set_up,
+              test_anchor_take_and_check, fixture_tear_down);
   g_test_add ("/audit-export/columns-and-guard", Fixture, NULL, fixture_set_up,
               test_export_columns_and_guard, fixture_tear_down);
   g_test_add ("/audit-export/filter", Fixture, NULL, fixture_set_up, test_export_filter,
