@@ -37,22 +37,12 @@ pb_labels_get_info (PbStore *store, const char *order_id, PbLabelInfo *info, GEr
       " coalesce (label_weight_g, 0), coalesce (labelled_at, 0), labelled_by,"
       " coalesce (printed_at, 0) FROM orders WHERE id = ?1",
       error);
-  int rc;
 
   memset (info, 0, sizeof *info);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                     _ ("There is no order %s in this store. Run a sync first."), order_id);
-      else
-        pb_store_set_sql_error (store, error, _ ("Reading an order"));
-      return FALSE;
-    }
+  if (!pb_store_step_order_row (store, stmt, order_id, error))
+    return FALSE;
   info->rm_order_identifier = sqlite3_column_int64 (stmt, 0);
   info->tracking_number = g_strdup (pb_sql_text (stmt, 1));
   info->service = g_strdup (pb_sql_text (stmt, 2));

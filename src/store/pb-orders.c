@@ -477,6 +477,23 @@ pb_orders_get (PbStore *store, const char *order_id, GError **error)
 }
 
 gboolean
+pb_store_step_order_row (PbStore *store, sqlite3_stmt *stmt, const char *order_id, GError **error)
+{
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                 _ ("There is no order %s in this store. Run a sync first."), order_id);
+  else
+    pb_store_set_sql_error (store, error, _ ("Reading an order"));
+  return FALSE;
+}
+
+gboolean
 pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **attention,
                      char **tracking_number, gint64 *purged_at, GError **error)
 {
@@ -485,21 +502,11 @@ pb_orders_get_local (PbStore *store, const char *order_id, char **state, char **
       "SELECT state, attention, tracking_number, coalesce (purged_at, 0) FROM orders"
       " WHERE id = ?1",
       error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                     _ ("There is no order %s in this store. Run a sync first."), order_id);
-      else
-        pb_store_set_sql_error (store, error, _ ("Reading an order"));
-      return FALSE;
-    }
+  if (!pb_store_step_order_row (store, stmt, order_id, error))
+    return FALSE;
   if (state)
     *state = dup_column (stmt, 0);
   if (attention)
@@ -517,23 +524,13 @@ pb_orders_get_cancel_requested (PbStore *store, const char *order_id, gboolean *
 {
   g_autoptr (sqlite3_stmt) stmt
       = pb_store_prepare (store, "SELECT cancel_requested FROM orders WHERE id = ?1", error);
-  int rc;
 
   g_return_val_if_fail (order_id != NULL && requested != NULL, FALSE);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                     _ ("There is no order %s in this store. Run a sync first."), order_id);
-      else
-        pb_store_set_sql_error (store, error, _ ("Reading an order"));
-      return FALSE;
-    }
+  if (!pb_store_step_order_row (store, stmt, order_id, error))
+    return FALSE;
   *requested = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
 }

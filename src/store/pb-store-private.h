@@ -22,6 +22,11 @@ void pb_store_set_sql_error (PbStore *self, GError **error, const char *what);
 gboolean pb_store_exec (PbStore *self, const char *sql, GError **error);
 sqlite3_stmt *pb_store_prepare (PbStore *self, const char *sql, GError **error);
 
+/* Binds @order_id to ?1 of @stmt, which reads that order's row, and steps
+ * it: TRUE on the row; FALSE with "no such order" or the database's error. */
+gboolean pb_store_step_order_row (PbStore *self, sqlite3_stmt *stmt, const char *order_id,
+                                  GError **error);
+
 static inline const char *
 pb_sql_text (sqlite3_stmt *stmt, int column)
 {
