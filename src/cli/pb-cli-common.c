@@ -265,10 +265,28 @@ pb_cli_print_json (JsonBuilder *builder)
 {
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *generated = NULL;
   g_autofree char *text = NULL;
+  GString *out;
 
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  generated = json_generator_to_data (generator, NULL);
+  text = g_utf8_make_valid (generated, -1);
+
+  /* json-glib escapes C0 controls but writes DEL and the C1 controls
+   * (U+0080–U+009F; U+009B is a terminal's CSI) as they are. They can only
+   * stand inside strings, where \u escapes keep them off the terminal. */
+  out = g_string_sized_new (strlen (text) + 1);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x7f && c <= 0x9f)
+        g_string_append_printf (out, "\\u%04x", (guint)c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  printf ("%s\n", out->str);
+  g_string_free (out, TRUE);
 }
