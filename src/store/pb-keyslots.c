@@ -159,6 +159,22 @@ find_slot (PbKeyslots *self, const char *username, guint *index_out)
   return NULL;
 }
 
+/* Takes @slot as @username's: in place of the old one (its place in the
+ * file kept, so a diff shows only it changed), or added at the end. */
+static void
+put_slot (PbKeyslots *self, const char *username, Slot *slot)
+{
+  guint position;
+
+  if (find_slot (self, username, &position) != NULL)
+    {
+      slot_free (g_ptr_array_index (self->slots, position));
+      self->slots->pdata[position] = slot;
+    }
+  else
+    g_ptr_array_add (self->slots, slot);
+}
+
 /* The memory OpenSSL's scrypt allocates for these parameters, in bytes. */
 static guint64
 get_kdf_memory (guint64 n, guint32 r, guint32 p)
@@ -1189,7 +1205,6 @@ pb_keyslots_set_slot (PbKeyslots *self, const char *username, const char *passwo
   Slot *fresh;
   char *secret;
   guint8 *key;
-  guint position;
   gboolean ok;
 
   g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
@@ -1221,14 +1236,7 @@ pb_keyslots_set_slot (PbKeyslots *self, const char *username, const char *passwo
       return FALSE;
     }
 
-  if (find_slot (self, username, &position) != NULL)
-    {
-      /* Keep the slot's place in the file so a diff shows only it changed. */
-      slot_free (g_ptr_array_index (self->slots, position));
-      self->slots->pdata[position] = fresh;
-    }
-  else
-    g_ptr_array_add (self->slots, fresh);
+  put_slot (self, username, fresh);
 
   return TRUE;
 }
@@ -1271,7 +1279,6 @@ pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char *usernam
 {
   const Slot *from;
   Slot *copy;
-  guint position;
 
   g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
   g_return_val_if_fail (PB_IS_KEYSLOTS (source), FALSE);
@@ -1284,13 +1291,7 @@ pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char *usernam
 
   copy = g_memdup2 (from, sizeof *from);
   copy->username = g_strdup (from->username);
-  if (find_slot (self, username, &position) != NULL)
-    {
-      slot_free (g_ptr_array_index (self->slots, position));
-      self->slots->pdata[position] = copy;
-    }
-  else
-    g_ptr_array_add (self->slots, copy);
+  put_slot (self, username, copy);
 
   return TRUE;
 }

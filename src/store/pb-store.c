@@ -365,23 +365,11 @@ same_rows (PbStore *self, const char *schema, GError **error)
   return TRUE;
 }
 
+/* fsync of a file, or of a folder with O_DIRECTORY in @flags. */
 static gboolean
-sync_dir (const char *dir)
+sync_path (const char *path, int flags)
 {
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  gboolean ok;
-
-  if (fd < 0)
-    return FALSE;
-  ok = fsync (fd) == 0;
-  close (fd);
-  return ok;
-}
-
-static gboolean
-sync_file (const char *path)
-{
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | flags, 0);
   gboolean ok;
 
   if (fd < 0)
@@ -474,7 +462,7 @@ migrate_from_sqlcipher3 (PbStore *self, GError **error)
     }
 
   g_chmod (fresh, 0600);
-  if (!sync_file (fresh))
+  if (!sync_path (fresh, 0))
     {
       g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_IO,
                    _ ("Cannot write %s to the disk; the store was left as it was."), fresh);
@@ -489,10 +477,10 @@ migrate_from_sqlcipher3 (PbStore *self, GError **error)
     }
   if (!rename_or_fail (db_path, old, error) || !rename_or_fail (fresh, db_path, error))
     return FALSE;
-  sync_dir (self->dir);
+  sync_path (self->dir, O_DIRECTORY);
   if (!pb_shred_file (old, error))
     return FALSE;
-  sync_dir (self->dir);
+  sync_path (self->dir, O_DIRECTORY);
   self->migrated_from_3 = TRUE;
   return TRUE;
 }
