@@ -2,6 +2,7 @@
 """The command line's own contract: version, help, usage errors."""
 
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -58,11 +59,19 @@ class NoCoreDumps(unittest.TestCase):
         store = tempfile.mkdtemp(prefix="pb-test-dumps-")
         self.addCleanup(os.rmdir, store)
         kwargs = {}
+        ctl = CTL
         if os.getuid() == 0:
             kwargs = {"user": self.NOBODY, "group": self.NOBODY, "extra_groups": []}
+            # The clone may sit in a folder only root may enter (mktemp -d):
+            # nobody runs a copy from a folder of its own.
+            bin_dir = tempfile.mkdtemp(prefix="pb-test-dumps-bin-")
+            os.chmod(bin_dir, 0o755)
+            ctl = os.path.join(bin_dir, "packbenchctl")
+            shutil.copy2(CTL, ctl)
+            self.addCleanup(shutil.rmtree, bin_dir)
         # whoami waits on stdin for the password, so the process stays alive
         # until the test closes it.
-        child = subprocess.Popen([CTL, "--store", os.path.join(store, "none"), "whoami",
+        child = subprocess.Popen([ctl, "--store", os.path.join(store, "none"), "whoami",
                                   "--user", "pat"],
                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, **kwargs)
