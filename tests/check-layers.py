@@ -11,11 +11,12 @@ ALLOWED = {
     "util": set(),
     "net": {"util"},
     "store": {"util"},
+    "site": {"util", "store"},
     "amazon": {"util", "net"},
     "royalmail": {"util", "net"},
     "print": {"util"},
-    "station": {"util", "net", "store", "amazon", "royalmail", "print"},
-    "cli": {"util", "net", "store", "amazon", "royalmail", "print", "station"},
+    "station": {"util", "net", "store", "site", "amazon", "royalmail", "print"},
+    "cli": {"util", "net", "store", "site", "amazon", "royalmail", "print", "station"},
     "app": {"util", "net", "store", "amazon", "royalmail", "print", "station"},
 }
 GTK = re.compile(r'#\s*include\s*[<"](gtk/|gdk/|adwaita\.h|gsk/)')

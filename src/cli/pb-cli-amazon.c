@@ -93,6 +93,16 @@ pb_cli_cmd_sync (PbCliContext *ctx, int argc, char **argv)
       return pb_cli_fail (error);
     }
 
+  if (result.from_site && result.leader_bench[0] != '\0')
+    {
+      g_autofree char *leader = pb_cli_printable (result.leader_bench);
+
+      printf (_ ("Read from the site (%s runs the site’s sync): "), leader);
+    }
+  else if (result.from_site)
+    printf ("%s", _ ("Read from the site (the site was searched lately): "));
+  else if (result.leader)
+    printf ("%s", _ ("This bench ran the site’s sync: "));
   printf (_ ("New: %u, updated: %u, cancelled: %u (%u pages)\n"), result.new_orders, result.updated,
           result.cancelled, result.pages);
   return run_outbox (session, amazon, 0) ? PB_EXIT_OK : PB_EXIT_FAILED;

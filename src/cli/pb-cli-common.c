@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "pb-cli-common.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-password-policy.h"
 #include "station/pb-backup.h"
@@ -152,10 +153,8 @@ pb_cli_parse_described (GOptionEntry *entries, const char *synopsis, const char 
 PbSession *
 pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
 {
-  g_autofree char *dir = pb_cli_store_dir (ctx);
-  g_autoptr (PbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *prompt = NULL;
+  PbSession *session;
   char *password;
 
   if (username == NULL)
@@ -175,13 +174,66 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
       return NULL;
     }
 
-  session = pb_session_login (dir, username, password, &error);
+  session = pb_cli_login_with_password (ctx, username, password, exit_code);
   pb_secure_free_string (password);
+  return session;
+}
+
+/* Site mode: a step that could not reach the site is a warning; the bench
+ * goes on with its own copy (packing itself needs the site, and says so). */
+static void
+warn_site (const GError *error)
+{
+  fprintf (stderr, _ ("Warning: the site database was not updated: %s\n"), error->message);
+}
+
+PbSite *
+pb_cli_site (PbCliContext *ctx)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (ctx->site_tried)
+    return ctx->site;
+  ctx->site_tried = TRUE;
+  dir = pb_cli_store_dir (ctx);
+  if (!pb_site_config_exists (dir))
+    return NULL;
+  ctx->site = pb_site_open (dir, &error);
+  if (ctx->site == NULL)
+    fprintf (stderr, _ ("Warning: the site database cannot be reached: %s\n"), error->message);
+  return ctx->site;
+}
+
+PbSession *
+pb_cli_login_with_password (PbCliContext *ctx, const char *username, const char *password,
+                            int *exit_code)
+{
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) site_error = NULL;
+  PbSite *site = pb_cli_site (ctx);
+
+  /* The site's keyslots first: operators added, disabled or reset at
+   * another bench, and failed logins counted there. */
+  if (site != NULL && !pb_site_bench_fetch_keyslots (site, dir, &site_error))
+    warn_site (site_error);
+  g_clear_error (&site_error);
+  session = pb_session_login (dir, username, password, &error);
+  if (site != NULL && !pb_site_bench_publish_keyslots (site, dir, &site_error))
+    warn_site (site_error);
+  g_clear_error (&site_error);
   if (session == NULL)
     {
       *exit_code = pb_cli_fail (error);
       return NULL;
     }
+  if (site != NULL
+      && !pb_site_bench_pull_people (site, pb_session_get_store (session), username,
+                                     &site_error))
+    warn_site (site_error);
+  g_clear_error (&site_error);
 
   if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_TOTP)
     {
@@ -216,6 +268,15 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
           return NULL;
         }
       pb_secure_free_string (new_password);
+    }
+
+  if (site != NULL)
+    {
+      if (!pb_site_bench_publish_keyslots (site, dir, &site_error)
+          || !pb_site_push_operators (site, pb_session_get_store (session), &site_error))
+        warn_site (site_error);
+      g_clear_error (&site_error);
+      ctx->session = g_object_ref (session);
     }
 
   /* Every time the store opens, customer data past its retention period

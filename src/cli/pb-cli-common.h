@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pb-cli.h"
+#include "site/pb-site.h"
 #include "store/pb-session.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,14 @@ char *pb_cli_store_dir (PbCliContext *ctx);
  * and sets @exit_code on failure. */
 PbSession *pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code);
 
+/* The same with a password already read (site join reads it first). In
+ * site mode the site's keyslots, operators and settings are brought in
+ * around the login, and what the login changed goes back. */
+PbSession *pb_cli_login_with_password (PbCliContext *ctx, const char *username,
+                                       const char *password, int *exit_code);
+/* Site mode: the site's connection, opened at the first call; NULL on a
+ * solo bench, or (with a warning printed) when the site is out of reach. */
+PbSite *pb_cli_site (PbCliContext *ctx);
 /* Prints @error to stderr and returns the matching exit code. */
 int pb_cli_fail (const GError *error);
 int pb_cli_usage (const char *usage, const char *message);

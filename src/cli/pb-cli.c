@@ -7,6 +7,8 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli.h"
+#include "station/pb-site-bench.h"
+#include "store/pb-session.h"
 #include "util/pb-version.h"
 
 static const PbCliCommand commands[] = {
@@ -44,6 +46,8 @@ static const PbCliCommand commands[] = {
     pb_cli_cmd_wipe },
   { "recover", "recover --admin NAME",
     N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
+  { "site", "site create|join|status|leave …", N_ ("Share the queue with the other benches of a site"),
+    pb_cli_cmd_site },
   { NULL, NULL, NULL, NULL },
 };
 
@@ -92,6 +96,7 @@ pb_cli_run (int argc, char **argv)
 {
   PbCliContext ctx = { NULL };
   const PbCliCommand *command;
+  int status;
   int i = 1;
 
   setlocale (LC_ALL, "");
@@ -153,5 +158,20 @@ pb_cli_run (int argc, char **argv)
       return PB_EXIT_USAGE;
     }
 
-  return command->handler (&ctx, argc - i, argv + i);
+  status = command->handler (&ctx, argc - i, argv + i);
+  /* Operators and settings are the site's: what this command changed goes
+   * there too. */
+  if (status == PB_EXIT_OK && ctx.site != NULL && ctx.session != NULL
+      && (g_str_equal (command->name, "user") || g_str_equal (command->name, "config")
+          || g_str_equal (command->name, "recover")))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!pb_site_bench_push_people (ctx.site, pb_session_get_store (ctx.session), &error))
+        fprintf (stderr, _ ("Warning: the change is on this bench but not yet in the site: %s\n"),
+                 error->message);
+    }
+  g_clear_object (&ctx.session);
+  g_clear_object (&ctx.site);
+  return status;
 }

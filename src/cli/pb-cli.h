@@ -21,6 +21,12 @@ typedef struct
 {
   const char *store_dir;  /* NULL: the default store folder */
   gboolean no_open_purge; /* the command purges by itself (purge, restore) */
+  /* Site mode: the site database's connection (a PbSite), opened at the
+   * first need, and the login's session, so people and settings changed by
+   * the command reach the site when it ends. */
+  gpointer site;
+  gboolean site_tried;
+  gpointer session;
 } PbCliContext;
 
 typedef int (*PbCliHandler) (PbCliContext *ctx, int argc, char **argv);

@@ -387,6 +387,20 @@ pb_http_client_set_rate_limit (PbHttpClient *self, const char *operation, double
   pb_rate_limiter_set (self->limiter, operation, rate, burst);
 }
 
+gboolean
+pb_http_client_get_rate_tokens (PbHttpClient *self, const char *operation, double *tokens)
+{
+  g_return_val_if_fail (PB_IS_HTTP_CLIENT (self), FALSE);
+  return pb_rate_limiter_get_tokens (self->limiter, operation, tokens);
+}
+
+void
+pb_http_client_set_rate_tokens (PbHttpClient *self, const char *operation, double tokens)
+{
+  g_return_if_fail (PB_IS_HTTP_CLIENT (self));
+  pb_rate_limiter_set_tokens (self->limiter, operation, tokens);
+}
+
 static void
 copy_settings (PbHttpClient *self, Settings *settings)
 {

@@ -90,6 +90,12 @@ void pb_http_client_set_retry (PbHttpClient *self, guint max_retries, guint base
  * rate <= 0 removes the limit. Thread-safe. */
 void pb_http_client_set_rate_limit (PbHttpClient *self, const char *operation, double rate,
                                     guint burst);
+/* The tokens left in @operation's bucket (FALSE: no limit), and setting
+ * them: site mode carries the seller's searchOrders quota from one leader
+ * to the next. */
+gboolean pb_http_client_get_rate_tokens (PbHttpClient *self, const char *operation,
+                                         double *tokens);
+void pb_http_client_set_rate_tokens (PbHttpClient *self, const char *operation, double tokens);
 
 /* Blocking. Returns the final response — which may be a 4xx or 5xx after
  * the retries ran out: the caller reads the status — or NULL with a

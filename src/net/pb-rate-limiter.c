@@ -102,16 +102,9 @@ pb_rate_limiter_set (PbRateLimiter *self, const char *operation, double rate, gu
   g_mutex_unlock (&self->mutex);
 }
 
-/* Called with the mutex held. */
-static gint64
-try_take_locked (PbRateLimiter *self, const char *operation, gint64 now_us)
+static void
+refill (Bucket *bucket, gint64 now_us)
 {
-  Bucket *bucket = g_hash_table_lookup (self->buckets, operation);
-  double wait_us;
-
-  if (bucket == NULL)
-    return 0;
-
   /* A clock that goes backwards refills nothing. */
   if (bucket->last_us < 0)
     {
@@ -124,6 +117,18 @@ try_take_locked (PbRateLimiter *self, const char *operation, gint64 now_us)
       bucket->tokens = MIN (bucket->burst, bucket->tokens + elapsed_s * bucket->rate);
       bucket->last_us = now_us;
     }
+}
+
+/* Called with the mutex held. */
+static gint64
+try_take_locked (PbRateLimiter *self, const char *operation, gint64 now_us)
+{
+  Bucket *bucket = g_hash_table_lookup (self->buckets, operation);
+  double wait_us;
+
+  if (bucket == NULL)
+    return 0;
+  refill (bucket, now_us);
 
   if (bucket->tokens >= 1.0)
     {
@@ -133,6 +138,57 @@ try_take_locked (PbRateLimiter *self, const char *operation, gint64 now_us)
 
   wait_us = ceil ((1.0 - bucket->tokens) * G_USEC_PER_SEC / bucket->rate);
   return (gint64)CLAMP (wait_us, 1.0, (double)G_MAXINT64 / 2);
+}
+
+/**
+ * pb_rate_limiter_get_tokens:
+ * @self: a limiter
+ * @operation: the operation name
+ * @tokens: (out): the tokens in its bucket now
+ *
+ * Returns: %FALSE when @operation has no bucket
+ */
+gboolean
+pb_rate_limiter_get_tokens (PbRateLimiter *self, const char *operation, double *tokens)
+{
+  Bucket *bucket;
+
+  g_return_val_if_fail (self != NULL && operation != NULL, FALSE);
+  g_mutex_lock (&self->mutex);
+  bucket = g_hash_table_lookup (self->buckets, operation);
+  if (bucket != NULL)
+    {
+      refill (bucket, g_get_monotonic_time ());
+      *tokens = bucket->tokens;
+    }
+  g_mutex_unlock (&self->mutex);
+  return bucket != NULL;
+}
+
+/**
+ * pb_rate_limiter_set_tokens:
+ * @self: a limiter
+ * @operation: the operation name
+ * @tokens: how many tokens its bucket holds now (capped at its burst)
+ *
+ * Continues a bucket kept elsewhere (another process's, say), so a new
+ * holder of a shared quota does not start with a full burst.
+ */
+void
+pb_rate_limiter_set_tokens (PbRateLimiter *self, const char *operation, double tokens)
+{
+  Bucket *bucket;
+
+  g_return_if_fail (self != NULL && operation != NULL);
+  g_mutex_lock (&self->mutex);
+  bucket = g_hash_table_lookup (self->buckets, operation);
+  if (bucket != NULL)
+    {
+      bucket->tokens = CLAMP (tokens, 0.0, bucket->burst);
+      bucket->last_us = g_get_monotonic_time ();
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->mutex);
 }
 
 /**

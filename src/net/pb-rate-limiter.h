@@ -22,6 +22,10 @@ void pb_rate_limiter_set (PbRateLimiter *self, const char *operation, double rat
 /* Takes one token at @now_us (monotonic microseconds). Returns 0 when a
  * token was taken, else how many microseconds until one is available (and
  * takes nothing). Operations without a bucket always return 0. */
+/* The tokens in @operation's bucket now (FALSE: no bucket), and setting
+ * them, to carry a shared quota from one process to another. */
+gboolean pb_rate_limiter_get_tokens (PbRateLimiter *self, const char *operation, double *tokens);
+void pb_rate_limiter_set_tokens (PbRateLimiter *self, const char *operation, double tokens);
 gint64 pb_rate_limiter_try_take (PbRateLimiter *self, const char *operation, gint64 now_us);
 
 /* Blocks until a token is taken, or @cancellable fires (FALSE, error set). */

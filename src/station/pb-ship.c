@@ -12,6 +12,7 @@
 #include "print/pb-print-error.h"
 #include "print/pb-print-job.h"
 #include "print/pb-printer.h"
+#include "site/pb-site.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
 #include "store/pb-labels.h"
@@ -680,10 +681,82 @@ check_still_wanted (PbStore *store, const PbShipRequest *request, GError **error
   return TRUE;
 }
 
+/*
+ * Site mode: the order is this bench's before anything else happens. The
+ * claim is one statement in the site database, so of two benches that
+ * ship one order at the same moment exactly one goes on; the other is
+ * refused in words (who has it, where, since when) and does nothing else.
+ * A bench that has not packed the order before fetches it (its recipient
+ * included) from Amazon into its own store.
+ */
+static gboolean
+claim_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *state = NULL;
+
+  if (!pb_site_claim (site, request->order_id, request->operator_name, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, PB_SITE_ERROR, PB_SITE_ERROR_CANCELLED))
+        return refuse_cancelled (store, request, error);
+      if (g_error_matches (local_error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED)
+          || g_error_matches (local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED))
+        {
+          pb_audit_append (store, request->operator_name, "order.refused", request->order_id,
+                           "denied", "held by another bench", NULL);
+          g_set_error_literal (error, PB_SHIP_ERROR, PB_SHIP_ERROR_HELD, local_error->message);
+          return FALSE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  {
+    gboolean has_recipient = FALSE;
+    gint64 purged_at = 0;
+
+    /* Ours already (a label bought, or its address fetched before), or an
+     * order whose address the purge took: nothing to fetch. */
+    if (pb_orders_get_local (store, request->order_id, &state, NULL, NULL, &purged_at, NULL)
+        && (purged_at > 0 || g_strcmp0 (state, PB_ORDER_STATE_UNSHIPPED) != 0
+            || (pb_orders_has_recipient (store, request->order_id, &has_recipient, NULL)
+                && has_recipient)))
+      return TRUE;
+  }
+
+  {
+    g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+    g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
+
+    if (!pb_sync_recheck_order (store, amazon, request->order_id, NULL, &local_error)
+        && local_error->domain != PB_SYNC_ERROR)
+      {
+        pb_site_release (site, request->order_id, NULL);
+        g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_RECHECK_REFUSED,
+                     _ ("This bench needs the order’s address from Amazon, and could not get "
+                        "it: %s"),
+                     local_error->message);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+/* The label is this bench's, in the site: recorded before it is bought,
+ * finished once it is. */
+static gboolean
+finish_in_site (PbSite *site, const PbShipRequest *request, const PbLabelInfo *info,
+                GError **error)
+{
+  return site == NULL
+         || pb_site_finish_shipment (site, request->order_id, info->tracking_number,
+                                     info->rm_order_identifier, error);
+}
+
 gboolean
 pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
          GCancellable *cancellable, GError **error)
 {
+  g_autoptr (PbSite) site = NULL;
   g_auto (PbLabelInfo) info = { 0 };
   g_autofree char *state = NULL;
   g_autofree char *attention = NULL;
@@ -693,6 +766,22 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
 
   if (result == NULL)
     result = &local;
+  if (pb_site_config_exists (pb_store_get_dir (store)))
+    {
+      g_autoptr (GError) site_error = NULL;
+
+      site = pb_site_open (pb_store_get_dir (store), &site_error);
+      if (site == NULL)
+        {
+          g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_SITE_UNREACHABLE,
+                       _ ("Packing is paused: the site database cannot be reached, and without "
+                          "it two benches could pack one order (%s)."),
+                       site_error ? site_error->message : "");
+          return FALSE;
+        }
+      if (!claim_in_site (store, site, request, error))
+        return FALSE;
+    }
   if (!pb_orders_get_local (store, request->order_id, &state, &attention, NULL, NULL, error))
     return FALSE;
   if (g_str_equal (state, PB_ORDER_STATE_CANCELLED))
@@ -725,15 +814,33 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
           pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
                            detail, NULL);
         }
-      ok = ok && buy_label (store, request, &plan, cancellable, error);
+      ok = ok && (site == NULL || pb_site_begin_shipment (site, request->order_id,
+                                                          request->operator_name, error));
+      if (ok && !buy_label (store, request, &plan, cancellable, error))
+        {
+          /* Royal Mail said no: there is no label, so the order is free
+           * again. A lost answer keeps the shipment this bench's. */
+          if (site != NULL && error != NULL && *error != NULL
+              && !g_error_matches (*error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE))
+            pb_site_abandon_shipment (site, request->order_id, NULL);
+          ok = FALSE;
+        }
       plan_clear (&plan);
       if (!ok)
-        return FALSE;
+        {
+          if (site != NULL && (error == NULL || *error == NULL
+                               || (*error)->domain == PB_SHIP_ERROR
+                               || (*error)->domain == PB_STORE_ERROR))
+            pb_site_release (site, request->order_id, NULL);
+          return FALSE;
+        }
       pb_label_info_clear (&info);
       if (!pb_labels_get_info (store, request->order_id, &info, error))
         return FALSE;
     }
 
+  if (!finish_in_site (site, request, &info, error))
+    return FALSE;
   result->tracking_number = g_strdup (info.tracking_number);
   result->service = g_strdup (info.service);
 

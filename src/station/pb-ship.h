@@ -30,6 +30,8 @@ typedef enum
   PB_SHIP_ERROR_CANCELLED,        /* Amazon (or the last sync) says it is cancelled */
   PB_SHIP_ERROR_CANCEL_REQUESTED, /* the buyer has asked to cancel it */
   PB_SHIP_ERROR_RECHECK_REFUSED,  /* Amazon refused the re-check (4xx) */
+  PB_SHIP_ERROR_HELD,             /* site mode: another bench has or shipped the order */
+  PB_SHIP_ERROR_SITE_UNREACHABLE, /* site mode: no site database, no packing */
 } PbShipError;
 
 GQuark pb_ship_error_quark (void);

@@ -31,6 +31,12 @@ typedef struct
   guint cancelled;
   gint64 window_start;
   gint64 watermark; /* the new watermark */
+  /* Site mode: this bench runs the site's sync (it searched Amazon for the
+   * site), or it read the orders from the site (@from_site; the bench
+   * that polls is @leader_bench, "" when none does now). */
+  gboolean leader;
+  gboolean from_site;
+  char leader_bench[65];
 } PbSyncResult;
 
 typedef void (*PbSyncProgress) (guint pages, guint orders, gpointer user_data);

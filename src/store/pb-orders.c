@@ -65,7 +65,7 @@ step_done (PbStore *store, sqlite3_stmt *stmt, GError **error)
 }
 
 static gboolean
-write_items (PbStore *store, const PbOrderData *order, GError **error)
+write_items (PbStore *store, const PbOrderData *order, gboolean keep_recipient, GError **error)
 {
   g_autoptr (sqlite3_stmt) update = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
@@ -75,7 +75,8 @@ write_items (PbStore *store, const PbOrderData *order, GError **error)
                           "UPDATE order_items SET sku = ?3, asin = ?4, title = ?5,"
                           " quantity = ?6, quantity_shipped = ?7, unit_price = ?8,"
                           " currency = ?9,"
-                          " gift_message = CASE WHEN (SELECT purged_at FROM orders WHERE id = ?1)"
+                          " gift_message = CASE WHEN ?13 THEN gift_message"
+                          "   WHEN (SELECT purged_at FROM orders WHERE id = ?1)"
                           "   IS NULL THEN ?10 ELSE NULL END,"
                           " gift_wrap_level = ?11, cancel_requested = ?12"
                           " WHERE order_id = ?1 AND item_id = ?2",
@@ -84,7 +85,8 @@ write_items (PbStore *store, const PbOrderData *order, GError **error)
                              "INSERT INTO order_items (order_id, item_id, sku, asin, title,"
                              " quantity, quantity_shipped, unit_price, currency, gift_message,"
                              " gift_wrap_level, cancel_requested)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                             "  CASE WHEN ?13 THEN NULL ELSE ?10 END, ?11, ?12)",
                              error);
   if (update == NULL || insert == NULL)
     return FALSE;
@@ -111,6 +113,7 @@ write_items (PbStore *store, const PbOrderData *order, GError **error)
           bind_text (stmt, 10, item->gift_message);
           bind_text (stmt, 11, item->gift_wrap_level);
           sqlite3_bind_int (stmt, 12, item->cancel_requested ? 1 : 0);
+          sqlite3_bind_int (stmt, 13, keep_recipient ? 1 : 0);
           if (!step_done (store, stmt, error))
             return FALSE;
           /* The update found the row: no insert needed. */
@@ -210,7 +213,8 @@ next_state (const char *local, const char *amazon_status, const char **attention
 
 static gboolean
 update_order (PbStore *store, const PbOrderData *order, const char *local_state,
-              const char *new_state, const char *attention, gint64 now, GError **error)
+              const char *new_state, const char *attention, gboolean keep_recipient, gint64 now,
+              GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean cancelled = g_str_equal (new_state, PB_ORDER_STATE_CANCELLED);
@@ -222,18 +226,18 @@ update_order (PbStore *store, const PbOrderData *order, const char *local_state,
       " deliver_by_earliest = ?8, deliver_by_latest = ?9, service_level = ?10, is_prime = ?11,"
       " package_status = ?12, cancel_requested = ?13,"
       /* A purged order's PII stays purged whatever Amazon sends again. */
-      " recipient_name = CASE WHEN purged_at IS NULL THEN ?14 END,"
-      " company_name = CASE WHEN purged_at IS NULL THEN ?15 END,"
-      " address_line1 = CASE WHEN purged_at IS NULL THEN ?16 END,"
-      " address_line2 = CASE WHEN purged_at IS NULL THEN ?17 END,"
-      " address_line3 = CASE WHEN purged_at IS NULL THEN ?18 END,"
-      " city = CASE WHEN purged_at IS NULL THEN ?19 END,"
-      " county = CASE WHEN purged_at IS NULL THEN ?20 END,"
-      " postcode = CASE WHEN purged_at IS NULL THEN ?21 END,"
-      " country_code = ?22,"
-      " phone = CASE WHEN purged_at IS NULL THEN ?23 END,"
-      " address_type = ?24,"
-      " delivery_instructions = CASE WHEN purged_at IS NULL THEN ?25 END,"
+      " recipient_name = CASE WHEN ?31 THEN recipient_name WHEN purged_at IS NULL THEN ?14 END,"
+      " company_name = CASE WHEN ?31 THEN company_name WHEN purged_at IS NULL THEN ?15 END,"
+      " address_line1 = CASE WHEN ?31 THEN address_line1 WHEN purged_at IS NULL THEN ?16 END,"
+      " address_line2 = CASE WHEN ?31 THEN address_line2 WHEN purged_at IS NULL THEN ?17 END,"
+      " address_line3 = CASE WHEN ?31 THEN address_line3 WHEN purged_at IS NULL THEN ?18 END,"
+      " city = CASE WHEN ?31 THEN city WHEN purged_at IS NULL THEN ?19 END,"
+      " county = CASE WHEN ?31 THEN county WHEN purged_at IS NULL THEN ?20 END,"
+      " postcode = CASE WHEN ?31 THEN postcode WHEN purged_at IS NULL THEN ?21 END,"
+      " country_code = CASE WHEN ?31 THEN country_code ELSE ?22 END,"
+      " phone = CASE WHEN ?31 THEN phone WHEN purged_at IS NULL THEN ?23 END,"
+      " address_type = CASE WHEN ?31 THEN address_type ELSE ?24 END,"
+      " delivery_instructions = CASE WHEN ?31 THEN delivery_instructions WHEN purged_at IS NULL THEN ?25 END,"
       " state = ?26,"
       " attention = coalesce (?27, attention),"
       " delivered_at = coalesce (delivered_at, ?28),"
@@ -250,12 +254,13 @@ update_order (PbStore *store, const PbOrderData *order, const char *local_state,
   bind_time (stmt, 28, order->delivered ? order->last_updated : 0);
   sqlite3_bind_int (stmt, 29, cancelled ? 1 : 0);
   sqlite3_bind_int64 (stmt, 30, now);
+  sqlite3_bind_int (stmt, 31, keep_recipient ? 1 : 0);
   return step_done (store, stmt, error);
 }
 
-gboolean
-pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderChange *change,
-                 GError **error)
+static gboolean
+apply_order (PbStore *store, const PbOrderData *order, gboolean keep_recipient, gint64 now,
+             PbOrderChange *change, GError **error)
 {
   g_autoptr (sqlite3_stmt) find = NULL;
   g_autofree char *local_state = NULL;
@@ -278,7 +283,8 @@ pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderCh
   rc = sqlite3_step (find);
   if (rc == SQLITE_DONE)
     {
-      if (!insert_order (store, order, now, error) || !write_items (store, order, error))
+      if (!insert_order (store, order, now, error)
+          || !write_items (store, order, keep_recipient, error))
         return FALSE;
       *change = g_strcmp0 (order->status, "CANCELLED") == 0 ? PB_ORDER_CHANGE_CANCELLED
                                                             : PB_ORDER_CHANGE_NEW;
@@ -302,8 +308,8 @@ pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderCh
     return TRUE;
 
   new_state = next_state (local_state, order->status, &attention);
-  if (!update_order (store, order, local_state, new_state, attention, now, error)
-      || !write_items (store, order, error))
+  if (!update_order (store, order, local_state, new_state, attention, keep_recipient, now, error)
+      || !write_items (store, order, keep_recipient, error))
     return FALSE;
 
   if (g_str_equal (new_state, PB_ORDER_STATE_CANCELLED)
@@ -311,6 +317,42 @@ pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderCh
     *change = PB_ORDER_CHANGE_CANCELLED;
   else
     *change = PB_ORDER_CHANGE_UPDATED;
+  return TRUE;
+}
+
+gboolean
+pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderChange *change,
+                 GError **error)
+{
+  return apply_order (store, order, FALSE, now, change, error);
+}
+
+gboolean
+pb_orders_apply_facts (PbStore *store, const PbOrderData *order, gint64 now,
+                       PbOrderChange *change, GError **error)
+{
+  PbOrderData facts = *order;
+
+  /* Whatever the copy holds, none of its recipient is kept. */
+  facts.name = facts.company = NULL;
+  facts.address_line1 = facts.address_line2 = facts.address_line3 = NULL;
+  facts.city = facts.county = facts.postcode = facts.country_code = NULL;
+  facts.phone = facts.address_type = facts.delivery_instructions = NULL;
+  return apply_order (store, &facts, TRUE, now, change, error);
+}
+
+gboolean
+pb_orders_has_recipient (PbStore *store, const char *order_id, gboolean *has, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (
+      store,
+      "SELECT recipient_name IS NOT NULL OR address_line1 IS NOT NULL FROM orders WHERE id = ?1",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  *has = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
 }
 

@@ -37,6 +37,17 @@ typedef enum
 gboolean pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now,
                           PbOrderChange *change, GError **error);
 
+/* The same for a copy without the recipient (site mode: order facts from
+ * the site, or a sync whose recipients this bench does not keep): the
+ * stored recipient, if this bench fetched one, stays as it is; a new order
+ * has none. */
+gboolean pb_orders_apply_facts (PbStore *store, const PbOrderData *order, gint64 now,
+                                PbOrderChange *change, GError **error);
+/* Whether this bench holds @order_id's recipient (FALSE when there is no
+ * such order). */
+gboolean pb_orders_has_recipient (PbStore *store, const char *order_id, gboolean *has,
+                                  GError **error);
+
 /* One row of the queue: no PII. */
 typedef struct
 {

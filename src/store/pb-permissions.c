@@ -50,6 +50,7 @@ static const Permission permissions[PB_N_ACTIONS] = {
   [PB_ACTION_BACKUP] = { ADMIN_ONLY, "store.backup" },
   [PB_ACTION_RESTORE] = { ADMIN_ONLY, "store.restore" },
   [PB_ACTION_WIPE] = { ADMIN_ONLY, "store.wipe" },
+  [PB_ACTION_MANAGE_SITE] = { ADMIN_ONLY, "site.manage" },
 };
 
 typedef struct

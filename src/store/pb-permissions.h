@@ -48,9 +48,10 @@ typedef enum
   PB_ACTION_BACKUP,
   PB_ACTION_RESTORE,
   PB_ACTION_WIPE,
+  PB_ACTION_MANAGE_SITE, /* create, join or leave a site */
 } PbAction;
 
-#define PB_N_ACTIONS (PB_ACTION_WIPE + 1)
+#define PB_N_ACTIONS (PB_ACTION_MANAGE_SITE + 1)
 
 gboolean pb_permission_allows (PbRole role, PbAction action);
 

@@ -42,6 +42,7 @@ static const struct
   { PB_ACTION_BACKUP, "store.backup", FALSE, FALSE, TRUE },
   { PB_ACTION_RESTORE, "store.restore", FALSE, FALSE, TRUE },
   { PB_ACTION_WIPE, "store.wipe", FALSE, FALSE, TRUE },
+  { PB_ACTION_MANAGE_SITE, "site.manage", FALSE, FALSE, TRUE },
 };
 
 static void

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "pb-cli-commands.h"
+#include "pb-cli-common.h"
+#include "station/pb-site-bench.h"
+#include "util/pb-secure.h"
+
+/* The database password comes first, before the operator's lines, like
+ * every other secret: prompted on a terminal, a line of standard input in
+ * a script. */
+static char *
+read_db_password (void)
+{
+  return pb_cli_read_secret (_ ("Password of the site database (empty for none): "));
+}
+
+static int
+site_create (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site create URI [--bench NAME] --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autofree char *bench = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  char *db_password;
+  gboolean ok;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "bench", 0, 0, G_OPTION_ARG_STRING, &bench, N_ ("This bench’s name in the site"),
+      N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return pb_cli_usage (synopsis, _ ("site create needs the database’s URI."));
+  if (!pb_site_check_uri (argv[1], &error))
+    return pb_cli_fail (error);
+  if (bench == NULL)
+    bench = g_strdup (g_get_host_name ());
+
+  db_password = read_db_password ();
+  if (db_password == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No database password line given (an empty line for none)."));
+      return PB_EXIT_AUTH;
+    }
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    {
+      pb_secure_free_string (db_password);
+      return exit_code;
+    }
+  ok = pb_session_require (session, PB_ACTION_MANAGE_SITE, bench, &error)
+       && pb_site_bench_create (pb_session_get_store (session), argv[1], db_password, bench,
+                                pb_session_get_username (session), &error);
+  pb_secure_free_string (db_password);
+  if (!ok)
+    return pb_cli_fail (error);
+  printf (_ ("This bench is now “%s”, the first bench of the site.\n"), bench);
+  return PB_EXIT_OK;
+}
+
+static int
+site_join (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site join URI --bench NAME --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autofree char *bench = NULL;
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autofree char *prompt = NULL;
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  char *db_password = NULL;
+  char *password = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("An administrator of the site"), N_ ("NAME") },
+    { "bench", 0, 0, G_OPTION_ARG_STRING, &bench, N_ ("This bench’s name in the site"),
+      N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2 || bench == NULL || user == NULL)
+    return pb_cli_usage (synopsis,
+                         _ ("site join needs the database’s URI, --bench NAME and --user ADMIN."));
+  if (!pb_site_check_uri (argv[1], &error))
+    return pb_cli_fail (error);
+
+  db_password = read_db_password ();
+  if (db_password == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No database password line given (an empty line for none)."));
+      return PB_EXIT_AUTH;
+    }
+  site = pb_site_connect (argv[1], db_password, &error);
+  if (site == NULL)
+    goto fail;
+  prompt = g_strdup_printf (_ ("Password for %s: "), user);
+  password = pb_cli_read_secret (prompt);
+  if (password == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("No password given."));
+      pb_secure_free_string (db_password);
+      return PB_EXIT_AUTH;
+    }
+  if (!pb_site_bench_join_prepare (dir, site, user, password, &error))
+    {
+      pb_secure_free_string (password);
+      pb_secure_free_string (db_password);
+      return error->domain == PB_SITE_ERROR && error->code == PB_SITE_ERROR_FAILED
+                 ? (fprintf (stderr, "%s\n", error->message), PB_EXIT_AUTH)
+                 : pb_cli_fail (error);
+    }
+  /* A whole login here, second factor included, by an administrator. */
+  session = pb_cli_login_with_password (ctx, user, password, &exit_code);
+  pb_secure_free_string (g_steal_pointer (&password));
+  if (session == NULL)
+    {
+      pb_site_bench_join_abort (dir);
+      pb_secure_free_string (db_password);
+      return exit_code;
+    }
+  if (!pb_session_require (session, PB_ACTION_MANAGE_SITE, bench, &error)
+      || !pb_site_bench_join_finish (pb_session_get_store (session), site, argv[1], db_password,
+                                     bench, pb_session_get_username (session), &error))
+    {
+      g_clear_object (&session);
+      pb_site_bench_join_abort (dir);
+      goto fail;
+    }
+  pb_secure_free_string (db_password);
+  printf (_ ("This bench has joined the site as “%s”.\n"), bench);
+  return PB_EXIT_OK;
+
+fail:
+  pb_secure_free_string (db_password);
+  return pb_cli_fail (error);
+}
+
+static int
+site_status (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site status [--json]";
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_auto (PbSiteStatus) status = { 0 };
+  g_autoptr (GError) error = NULL;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  if (!pb_site_bench_status (dir, &status, &error))
+    return pb_cli_fail (error);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "site");
+      if (status.in_site)
+        json_builder_add_string_value (builder, status.site_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "bench");
+      if (status.in_site)
+        json_builder_add_string_value (builder, status.bench);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "connected");
+      json_builder_add_boolean_value (builder, status.connection != NULL);
+      json_builder_set_member_name (builder, "connection");
+      if (status.connection != NULL)
+        json_builder_add_string_value (builder, status.connection);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "error");
+      if (status.connection_error != NULL)
+        json_builder_add_string_value (builder, status.connection_error);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "leader");
+      json_builder_add_boolean_value (builder, status.leader != NULL
+                                                   && g_strcmp0 (status.leader, status.bench) == 0);
+      json_builder_set_member_name (builder, "leader_bench");
+      if (status.leader != NULL)
+        json_builder_add_string_value (builder, status.leader);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "schema_version");
+      json_builder_add_int_value (builder, status.schema_version);
+      json_builder_set_member_name (builder, "known_schema_version");
+      json_builder_add_int_value (builder, status.known_schema_version);
+      json_builder_end_object (builder);
+      pb_cli_print_json (builder);
+    }
+  else if (!status.in_site)
+    printf ("%s\n", _ ("This bench is not in a site (solo)."));
+  else
+    {
+      g_autofree char *bench = pb_cli_printable (status.bench);
+      g_autofree char *leader = pb_cli_printable (status.leader);
+
+      printf (_ ("Site:       %s\n"), status.site_id);
+      printf (_ ("Bench:      %s\n"), bench);
+      if (status.connection != NULL)
+        {
+          printf (_ ("Connection: %s\n"), status.connection);
+          printf (_ ("Schema:     %d (this Packbench knows up to %d)\n"), status.schema_version,
+                  status.known_schema_version);
+          if (leader == NULL)
+            printf ("%s\n", _ ("Leader:     none (no bench is running the site’s sync)"));
+          else if (g_strcmp0 (status.leader, status.bench) == 0)
+            printf ("%s\n", _ ("Leader:     this bench"));
+          else
+            printf (_ ("Leader:     %s\n"), leader);
+        }
+      else
+        printf (_ ("Connection: cannot reach the site database (%s)\n"), status.connection_error);
+    }
+  return status.in_site && status.connection == NULL ? PB_EXIT_FAILED : PB_EXIT_OK;
+}
+
+static int
+site_leave (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site leave --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autofree char *warning = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_MANAGE_SITE, NULL, &error)
+      || !pb_site_bench_leave (pb_session_get_store (session), pb_session_get_username (session),
+                               &warning, &error))
+    return pb_cli_fail (error);
+  if (warning != NULL)
+    fprintf (stderr, "%s\n", warning);
+  printf ("%s\n", _ ("This bench has left the site and works alone again."));
+  return PB_EXIT_OK;
+}
+
+int
+pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site create|join|status|leave …";
+
+  if (argc < 2)
+    return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status or leave."));
+  if (g_str_equal (argv[1], "create"))
+    return site_create (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "join"))
+    return site_join (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "status"))
+    return site_status (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "leave"))
+    return site_leave (ctx, argc - 1, argv + 1);
+  return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status or leave."));
+}

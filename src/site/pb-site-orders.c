@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "pb-site-private.h"
+
+/*
+ * Order facts, claims and shipments in the site database. Every change to
+ * an order takes a new change number and notifies packbench_queue with
+ * the order id (never more), so the other benches read what changed.
+ */
+
+#define TS(n) "to_timestamp (nullif ($" #n ", '')::double precision)"
+#define EPOCH(column) "coalesce (extract (epoch FROM " column ")::bigint, 0)"
+
+static char *
+time_param (gint64 when)
+{
+  return when > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, when) : g_strdup ("");
+}
+
+static const char *
+bool_param (gboolean value)
+{
+  return value ? "true" : "false";
+}
+
+/* ---- destination classes ---------------------------------------------- */
+
+/* Postcode districts Royal Mail and couriers count as the Highlands and
+ * Islands (the areas and district ranges of the "Scottish Highlands and
+ * Islands" surcharge zones). */
+static gboolean
+highlands_and_islands (const char *area, int district)
+{
+  static const struct
+  {
+    const char *area;
+    int from, to;
+  } zones[] = {
+    { "HS", 1, 99 },  { "ZE", 1, 99 },  { "KW", 1, 99 },  { "IV", 1, 99 },
+    { "PH", 17, 26 }, { "PH", 30, 44 }, { "PH", 49, 50 }, { "PA", 20, 49 },
+    { "PA", 60, 78 }, { "KA", 27, 28 }, { "AB", 36, 38 }, { "AB", 55, 56 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (zones); i++)
+    if (g_str_equal (area, zones[i].area) && district >= zones[i].from
+        && district <= zones[i].to)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+pb_site_destination_class (const char *country_code, const char *postcode)
+{
+  char area[3] = { 0 };
+  int district = 0;
+  gsize i = 0;
+  g_autofree char *upper = NULL;
+
+  if (country_code == NULL || *country_code == '\0')
+    return NULL;
+  if (g_ascii_strcasecmp (country_code, "JE") == 0 || g_ascii_strcasecmp (country_code, "GG") == 0)
+    return "CI";
+  if (g_ascii_strcasecmp (country_code, "IM") == 0)
+    return "IM";
+  if (g_ascii_strcasecmp (country_code, "GB") != 0 && g_ascii_strcasecmp (country_code, "UK") != 0)
+    return g_intern_string (upper = g_ascii_strup (country_code, -1));
+
+  if (postcode == NULL)
+    return "GB";
+  upper = g_ascii_strup (postcode, -1);
+  while (upper[i] == ' ')
+    i++;
+  if (g_str_has_prefix (upper + i, "BFPO") || g_str_has_prefix (upper + i, "BF1"))
+    return "BFPO";
+  for (gsize n = 0; n < 2 && g_ascii_isalpha (upper[i]); n++)
+    area[n] = upper[i++];
+  while (g_ascii_isdigit (upper[i]))
+    district = district * 10 + (upper[i++] - '0');
+  if (g_str_equal (area, "BT"))
+    return "NI";
+  if (g_str_equal (area, "GY") || g_str_equal (area, "JE"))
+    return "CI";
+  if (g_str_equal (area, "IM"))
+    return "IM";
+  if (highlands_and_islands (area, district))
+    return "HI";
+  return "GB";
+}
+
+/* ---- order facts ------------------------------------------------------ */
+
+static gboolean
+publish_one (PbSite *self, const PbOrderData *order, GError **error)
+{
+  g_autofree char *last_updated = time_param (order->last_updated);
+  g_autofree char *created = time_param (order->created);
+  g_autofree char *ship_from = time_param (order->ship_by_earliest);
+  g_autofree char *ship_to = time_param (order->ship_by_latest);
+  g_autofree char *deliver_from = time_param (order->deliver_by_earliest);
+  g_autofree char *deliver_to = time_param (order->deliver_by_latest);
+  const char *params[] = {
+    order->order_id,
+    order->status ? order->status : "PENDING",
+    last_updated,
+    created,
+    ship_from,
+    ship_to,
+    deliver_from,
+    deliver_to,
+    order->service_level,
+    bool_param (order->prime),
+    pb_site_destination_class (order->country_code, order->postcode),
+    bool_param (order->cancel_requested),
+  };
+  g_autoptr (PGresult) result = NULL;
+
+  result = pb_site_exec (
+      self, _ ("Saving an order in the site"),
+      "INSERT INTO orders (order_id, status, last_updated, purchased_at, ship_by_earliest,"
+      " ship_by_latest, deliver_by_earliest, deliver_by_latest, service_level, prime,"
+      " destination_class, cancel_requested, shipped)"
+      " VALUES ($1, $2, " TS (3) ", " TS (4) ", " TS (5) ", " TS (6) ", " TS (7) ", " TS (8)
+      ", $9, $10::boolean, $11, $12::boolean, $2 = 'SHIPPED')"
+      " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status,"
+      " last_updated = excluded.last_updated, purchased_at = excluded.purchased_at,"
+      " ship_by_earliest = excluded.ship_by_earliest, ship_by_latest = excluded.ship_by_latest,"
+      " deliver_by_earliest = excluded.deliver_by_earliest,"
+      " deliver_by_latest = excluded.deliver_by_latest, service_level = excluded.service_level,"
+      " prime = excluded.prime,"
+      " destination_class = coalesce (excluded.destination_class, orders.destination_class),"
+      " cancel_requested = excluded.cancel_requested,"
+      " shipped = orders.shipped OR excluded.shipped, change = nextval ('order_change')"
+      " WHERE orders.last_updated IS NULL OR excluded.last_updated IS NULL"
+      " OR excluded.last_updated >= orders.last_updated"
+      " RETURNING order_id",
+      G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return TRUE; /* older than what the site has */
+
+  for (guint i = 0; order->items != NULL && i < order->items->len; i++)
+    {
+      const PbOrderItemData *item = g_ptr_array_index (order->items, i);
+      g_autofree char *quantity = g_strdup_printf ("%d", item->quantity);
+      g_autofree char *shipped = g_strdup_printf ("%d", item->quantity_shipped);
+      const char *item_params[] = {
+        order->order_id, item->item_id ? item->item_id : item->sku, item->sku, item->asin,
+        quantity,        shipped,
+      };
+
+      if (!pb_site_run (self, _ ("Saving an order in the site"),
+                        "INSERT INTO order_items (order_id, item_id, sku, asin, quantity,"
+                        " quantity_shipped) VALUES ($1, $2, $3, $4, $5::integer, $6::integer)"
+                        " ON CONFLICT (order_id, item_id) DO UPDATE SET sku = excluded.sku,"
+                        " asin = excluded.asin, quantity = excluded.quantity,"
+                        " quantity_shipped = excluded.quantity_shipped",
+                        G_N_ELEMENTS (item_params), item_params, error))
+        return FALSE;
+    }
+  {
+    const char *notify[] = { order->order_id };
+
+    return pb_site_run (self, _ ("Saving an order in the site"),
+                        "SELECT pg_notify ('packbench_queue', $1)", 1, notify, error);
+  }
+}
+
+gboolean
+pb_site_publish_orders (PbSite *self, GPtrArray *orders, GError **error)
+{
+  g_return_val_if_fail (PB_IS_SITE (self), FALSE);
+
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < orders->len; i++)
+    if (!publish_one (self, g_ptr_array_index (orders, i), error))
+      {
+        pb_site_rollback (self);
+        return FALSE;
+      }
+  if (!pb_site_commit (self, error))
+    {
+      pb_site_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+int64_value (PGresult *result, int row, int column)
+{
+  if (PQgetisnull (result, row, column))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+static char *
+text_value (PGresult *result, int row, int column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return g_strdup (PQgetvalue (result, row, column));
+}
+
+GPtrArray *
+pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **error)
+{
+  g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
+  const char *params[] = { since_text };
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
+  PbOrderData *order = NULL;
+  gint64 until = since;
+
+  g_return_val_if_fail (PB_IS_SITE (self), NULL);
+
+  result = pb_site_exec (
+      self, _ ("Reading orders from the site"),
+      "SELECT o.order_id, o.status, " EPOCH ("o.last_updated") ", " EPOCH ("o.purchased_at")
+      ", " EPOCH ("o.ship_by_earliest") ", " EPOCH ("o.ship_by_latest")
+      ", " EPOCH ("o.deliver_by_earliest") ", " EPOCH ("o.deliver_by_latest")
+      ", o.service_level, o.prime, o.cancel_requested, o.change,"
+      " i.item_id, i.sku, i.asin, i.quantity, i.quantity_shipped"
+      " FROM orders o LEFT JOIN order_items i USING (order_id)"
+      " WHERE o.change > $1::bigint ORDER BY o.change, i.item_id",
+      1, params, error);
+  if (result == NULL)
+    return NULL;
+
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *id = PQgetvalue (result, row, 0);
+
+      if (order == NULL || !g_str_equal (order->order_id, id))
+        {
+          order = g_new0 (PbOrderData, 1);
+          order->order_id = g_strdup (id);
+          order->status = text_value (result, row, 1);
+          order->last_updated = int64_value (result, row, 2);
+          order->created = int64_value (result, row, 3);
+          order->ship_by_earliest = int64_value (result, row, 4);
+          order->ship_by_latest = int64_value (result, row, 5);
+          order->deliver_by_earliest = int64_value (result, row, 6);
+          order->deliver_by_latest = int64_value (result, row, 7);
+          order->service_level = text_value (result, row, 8);
+          order->prime = g_str_equal (PQgetvalue (result, row, 9), "t");
+          order->cancel_requested = g_str_equal (PQgetvalue (result, row, 10), "t");
+          order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
+          until = MAX (until, int64_value (result, row, 11));
+          g_ptr_array_add (orders, order);
+        }
+      if (!PQgetisnull (result, row, 12))
+        {
+          PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
+
+          item->item_id = text_value (result, row, 12);
+          item->sku = text_value (result, row, 13);
+          item->asin = text_value (result, row, 14);
+          item->quantity = (gint)int64_value (result, row, 15);
+          item->quantity_shipped = (gint)int64_value (result, row, 16);
+          g_ptr_array_add (order->items, item);
+        }
+    }
+  if (until_out)
+    *until_out = until;
+  return g_steal_pointer (&orders);
+}
+
+/* ---- claims ----------------------------------------------------------- */
+
+void
+pb_site_claim_clear (PbSiteClaim *claim)
+{
+  g_clear_pointer (&claim->bench, g_free);
+  g_clear_pointer (&claim->operator_name, g_free);
+  g_clear_pointer (&claim->tracking_number, g_free);
+  claim->since = 0;
+  claim->shipped = 0;
+}
+
+gboolean
+pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GError **error)
+{
+  const char *params[] = { order_id };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self), FALSE);
+
+  result = pb_site_exec (self, _ ("Reading who has the order"),
+                         "SELECT o.claimed_by, o.claimed_operator, " EPOCH ("o.claimed_at")
+                         ", s.bench, s.operator, " EPOCH ("s.labelled_at")
+                         ", s.tracking_number, " EPOCH ("s.began_at")
+                         " FROM orders o LEFT JOIN shipments s"
+                         " ON s.order_id = o.order_id AND s.parcel = 1"
+                         " WHERE o.order_id = $1",
+                         1, params, error);
+  if (result == NULL)
+    return FALSE;
+  memset (claim, 0, sizeof *claim);
+  if (PQntuples (result) == 0)
+    return TRUE;
+  if (!PQgetisnull (result, 0, 3))
+    {
+      /* A shipment outranks a claim: that bench has the order for good. */
+      claim->bench = text_value (result, 0, 3);
+      claim->operator_name = text_value (result, 0, 4);
+      claim->shipped = int64_value (result, 0, 5);
+      claim->tracking_number = text_value (result, 0, 6);
+      claim->since = int64_value (result, 0, 7);
+      return TRUE;
+    }
+  claim->bench = text_value (result, 0, 0);
+  claim->operator_name = text_value (result, 0, 1);
+  claim->since = int64_value (result, 0, 2);
+  return TRUE;
+}
+
+static char *
+format_time (gint64 when)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (when);
+
+  return time ? g_date_time_format (time, "%H:%M") : g_strdup ("?");
+}
+
+/* Why this bench cannot have @order_id, in words, from who holds it. */
+static void
+set_held_error (PbSite *self, const char *order_id, GError **error)
+{
+  g_auto (PbSiteClaim) holder = { 0 };
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *when = NULL;
+
+  if (!pb_site_get_claim (self, order_id, &holder, &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return;
+    }
+  when = format_time (holder.shipped > 0 ? holder.shipped : holder.since);
+  if (holder.bench != NULL && holder.shipped > 0)
+    g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                 _ ("Order %s was shipped at %s by %s at %s."), order_id, holder.bench,
+                 holder.operator_name, when);
+  else if (holder.bench != NULL && g_strcmp0 (holder.bench, pb_site_get_bench (self)) != 0)
+    g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED,
+                 _ ("Order %s is being packed at %s by %s since %s."), order_id, holder.bench,
+                 holder.operator_name, when);
+  else
+    g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                 _ ("Order %s cannot be packed: it is shipped, cancelled or not yet released "
+                    "by Amazon."),
+                 order_id);
+}
+
+gboolean
+pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, PbSiteClaim *holder,
+               GError **error)
+{
+  const char *params[] = { order_id, pb_site_get_bench (self), operator_name };
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && pb_site_get_bench (self) != NULL, FALSE);
+
+  if (holder != NULL)
+    memset (holder, 0, sizeof *holder);
+  /* One statement decides; PostgreSQL re-reads a row another bench has
+   * just claimed before deciding, so two benches never both win. */
+  result = pb_site_exec (
+      self, _ ("Claiming the order"),
+      "UPDATE orders SET claimed_by = $2, claimed_operator = $3,"
+      " claimed_at = CASE WHEN claimed_by = $2 THEN claimed_at ELSE now () END,"
+      " heartbeat_at = now (), change = nextval ('order_change')"
+      " WHERE order_id = $1 AND NOT shipped AND status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')"
+      " AND (claimed_by IS NULL OR claimed_by = $2)"
+      " AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = $1 AND s.bench <> $2)"
+      " RETURNING pg_notify ('packbench_queue', order_id)",
+      G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    return TRUE;
+
+  {
+    g_autoptr (PGresult) exists = pb_site_exec (self, _ ("Claiming the order"),
+                                                "SELECT status FROM orders WHERE order_id = $1", 1,
+                                                params, error);
+
+    if (exists == NULL)
+      return FALSE;
+    if (PQntuples (exists) == 0)
+      {
+        g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NO_ORDER,
+                     _ ("The site does not know order %s (yet): the next sync brings it."),
+                     order_id);
+        return FALSE;
+      }
+    if (g_str_equal (PQgetvalue (exists, 0, 0), "CANCELLED"))
+      {
+        g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_CANCELLED,
+                     _ ("Amazon has cancelled order %s. Do not send it."), order_id);
+        return FALSE;
+      }
+  }
+  {
+    /* Shipped from this bench already: it stays this bench's (ship again
+     * to finish a print or a confirmation). */
+    g_autoptr (PGresult) own
+        = pb_site_exec (self, _ ("Claiming the order"),
+                        "SELECT 1 FROM shipments WHERE order_id = $1 AND bench = $2", 2, params,
+                        error);
+
+    if (own == NULL)
+      return FALSE;
+    if (PQntuples (own) > 0)
+      return TRUE;
+  }
+  set_held_error (self, order_id, &local_error);
+  if (holder != NULL && local_error != NULL
+      && (local_error->code == PB_SITE_ERROR_CLAIMED || local_error->code == PB_SITE_ERROR_SHIPPED))
+    pb_site_get_claim (self, order_id, holder, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+gboolean
+pb_site_release (PbSite *self, const char *order_id, GError **error)
+{
+  const char *params[] = { order_id, pb_site_get_bench (self) };
+
+  return pb_site_run (self, _ ("Releasing the order"),
+                      "UPDATE orders SET claimed_by = NULL, claimed_operator = NULL,"
+                      " claimed_at = NULL, heartbeat_at = NULL,"
+                      " change = nextval ('order_change')"
+                      " WHERE order_id = $1 AND claimed_by = $2"
+                      " RETURNING pg_notify ('packbench_queue', order_id)",
+                      G_N_ELEMENTS (params), params, error);
+}
+
+/* ---- shipments -------------------------------------------------------- */
+
+gboolean
+pb_site_begin_shipment (PbSite *self, const char *order_id, const char *operator_name,
+                        GError **error)
+{
+  const char *bench = pb_site_get_bench (self);
+  const char *params[] = { order_id, bench, operator_name };
+  g_autoptr (PGresult) row = NULL;
+  g_autoptr (PGresult) shipment = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && bench != NULL, FALSE);
+
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  /* The claim is checked with the order's row locked, so it cannot change
+   * hands until the shipment is on record. */
+  row = pb_site_exec (self, _ ("Checking the claim"),
+                      "SELECT claimed_by FROM orders WHERE order_id = $1 FOR UPDATE", 1, params,
+                      &local_error);
+  if (row == NULL)
+    goto fail;
+  if (PQntuples (row) == 0 || PQgetisnull (row, 0, 0)
+      || !g_str_equal (PQgetvalue (row, 0, 0), bench))
+    {
+      /* Not ours: perhaps this bench began it before a crash and the claim
+       * was released since; the shipment row says. */
+      shipment = pb_site_exec (self, _ ("Checking the claim"),
+                               "SELECT 1 FROM shipments WHERE order_id = $1 AND bench = $2", 2,
+                               params, &local_error);
+      if (shipment == NULL)
+        goto fail;
+      if (PQntuples (shipment) == 0)
+        {
+          pb_site_rollback (self);
+          set_held_error (self, order_id, error);
+          if (error != NULL && *error == NULL)
+            g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED,
+                         _ ("This bench no longer holds order %s: open it again."), order_id);
+          return FALSE;
+        }
+      g_clear_pointer (&shipment, PQclear);
+    }
+
+  shipment = pb_site_exec (self, _ ("Recording the shipment"),
+                           "INSERT INTO shipments (order_id, parcel, bench, operator, began_at)"
+                           " VALUES ($1, 1, $2, $3, now ())"
+                           " ON CONFLICT (order_id, parcel) DO NOTHING RETURNING bench",
+                           G_N_ELEMENTS (params), params, &local_error);
+  if (shipment == NULL)
+    goto fail;
+  if (PQntuples (shipment) == 0)
+    {
+      /* There is one already: this bench's own (ship again after a crash)
+       * goes on; another bench's is final. */
+      g_autoptr (PGresult) existing
+          = pb_site_exec (self, _ ("Recording the shipment"),
+                          "SELECT bench FROM shipments WHERE order_id = $1 AND parcel = 1", 1,
+                          params, &local_error);
+
+      if (existing == NULL)
+        goto fail;
+      if (PQntuples (existing) == 0 || !g_str_equal (PQgetvalue (existing, 0, 0), bench))
+        {
+          pb_site_rollback (self);
+          set_held_error (self, order_id, error);
+          return FALSE;
+        }
+    }
+  if (!pb_site_commit (self, &local_error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pb_site_rollback (self);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+gboolean
+pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **error)
+{
+  const char *params[] = { order_id, pb_site_get_bench (self) };
+
+  return pb_site_run (self, _ ("Recording the shipment"),
+                      "DELETE FROM shipments WHERE order_id = $1 AND bench = $2"
+                      " AND tracking_number IS NULL",
+                      G_N_ELEMENTS (params), params, error);
+}
+
+gboolean
+pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
+                         gint64 rm_order_identifier, GError **error)
+{
+  g_autofree char *rm_id = g_strdup_printf ("%" G_GINT64_FORMAT, rm_order_identifier);
+  const char *params[] = { order_id, pb_site_get_bench (self), tracking_number, rm_id };
+  g_autoptr (PGresult) result = NULL;
+
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  result = pb_site_exec (self, _ ("Recording the shipment"),
+                         "UPDATE shipments SET tracking_number = $3,"
+                         " rm_order_identifier = $4::bigint,"
+                         " labelled_at = coalesce (labelled_at, now ())"
+                         " WHERE order_id = $1 AND parcel = 1 AND bench = $2 RETURNING 1",
+                         G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    goto fail;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                   _ ("The site has no shipment of order %s from this bench."), order_id);
+      goto fail;
+    }
+  if (!pb_site_run (self, _ ("Recording the shipment"),
+                    "UPDATE orders SET shipped = true, claimed_by = NULL, claimed_operator = NULL,"
+                    " claimed_at = NULL, heartbeat_at = NULL, change = nextval ('order_change')"
+                    " WHERE order_id = $1 RETURNING pg_notify ('packbench_queue', order_id)",
+                    1, params, error)
+      || !pb_site_commit (self, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pb_site_rollback (self);
+  return FALSE;
+}

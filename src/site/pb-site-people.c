@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "pb-site-private.h"
+#include "store/pb-operator.h"
+#include "store/pb-settings.h"
+#include "util/pb-aead.h"
+#include "util/pb-secure.h"
+
+/*
+ * One set of people and one set of business settings for the site. What
+ * the site database holds of them is sealed under the site master key
+ * (the key every bench's store is keyed with), so the database's
+ * credentials alone read none of it: an operator's full name and TOTP
+ * secret, every setting's value. Each bench keeps a copy in its store,
+ * brought up to date at each login.
+ */
+
+/* Settings of the bench itself (its printers, its idle lock, paths on its
+ * own disk, its network patience) stay local. */
+gboolean
+pb_site_setting_is_shared (const char *key)
+{
+  return !g_str_has_prefix (key, "print.") && !g_str_has_prefix (key, "net.")
+         && !g_str_equal (key, "backup.folder") && !g_str_equal (key, "tls.ca_file")
+         && !g_str_equal (key, "session.idle_lock_minutes");
+}
+
+static char *
+operator_aad (const char *username)
+{
+  return g_strconcat ("packbench-site-operator:", username, NULL);
+}
+
+static char *
+setting_aad (const char *key)
+{
+  return g_strconcat ("packbench-site-setting:", key, NULL);
+}
+
+static char *
+seal_operator (PbStore *store, PbOperator *op)
+{
+  const char *username = pb_operator_get_username (op);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *aad = operator_aad (username);
+  char *secret = pb_operator_dup_totp_secret (store, username);
+  char *text;
+  char *sealed;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "full_name");
+  json_builder_add_string_value (builder, pb_operator_get_full_name (op));
+  json_builder_set_member_name (builder, "totp_secret");
+  if (secret != NULL)
+    json_builder_add_string_value (builder, secret);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "totp_last_step");
+  json_builder_add_int_value (builder, pb_operator_get_totp_last_step (store, username));
+  json_builder_set_member_name (builder, "password_changed_at");
+  json_builder_add_int_value (builder, pb_operator_get_password_changed_at (op));
+  json_builder_set_member_name (builder, "must_change_password");
+  json_builder_add_boolean_value (builder, pb_operator_get_must_change_password (op));
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_int_value (builder, pb_operator_get_created_at (op));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  sealed = pb_aead_seal_text (pb_store_get_master_key (store), aad, text);
+  pb_secure_free_string (text);
+  if (secret != NULL)
+    pb_secure_free_string (secret);
+  /* The builder's copy of the secret is freed with it; json-glib does not
+   * wipe, so the secret spends a moment in freed heap, as when the store
+   * reads it. */
+  return sealed;
+}
+
+gboolean
+pb_site_push_operators (PbSite *self, PbStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) operators = pb_operator_list (store, error);
+
+  if (operators == NULL || !pb_site_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < operators->len; i++)
+    {
+      PbOperator *op = g_ptr_array_index (operators, i);
+      g_autofree char *sealed = seal_operator (store, op);
+      const char *params[] = {
+        pb_operator_get_username (op),
+        pb_role_to_string (pb_operator_get_role (op)),
+        pb_operator_get_disabled (op) ? "true" : "false",
+        sealed,
+      };
+
+      if (!pb_site_run (self, _ ("Saving the site’s operators"),
+                        "INSERT INTO operators (username, role, disabled, sealed)"
+                        " VALUES ($1, $2, $3::boolean, $4)"
+                        " ON CONFLICT (username) DO UPDATE SET role = excluded.role,"
+                        " disabled = excluded.disabled, sealed = excluded.sealed,"
+                        " updated_at = now ()",
+                        G_N_ELEMENTS (params), params, error))
+        {
+          pb_site_rollback (self);
+          return FALSE;
+        }
+    }
+  if (!pb_site_commit (self, error))
+    {
+      pb_site_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_operator (PbStore *store, const char *username, PbRole role, gboolean disabled,
+                JsonObject *object, GError **error)
+{
+  g_autoptr (PbOperator) op = pb_operator_find (store, username, error);
+  const char *secret = json_object_get_string_member_with_default (object, "totp_secret", NULL);
+  gint64 changed_at = json_object_get_int_member_with_default (object, "password_changed_at", 0);
+  gboolean must_change
+      = json_object_get_boolean_member_with_default (object, "must_change_password", FALSE);
+  gint64 last_step = json_object_get_int_member_with_default (object, "totp_last_step", 0);
+  g_autofree char *local_secret = NULL;
+
+  if (op == NULL)
+    {
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      if (!pb_operator_insert (store, username,
+                               json_object_get_string_member_with_default (object, "full_name", ""),
+                               role, secret, must_change, error))
+        return FALSE;
+      op = pb_operator_find (store, username, error);
+      if (op == NULL)
+        return FALSE;
+    }
+  if (pb_operator_get_role (op) != role && !pb_operator_set_role (store, username, role, error))
+    return FALSE;
+  if (pb_operator_get_disabled (op) != disabled
+      && !pb_operator_set_disabled (store, username, disabled, error))
+    return FALSE;
+  if ((pb_operator_get_password_changed_at (op) != changed_at
+       || pb_operator_get_must_change_password (op) != must_change)
+      && !pb_operator_set_password_changed (store, username, changed_at, must_change, error))
+    return FALSE;
+  local_secret = pb_operator_dup_totp_secret (store, username);
+  if (g_strcmp0 (local_secret, secret) != 0 && !pb_operator_set_totp (store, username, secret, error))
+    {
+      if (local_secret != NULL)
+        pb_secure_free_string (g_steal_pointer (&local_secret));
+      return FALSE;
+    }
+  if (local_secret != NULL)
+    pb_secure_free_string (g_steal_pointer (&local_secret));
+  /* A code used at one bench is used at every bench. */
+  if (last_step > pb_operator_get_totp_last_step (store, username)
+      && !pb_operator_set_totp_last_step (store, username, last_step, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+pb_site_pull_operators (PbSite *self, PbStore *store, GError **error)
+{
+  g_autoptr (PGresult) result
+      = pb_site_exec (self, _ ("Reading the site’s operators"),
+                      "SELECT username, role, disabled, sealed FROM operators", 0, NULL, error);
+
+  if (result == NULL || !pb_store_begin (store, error))
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *username = PQgetvalue (result, row, 0);
+      g_autofree char *aad = operator_aad (username);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      char *text = pb_aead_open_text (pb_store_get_master_key (store), aad,
+                                      PQgetvalue (result, row, 3), error);
+      gboolean ok;
+      PbRole role;
+
+      if (text == NULL)
+        goto fail;
+      ok = json_parser_load_from_data (parser, text, -1, error);
+      pb_secure_free_string (text);
+      if (!ok || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+          || !pb_role_from_string (PQgetvalue (result, row, 1), &role))
+        {
+          g_clear_error (error);
+          g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                       _ ("The site’s record of operator %s is damaged."), username);
+          goto fail;
+        }
+      if (!apply_operator (store, username, role, g_str_equal (PQgetvalue (result, row, 2), "t"),
+                           json_node_get_object (json_parser_get_root (parser)), error))
+        goto fail;
+    }
+  return pb_store_commit (store, error);
+
+fail:
+  pb_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+pb_site_push_settings (PbSite *self, PbStore *store, GError **error)
+{
+  gsize n = 0;
+  const PbSettingInfo *registry = pb_settings_registry (&n);
+
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      const char *key = registry[i].key;
+      g_autofree char *aad = setting_aad (key);
+      g_autofree char *sealed = NULL;
+      char *value;
+
+      if (!pb_site_setting_is_shared (key) || !pb_settings_is_set (store, key))
+        continue;
+      value = pb_settings_get (store, key);
+      sealed = pb_aead_seal_text (pb_store_get_master_key (store), aad, value ? value : "");
+      if (value != NULL)
+        pb_secure_free_string (value);
+      {
+        const char *params[] = { key, sealed };
+
+        if (!pb_site_run (self, _ ("Saving the site’s settings"),
+                          "INSERT INTO settings (key, sealed) VALUES ($1, $2)"
+                          " ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed,"
+                          " updated_at = now ()",
+                          2, params, error))
+          {
+            pb_site_rollback (self);
+            return FALSE;
+          }
+      }
+    }
+  if (!pb_site_commit (self, error))
+    {
+      pb_site_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError **error)
+{
+  g_autoptr (PGresult) result = pb_site_exec (self, _ ("Reading the site’s settings"),
+                                              "SELECT key, sealed FROM settings", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *key = PQgetvalue (result, row, 0);
+      g_autofree char *aad = setting_aad (key);
+      char *value;
+      char *local;
+      gboolean same;
+      gboolean ok = TRUE;
+
+      if (!pb_site_setting_is_shared (key) || pb_settings_lookup (key) == NULL)
+        continue; /* a newer Packbench's setting */
+      value = pb_aead_open_text (pb_store_get_master_key (store), aad, PQgetvalue (result, row, 1),
+                                 error);
+      if (value == NULL)
+        return FALSE;
+      local = pb_settings_get (store, key);
+      same = g_strcmp0 (local, value) == 0;
+      if (!same)
+        ok = pb_settings_set (store, key, value, actor, error);
+      pb_secure_free_string (value);
+      if (local != NULL)
+        pb_secure_free_string (local);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "pb-site.h"
+
+G_BEGIN_DECLS
+
+/* The schema, one forward-only step per version: pb_site_migrations[N]
+ * takes the schema from version N to N + 1. */
+extern const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION];
+
+PGconn *pb_site_get_conn (PbSite *self);
+
+/* Runs one parameterised statement; NULL (and @error, saying @what) unless
+ * it succeeded. A unique violation is PB_SITE_ERROR_EXISTS, a lost
+ * connection PB_SITE_ERROR_UNREACHABLE. */
+PGresult *pb_site_exec (PbSite *self, const char *what, const char *sql, int n_params,
+                        const char *const *params, GError **error);
+gboolean pb_site_run (PbSite *self, const char *what, const char *sql, int n_params,
+                      const char *const *params, GError **error);
+void pb_site_set_pq_error (PbSite *self, GError **error, PbSiteError code, const char *what);
+
+gboolean pb_site_begin (PbSite *self, GError **error);
+gboolean pb_site_commit (PbSite *self, GError **error);
+void pb_site_rollback (PbSite *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+G_END_DECLS

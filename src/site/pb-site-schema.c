@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "pb-site-private.h"
+
+/*
+ * The site database's schema. Forward-only: a step is never edited once
+ * released, a change is a new step. No column may hold personal data (a
+ * name, an address, a postcode, a phone number, a gift message, a label)
+ * or a secret in clear: docs/SECURITY.md lists what each table holds.
+ */
+const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
+  /* 0 → 1: the site, its benches, order facts, claims and shipments. */
+  "CREATE TABLE site ("
+  " id integer PRIMARY KEY CHECK (id = 1),"
+  " site_id text NOT NULL,"
+  " store_id text NOT NULL,"
+  " keyslots text NOT NULL," /* the keyslot file: wrapped keys only */
+  " created_at timestamptz NOT NULL DEFAULT now ());"
+
+  "CREATE TABLE benches ("
+  " name text PRIMARY KEY CHECK (length (name) BETWEEN 1 AND 64),"
+  " version text,"
+  " joined_at timestamptz NOT NULL,"
+  " last_seen timestamptz NOT NULL,"
+  " removed_at timestamptz);"
+
+  "CREATE SEQUENCE order_change;"
+
+  "CREATE TABLE orders ("
+  " order_id text PRIMARY KEY,"
+  " status text NOT NULL," /* Amazon's fulfilment status */
+  " shipped boolean NOT NULL DEFAULT false,"
+  " last_updated timestamptz,"
+  " purchased_at timestamptz,"
+  " ship_by_earliest timestamptz, ship_by_latest timestamptz,"
+  " deliver_by_earliest timestamptz, deliver_by_latest timestamptz,"
+  " service_level text,"
+  " prime boolean NOT NULL DEFAULT false,"
+  " destination_class text,"
+  " cancel_requested boolean NOT NULL DEFAULT false,"
+  " claimed_by text REFERENCES benches (name),"
+  " claimed_operator text,"
+  " claimed_at timestamptz,"
+  " heartbeat_at timestamptz,"
+  " change bigint NOT NULL DEFAULT nextval ('order_change'));"
+  "CREATE INDEX orders_change ON orders (change);"
+
+  "CREATE TABLE order_items ("
+  " order_id text NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,"
+  " item_id text NOT NULL,"
+  " sku text,"
+  " asin text,"
+  " quantity integer NOT NULL,"
+  " quantity_shipped integer NOT NULL DEFAULT 0,"
+  " PRIMARY KEY (order_id, item_id));"
+
+  "CREATE TABLE shipments ("
+  " order_id text NOT NULL REFERENCES orders (order_id),"
+  " parcel integer NOT NULL DEFAULT 1,"
+  " bench text NOT NULL REFERENCES benches (name),"
+  " operator text NOT NULL,"
+  " began_at timestamptz NOT NULL,"
+  " tracking_number text,"
+  " rm_order_identifier bigint,"
+  " labelled_at timestamptz,"
+  " PRIMARY KEY (order_id, parcel));"
+
+  /* Operators: role and state in clear (no one's name), the rest sealed
+   * under the site master key (AES-256-GCM, bound to the username). */
+  "CREATE TABLE operators ("
+  " username text PRIMARY KEY,"
+  " role text NOT NULL,"
+  " disabled boolean NOT NULL,"
+  " sealed text NOT NULL,"
+  " updated_at timestamptz NOT NULL DEFAULT now ());"
+
+  /* Business settings and credentials shared by every bench, each value
+   * sealed under the site master key and bound to its key. */
+  "CREATE TABLE settings ("
+  " key text PRIMARY KEY,"
+  " sealed text NOT NULL,"
+  " updated_at timestamptz NOT NULL DEFAULT now ());"
+
+  "CREATE TABLE sync_state ("
+  " key text PRIMARY KEY,"
+  " value text);",
+};

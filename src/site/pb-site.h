@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "store/pb-store.h"
+#include "util/pb-order-data.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The site database: the benches of one business share one PostgreSQL
+ * database (site mode). It holds what benches share — order facts without
+ * any personal data, claims, shipments, the keyslot document, benches and
+ * the sync state — and never a name, an address, a postcode, a phone
+ * number, a gift message or a label, not even encrypted. This is the only
+ * layer that speaks to it (libpq, parameters only, never SQL built from
+ * values). Calls block: use them from the CLI or a worker thread.
+ *
+ * A bench is in site mode when its store folder has a site file
+ * (PB_SITE_CONF_NAME, 0600): the connection URI, the database password,
+ * the bench's name and the site's id. It is read before anyone logs in.
+ */
+
+#define PB_SITE_CONF_NAME "site.conf"
+
+/* The newest schema this Packbench knows. */
+#define PB_SITE_SCHEMA_VERSION 1
+
+#define PB_SITE_ERROR (pb_site_error_quark ())
+
+typedef enum
+{
+  PB_SITE_ERROR_INSECURE,     /* a network connection without verify-full TLS */
+  PB_SITE_ERROR_UNREACHABLE,  /* no connection, or it broke */
+  PB_SITE_ERROR_SCHEMA_NEWER, /* the database was set up by a newer Packbench */
+  PB_SITE_ERROR_NOT_A_SITE,   /* the database holds no site (create one first) */
+  PB_SITE_ERROR_EXISTS,       /* a site, or a bench of that name, is there already */
+  PB_SITE_ERROR_CLAIMED,      /* another bench has the order */
+  PB_SITE_ERROR_SHIPPED,      /* the order was shipped (at another bench) */
+  PB_SITE_ERROR_CANCELLED,    /* Amazon cancelled the order */
+  PB_SITE_ERROR_NO_ORDER,     /* the site does not know the order */
+  PB_SITE_ERROR_CONFIG,       /* the site file is damaged */
+  PB_SITE_ERROR_FAILED,       /* a statement failed */
+} PbSiteError;
+
+GQuark pb_site_error_quark (void);
+
+/* The site file beside the store. */
+typedef struct
+{
+  char *uri;      /* a libpq connection URI */
+  char *password; /* the database password ("" for none); secret */
+  char *bench;    /* this bench's name in the site */
+  char *site_id;  /* 32 hex characters */
+} PbSiteConfig;
+
+void pb_site_config_free (PbSiteConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteConfig, pb_site_config_free)
+
+/* NULL without an error when @store_dir has no site file (a solo bench). */
+PbSiteConfig *pb_site_config_load (const char *store_dir, GError **error);
+/* Atomic, mode 0600. */
+gboolean pb_site_config_save (const char *store_dir, const PbSiteConfig *config, GError **error);
+gboolean pb_site_config_exists (const char *store_dir);
+gboolean pb_site_config_remove (const char *store_dir, GError **error);
+
+/* A connection to any host but a local socket must use TLS with
+ * sslmode=verify-full; anything else is refused in words. */
+gboolean pb_site_check_uri (const char *uri, GError **error);
+
+#define PB_TYPE_SITE (pb_site_get_type ())
+G_DECLARE_FINAL_TYPE (PbSite, pb_site, PB, SITE, GObject)
+
+/* Connects, checks the TLS policy and brings the schema up to date (an
+ * older Packbench refuses a newer schema). */
+PbSite *pb_site_connect (const char *uri, const char *password, GError **error);
+/* Connects with the site file of @store_dir, as bench config->bench. NULL
+ * without an error on a solo bench. */
+PbSite *pb_site_open (const char *store_dir, GError **error);
+
+const char *pb_site_get_bench (PbSite *self);
+void pb_site_set_bench (PbSite *self, const char *bench);
+int pb_site_get_schema_version (PbSite *self);
+gboolean pb_site_is_connected (PbSite *self);
+/* The server's address as the connection sees it ("host:port" or the
+ * socket folder), for status output. */
+char *pb_site_describe_connection (PbSite *self);
+
+/* The site itself: its id, the store id its keyslots belong to, and the
+ * keyslot document (the keyslot file's text: wrapped keys, no secret in
+ * clear). */
+gboolean pb_site_create (PbSite *self, const char *site_id, const char *store_id,
+                         const char *keyslots, GError **error);
+gboolean pb_site_get_identity (PbSite *self, char **site_id, char **store_id, GError **error);
+char *pb_site_get_keyslots (PbSite *self, GError **error);
+gboolean pb_site_put_keyslots (PbSite *self, const char *keyslots, GError **error);
+
+/* Benches. Adding a name that is taken is EXISTS. */
+gboolean pb_site_add_bench (PbSite *self, const char *name, const char *version, GError **error);
+gboolean pb_site_remove_bench (PbSite *self, const char *name, GError **error);
+/* Records that this bench is alive, and refreshes its claims' heartbeats. */
+gboolean pb_site_heartbeat (PbSite *self, GError **error);
+
+/* One poller per site: TRUE in @leader when this connection holds the
+ * site's sync lock (a session advisory lock, released when the connection
+ * ends, a crash included). */
+gboolean pb_site_try_lead (PbSite *self, gboolean *leader, GError **error);
+gboolean pb_site_is_leader (PbSite *self);
+/* The bench that runs the site's sync now (@bench NULL when none does). */
+gboolean pb_site_get_leader (PbSite *self, char **bench, GError **error);
+
+/* Small named values shared by the site (the sync watermark, when the last
+ * sync ran). NULL when unset. */
+char *pb_site_get_state (PbSite *self, const char *key, GError **error);
+gboolean pb_site_set_state (PbSite *self, const char *key, const char *value, GError **error);
+
+/* Order facts: the id, status, times, items (SKU, quantity), service
+ * level and destination class. Nothing of the recipient is read from
+ * @order but the country and postcode area, to classify the destination. */
+gboolean pb_site_publish_orders (PbSite *self, GPtrArray *orders, GError **error);
+/* (element-type PbOrderData): orders changed since @since (a site change
+ * number; 0 for all), without any recipient field; @until_out receives the
+ * newest change number read. */
+GPtrArray *pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **error);
+
+/* The destination class of a recipient's country and postcode (no other
+ * field is used): "GB", "NI", "CI", "IM", "BFPO", "HI" or the country
+ * code of an international order. */
+const char *pb_site_destination_class (const char *country_code, const char *postcode);
+
+typedef struct
+{
+  char *bench;
+  char *operator_name;
+  gint64 since;   /* Unix seconds */
+  gint64 shipped; /* when the shipment was recorded, 0: not shipped */
+  char *tracking_number;
+} PbSiteClaim;
+
+void pb_site_claim_clear (PbSiteClaim *claim);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbSiteClaim, pb_site_claim_clear)
+
+/* Claims @order_id for this bench and @operator_name in one statement.
+ * CLAIMED (another bench has it), SHIPPED (it has been shipped) or
+ * NOT_A_SITE (no such order in the site): the message says who, where and
+ * since when; @holder receives the same when not NULL. Claiming an order
+ * this bench holds already just refreshes it. */
+gboolean pb_site_claim (PbSite *self, const char *order_id, const char *operator_name,
+                        PbSiteClaim *holder, GError **error);
+/* Releases this bench's claim (no-op when it holds none). */
+gboolean pb_site_release (PbSite *self, const char *order_id, GError **error);
+/* Who holds @order_id (bench NULL when nobody). */
+gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim,
+                            GError **error);
+
+/* The label purchase, across benches. Before a label is bought, in one
+ * transaction: re-checks this bench's claim and records the shipment as
+ * this bench's. A shipment of another bench is SHIPPED; no claim is
+ * CLAIMED. A shipment this bench began already (a crash, a retry) is taken
+ * up again. The unique shipment row per order is the last line of
+ * defence. */
+gboolean pb_site_begin_shipment (PbSite *self, const char *order_id, const char *operator_name,
+                                 GError **error);
+/* Royal Mail refused the label (no label exists): forgets this bench's
+ * shipment, so the order can be shipped again, here or elsewhere. Never
+ * after an answer was lost. */
+gboolean pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **error);
+/* The label is bought: records the tracking number and Click & Drop's
+ * order, marks the order shipped and releases the claim. */
+gboolean pb_site_finish_shipment (PbSite *self, const char *order_id,
+                                  const char *tracking_number, gint64 rm_order_identifier,
+                                  GError **error);
+
+/* People and settings (pb-site-people.c): sealed under @store's master
+ * key, which is the site's. Push writes this bench's copy to the site;
+ * pull brings the site's into the store (changed settings are audited as
+ * @actor's). */
+gboolean pb_site_setting_is_shared (const char *key);
+gboolean pb_site_push_operators (PbSite *self, PbStore *store, GError **error);
+gboolean pb_site_pull_operators (PbSite *self, PbStore *store, GError **error);
+gboolean pb_site_push_settings (PbSite *self, PbStore *store, GError **error);
+gboolean pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError **error);
+
+G_END_DECLS

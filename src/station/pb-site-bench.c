@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "pb-site-bench.h"
+#include "store/pb-audit.h"
+#include "store/pb-keyslots.h"
+#include "store/pb-orders.h"
+#include "util/pb-secure.h"
+#include "util/pb-version.h"
+
+/* The facts of every order the bench has, a page at a time. */
+static gboolean
+publish_orders (PbStore *store, PbSite *site, GError **error)
+{
+  g_autoptr (GPtrArray) summaries = pb_orders_list (store, NULL, error);
+  g_autoptr (GPtrArray) page
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
+
+  if (summaries == NULL)
+    return FALSE;
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      PbOrderSummary *summary = g_ptr_array_index (summaries, i);
+      PbOrderData *order = pb_orders_get (store, summary->id, error);
+
+      if (order == NULL)
+        return FALSE;
+      g_ptr_array_add (page, order);
+      if (page->len == 100 || i + 1 == summaries->len)
+        {
+          if (!pb_site_publish_orders (site, page, error))
+            return FALSE;
+          g_ptr_array_set_size (page, 0);
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+pb_site_bench_create (PbStore *store, const char *uri, const char *db_password, const char *bench,
+                      const char *operator_name, GError **error)
+{
+  const char *dir = pb_store_get_dir (store);
+  g_autofree char *keyslots_path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *keyslots = NULL;
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_autoptr (PbSite) site = NULL;
+  g_autofree char *site_id = NULL;
+  guint8 id_bytes[16];
+  PbSiteConfig config = { 0 };
+
+  if (pb_site_config_exists (dir))
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS,
+                   _ ("This bench is in a site already. Leave it first (packbenchctl site "
+                      "leave)."));
+      return FALSE;
+    }
+  site = pb_site_connect (uri, db_password, error);
+  if (site == NULL)
+    return FALSE;
+
+  pb_random_bytes (id_bytes, sizeof id_bytes);
+  site_id = pb_hex_encode (id_bytes, sizeof id_bytes);
+  pb_site_set_bench (site, bench);
+
+  /* The keyslots as they are now: nobody changes them meanwhile. */
+  lock = pb_keyslots_lock (keyslots_path, error);
+  if (lock == NULL || !g_file_get_contents (keyslots_path, &keyslots, NULL, error))
+    return FALSE;
+  if (!pb_site_create (site, site_id, pb_store_get_store_id (store), keyslots, error))
+    return FALSE;
+  g_clear_pointer (&lock, pb_keyslots_unlock);
+
+  if (!pb_site_add_bench (site, bench, PACKAGE_VERSION, error)
+      || !pb_site_push_operators (site, store, error)
+      || !pb_site_push_settings (site, store, error) || !publish_orders (store, site, error))
+    return FALSE;
+
+  config.uri = (char *)uri;
+  config.password = (char *)db_password;
+  config.bench = (char *)bench;
+  config.site_id = site_id;
+  if (!pb_site_config_save (dir, &config, error))
+    return FALSE;
+  return pb_audit_append (store, operator_name, "site.created", bench, "ok", NULL, error);
+}
+
+gboolean
+pb_site_bench_leave (PbStore *store, const char *operator_name, char **warning, GError **error)
+{
+  const char *dir = pb_store_get_dir (store);
+  g_autoptr (PbSiteConfig) config = pb_site_config_load (dir, error);
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (GError) site_error = NULL;
+
+  if (config == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NOT_A_SITE,
+                     _ ("This bench is not in a site."));
+      return FALSE;
+    }
+  site = pb_site_connect (config->uri, config->password, &site_error);
+  if (site != NULL)
+    {
+      pb_site_set_bench (site, config->bench);
+      pb_site_remove_bench (site, config->bench, &site_error);
+    }
+  if (site_error != NULL && warning != NULL)
+    *warning = g_strdup_printf (_ ("The site database could not be told (%s): an administrator "
+                                   "can remove bench “%s” there."),
+                                site_error->message, config->bench);
+  if (!pb_site_config_remove (dir, error))
+    return FALSE;
+  return pb_audit_append (store, operator_name, "site.left", config->bench,
+                          site_error ? "partial" : "ok", NULL, error);
+}
+
+void
+pb_site_status_clear (PbSiteStatus *status)
+{
+  g_clear_pointer (&status->site_id, g_free);
+  g_clear_pointer (&status->bench, g_free);
+  g_clear_pointer (&status->connection, g_free);
+  g_clear_pointer (&status->connection_error, g_free);
+  g_clear_pointer (&status->leader, g_free);
+}
+
+gboolean
+pb_site_bench_status (const char *store_dir, PbSiteStatus *status, GError **error)
+{
+  g_autoptr (PbSiteConfig) config = NULL;
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (GError) site_error = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  memset (status, 0, sizeof *status);
+  status->known_schema_version = PB_SITE_SCHEMA_VERSION;
+  config = pb_site_config_load (store_dir, &local_error);
+  if (config == NULL)
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  status->in_site = TRUE;
+  status->site_id = g_strdup (config->site_id);
+  status->bench = g_strdup (config->bench);
+  site = pb_site_connect (config->uri, config->password, &site_error);
+  if (site != NULL)
+    {
+      status->connection = pb_site_describe_connection (site);
+      status->schema_version = pb_site_get_schema_version (site);
+      pb_site_get_leader (site, &status->leader, &site_error);
+    }
+  if (site_error != NULL)
+    status->connection_error = g_strdup (site_error->message);
+  return TRUE;
+}
+
+/* ---- joining ---------------------------------------------------------- */
+
+gboolean
+pb_site_bench_join_prepare (const char *dir, PbSite *site, const char *username,
+                            const char *password, GError **error)
+{
+  g_autofree char *keyslots_path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *keyslots = NULL;
+  g_autofree char *store_id = NULL;
+  g_autoptr (PbKeyslots) slots = NULL;
+  g_autoptr (PbStore) store = NULL;
+  g_autoptr (GError) local_error = NULL;
+  guint8 *key = NULL;
+  gboolean ok = FALSE;
+
+  if (pb_store_exists (dir))
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS,
+                   _ ("This machine has a store already (%s). A bench that has worked alone "
+                      "turns into a site with “site create”; to join, start from a new machine "
+                      "or wipe this store first."),
+                   dir);
+      return FALSE;
+    }
+  if (!pb_site_get_identity (site, NULL, &store_id, error))
+    return FALSE;
+  keyslots = pb_site_get_keyslots (site, error);
+  if (keyslots == NULL)
+    return FALSE;
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (keyslots_path, keyslots, -1,
+                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                    0600, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                     _ ("Cannot create the folder %s: %s"), dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  /* The site's keys open here with an administrator's password: that, and
+   * the database's credentials, are all a new bench needs. */
+  slots = pb_keyslots_load (keyslots_path, error);
+  if (slots == NULL)
+    goto out;
+  key = pb_secure_alloc (PB_MASTER_KEY_LEN);
+  if (!pb_keyslots_has_slot (slots, username)
+      || !pb_keyslots_unwrap (slots, username, password, key, &local_error))
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                   _ ("Wrong username or password for this site."));
+      goto out;
+    }
+  store = pb_store_create (dir, key, store_id, error);
+  if (store == NULL || !pb_site_pull_operators (site, store, error)
+      || !pb_site_pull_settings (site, store, username, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  if (key != NULL)
+    pb_secure_free (key, PB_MASTER_KEY_LEN);
+  if (store != NULL)
+    pb_store_close (store);
+  if (!ok)
+    pb_site_bench_join_abort (dir);
+  return ok;
+}
+
+void
+pb_site_bench_join_abort (const char *dir)
+{
+  pb_remove_path (dir, TRUE, NULL);
+}
+
+gboolean
+pb_site_bench_join_finish (PbStore *store, PbSite *site, const char *uri, const char *db_password,
+                           const char *bench, const char *operator_name, GError **error)
+{
+  g_autofree char *site_id = NULL;
+  PbSiteConfig config = { 0 };
+
+  if (!pb_site_get_identity (site, &site_id, NULL, error)
+      || !pb_site_add_bench (site, bench, PACKAGE_VERSION, error))
+    return FALSE;
+  pb_site_set_bench (site, bench);
+  config.uri = (char *)uri;
+  config.password = (char *)db_password;
+  config.bench = (char *)bench;
+  config.site_id = site_id;
+  if (!pb_site_config_save (pb_store_get_dir (store), &config, error))
+    {
+      pb_site_remove_bench (site, bench, NULL);
+      return FALSE;
+    }
+  return pb_audit_append (store, operator_name, "site.joined", bench, "ok", NULL, error);
+}
+
+/* ---- keeping people in step ------------------------------------------- */
+
+gboolean
+pb_site_bench_fetch_keyslots (PbSite *site, const char *dir, GError **error)
+{
+  g_autofree char *path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *incoming_path = pb_store_path (dir, "keyslots.site.json");
+  g_autofree char *text = NULL;
+  g_autofree char *local = NULL;
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_autoptr (PbKeyslots) incoming = NULL;
+  g_autoptr (PbKeyslots) current = NULL;
+
+  text = pb_site_get_keyslots (site, error);
+  if (text == NULL)
+    return FALSE;
+  lock = pb_keyslots_lock (path, error);
+  if (lock == NULL)
+    return FALSE;
+  if (g_file_get_contents (path, &local, NULL, NULL) && g_str_equal (local, text))
+    return TRUE;
+  /* Only a well-formed file of this very store replaces the bench's. */
+  if (!g_file_set_contents_full (incoming_path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 error))
+    return FALSE;
+  incoming = pb_keyslots_load (incoming_path, error);
+  current = pb_keyslots_load (path, NULL);
+  if (incoming == NULL
+      || (current != NULL
+          && g_strcmp0 (pb_keyslots_get_store_id (incoming), pb_keyslots_get_store_id (current))
+                 != 0))
+    {
+      g_unlink (incoming_path);
+      if (error != NULL && *error == NULL)
+        g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                     _ ("The site’s keyslots do not belong to this bench’s store."));
+      return FALSE;
+    }
+  if (g_rename (incoming_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (incoming_path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_site_bench_publish_keyslots (PbSite *site, const char *dir, GError **error)
+{
+  g_autofree char *path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *text = NULL;
+  g_autoptr (PbKeyslotsLock) lock = pb_keyslots_lock (path, error);
+
+  if (lock == NULL || !g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  return pb_site_put_keyslots (site, text, error);
+}
+
+gboolean
+pb_site_bench_pull_people (PbSite *site, PbStore *store, const char *actor, GError **error)
+{
+  return pb_site_pull_operators (site, store, error)
+         && pb_site_pull_settings (site, store, actor, error);
+}
+
+gboolean
+pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error)
+{
+  return pb_site_bench_publish_keyslots (site, pb_store_get_dir (store), error)
+         && pb_site_push_operators (site, store, error) && pb_site_push_settings (site, store, error);
+}

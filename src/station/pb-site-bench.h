@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "site/pb-site.h"
+#include "store/pb-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * This bench and its site: turning a solo bench into the first bench of a
+ * site, leaving it, and what the site file and the site database say.
+ */
+
+/* Makes the bench whose store is open the first bench of a new site in the
+ * database at @uri: the site takes the store's id and keyslots (its master
+ * key stays), the bench is added as @bench, the orders' facts are
+ * published, and the site file is written last (0600). Audited. */
+gboolean pb_site_bench_create (PbStore *store, const char *uri, const char *db_password,
+                               const char *bench, const char *operator_name, GError **error);
+
+/* Leaves the site: this bench's claims are released, it is marked removed
+ * in the site, and the site file is deleted; the store stays, solo. When
+ * the site cannot be reached the bench leaves all the same and says so in
+ * @warning. Audited. */
+gboolean pb_site_bench_leave (PbStore *store, const char *operator_name, char **warning,
+                              GError **error);
+
+typedef struct
+{
+  gboolean in_site;
+  char *site_id;
+  char *bench;
+  char *connection; /* where, as libpq connected; NULL when not connected */
+  char *connection_error;
+  char *leader; /* the bench that runs the site's sync, NULL when none */
+  int schema_version;
+  int known_schema_version;
+} PbSiteStatus;
+
+void pb_site_status_clear (PbSiteStatus *status);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbSiteStatus, pb_site_status_clear)
+
+/* Needs no login: the site file and the site database only. FALSE only
+ * when the site file is damaged; an unreachable site is in @status. */
+gboolean pb_site_bench_status (const char *store_dir, PbSiteStatus *status, GError **error);
+
+/* Joining, on a new machine: with an administrator's password, makes the
+ * store in @dir from the site (its keys, people and settings) — but not
+ * the site file yet. The caller then logs in as usual (second factor and
+ * all) and calls _finish, or _abort, which removes @dir. */
+gboolean pb_site_bench_join_prepare (const char *dir, PbSite *site, const char *username,
+                                     const char *password, GError **error);
+void pb_site_bench_join_abort (const char *dir);
+gboolean pb_site_bench_join_finish (PbStore *store, PbSite *site, const char *uri,
+                                    const char *db_password, const char *bench,
+                                    const char *operator_name, GError **error);
+
+/* One set of people for the site. Before a login the bench takes the
+ * site's keyslots (added, removed and reset operators, lockout counts);
+ * after any attempt it gives them back; once the store is open it brings
+ * operators and shared settings up to date; after a change it publishes
+ * them. */
+gboolean pb_site_bench_fetch_keyslots (PbSite *site, const char *dir, GError **error);
+gboolean pb_site_bench_publish_keyslots (PbSite *site, const char *dir, GError **error);
+gboolean pb_site_bench_pull_people (PbSite *site, PbStore *store, const char *actor,
+                                    GError **error);
+gboolean pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error);
+
+G_END_DECLS
