@@ -325,7 +325,7 @@ class Demo:
     def make_store(self):
         """The store as a shop would set it up. Every administrator login
         needs a second-factor code that was never used, on the real clock
-        (docs/DECISIONS.md, "Test hooks"): the set-up account adds the demo
+        (docs/DECISIONS.md, "Demo mode"): the set-up account adds the demo
         administrator, whose own first sign-in (replacing the temporary
         password) adds the packer, and the settings go in as whichever of
         the two has a code free first, so setting up waits for at most one
