@@ -159,7 +159,8 @@ def check_shown(lang, po_path, po_build_dir, packbench):
     for name in ("LC_MESSAGES", "LANG"):
         env.pop(name, None)
     # glibc follows LANGUAGE in any locale but C/POSIX; C.UTF-8 is always there.
-    env.update(LANGUAGE=lang, LC_ALL="C.UTF-8", PACKBENCH_LOCALEDIR=str(po_build_dir))
+    # Run from the build folder, packbench reads that build's catalogues.
+    env.update(LANGUAGE=lang, LC_ALL="C.UTF-8")
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     result = subprocess.run([packbench, "--help"], env=env, capture_output=True, text=True,

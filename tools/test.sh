@@ -12,8 +12,18 @@ cd "$root"
 build=${BUILD_DIR:-$root/build-test}
 asan=${ASAN_BUILD_DIR:-$root/build-asan}
 
+# Every build here is a test build: -Dtest_hooks=true lets the tests move the
+# clock (PACKBENCH_NOW) and crash on purpose (PACKBENCH_FAULT); a release
+# build compiles them out. A folder made before the option existed, or by
+# hand without it, gets it too.
+test_hooks() {
+  meson configure "$1" -Dtest_hooks=true
+}
+
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" --werror -Dbuildtype=debugoptimized
+  meson setup "$build" --werror -Dbuildtype=debugoptimized -Dtest_hooks=true
+else
+  test_hooks "$build"
 fi
 meson compile -C "$build"
 
@@ -25,7 +35,9 @@ xvfb-run -a -s "-screen 0 1280x1024x24" \
 if [ ! -f "$asan/build.ninja" ]; then
   CC=${ASAN_CC:-gcc} meson setup "$asan" --werror -Dbuildtype=debug \
     -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dgui_tests=false -Dflatpak_check=false
+    -Dgui_tests=false -Dflatpak_check=false -Dtest_hooks=true
+else
+  test_hooks "$asan"
 fi
 meson compile -C "$asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -40,7 +52,9 @@ fuzz_seconds=${FUZZ_SECONDS:-20}
 if [ ! -f "$fuzz/build.ninja" ]; then
   CC=clang meson setup "$fuzz" -Dbuildtype=debugoptimized -Dfuzzing=true \
     -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dgui_tests=false -Dflatpak_check=false
+    -Dgui_tests=false -Dflatpak_check=false -Dtest_hooks=true
+else
+  test_hooks "$fuzz"
 fi
 fuzz_passed=0
 fuzz_failed=0

@@ -21,9 +21,10 @@ store, and when Packbench closes stops everything and deletes the folder
 (the store, its keys and the certificates). Only the label files stay.
 
 The administrator needs a second factor. The demo prints the secret for an
-authenticator app, and prints the current six-digit code whenever a new one
-starts, computed here from that secret: nothing in Packbench is switched
-off for the demo. See docs/DECISIONS.md ("Demo mode").
+authenticator app, and prints a six-digit code that works now whenever a
+new one starts, computed here from that secret: nothing in Packbench is
+switched off for the demo, and it runs on the real clock with no test hook.
+See docs/DECISIONS.md ("Demo mode").
 
     packbench-demo.py [--packbench PATH] [--packbenchctl PATH]
                       [--labels-dir DIR] [--orders N] [--check]
@@ -148,6 +149,38 @@ def secret_from_uri(uri):
     return urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
 
 
+class Codes:
+    """Second-factor codes on the real clock, as Packbench checks them: a
+    code is accepted in its own 30-second step and one step either side,
+    and once only (each login needs a later step than the last). A login
+    takes the first free step that stays valid for at least one whole step
+    more, the current one or, with @ahead 1, the next; when those are used
+    it waits for the clock."""
+
+    def __init__(self):
+        self.last = {}
+
+    def _step(self, user):
+        return max(self.last.get(user, -1) + 1, int(time.time()) // TOTP_STEP)
+
+    def free_at(self, user, ahead):
+        """When @user's next code can be used (a Unix time, maybe past)."""
+        return (self._step(user) - ahead) * TOTP_STEP
+
+    def take(self, user, secret, ahead):
+        while True:
+            step = self._step(user)
+            if step <= int(time.time()) // TOTP_STEP + ahead:
+                break
+            time.sleep(min(1.0, max(0.05, self.free_at(user, ahead) - time.time())))
+        self.last[user] = step
+        return totp(secret, step * TOTP_STEP)
+
+    def shown_step(self, user):
+        """The step whose code a person can use now."""
+        return self._step(user)
+
+
 def die_with_parent():
     """Runs in a server's child process: it gets SIGTERM if the demo dies."""
     try:
@@ -214,10 +247,7 @@ class Demo:
         self.sink = None
         self.env = None
         self.secrets = {}
-        # The setup account's logins each need a fresh TOTP step; they use
-        # steps ahead of the real clock (PACKBENCH_NOW) so that they never
-        # use up the steps the demo administrator will sign in with.
-        self.setup_clock = int(time.time()) + 5 * 60
+        self.codes = Codes()
         self.labels = []
         self.labels_lock = threading.Lock()
 
@@ -253,8 +283,9 @@ class Demo:
         self.env = dict(os.environ)
         self.env["CUPS_SERVER"] = self.cups.server
         self.env["PACKBENCH_DEMO_RUNNING"] = "1"
-        self.env.pop("PACKBENCH_NOW", None)
-        self.env.pop("PACKBENCH_FAULT", None)
+        # Test hooks, read only by a test build: the demo runs on the real clock.
+        for name in ("PACKBENCH_NOW", "PACKBENCH_FAULT", "PACKBENCH_DEMO_LAUNCHER"):
+            self.env.pop(name, None)
         self.make_store()
 
     def on_label(self, number, data, path):
@@ -263,50 +294,58 @@ class Demo:
         if not self.args.check:
             say("Label printed: %s" % path)
 
-    def ctl(self, *args, lines=(), clock=None):
-        env = dict(self.env)
-        if clock is not None:
-            env["PACKBENCH_NOW"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock))
+    def ctl(self, *args, lines=()):
         result = subprocess.run([self.args.packbenchctl, "--store", self.store, *args],
                                 input="".join(line + "\n" for line in lines),
-                                capture_output=True, text=True, timeout=120, env=env)
+                                capture_output=True, text=True, timeout=120, env=self.env)
         if result.returncode != 0:
             raise DemoError("packbenchctl %s failed (exit %d): %s" % (
                 args[0], result.returncode, result.stderr.strip()))
         return result.stdout
 
-    def as_setup(self, *args, lines=()):
-        self.setup_clock += TOTP_STEP
-        code = totp(self.secrets[SETUP_USER], self.setup_clock)
-        return self.ctl(*args, "--user", SETUP_USER,
-                        lines=[SETUP_PASSWORD, code, *lines], clock=self.setup_clock)
+    def as_admin(self, user, *args, lines=()):
+        """One administrator command, as the set-up account (which may use
+        the next code) or as the demo administrator (only the current one:
+        the code the demo shows later must still be free)."""
+        password = SETUP_PASSWORD if user == SETUP_USER else ADMIN_PASSWORD
+        code = self.codes.take(user, self.secrets[user], ahead=1 if user == SETUP_USER else 0)
+        return self.ctl(*args, "--user", user, lines=[password, code, *lines])
 
-    def add_user(self, name, role, full_name, password):
-        out = self.as_setup("user", "add", name, "--role", role, "--full-name", full_name,
-                            lines=[TEMPORARY_PASSWORD])
-        lines = [TEMPORARY_PASSWORD]
+    def as_any_admin(self, *args, lines=()):
+        """The same, as whichever of the two has a code free first."""
+        user = min((SETUP_USER, ADMIN_USER), key=lambda name: self.codes.free_at(
+            name, ahead=1 if name == SETUP_USER else 0))
+        return self.as_admin(user, *args, lines=lines)
+
+    def added(self, name, out):
         for line in out.splitlines():
             if line.startswith("TOTP: "):
                 self.secrets[name] = secret_from_uri(line[len("TOTP: "):])
-        clock = None
-        if name in self.secrets:
-            # The first sign-in (replacing the temporary password) uses the
-            # step before the real one, on a clock held there (PACKBENCH_NOW
-            # stands still): the code showing now stays free for the person,
-            # and a slow sign-in cannot outlive the code it was given.
-            clock = int(time.time()) - TOTP_STEP
-            lines.append(totp(self.secrets[name], clock))
-        lines.append(password)
-        self.ctl("whoami", "--user", name, lines=lines, clock=clock)
 
     def make_store(self):
+        """The store as a shop would set it up. Every administrator login
+        needs a second-factor code that was never used, on the real clock
+        (docs/DECISIONS.md, "Demo mode"): the set-up account adds the demo
+        administrator, whose own first sign-in (replacing the temporary
+        password) adds the packer, and the settings go in as whichever of
+        the two has a code free first, so setting up waits for at most one
+        new 30-second step."""
         out = self.ctl("init", "--admin", SETUP_USER, "--full-name", "Demo set-up script",
-                       lines=[SETUP_PASSWORD], clock=self.setup_clock)
-        for line in out.splitlines():
-            if line.startswith("TOTP: "):
-                self.secrets[SETUP_USER] = secret_from_uri(line[len("TOTP: "):])
+                       lines=[SETUP_PASSWORD])
+        self.added(SETUP_USER, out)
         if SETUP_USER not in self.secrets:
             raise DemoError("packbenchctl init printed no second factor")
+
+        out = self.as_admin(SETUP_USER, "user", "add", ADMIN_USER, "--role", "admin",
+                            "--full-name", "Demo Administrator", lines=[TEMPORARY_PASSWORD])
+        self.added(ADMIN_USER, out)
+        if ADMIN_USER not in self.secrets:
+            raise DemoError("packbenchctl user add printed no second factor")
+        code = self.codes.take(ADMIN_USER, self.secrets[ADMIN_USER], ahead=0)
+        self.ctl("user", "add", PACKER_USER, "--role", "packer", "--full-name", "Demo Packer",
+                 "--user", ADMIN_USER,
+                 lines=[TEMPORARY_PASSWORD, code, ADMIN_PASSWORD, TEMPORARY_PASSWORD])
+        self.ctl("whoami", "--user", PACKER_USER, lines=[TEMPORARY_PASSWORD, PACKER_PASSWORD])
 
         pairs = [
             ("amazon.endpoint", self.amazon.url),
@@ -327,8 +366,8 @@ class Demo:
             ("net.max_retries", "3"),
         ]
         args = [item for pair in pairs for item in pair]
-        self.as_setup("config", "set", *args,
-                      lines=[CLIENT_SECRET, REFRESH_TOKEN, CLICKDROP_KEY])
+        self.as_any_admin("config", "set", *args,
+                          lines=[CLIENT_SECRET, REFRESH_TOKEN, CLICKDROP_KEY])
 
         catalogue = os.path.join(self.folder, "catalogue.csv")
         with open(catalogue, "w", newline="") as handle:
@@ -340,12 +379,9 @@ class Demo:
                 short = title.split(",")[0].split(" – ")[0][:50]
                 writer.writerow([sku, ean13(index), uk_orders.asin_for(sku), title, weight,
                                  package, short, "9503000000", "GB"])
-        self.as_setup("catalogue", "import", catalogue)
-        self.as_setup("rules", "add", "--level", "next_day", "--format", "smallParcel",
-                      "--service", "TPN24")
-
-        self.add_user(ADMIN_USER, "admin", "Demo Administrator", ADMIN_PASSWORD)
-        self.add_user(PACKER_USER, "packer", "Demo Packer", PACKER_PASSWORD)
+        self.as_any_admin("catalogue", "import", catalogue)
+        self.as_any_admin("rules", "add", "--level", "next_day", "--format", "smallParcel",
+                          "--service", "TPN24")
 
     # ------------------------------------------------------------ what to try
 
@@ -399,12 +435,14 @@ class Demo:
         last_step = None
         try:
             while gui.poll() is None:
-                step = int(time.time()) // TOTP_STEP
+                # The current step's code, or the next one's while the
+                # current one was used in setting up (both are accepted).
+                step = self.codes.shown_step(ADMIN_USER)
                 if step != last_step:
                     last_step = step
-                    left = TOTP_STEP - int(time.time()) % TOTP_STEP
+                    left = (step + 1) * TOTP_STEP - int(time.time())
                     say("Administrator code now: %s (for %d s)" % (
-                        totp(self.secrets[ADMIN_USER], time.time()), left))
+                        totp(self.secrets[ADMIN_USER], step * TOTP_STEP), left))
                 time.sleep(0.5)
         finally:
             if gui.poll() is None:

@@ -11,12 +11,14 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (PbApplication) app = NULL;
-  /* Only for tests: the catalogues a build made (build/po), not the installed ones. */
-  const char *localedir = g_getenv ("PACKBENCH_LOCALEDIR");
+  /* Run from its build folder, the program shows the catalogues that build
+   * made (build/po), as it plays the build's sounds and runs the source
+   * tree's demo; installed, the installed ones. */
+  const char *localedir = pb_process_runs_from (PB_BUILD_ROOT) ? PB_BUILD_LOCALEDIR : LOCALEDIR;
 
   pb_process_forbid_dumps ();
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -9,6 +9,8 @@
 
 #include "pb-application.h"
 #include "pb-window.h"
+#include "util/pb-process.h"
+#include "util/pb-test-hooks.h"
 #include "util/pb-version.h"
 
 struct _PbApplication
@@ -19,19 +21,6 @@ struct _PbApplication
 };
 
 G_DEFINE_FINAL_TYPE (PbApplication, pb_application, ADW_TYPE_APPLICATION)
-
-/* Whether @path (a resolved absolute path) is inside @folder. */
-static gboolean
-path_is_under (const char *path, const char *folder)
-{
-  g_autofree char *resolved = realpath (folder, NULL);
-  gsize length;
-
-  if (resolved == NULL)
-    return FALSE;
-  length = strlen (resolved);
-  return strncmp (path, resolved, length) == 0 && path[length] == G_DIR_SEPARATOR;
-}
 
 /* Replaces this process by the demo launcher (data/demo/packbench-demo.py),
  * which starts the local servers and a throwaway store and then runs
@@ -44,7 +33,8 @@ run_demo (void)
   g_autofree char *self_dir = NULL;
   g_autofree char *ctl = NULL;
   g_autofree char *python = NULL;
-  const char *launcher = g_getenv ("PACKBENCH_DEMO_LAUNCHER");
+  /* Tests only (-Dtest_hooks=true): another launcher. */
+  const char *launcher = pb_test_hook_get (PB_TEST_HOOK_DEMO_LAUNCHER);
   const char *argv[8];
   int saved_errno;
 
@@ -61,17 +51,17 @@ run_demo (void)
     }
 
   self_dir = g_path_get_dirname (self_path);
-  if (path_is_under (self_path, PB_BUILD_ROOT))
+  if (pb_process_runs_from (PB_BUILD_ROOT))
     {
       /* Run from the build folder: the source tree's launcher and the
        * packbenchctl built beside this program. */
-      if (launcher == NULL || *launcher == '\0')
+      if (launcher == NULL)
         launcher = PB_SOURCE_DEMO_LAUNCHER;
       ctl = g_build_filename (PB_BUILD_ROOT, "src", "cli", "packbenchctl", NULL);
     }
   else
     {
-      if (launcher == NULL || *launcher == '\0')
+      if (launcher == NULL)
         launcher = PB_DEMO_LAUNCHER;
       ctl = g_build_filename (self_dir, "packbenchctl", NULL);
     }

@@ -46,10 +46,6 @@ find_sound (const char *kind)
 static char *
 find_sounds_dir (void)
 {
-  const char *from_env = g_getenv ("PACKBENCH_SOUNDS_DIR");
-
-  if (from_env != NULL && *from_env != '\0')
-    return g_strdup (from_env);
   if (g_file_test (SOUNDSDIR, G_FILE_TEST_IS_DIR))
     return g_strdup (SOUNDSDIR);
   return g_strdup (BUILD_SOUNDSDIR);

@@ -2,21 +2,24 @@
 #include "config.h"
 
 #include "pb-clock.h"
+#include "pb-test-hooks.h"
 
 /*
- * The program's one clock. Tests may move it forward with the environment
- * variable PACKBENCH_NOW (ISO 8601), but never backward: a time earlier than
- * the real clock is ignored, so nobody can postpone a purge with it.
+ * The program's one clock. In a test build (-Dtest_hooks=true) tests may
+ * move it forward with the environment variable PACKBENCH_NOW (ISO 8601),
+ * but never backward: a time earlier than the real clock is ignored, so
+ * nobody can postpone a purge with it. A release build has only the real
+ * clock (pb-test-hooks.h).
  */
 
 static gint64
 read_override (void)
 {
-  const char *text = g_getenv ("PACKBENCH_NOW");
+  const char *text = pb_test_hook_get (PB_TEST_HOOK_NOW);
   g_autoptr (GTimeZone) utc = NULL;
   g_autoptr (GDateTime) when = NULL;
 
-  if (text == NULL || *text == '\0')
+  if (text == NULL)
     return 0;
 
   utc = g_time_zone_new_utc ();

@@ -3,6 +3,8 @@
 
 #include "pb-process.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -30,4 +32,23 @@ pb_process_forbid_dumps (void)
     ok = FALSE;
 
   return ok;
+}
+
+/**
+ * pb_process_runs_from:
+ * @folder: a folder (resolved here, so a symbolic link to it will do)
+ *
+ * Returns: %TRUE when this program's own file is inside @folder.
+ */
+gboolean
+pb_process_runs_from (const char *folder)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *resolved = realpath (folder, NULL);
+  gsize length;
+
+  if (self == NULL || resolved == NULL)
+    return FALSE;
+  length = strlen (resolved);
+  return strncmp (self, resolved, length) == 0 && self[length] == G_DIR_SEPARATOR;
 }

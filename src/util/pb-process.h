@@ -11,4 +11,9 @@ G_BEGIN_DECLS
  * main() of both programs. Returns FALSE if the kernel refused either. */
 gboolean pb_process_forbid_dumps (void);
 
+/* Whether this program's own file (/proc/self/exe) lies inside @folder:
+ * a program run from its build folder uses that build's catalogues and
+ * demo, an installed one the installed ones. */
+gboolean pb_process_runs_from (const char *folder);
+
 G_END_DECLS
