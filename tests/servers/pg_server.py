@@ -275,7 +275,9 @@ class PgServer:
 
     def stop_server(self, mode="immediate"):
         """Stops the server, keeping its data (a crash with "immediate")."""
-        if self.running:
+        # postmaster.pid too: a signal may have come between pg_ctl starting
+        # the server and this object knowing it.
+        if self.running or os.path.exists(os.path.join(self.datadir, "postmaster.pid")):
             self._run([os.path.join(self.bindir, "pg_ctl"), "-D", self.datadir, "-m", mode,
                        "-w", "stop"], timeout=120)
             self.running = False
