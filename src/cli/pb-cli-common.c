@@ -205,6 +205,17 @@ pb_cli_site (PbCliContext *ctx)
   return ctx->site;
 }
 
+/* The store is open, the operator's record not yet read: the site's
+ * operators and settings come in first. */
+static void
+pull_people (PbStore *store, const char *username, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_site_bench_pull_people (user_data, store, "site", &error))
+    warn_site (error);
+}
+
 PbSession *
 pb_cli_login_with_password (PbCliContext *ctx, const char *username, const char *password,
                             int *exit_code)
@@ -220,7 +231,8 @@ pb_cli_login_with_password (PbCliContext *ctx, const char *username, const char 
   if (site != NULL && !pb_site_bench_fetch_keyslots (site, dir, &site_error))
     warn_site (site_error);
   g_clear_error (&site_error);
-  session = pb_session_login (dir, username, password, &error);
+  session = pb_session_login_full (dir, username, password, site ? pull_people : NULL, site,
+                                   &error);
   if (site != NULL && !pb_site_bench_publish_keyslots (site, dir, &site_error))
     warn_site (site_error);
   g_clear_error (&site_error);
@@ -229,11 +241,6 @@ pb_cli_login_with_password (PbCliContext *ctx, const char *username, const char 
       *exit_code = pb_cli_fail (error);
       return NULL;
     }
-  if (site != NULL
-      && !pb_site_bench_pull_people (site, pb_session_get_store (session), username,
-                                     &site_error))
-    warn_site (site_error);
-  g_clear_error (&site_error);
 
   if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_TOTP)
     {

@@ -271,9 +271,9 @@ pb_sync_run (PbStore *store, PbAmazonClient *amazon, const char *operator_name,
       /* Another bench runs the site's sync: this one reads the site. */
       if (!leader)
         return follow_site (store, site, actor, result, error);
-      /* One search per interval for the whole site: a timed sync (no
-       * operator) skips its turn when another bench searched lately. */
-      if (operator_name == NULL && !site_sync_due (store, site))
+      /* One search per sync interval for the whole site, whoever asks:
+       * when the site was searched lately, this bench reads the site. */
+      if (!site_sync_due (store, site))
         return follow_site (store, site, actor, result, error);
       watermark = site_time (site, SITE_WATERMARK);
       restore_search_tokens (store, site, amazon);

@@ -268,14 +268,17 @@ apply_order (PbStore *store, const PbOrderData *order, gboolean keep_recipient, 
   const char *attention = NULL;
   const char *new_state;
   gint64 stored_updated;
+  gboolean wants_recipient;
   int rc;
 
   g_return_val_if_fail (order != NULL && order->order_id != NULL, FALSE);
   *change = PB_ORDER_CHANGE_NONE;
 
   find = pb_store_prepare (store,
-                           "SELECT state, amazon_status, amazon_updated_at FROM orders"
-                           " WHERE id = ?1",
+                           "SELECT state, amazon_status, amazon_updated_at,"
+                           " recipient_name IS NULL AND address_line1 IS NULL"
+                           "  AND purged_at IS NULL"
+                           " FROM orders WHERE id = ?1",
                            error);
   if (find == NULL)
     return FALSE;
@@ -299,12 +302,18 @@ apply_order (PbStore *store, const PbOrderData *order, gboolean keep_recipient, 
   local_state = g_strdup (pb_sql_text (find, 0));
   amazon_status = g_strdup (pb_sql_text (find, 1));
   stored_updated = sqlite3_column_int64 (find, 2);
+  /* Site mode: a bench that has only the facts fetches the recipient of
+   * an order it is about to pack; the same data with the recipient is an
+   * update then. */
+  wants_recipient = !keep_recipient && sqlite3_column_int (find, 3) != 0
+                    && (order->name != NULL || order->address_line1 != NULL);
   g_clear_pointer (&find, sqlite3_finalize);
 
   /* The overlap window brings orders again; older or identical data is
    * not an update. */
   if (order->last_updated < stored_updated
-      || (order->last_updated == stored_updated && g_strcmp0 (amazon_status, order->status) == 0))
+      || (order->last_updated == stored_updated && g_strcmp0 (amazon_status, order->status) == 0
+          && !wants_recipient))
     return TRUE;
 
   new_state = next_state (local_state, order->status, &attention);

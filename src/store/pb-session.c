@@ -553,6 +553,13 @@ begin_operator (PbSession *self, const char *username, GError **error)
 PbSession *
 pb_session_login (const char *dir, const char *username, const char *password, GError **error)
 {
+  return pb_session_login_full (dir, username, password, NULL, NULL, error);
+}
+
+PbSession *
+pb_session_login_full (const char *dir, const char *username, const char *password,
+                       PbSessionOpenedFunc opened, gpointer user_data, GError **error)
+{
   g_autoptr (PbSession) self = session_new (dir);
   g_autoptr (guint8) key = key_new ();
   g_autofree char *name = pb_username_normalize (username, NULL);
@@ -579,6 +586,8 @@ pb_session_login (const char *dir, const char *username, const char *password, G
   self->store = pb_store_open (dir, key, pb_keyslots_get_store_id (self->keyslots), error);
   if (self->store == NULL)
     return NULL;
+  if (opened != NULL)
+    opened (self->store, name, user_data);
 
   if (!flush_pending_events (self, error) || !begin_operator (self, name, error))
     return NULL;

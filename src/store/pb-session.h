@@ -53,6 +53,12 @@ PbSession *pb_session_init_store (const char *dir, const char *admin_username,
 /* First step of a login: unwraps the operator's keyslot and opens the store. */
 PbSession *pb_session_login (const char *dir, const char *username, const char *password,
                              GError **error);
+/* The same, calling @opened once the store is open and before the
+ * operator's record is read (site mode brings the site's operators in
+ * there). */
+typedef void (*PbSessionOpenedFunc) (PbStore *store, const char *username, gpointer user_data);
+PbSession *pb_session_login_full (const char *dir, const char *username, const char *password,
+                                  PbSessionOpenedFunc opened, gpointer user_data, GError **error);
 gboolean pb_session_verify_totp (PbSession *self, const char *code, GError **error);
 gboolean pb_session_set_new_password (PbSession *self, const char *new_password, GError **error);
 

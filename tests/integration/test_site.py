@@ -1,0 +1,378 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Site mode: several benches on one real PostgreSQL (a private server with
+TLS, tests/servers/pg_server.py), each a real packbenchctl with its own
+store, sharing the local Amazon and Click & Drop servers, one cupsd and one
+printer sink. Two benches racing to ship one order buy one label, print it
+once and confirm it once; the site database never holds personal data."""
+
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+import pbtest
+from pbtest import Bench, ADMIN_PASSWORD
+from shipping import Shipping
+import cupsd
+
+sys.path.insert(0, os.path.join(pbtest.SOURCE_ROOT, "tests", "servers"))
+import pg_server  # noqa: E402
+
+PRINTABLE = cupsd.available() is None
+PG_MISSING = pg_server.available()
+
+RACE_ROUNDS = int(os.environ.get("PB_SITE_RACE_ROUNDS", "100"))
+
+
+class SiteBench(Bench):
+    """A bench of the site whose policy clock is the first bench's: they
+    share operators, and a TOTP code used at one is used at every bench."""
+
+    def __init__(self, test, clock_of):
+        self.clock_of = clock_of
+        super().__init__(test)
+        self.secrets = clock_of.secrets
+        self.passwords = clock_of.passwords
+
+    @property
+    def now(self):
+        return self.clock_of.now
+
+    @now.setter
+    def now(self, value):
+        self.clock_of.now = max(self.clock_of.now, value)
+
+
+def tcp_uri(pg, sslmode="verify-full", ca=None):
+    """The URI an IT person writes: no password in it (that is a line of
+    its own), TLS checked against the site's CA."""
+    query = "sslmode=" + sslmode
+    if sslmode in ("verify-ca", "verify-full"):
+        query += "&sslrootcert=" + (ca or pg.ca)
+    return "postgresql://packbench@127.0.0.1:%d/packbench_site?%s" % (pg.port, query)
+
+
+@unittest.skipIf(PG_MISSING, PG_MISSING or "")
+class SiteTestCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_server.PgServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pg.stop()
+
+    def setUp(self):
+        # Every test starts from an empty site database.
+        self.pg.sql("DROP DATABASE IF EXISTS packbench_site WITH (FORCE)")
+        self.pg.sql("CREATE DATABASE packbench_site OWNER packbench")
+        self.uri = tcp_uri(self.pg)
+
+    def create_site(self, bench, name="Bench A"):
+        return bench.ok(bench.run("site", "create", self.uri, "--bench", name, "--user", "admin",
+                                  lines=[self.pg.password] + bench.login_lines("admin")))
+
+    def join(self, bench, name, user="admin", password=None):
+        return bench.run("site", "join", self.uri, "--bench", name, "--user", user,
+                         lines=[self.pg.password] + bench.login_lines(user, password))
+
+    def status(self, bench):
+        return json.loads(bench.ok(bench.run("site", "status", "--json")).stdout)
+
+    def site_sql(self, sql):
+        return self.pg.sql(sql, dbname="packbench_site")
+
+
+class Joining(SiteTestCase):
+    def test_a_solo_bench_becomes_a_site_and_a_new_machine_joins_it(self):
+        a = Bench(self)
+        a.init()
+        self.assertIsNone(self.status(a)["site"])
+        result = self.create_site(a)
+        self.assertIn("Bench A", result.stdout)
+        status = self.status(a)
+        self.assertEqual(status["bench"], "Bench A")
+        self.assertTrue(status["connected"])
+        self.assertEqual(status["schema_version"], status["known_schema_version"])
+        self.assertIn("TLS", status["connection"])
+        site_file = os.path.join(a.dir, "site.conf")
+        self.assertEqual(os.stat(site_file).st_mode & 0o777, 0o600)
+
+        # A packer added at bench A before the new bench joins.
+        a.add_user("pat", "packer")
+
+        b = SiteBench(self, a)
+        result = self.join(b, "Bench B")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.status(b)["bench"], "Bench B")
+        # Bench B's store is keyed with the site's key: the same people log
+        # in there with the same passwords.
+        whoami = b.ok(b.as_user("pat", "whoami"))
+        self.assertIn("pat", whoami.stdout)
+        self.assertIn("packer", whoami.stdout.lower())
+
+        # An operator added at bench B logs in at bench A.
+        b.add_user("sam", "packer", by="admin")
+        self.assertIn("sam", a.ok(a.as_user("sam", "whoami")).stdout)
+
+        # Disabled at A: refused at B from its next login on.
+        a.ok(a.as_user("admin", "user", "disable", "sam"))
+        refused = b.as_user("sam", "whoami")
+        self.assertEqual(refused.returncode, 3, refused.stdout + refused.stderr)
+
+        benches = self.site_sql("SELECT name FROM benches ORDER BY name").split()
+        self.assertEqual(benches, ["Bench", "A", "Bench", "B"])
+
+    def test_wrong_password_leaves_nothing_behind(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        b = SiteBench(self, a)
+        result = self.join(b, "Bench B", password="not-the-password")
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        self.assertIn("Wrong username or password", result.stderr)
+        self.assertFalse(os.path.exists(b.dir))
+        self.assertNotIn("Bench B", self.site_sql("SELECT name FROM benches"))
+
+    def test_a_bench_name_is_taken_once(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        b = SiteBench(self, a)
+        result = self.join(b, "Bench A")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("called “Bench A” already", result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(b.dir, "site.conf")))
+
+    def test_a_second_site_in_one_database_is_refused(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        other = Bench(self)
+        other.init()
+        result = other.run("site", "create", self.uri, "--bench", "Other", "--user", "admin",
+                           lines=[self.pg.password] + other.login_lines("admin"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("holds a site already", result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(other.dir, "site.conf")))
+
+    def test_joining_where_a_store_exists_is_refused(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        b = SiteBench(self, a)
+        b.init()
+        before = b.store_files()
+        result = self.join(b, "Bench B")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("has a store already", result.stderr)
+        self.assertEqual(b.store_files(), before)
+
+    def test_leaving_makes_the_bench_solo_again(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        a.ok(a.as_user("admin", "site", "leave"))
+        self.assertIsNone(self.status(a)["site"])
+        self.assertFalse(os.path.exists(os.path.join(a.dir, "site.conf")))
+        removed = self.site_sql("SELECT removed_at IS NOT NULL FROM benches")
+        self.assertEqual(removed, "t")
+        # Still the same store, still opens.
+        a.ok(a.as_user("admin", "whoami"))
+
+    def test_a_packer_may_not_create_a_site(self):
+        a = Bench(self)
+        a.init()
+        a.add_user("pat", "packer")
+        result = a.run("site", "create", self.uri, "--user", "pat",
+                       lines=[self.pg.password] + a.login_lines("pat"))
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertFalse(os.path.exists(os.path.join(a.dir, "site.conf")))
+
+
+class Tls(SiteTestCase):
+    def refused(self, uri):
+        a = Bench(self)
+        a.init()
+        result = a.run("site", "create", uri, "--user", "admin",
+                       lines=[self.pg.password] + a.login_lines("admin"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertFalse(os.path.exists(os.path.join(a.dir, "site.conf")))
+        return result
+
+    def test_weaker_than_verify_full_over_the_network_is_refused_in_words(self):
+        for mode in ("disable", "prefer", "require", "verify-ca"):
+            result = self.refused(tcp_uri(self.pg, sslmode=mode))
+            self.assertIn("sslmode=verify-full", result.stderr, mode)
+        self.assertIn("sslmode=prefer", self.refused(
+            "postgresql://packbench@127.0.0.1:%d/packbench_site" % self.pg.port).stderr)
+
+    def test_a_certificate_from_another_ca_is_refused(self):
+        other = pg_server.pbcerts.make_ca_and_server(os.path.join(self.pg.dir, "other-ca"))
+        result = self.refused(tcp_uri(self.pg, ca=other["ca"]))
+        self.assertIn("Cannot connect to the site database", result.stderr)
+        self.assertIn("certificate", result.stderr)
+
+    def test_a_wrong_host_name_is_refused(self):
+        uri = tcp_uri(self.pg).replace("127.0.0.1", "localhost.localdomain")
+        # The certificate is for localhost and 127.0.0.1 only.
+        result = self.refused(uri)
+        self.assertIn("Cannot connect to the site database", result.stderr)
+
+    def test_a_local_socket_needs_no_tls(self):
+        a = Bench(self)
+        a.init()
+        uri = "postgresql://packbench@/packbench_site?host=%s&port=%d" % (
+            self.pg.socket_dir, self.pg.port)
+        a.ok(a.run("site", "create", uri, "--bench", "Socket", "--user", "admin",
+                   lines=[self.pg.password] + a.login_lines("admin")))
+        self.assertIn("socket", self.status(a)["connection"])
+
+
+class Schema(SiteTestCase):
+    def test_an_older_packbench_refuses_a_newer_schema_in_words(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        self.site_sql("INSERT INTO packbench_schema (version) VALUES (999)")
+        status = a.run("site", "status", "--json")
+        self.assertEqual(status.returncode, 1)
+        self.assertIn("newer Packbench (schema 999", json.loads(status.stdout)["error"])
+
+
+@unittest.skipUnless(PRINTABLE, "needs cupsd and root")
+class Shipping2(SiteTestCase):
+    """Two benches with the same Amazon and Click & Drop accounts."""
+
+    orders = 30
+
+    def setUp(self):
+        super().setUp()
+        self.a = Bench(self)
+        self.a.init()
+        self.shipping = Shipping(self, self.a, orders=self.orders)
+        self.create_site(self.a)
+        self.a.add_user("pat", "packer")
+        self.a.add_user("sam", "packer")
+        self.b = SiteBench(self, self.a)
+        result = self.join(self.b, "Bench B")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        # What stays per bench: its printer and the CA file on its own disk.
+        self.b.ok(self.b.as_user(
+            "admin", "config", "set", "print.printer", "labels-zpl", "print.mode", "zpl",
+            "print.dpi", "203", "print.timeout_seconds", "20",
+            "tls.ca_file", self.shipping.api.certs["ca"], "net.retry_base_ms", "100",
+            "net.max_retries", "4", env=self.shipping.env))
+
+    def run_at(self, bench, *args, user="admin"):
+        return bench.as_user(user, *args, env=self.shipping.env)
+
+    def ship_at(self, bench, user, order_id):
+        return self.run_at(bench, "ship", order_id, "--weight", "450", user=user)
+
+
+class Polling(Shipping2):
+    def test_only_one_bench_searches_amazon_per_interval(self):
+        self.shipping.api.control("DELETE", "/_test/clients")
+        first = self.a.ok(self.run_at(self.a, "sync"))
+        self.assertIn("This bench ran the site’s sync", first.stdout)
+        second = self.b.ok(self.run_at(self.b, "sync"))
+        self.assertIn("Read from the site", second.stdout)
+        searching = self.shipping.api.control(
+            "GET", "/_test/clients?operation=searchOrders")["clients"]
+        self.assertEqual(len(searching), 1, searching)
+        # Bench B has the queue all the same, without anyone's address.
+        listed = json.loads(self.b.ok(self.run_at(self.b, "orders", "list", "--json")).stdout)
+        self.assertGreaterEqual(len(listed), 20)
+        order_id = self.shipping.unshipped()[0]["orderId"]
+        shown = self.run_at(self.b, "orders", "show", order_id)
+        name = self.shipping.unshipped()[0]["recipient"]["deliveryAddress"]["name"]
+        self.assertNotIn(name, shown.stdout)
+
+
+class Racing(Shipping2):
+    orders = max(30, RACE_ROUNDS + 10)
+
+    def test_two_benches_shipping_one_order_buy_one_label(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()][:RACE_ROUNDS]
+        self.assertEqual(len(orders), RACE_ROUNDS)
+        outcomes = {"a": 0, "b": 0}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            for number, order_id in enumerate(orders):
+                at_a = pool.submit(self.ship_at, self.a, "pat", order_id)
+                at_b = pool.submit(self.ship_at, self.b, "sam", order_id)
+                results = {"a": at_a.result(), "b": at_b.result()}
+                won = [k for k, r in results.items() if r.returncode == 0]
+                self.assertEqual(len(won), 1, "round %d (%s): %s" % (
+                    number, order_id,
+                    {k: (r.returncode, r.stdout, r.stderr) for k, r in results.items()}))
+                outcomes[won[0]] += 1
+                lost = results["b" if won[0] == "a" else "a"]
+                self.assertRegex(lost.stderr, r"is being packed at Bench [AB] by (pat|sam)"
+                                 r"|was shipped at Bench [AB] by (pat|sam)")
+                self.assertNotIn("Tracking:", lost.stdout)
+                self.assertEqual(self.shipping.clickdrop.creates(order_id), 1, order_id)
+        # One print per order, one confirmation per order.
+        jobs = self.shipping.sink.wait_for_jobs(RACE_ROUNDS)
+        self.assertEqual(len(jobs), RACE_ROUNDS)
+        confirmed = {}
+        for confirmation in self.shipping.api.confirmations():
+            text = json.dumps(confirmation)
+            for order_id in orders:
+                if order_id in text:
+                    confirmed[order_id] = confirmed.get(order_id, 0) + 1
+        self.assertEqual(confirmed, {order_id: 1 for order_id in orders})
+        shipments = self.site_sql("SELECT count(*), count(DISTINCT order_id) FROM shipments"
+                                  " WHERE tracking_number IS NOT NULL").split("|")
+        self.assertEqual([int(n) for n in shipments], [RACE_ROUNDS, RACE_ROUNDS])
+        print("race: %d rounds, won at A %d, at B %d" % (RACE_ROUNDS, outcomes["a"],
+                                                        outcomes["b"]))
+
+
+class NoPersonalData(Shipping2):
+    def test_a_dump_after_a_days_work_holds_no_pii_and_no_secret(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        unshipped = self.shipping.unshipped()
+        for order in unshipped[:3]:
+            self.a.ok(self.ship_at(self.a, "pat", order["orderId"]))
+        for order in unshipped[3:6]:
+            self.b.ok(self.ship_at(self.b, "sam", order["orderId"]))
+        dump = subprocess.run(
+            [os.path.join(self.pg.bindir, "pg_dump") if self.pg.bindir else "pg_dump",
+             "--no-owner", self.pg.uri()], capture_output=True, text=True, timeout=300)
+        self.assertEqual(dump.returncode, 0, dump.stderr)
+        text = dump.stdout
+        self.assertIn("COPY public.orders", text)
+        markers = []
+        for summary in self.shipping.api.orders():
+            order = self.shipping.api.control("GET", "/_test/orders/" + summary["orderId"])["order"]
+            address = order.get("recipient", {}).get("deliveryAddress", {})
+            for key in ("name", "addressLine1", "addressLine2", "postalCode", "phone", "city"):
+                value = address.get(key)
+                if value and len(value) >= 5:
+                    markers.append(value)
+            for item in order.get("orderItems", []):
+                gift = (item.get("giftOptions") or {}).get("giftMessage")
+                if gift:
+                    markers.append(gift)
+        self.assertGreater(len(markers), 50)
+        found = [m for m in set(markers) if m in text]
+        self.assertEqual(found, [])
+        secrets = [ADMIN_PASSWORD, self.pg.password, "pb-test-clickdrop-key",
+                   "amzn1.oa2-cs.v1.test-client-secret", "Atzr|IwEBtest-refresh-token"]
+        secrets += list(self.a.secrets.values()) + list(self.a.passwords.values())
+        for secret in secrets:
+            self.assertNotIn(secret, text)
+        # And what the site does hold: the shipments, by bench.
+        self.assertRegex(text, r"Bench A\tpat")
+        self.assertRegex(text, r"Bench B\tsam")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
