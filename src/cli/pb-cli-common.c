@@ -231,8 +231,8 @@ pb_cli_login_with_password (PbCliContext *ctx, const char *username, const char 
   if (site != NULL && !pb_site_bench_fetch_keyslots (site, dir, &site_error))
     warn_site (site_error);
   g_clear_error (&site_error);
-  session = pb_session_login_full (dir, username, password, site ? pull_people : NULL, site,
-                                   &error);
+  session
+      = pb_session_login_full (dir, username, password, site ? pull_people : NULL, site, &error);
   if (site != NULL && !pb_site_bench_publish_keyslots (site, dir, &site_error))
     warn_site (site_error);
   g_clear_error (&site_error);

@@ -93,8 +93,7 @@ void pb_http_client_set_rate_limit (PbHttpClient *self, const char *operation, d
 /* The tokens left in @operation's bucket (FALSE: no limit), and setting
  * them: site mode carries the seller's searchOrders quota from one leader
  * to the next. */
-gboolean pb_http_client_get_rate_tokens (PbHttpClient *self, const char *operation,
-                                         double *tokens);
+gboolean pb_http_client_get_rate_tokens (PbHttpClient *self, const char *operation, double *tokens);
 void pb_http_client_set_rate_tokens (PbHttpClient *self, const char *operation, double tokens);
 
 /* Blocking. Returns the final response — which may be a 4xx or 5xx after

@@ -46,8 +46,7 @@ highlands_and_islands (const char *area, int district)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (zones); i++)
-    if (g_str_equal (area, zones[i].area) && district >= zones[i].from
-        && district <= zones[i].to)
+    if (g_str_equal (area, zones[i].area) && district >= zones[i].from && district <= zones[i].to)
       return TRUE;
   return FALSE;
 }
@@ -123,20 +122,22 @@ publish_one (PbSite *self, const PbOrderData *order, GError **error)
       "INSERT INTO orders (order_id, status, last_updated, purchased_at, ship_by_earliest,"
       " ship_by_latest, deliver_by_earliest, deliver_by_latest, service_level, prime,"
       " destination_class, cancel_requested, shipped)"
-      " VALUES ($1, $2, " TS (3) ", " TS (4) ", " TS (5) ", " TS (6) ", " TS (7) ", " TS (8)
-      ", $9, $10::boolean, $11, $12::boolean, $2 = 'SHIPPED')"
-      " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status,"
-      " last_updated = excluded.last_updated, purchased_at = excluded.purchased_at,"
-      " ship_by_earliest = excluded.ship_by_earliest, ship_by_latest = excluded.ship_by_latest,"
-      " deliver_by_earliest = excluded.deliver_by_earliest,"
-      " deliver_by_latest = excluded.deliver_by_latest, service_level = excluded.service_level,"
-      " prime = excluded.prime,"
-      " destination_class = coalesce (excluded.destination_class, orders.destination_class),"
-      " cancel_requested = excluded.cancel_requested,"
-      " shipped = orders.shipped OR excluded.shipped, change = nextval ('order_change')"
-      " WHERE orders.last_updated IS NULL OR excluded.last_updated IS NULL"
-      " OR excluded.last_updated >= orders.last_updated"
-      " RETURNING order_id",
+      " VALUES ($1, $2, " TS (3) ", " TS (4) ", " TS (5) ", " TS (6) ", " TS (7) ", " TS (
+          8) ", $9, $10::boolean, $11, $12::boolean, $2 = 'SHIPPED')"
+             " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status,"
+             " last_updated = excluded.last_updated, purchased_at = excluded.purchased_at,"
+             " ship_by_earliest = excluded.ship_by_earliest, ship_by_latest = "
+             "excluded.ship_by_latest,"
+             " deliver_by_earliest = excluded.deliver_by_earliest,"
+             " deliver_by_latest = excluded.deliver_by_latest, service_level = "
+             "excluded.service_level,"
+             " prime = excluded.prime,"
+             " destination_class = coalesce (excluded.destination_class, orders.destination_class),"
+             " cancel_requested = excluded.cancel_requested,"
+             " shipped = orders.shipped OR excluded.shipped, change = nextval ('order_change')"
+             " WHERE orders.last_updated IS NULL OR excluded.last_updated IS NULL"
+             " OR excluded.last_updated >= orders.last_updated"
+             " RETURNING order_id",
       G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
@@ -149,8 +150,8 @@ publish_one (PbSite *self, const PbOrderData *order, GError **error)
       g_autofree char *quantity = g_strdup_printf ("%d", item->quantity);
       g_autofree char *shipped = g_strdup_printf ("%d", item->quantity_shipped);
       const char *item_params[] = {
-        order->order_id, item->item_id ? item->item_id : item->sku, item->sku, item->asin,
-        quantity,        shipped,
+        order->order_id, item->item_id ? item->item_id : item->sku, item->sku, item->asin, quantity,
+        shipped,
       };
 
       if (!pb_site_run (self, _ ("Saving an order in the site"),
@@ -213,7 +214,8 @@ pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **err
   g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
   const char *params[] = { since_text };
   g_autoptr (PGresult) result = NULL;
-  g_autoptr (GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
+  g_autoptr (GPtrArray) orders
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
   PbOrderData *order = NULL;
   gint64 until = since;
 
@@ -221,13 +223,40 @@ pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **err
 
   result = pb_site_exec (
       self, _ ("Reading orders from the site"),
-      "SELECT o.order_id, o.status, " EPOCH ("o.last_updated") ", " EPOCH ("o.purchased_at")
-      ", " EPOCH ("o.ship_by_earliest") ", " EPOCH ("o.ship_by_latest")
-      ", " EPOCH ("o.deliver_by_earliest") ", " EPOCH ("o.deliver_by_latest")
-      ", o.service_level, o.prime, o.cancel_requested, o.change,"
-      " i.item_id, i.sku, i.asin, i.quantity, i.quantity_shipped"
-      " FROM orders o LEFT JOIN order_items i USING (order_id)"
-      " WHERE o.change > $1::bigint ORDER BY o.change, i.item_id",
+      "SELECT o.order_id, o.status, " EPOCH ("o.last_updated") ", " EPOCH (
+          "o."
+          "purchas"
+          "ed_at") ", " EPOCH ("o.ship_by_earliest") ", " EPOCH ("o.ship_by_latest") ", " EPOCH ("o"
+                                                                                                 "."
+                                                                                                 "d"
+                                                                                                 "e"
+                                                                                                 "l"
+                                                                                                 "i"
+                                                                                                 "v"
+                                                                                                 "e"
+                                                                                                 "r"
+                                                                                                 "_"
+                                                                                                 "b"
+                                                                                                 "y"
+                                                                                                 "_"
+                                                                                                 "e"
+                                                                                                 "a"
+                                                                                                 "r"
+                                                                                                 "l"
+                                                                                                 "i"
+                                                                                                 "e"
+                                                                                                 "s"
+                                                                                                 "t") ", " EPOCH ("o."
+                                                                                                                  "del"
+                                                                                                                  "ive"
+                                                                                                                  "r_"
+                                                                                                                  "by_"
+                                                                                                                  "lat"
+                                                                                                                  "es"
+                                                                                                                  "t") ", o.service_level, o.prime, o.cancel_requested, o.change,"
+                                                                                                                       " i.item_id, i.sku, i.asin, i.quantity, i.quantity_shipped"
+                                                                                                                       " FROM orders o LEFT JOIN order_items i USING (order_id)"
+                                                                                                                       " WHERE o.change > $1::bigint ORDER BY o.change, i.item_id",
       1, params, error);
   if (result == NULL)
     return NULL;
@@ -291,14 +320,116 @@ pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GErro
 
   g_return_val_if_fail (PB_IS_SITE (self), FALSE);
 
-  result = pb_site_exec (self, _ ("Reading who has the order"),
-                         "SELECT o.claimed_by, o.claimed_operator, " EPOCH ("o.claimed_at")
-                         ", s.bench, s.operator, " EPOCH ("s.labelled_at")
-                         ", s.tracking_number, " EPOCH ("s.began_at")
-                         " FROM orders o LEFT JOIN shipments s"
-                         " ON s.order_id = o.order_id AND s.parcel = 1"
-                         " WHERE o.order_id = $1",
-                         1, params, error);
+  result = pb_site_exec (
+      self, _ ("Reading who has the order"),
+      "SELECT o.claimed_by, o.claimed_operator, " EPOCH (
+          "o.claimed_at") ", s.bench, s.operator, " EPOCH ("s.labelled_at") ", "
+                                                                            "s.tracking_number,"
+                                                                            " " EPOCH ("s."
+                                                                                       "began_"
+                                                                                       "at") " "
+                                                                                             "F"
+                                                                                             "R"
+                                                                                             "O"
+                                                                                             "M"
+                                                                                             " "
+                                                                                             "o"
+                                                                                             "r"
+                                                                                             "d"
+                                                                                             "e"
+                                                                                             "r"
+                                                                                             "s"
+                                                                                             " "
+                                                                                             "o"
+                                                                                             " "
+                                                                                             "L"
+                                                                                             "E"
+                                                                                             "F"
+                                                                                             "T"
+                                                                                             " "
+                                                                                             "J"
+                                                                                             "O"
+                                                                                             "I"
+                                                                                             "N"
+                                                                                             " "
+                                                                                             "s"
+                                                                                             "h"
+                                                                                             "i"
+                                                                                             "p"
+                                                                                             "m"
+                                                                                             "e"
+                                                                                             "n"
+                                                                                             "t"
+                                                                                             "s"
+                                                                                             " "
+                                                                                             "s"
+                                                                                             " "
+                                                                                             "O"
+                                                                                             "N"
+                                                                                             " "
+                                                                                             "s"
+                                                                                             "."
+                                                                                             "o"
+                                                                                             "r"
+                                                                                             "d"
+                                                                                             "e"
+                                                                                             "r"
+                                                                                             "_"
+                                                                                             "i"
+                                                                                             "d"
+                                                                                             " "
+                                                                                             "="
+                                                                                             " "
+                                                                                             "o"
+                                                                                             "."
+                                                                                             "o"
+                                                                                             "r"
+                                                                                             "d"
+                                                                                             "e"
+                                                                                             "r"
+                                                                                             "_"
+                                                                                             "i"
+                                                                                             "d"
+                                                                                             " "
+                                                                                             "A"
+                                                                                             "N"
+                                                                                             "D"
+                                                                                             " "
+                                                                                             "s"
+                                                                                             "."
+                                                                                             "p"
+                                                                                             "a"
+                                                                                             "r"
+                                                                                             "c"
+                                                                                             "e"
+                                                                                             "l"
+                                                                                             " "
+                                                                                             "="
+                                                                                             " "
+                                                                                             "1"
+                                                                                             " "
+                                                                                             "W"
+                                                                                             "H"
+                                                                                             "E"
+                                                                                             "R"
+                                                                                             "E"
+                                                                                             " "
+                                                                                             "o"
+                                                                                             "."
+                                                                                             "o"
+                                                                                             "r"
+                                                                                             "d"
+                                                                                             "e"
+                                                                                             "r"
+                                                                                             "_"
+                                                                                             "i"
+                                                                                             "d"
+                                                                                             " "
+                                                                                             "="
+                                                                                             " "
+                                                                                             "$"
+                                                                                             "1",
+      1, params, error);
   if (result == NULL)
     return FALSE;
   memset (claim, 0, sizeof *claim);
@@ -387,9 +518,9 @@ pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, Pb
     return TRUE;
 
   {
-    g_autoptr (PGresult) exists = pb_site_exec (self, _ ("Claiming the order"),
-                                                "SELECT status FROM orders WHERE order_id = $1", 1,
-                                                params, error);
+    g_autoptr (PGresult) exists
+        = pb_site_exec (self, _ ("Claiming the order"),
+                        "SELECT status FROM orders WHERE order_id = $1", 1, params, error);
 
     if (exists == NULL)
       return FALSE;
@@ -410,10 +541,9 @@ pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, Pb
   {
     /* Shipped from this bench already: it stays this bench's (ship again
      * to finish a print or a confirmation). */
-    g_autoptr (PGresult) own
-        = pb_site_exec (self, _ ("Claiming the order"),
-                        "SELECT 1 FROM shipments WHERE order_id = $1 AND bench = $2", 2, params,
-                        error);
+    g_autoptr (PGresult) own = pb_site_exec (
+        self, _ ("Claiming the order"),
+        "SELECT 1 FROM shipments WHERE order_id = $1 AND bench = $2", 2, params, error);
 
     if (own == NULL)
       return FALSE;

@@ -155,7 +155,8 @@ apply_operator (PbStore *store, const char *username, PbRole role, gboolean disa
       && !pb_operator_set_password_changed (store, username, changed_at, must_change, error))
     return FALSE;
   local_secret = pb_operator_dup_totp_secret (store, username);
-  if (g_strcmp0 (local_secret, secret) != 0 && !pb_operator_set_totp (store, username, secret, error))
+  if (g_strcmp0 (local_secret, secret) != 0
+      && !pb_operator_set_totp (store, username, secret, error))
     {
       if (local_secret != NULL)
         pb_secure_free_string (g_steal_pointer (&local_secret));

@@ -107,8 +107,8 @@ pb_site_config_save (const char *store_dir, const PbSiteConfig *config, GError *
   g_key_file_set_string (file, CONF_GROUP, "site_id", config->site_id);
   text = g_key_file_to_data (file, &length, NULL);
   ok = g_file_set_contents_full (path, text, (gssize)length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error);
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 error);
   pb_secure_wipe (text, length);
   return ok;
 }
@@ -219,10 +219,9 @@ pb_site_exec (PbSite *self, const char *what, const char *sql, int n_params,
       const char *state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
 
       /* 23505: unique_violation. */
-      pb_site_set_pq_error (self, error,
-                            g_strcmp0 (state, "23505") == 0 ? PB_SITE_ERROR_EXISTS
-                                                            : PB_SITE_ERROR_FAILED,
-                            what);
+      pb_site_set_pq_error (
+          self, error,
+          g_strcmp0 (state, "23505") == 0 ? PB_SITE_ERROR_EXISTS : PB_SITE_ERROR_FAILED, what);
       PQclear (result);
       return NULL;
     }
@@ -303,9 +302,9 @@ migrate (PbSite *self, GError **error)
                        " applied_at timestamptz NOT NULL DEFAULT now ())",
                        0, NULL, error))
     goto fail;
-  result = pb_site_exec (self, _ ("Reading the site’s schema version"),
-                         "SELECT coalesce (max (version), 0) FROM packbench_schema", 0, NULL,
-                         error);
+  result
+      = pb_site_exec (self, _ ("Reading the site’s schema version"),
+                      "SELECT coalesce (max (version), 0) FROM packbench_schema", 0, NULL, error);
   if (result == NULL)
     goto fail;
   version = atoi (PQgetvalue (result, 0, 0));
@@ -326,8 +325,8 @@ migrate (PbSite *self, GError **error)
 
       if (!run_script (self, pb_site_migrations[version], error)
           || !pb_site_run (self, _ ("Updating the site database"),
-                           "INSERT INTO packbench_schema (version) VALUES ($1::integer)", 1,
-                           params, error))
+                           "INSERT INTO packbench_schema (version) VALUES ($1::integer)", 1, params,
+                           error))
         goto fail;
     }
   if (!pb_site_commit (self, error))
@@ -349,10 +348,11 @@ PbSite *
 pb_site_connect (const char *uri, const char *password, GError **error)
 {
   g_autoptr (PbSite) self = NULL;
-  const char *keywords[] = { "dbname",           "password", "connect_timeout",
-                             "application_name", "ssl_min_protocol_version", NULL };
-  const char *values[] = { uri, password && *password ? password : NULL, "10", "packbench",
-                           "TLSv1.2", NULL };
+  const char *keywords[]
+      = { "dbname", "password", "connect_timeout", "application_name", "ssl_min_protocol_version",
+          NULL };
+  const char *values[]
+      = { uri, password && *password ? password : NULL, "10", "packbench", "TLSv1.2", NULL };
   PGresult *result;
 
   g_return_val_if_fail (uri != NULL, NULL);
@@ -457,7 +457,8 @@ pb_site_describe_connection (PbSite *self)
   host = PQhost (self->conn);
   if (is_local_host (host))
     return g_strdup_printf ("%s (socket)", host && *host ? host : "default");
-  return g_strdup_printf ("%s:%s%s", host, PQport (self->conn), PQsslInUse (self->conn) ? " TLS" : "");
+  return g_strdup_printf ("%s:%s%s", host, PQport (self->conn),
+                          PQsslInUse (self->conn) ? " TLS" : "");
 }
 
 /* ---- the site and its benches ----------------------------------------- */
@@ -489,9 +490,9 @@ pb_site_create (PbSite *self, const char *site_id, const char *store_id, const c
 gboolean
 pb_site_get_identity (PbSite *self, char **site_id, char **store_id, GError **error)
 {
-  PGresult *result = pb_site_exec (self, _ ("Reading the site"),
-                                   "SELECT site_id, store_id FROM site WHERE id = 1", 0, NULL,
-                                   error);
+  PGresult *result
+      = pb_site_exec (self, _ ("Reading the site"),
+                      "SELECT site_id, store_id FROM site WHERE id = 1", 0, NULL, error);
 
   if (result == NULL)
     return FALSE;

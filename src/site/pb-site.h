@@ -151,8 +151,7 @@ gboolean pb_site_claim (PbSite *self, const char *order_id, const char *operator
 /* Releases this bench's claim (no-op when it holds none). */
 gboolean pb_site_release (PbSite *self, const char *order_id, GError **error);
 /* Who holds @order_id (bench NULL when nobody). */
-gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim,
-                            GError **error);
+gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GError **error);
 
 /* The label purchase, across benches. Before a label is bought, in one
  * transaction: re-checks this bench's claim and records the shipment as
@@ -168,9 +167,8 @@ gboolean pb_site_begin_shipment (PbSite *self, const char *order_id, const char 
 gboolean pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **error);
 /* The label is bought: records the tracking number and Click & Drop's
  * order, marks the order shipped and releases the claim. */
-gboolean pb_site_finish_shipment (PbSite *self, const char *order_id,
-                                  const char *tracking_number, gint64 rm_order_identifier,
-                                  GError **error);
+gboolean pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
+                                  gint64 rm_order_identifier, GError **error);
 
 /* People and settings (pb-site-people.c): sealed under @store's master
  * key, which is the site's. Push writes this bench's copy to the site;

@@ -744,8 +744,7 @@ claim_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, GErro
 /* The label is this bench's, in the site: recorded before it is bought,
  * finished once it is. */
 static gboolean
-finish_in_site (PbSite *site, const PbShipRequest *request, const PbLabelInfo *info,
-                GError **error)
+finish_in_site (PbSite *site, const PbShipRequest *request, const PbLabelInfo *info, GError **error)
 {
   return site == NULL
          || pb_site_finish_shipment (site, request->order_id, info->tracking_number,
@@ -814,8 +813,9 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
           pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
                            detail, NULL);
         }
-      ok = ok && (site == NULL || pb_site_begin_shipment (site, request->order_id,
-                                                          request->operator_name, error));
+      ok = ok
+           && (site == NULL
+               || pb_site_begin_shipment (site, request->order_id, request->operator_name, error));
       if (ok && !buy_label (store, request, &plan, cancellable, error))
         {
           /* Royal Mail said no: there is no label, so the order is free
@@ -828,9 +828,9 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
       plan_clear (&plan);
       if (!ok)
         {
-          if (site != NULL && (error == NULL || *error == NULL
-                               || (*error)->domain == PB_SHIP_ERROR
-                               || (*error)->domain == PB_STORE_ERROR))
+          if (site != NULL
+              && (error == NULL || *error == NULL || (*error)->domain == PB_SHIP_ERROR
+                  || (*error)->domain == PB_STORE_ERROR))
             pb_site_release (site, request->order_id, NULL);
           return FALSE;
         }

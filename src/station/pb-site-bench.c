@@ -18,8 +18,7 @@ static gboolean
 publish_orders (PbStore *store, PbSite *site, GError **error)
 {
   g_autoptr (GPtrArray) summaries = pb_orders_list (store, NULL, error);
-  g_autoptr (GPtrArray) page
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
+  g_autoptr (GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_data_free);
 
   if (summaries == NULL)
     return FALSE;
@@ -78,8 +77,8 @@ pb_site_bench_create (PbStore *store, const char *uri, const char *db_password, 
   g_clear_pointer (&lock, pb_keyslots_unlock);
 
   if (!pb_site_add_bench (site, bench, PACKAGE_VERSION, error)
-      || !pb_site_push_operators (site, store, error)
-      || !pb_site_push_settings (site, store, error) || !publish_orders (store, site, error))
+      || !pb_site_push_operators (site, store, error) || !pb_site_push_settings (site, store, error)
+      || !publish_orders (store, site, error))
     return FALSE;
 
   config.uri = (char *)uri;
@@ -338,5 +337,6 @@ gboolean
 pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error)
 {
   return pb_site_bench_publish_keyslots (site, pb_store_get_dir (store), error)
-         && pb_site_push_operators (site, store, error) && pb_site_push_settings (site, store, error);
+         && pb_site_push_operators (site, store, error)
+         && pb_site_push_settings (site, store, error);
 }

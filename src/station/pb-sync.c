@@ -53,8 +53,7 @@ pb_sync_get_status (PbStore *store, gint64 *last_success, char **last_error, gin
  * page's facts go to the site first, and this bench keeps no recipient:
  * the bench that packs an order fetches it then. */
 static gboolean
-commit_page (PbStore *store, PbSite *site, GPtrArray *orders, PbSyncResult *result,
-             GError **error)
+commit_page (PbStore *store, PbSite *site, GPtrArray *orders, PbSyncResult *result, GError **error)
 {
   gint64 now = pb_clock_now_unix ();
   guint new_orders = 0, updated = 0, cancelled = 0;
@@ -158,8 +157,7 @@ save_site_state (PbSite *site, PbAmazonClient *amazon, gint64 window_end, GError
   g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
   double tokens = 0;
 
-  if (pb_http_client_get_rate_tokens (pb_amazon_client_get_http (amazon), "searchOrders",
-                                      &tokens))
+  if (pb_http_client_get_rate_tokens (pb_amazon_client_get_http (amazon), "searchOrders", &tokens))
     {
       char number[G_ASCII_DTOSTR_BUF_SIZE];
       g_autofree char *value
@@ -175,8 +173,7 @@ save_site_state (PbSite *site, PbAmazonClient *amazon, gint64 window_end, GError
 /* A bench that does not poll reads what changed in the site since it last
  * looked: facts only; a recipient it fetched for an order it packs stays. */
 static gboolean
-follow_site (PbStore *store, PbSite *site, const char *actor, PbSyncResult *result,
-             GError **error)
+follow_site (PbStore *store, PbSite *site, const char *actor, PbSyncResult *result, GError **error)
 {
   g_autoptr (GPtrArray) orders = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -194,8 +191,7 @@ follow_site (PbStore *store, PbSite *site, const char *actor, PbSyncResult *resu
     {
       PbOrderChange change;
 
-      if (!pb_orders_apply_facts (store, g_ptr_array_index (orders, i), now, &change,
-                                  &local_error))
+      if (!pb_orders_apply_facts (store, g_ptr_array_index (orders, i), now, &change, &local_error))
         {
           pb_store_rollback (store);
           goto fail;

@@ -70,17 +70,16 @@ write_items (PbStore *store, const PbOrderData *order, gboolean keep_recipient, 
   g_autoptr (sqlite3_stmt) update = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
 
-  update
-      = pb_store_prepare (store,
-                          "UPDATE order_items SET sku = ?3, asin = ?4, title = ?5,"
-                          " quantity = ?6, quantity_shipped = ?7, unit_price = ?8,"
-                          " currency = ?9,"
-                          " gift_message = CASE WHEN ?13 THEN gift_message"
-                          "   WHEN (SELECT purged_at FROM orders WHERE id = ?1)"
-                          "   IS NULL THEN ?10 ELSE NULL END,"
-                          " gift_wrap_level = ?11, cancel_requested = ?12"
-                          " WHERE order_id = ?1 AND item_id = ?2",
-                          error);
+  update = pb_store_prepare (store,
+                             "UPDATE order_items SET sku = ?3, asin = ?4, title = ?5,"
+                             " quantity = ?6, quantity_shipped = ?7, unit_price = ?8,"
+                             " currency = ?9,"
+                             " gift_message = CASE WHEN ?13 THEN gift_message"
+                             "   WHEN (SELECT purged_at FROM orders WHERE id = ?1)"
+                             "   IS NULL THEN ?10 ELSE NULL END,"
+                             " gift_wrap_level = ?11, cancel_requested = ?12"
+                             " WHERE order_id = ?1 AND item_id = ?2",
+                             error);
   insert = pb_store_prepare (store,
                              "INSERT INTO order_items (order_id, item_id, sku, asin, title,"
                              " quantity, quantity_shipped, unit_price, currency, gift_message,"
@@ -237,7 +236,8 @@ update_order (PbStore *store, const PbOrderData *order, const char *local_state,
       " country_code = CASE WHEN ?31 THEN country_code ELSE ?22 END,"
       " phone = CASE WHEN ?31 THEN phone WHEN purged_at IS NULL THEN ?23 END,"
       " address_type = CASE WHEN ?31 THEN address_type ELSE ?24 END,"
-      " delivery_instructions = CASE WHEN ?31 THEN delivery_instructions WHEN purged_at IS NULL THEN ?25 END,"
+      " delivery_instructions = CASE WHEN ?31 THEN delivery_instructions WHEN purged_at IS NULL "
+      "THEN ?25 END,"
       " state = ?26,"
       " attention = coalesce (?27, attention),"
       " delivered_at = coalesce (delivered_at, ?28),"
@@ -337,8 +337,8 @@ pb_orders_apply (PbStore *store, const PbOrderData *order, gint64 now, PbOrderCh
 }
 
 gboolean
-pb_orders_apply_facts (PbStore *store, const PbOrderData *order, gint64 now,
-                       PbOrderChange *change, GError **error)
+pb_orders_apply_facts (PbStore *store, const PbOrderData *order, gint64 now, PbOrderChange *change,
+                       GError **error)
 {
   PbOrderData facts = *order;
 

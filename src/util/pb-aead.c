@@ -44,7 +44,8 @@ pb_aead_open_text (const guint8 *key, const char *aad, const char *sealed, GErro
 
   if (in == NULL || size < NONCE_LEN + TAG_LEN)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("An encrypted value is damaged."));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _ ("An encrypted value is damaged."));
       return NULL;
     }
   length = size - NONCE_LEN - TAG_LEN;
