@@ -43,6 +43,7 @@ meson compile -C "$asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 LSAN_OPTIONS=suppressions="$root/tests/lsan.supp":print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+PB_SITE_RACE_ROUNDS=${PB_SITE_RACE_ROUNDS_ASAN:-20} \
   meson test -C "$asan" --print-errorlogs --num-processes 2 \
   --suite unit --suite integration || status=1
 

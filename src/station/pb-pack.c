@@ -612,6 +612,13 @@ pb_pack_session_scan (PbPackSession *self, const char *code, GError **error)
 gboolean
 pb_pack_find_order_for_code (PbStore *store, const char *code, char **order_id, GError **error)
 {
+  return pb_pack_find_order_for_code_except (store, code, NULL, order_id, error);
+}
+
+gboolean
+pb_pack_find_order_for_code_except (PbStore *store, const char *code, const char *const *exclude,
+                                    char **order_id, GError **error)
+{
   g_autofree char *trimmed = NULL;
   g_autofree char *value = NULL;
   g_autoptr (GPtrArray) variants = NULL;
@@ -644,8 +651,8 @@ pb_pack_find_order_for_code (PbStore *store, const char *code, char **order_id, 
         {
           g_auto (GStrv) candidates = pb_scan_candidates (g_ptr_array_index (variants, v));
 
-          if (!pb_orders_find_unshipped_holding (store, (const char *const *)candidates, order_id,
-                                                 error))
+          if (!pb_orders_find_unshipped_holding_except (store, (const char *const *)candidates,
+                                                        exclude, order_id, error))
             return FALSE;
           if (*order_id != NULL)
             return TRUE;

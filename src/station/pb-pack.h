@@ -100,5 +100,10 @@ const PbPackLine *pb_pack_session_get_line (PbPackSession *self, guint position)
  * nothing fits, PB_PACK_ERROR_NOT_AN_ITEM for a badge. */
 gboolean pb_pack_find_order_for_code (PbStore *store, const char *code, char **order_id,
                                       GError **error);
+/* The same, passing over the orders in @exclude (site mode: held by other
+ * benches). */
+gboolean pb_pack_find_order_for_code_except (PbStore *store, const char *code,
+                                             const char *const *exclude, char **order_id,
+                                             GError **error);
 
 G_END_DECLS

@@ -723,22 +723,31 @@ claim_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, GErro
       return TRUE;
   }
 
-  {
-    g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
-    g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
-
-    if (!pb_sync_recheck_order (store, amazon, request->order_id, NULL, &local_error)
-        && local_error->domain != PB_SYNC_ERROR)
-      {
-        pb_site_release (site, request->order_id, NULL);
-        g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_RECHECK_REFUSED,
-                     _ ("This bench needs the order’s address from Amazon, and could not get "
-                        "it: %s"),
-                     local_error->message);
-        return FALSE;
-      }
-  }
+  if (!pb_ship_fetch_recipient (store, request->order_id, NULL, error))
+    {
+      pb_site_release (site, request->order_id, NULL);
+      return FALSE;
+    }
   return TRUE;
+}
+
+gboolean
+pb_ship_fetch_recipient (PbStore *store, const char *order_id, GCancellable *cancellable,
+                         GError **error)
+{
+  g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+  g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
+  g_autoptr (GError) local_error = NULL;
+
+  /* Cancelled or a cancellation request: stored, and refused later in
+   * words by whoever ships it. */
+  if (pb_sync_recheck_order (store, amazon, order_id, cancellable, &local_error)
+      || local_error->domain == PB_SYNC_ERROR)
+    return TRUE;
+  g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_RECHECK_REFUSED,
+               _ ("This bench needs the order’s address from Amazon, and could not get it: %s"),
+               local_error->message);
+  return FALSE;
 }
 
 /* The label is this bench's, in the site: recorded before it is bought,

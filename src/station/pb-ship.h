@@ -72,6 +72,11 @@ void pb_ship_result_clear (PbShipResult *result);
 gboolean pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
                   GCancellable *cancellable, GError **error);
 
+/* Site mode: fetches @order_id (its recipient included) from Amazon into
+ * this bench's store, for the bench that is about to pack it. */
+gboolean pb_ship_fetch_recipient (PbStore *store, const char *order_id, GCancellable *cancellable,
+                                  GError **error);
+
 /* Prints the stored label of @order_id again, on @printer (NULL:
  * print.printer; the caller checks PB_ACTION_CHOOSE_PRINTER for another).
  *

@@ -6,6 +6,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "pb-pack.h"
+#include "pb-scan.h"
+#include "pb-ship.h"
 #include "pb-site-bench.h"
 #include "store/pb-audit.h"
 #include "store/pb-keyslots.h"
@@ -339,4 +342,168 @@ pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error)
   return pb_site_bench_publish_keyslots (site, pb_store_get_dir (store), error)
          && pb_site_push_operators (site, store, error)
          && pb_site_push_settings (site, store, error);
+}
+
+/* ---- taking an order to pack ------------------------------------------ */
+
+typedef struct
+{
+  PbStore *store; /* the main connection: only its folder and key are used */
+  char *operator_name;
+  char *code;
+} TakeData;
+
+static void
+take_data_free (TakeData *data)
+{
+  g_object_unref (data->store);
+  g_free (data->operator_name);
+  g_free (data->code);
+  g_free (data);
+}
+
+/* How many orders held by other benches an item's scan passes over before
+ * it gives up. */
+#define MAX_PASSED_OVER 50
+
+static char *
+take_order (PbStore *main_store, const char *operator_name, const char *code,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (PbStore) store = pb_store_open_worker (main_store, error);
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (GPtrArray) passed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) site_error = NULL;
+  g_autofree char *order_id = NULL;
+  gboolean has_recipient = FALSE;
+
+  if (store == NULL)
+    return NULL;
+  if (!pb_site_config_exists (pb_store_get_dir (store)))
+    return pb_pack_find_order_for_code (store, code, &order_id, error) ? g_steal_pointer (&order_id)
+                                                                       : NULL;
+  site = pb_site_open (pb_store_get_dir (store), &site_error);
+  if (site == NULL)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_UNREACHABLE,
+                   _ ("Packing is paused: the site database cannot be reached, and without it "
+                      "two benches could pack one order (%s)."),
+                   site_error->message);
+      return NULL;
+    }
+
+  for (;;)
+    {
+      g_autoptr (GError) claim_error = NULL;
+
+      g_ptr_array_add (passed, NULL);
+      if (!pb_pack_find_order_for_code_except (store, code, (const char *const *)passed->pdata,
+                                               &order_id, error))
+        {
+          /* Every order waiting for the item is another bench's. */
+          if (passed->len > 1 && error != NULL
+              && g_error_matches (*error, PB_PACK_ERROR, PB_PACK_ERROR_NO_ORDER))
+            {
+              g_clear_error (error);
+              g_set_error_literal (error, PB_PACK_ERROR, PB_PACK_ERROR_NO_ORDER,
+                                   _ ("Every order waiting for this item is being packed at "
+                                      "another bench."));
+            }
+          return NULL;
+        }
+      g_ptr_array_remove_index (passed, passed->len - 1);
+      if (pb_site_claim (site, order_id, operator_name, NULL, &claim_error))
+        break;
+      /* An item's scan goes on to the next order holding it; an order's
+       * own id names that order, and who has it is the answer. */
+      if (passed->len >= MAX_PASSED_OVER
+          || pb_scan_classify (code, NULL) == PB_SCAN_KIND_AMAZON_ORDER_ID
+          || !(g_error_matches (claim_error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED)
+               || g_error_matches (claim_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED)
+               || g_error_matches (claim_error, PB_SITE_ERROR, PB_SITE_ERROR_CANCELLED)))
+        {
+          g_propagate_error (error, g_steal_pointer (&claim_error));
+          return NULL;
+        }
+      g_ptr_array_add (passed, g_steal_pointer (&order_id));
+    }
+
+  /* The recipient comes to the bench that packs the order, just in time. */
+  if (!pb_orders_has_recipient (store, order_id, &has_recipient, error))
+    return NULL;
+  if (!has_recipient && !pb_ship_fetch_recipient (store, order_id, cancellable, error))
+    {
+      pb_site_release (site, order_id, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&order_id);
+}
+
+static void
+take_order_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TakeData *data = task_data;
+  GError *error = NULL;
+  char *order_id = take_order (data->store, data->operator_name, data->code, cancellable, &error);
+
+  if (order_id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, order_id, g_free);
+}
+
+void
+pb_site_bench_take_order_async (PbStore *store, const char *operator_name, const char *code,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
+  TakeData *data = g_new0 (TakeData, 1);
+
+  data->store = g_object_ref (store);
+  data->operator_name = g_strdup (operator_name);
+  data->code = g_strdup (code);
+  g_task_set_source_tag (task, pb_site_bench_take_order_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)take_data_free);
+  g_task_run_in_thread (task, take_order_thread);
+}
+
+char *
+pb_site_bench_take_order_finish (PbStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+release_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TakeData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbSite) site = pb_site_open (pb_store_get_dir (data->store), &error);
+
+  if (site == NULL || !pb_site_release (site, data->code, &error))
+    {
+      /* Not lost: the heartbeat stops with the bench, and a supervisor
+       * may take a silent claim over. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+pb_site_bench_release_order (PbStore *store, const char *order_id)
+{
+  g_autoptr (GTask) task = NULL;
+  TakeData *data;
+
+  if (!pb_site_config_exists (pb_store_get_dir (store)))
+    return;
+  task = g_task_new (store, NULL, NULL, NULL);
+  data = g_new0 (TakeData, 1);
+  data->store = g_object_ref (store);
+  data->code = g_strdup (order_id);
+  g_task_set_task_data (task, data, (GDestroyNotify)take_data_free);
+  g_task_run_in_thread (task, release_thread);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "site/pb-site.h"
 #include "store/pb-store.h"
 
@@ -65,5 +67,22 @@ gboolean pb_site_bench_publish_keyslots (PbSite *site, const char *dir, GError *
 gboolean pb_site_bench_pull_people (PbSite *site, PbStore *store, const char *actor,
                                     GError **error);
 gboolean pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error);
+
+/* Opening an order at the bench, for the app: from a scan (@code: an
+ * order id or an item's barcode, SKU or ASIN), in a worker thread. On a
+ * solo bench it is the order pb_pack_find_order_for_code() finds. At a
+ * site the order is claimed for this bench and @operator_name first; an
+ * item's scan passes over orders other benches hold and claims the next
+ * order holding the item; an order's id held elsewhere is refused with who
+ * has it (PB_SITE_ERROR_CLAIMED / _SHIPPED). Then this bench fetches the
+ * order's recipient from Amazon when it has none. The site out of reach is
+ * PB_SITE_ERROR_UNREACHABLE: packing pauses. Finish gives the order id. */
+void pb_site_bench_take_order_async (PbStore *store, const char *operator_name, const char *code,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+char *pb_site_bench_take_order_finish (PbStore *store, GAsyncResult *result, GError **error);
+/* Gives the claim back (the order was closed unshipped), in a worker
+ * thread; nothing on a solo bench. */
+void pb_site_bench_release_order (PbStore *store, const char *order_id);
 
 G_END_DECLS

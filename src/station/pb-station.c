@@ -8,6 +8,7 @@
 #include "pb-services.h"
 #include "pb-station.h"
 #include "pb-sync.h"
+#include "site/pb-site.h"
 #include "store/pb-outbox.h"
 #include "store/pb-settings.h"
 #include "util/pb-clock.h"
@@ -15,6 +16,9 @@
 #define OUTBOX_SECONDS 60
 #define PURGE_SECONDS 3600
 #define BACKUP_SECONDS (24 * 3600)
+/* Site mode: how often the bench tells the site it is alive (its claims
+ * with it). */
+#define HEARTBEAT_SECONDS 30
 
 typedef enum
 {
@@ -40,6 +44,12 @@ struct _PbStation
 
   gint64 last_sync;
   char *last_error;
+  /* Site mode: the worker thread's connection to the site database (used
+   * by one job at a time); kept, so a leader stays the leader. */
+  PbSite *site;
+  guint heartbeat_source;
+  gboolean heartbeat_running;
+  char *site_error; /* why the site cannot be reached; NULL when it can or solo */
 };
 
 G_DEFINE_FINAL_TYPE (PbStation, pb_station, G_TYPE_OBJECT)
@@ -50,6 +60,7 @@ enum
   PROP_BUSY,
   PROP_LAST_SYNC,
   PROP_LAST_ERROR,
+  PROP_SITE_ERROR,
   N_PROPS
 };
 
@@ -132,8 +143,15 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
       case JOB_SYNC:
         http = pb_services_new_http_client (self->worker);
         amazon = pb_services_new_amazon_client (self->worker, http);
-        result->ok = pb_sync_run (self->worker, amazon, NULL, on_sync_progress_cb, self,
-                                  &result->sync, cancellable, &error);
+        if (pb_site_config_exists (pb_store_get_dir (self->worker))
+            && (self->site == NULL || !pb_site_is_connected (self->site)))
+          {
+            g_clear_object (&self->site);
+            self->site = pb_site_open (pb_store_get_dir (self->worker), NULL);
+          }
+        result->ok
+            = pb_sync_run_in_site (self->worker, self->site, amazon, NULL, on_sync_progress_cb,
+                                   self, &result->sync, cancellable, &error);
         /* What the sync brought in may have to go out again. */
         if (result->ok)
           pb_outbox_run (self->worker, amazon, 0, &result->outbox, cancellable, NULL);
@@ -296,6 +314,8 @@ pb_station_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->site_error, g_free);
+  g_clear_object (&self->site);
 
   G_OBJECT_CLASS (pb_station_parent_class)->finalize (object);
 }
@@ -316,6 +336,9 @@ pb_station_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       case PROP_LAST_ERROR:
         g_value_set_string (value, self->last_error);
         break;
+      case PROP_SITE_ERROR:
+        g_value_set_string (value, self->site_error);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -335,6 +358,10 @@ pb_station_class_init (PbStationClass *klass)
   properties[PROP_LAST_SYNC] = g_param_spec_int64 ("last-sync", NULL, NULL, 0, G_MAXINT64, 0,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Site mode: why the site database cannot be reached (packing pauses),
+   * NULL when it can, or on a solo bench. */
+  properties[PROP_SITE_ERROR] = g_param_spec_string ("site-error", NULL, NULL, NULL,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -392,6 +419,64 @@ pb_station_new (PbStore *store, GError **error)
   return g_steal_pointer (&self);
 }
 
+/* ---- site mode: the heartbeat ------------------------------------------ */
+
+static void
+heartbeat_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PbStation *self = source;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbSite) site = pb_site_open (pb_store_get_dir (self->store), &error);
+
+  if (site == NULL || !pb_site_heartbeat (site, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_heartbeat_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  PbStation *self = PB_STATION (source);
+  g_autoptr (GError) error = NULL;
+  const char *message;
+
+  self->heartbeat_running = FALSE;
+  g_task_propagate_boolean (G_TASK (res), &error);
+  message = error ? error->message : NULL;
+  if (g_strcmp0 (self->site_error, message) == 0)
+    return;
+  g_free (self->site_error);
+  self->site_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SITE_ERROR]);
+}
+
+static gboolean
+on_heartbeat_timer_cb (gpointer data)
+{
+  PbStation *self = data;
+  g_autoptr (GTask) task = NULL;
+
+  if (self->heartbeat_running)
+    return G_SOURCE_CONTINUE;
+  self->heartbeat_running = TRUE;
+  task = g_task_new (self, NULL, on_heartbeat_done_cb, NULL);
+  g_task_set_source_tag (task, on_heartbeat_timer_cb);
+  g_task_run_in_thread (task, heartbeat_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+pb_station_check_site_now (PbStation *self)
+{
+  g_return_if_fail (PB_IS_STATION (self));
+
+  if (pb_site_config_exists (pb_store_get_dir (self->store)))
+    on_heartbeat_timer_cb (self);
+}
+
 void
 pb_station_start (PbStation *self)
 {
@@ -412,6 +497,12 @@ pb_station_start (PbStation *self)
   self->sync_source = g_timeout_add_seconds (MAX (interval, 1), on_sync_timer_cb, self);
   self->outbox_source = g_timeout_add_seconds (OUTBOX_SECONDS, on_outbox_timer_cb, self);
   self->purge_source = g_timeout_add_seconds (PURGE_SECONDS, on_purge_timer_cb, self);
+  if (pb_site_config_exists (pb_store_get_dir (self->store)))
+    {
+      self->heartbeat_source
+          = g_timeout_add_seconds (HEARTBEAT_SECONDS, on_heartbeat_timer_cb, self);
+      on_heartbeat_timer_cb (self);
+    }
   queue (self, JOB_SYNC | JOB_PURGE | JOB_BACKUP);
 }
 
@@ -423,6 +514,7 @@ pb_station_stop (PbStation *self)
   g_clear_handle_id (&self->sync_source, g_source_remove);
   g_clear_handle_id (&self->outbox_source, g_source_remove);
   g_clear_handle_id (&self->purge_source, g_source_remove);
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
   self->queued = 0;
   g_cancellable_cancel (self->cancellable);
 }

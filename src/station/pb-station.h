@@ -39,6 +39,9 @@ gint64 pb_station_get_last_sync (PbStation *self);
 /* The last sync's error, NULL when it worked. */
 const char *pb_station_get_last_error (PbStation *self);
 
+/* Site mode: asks the site database at once whether it can be reached (a
+ * heartbeat), instead of at the next one; "site-error" says. */
+void pb_station_check_site_now (PbStation *self);
 /* For tests: the sync interval in seconds instead of the setting. */
 void pb_station_set_sync_interval (PbStation *self, guint seconds);
 

@@ -229,6 +229,15 @@ pb_sync_run (PbStore *store, PbAmazonClient *amazon, const char *operator_name,
              PbSyncProgress progress, gpointer user_data, PbSyncResult *result,
              GCancellable *cancellable, GError **error)
 {
+  return pb_sync_run_in_site (store, NULL, amazon, operator_name, progress, user_data, result,
+                              cancellable, error);
+}
+
+gboolean
+pb_sync_run_in_site (PbStore *store, PbSite *given_site, PbAmazonClient *amazon,
+                     const char *operator_name, PbSyncProgress progress, gpointer user_data,
+                     PbSyncResult *result, GCancellable *cancellable, GError **error)
+{
   /* Amazon's window is in Amazon's time: the real clock, not the policy
    * clock that tests may move forward. Amazon itself says where the window
    * ends (lastUpdatedBefore in the first page); this is only the fallback. */
@@ -252,12 +261,13 @@ pb_sync_run (PbStore *store, PbAmazonClient *amazon, const char *operator_name,
     result = &local;
   memset (result, 0, sizeof *result);
 
-  if (pb_site_config_exists (pb_store_get_dir (store)))
+  if (given_site != NULL || pb_site_config_exists (pb_store_get_dir (store)))
     {
       g_autoptr (GError) local_error = NULL;
       gboolean leader = FALSE;
 
-      site = pb_site_open (pb_store_get_dir (store), &local_error);
+      site = given_site ? g_object_ref (given_site)
+                        : pb_site_open (pb_store_get_dir (store), &local_error);
       if (site == NULL || !pb_site_try_lead (site, &leader, &local_error))
         {
           record_failure (store, actor, local_error);

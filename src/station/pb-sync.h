@@ -2,6 +2,7 @@
 #pragma once
 
 #include "amazon/pb-amazon-client.h"
+#include "site/pb-site.h"
 #include "store/pb-store.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,14 @@ typedef void (*PbSyncProgress) (guint pages, guint orders, gpointer user_data);
 gboolean pb_sync_run (PbStore *store, PbAmazonClient *amazon, const char *operator_name,
                       PbSyncProgress progress, gpointer user_data, PbSyncResult *result,
                       GCancellable *cancellable, GError **error);
+/* Site mode with a connection the caller keeps (@site; NULL: opened here
+ * when the bench is in a site). The app keeps one, so the bench that runs
+ * the site's sync stays the leader from one sync to the next: PostgreSQL
+ * holds the leader's lock as long as that connection lives. */
+gboolean pb_sync_run_in_site (PbStore *store, PbSite *site, PbAmazonClient *amazon,
+                              const char *operator_name, PbSyncProgress progress,
+                              gpointer user_data, PbSyncResult *result, GCancellable *cancellable,
+                              GError **error);
 
 #define PB_SYNC_ERROR (pb_sync_error_quark ())
 

@@ -627,10 +627,20 @@ gboolean
 pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes, char **order_id,
                                   GError **error)
 {
+  return pb_orders_find_unshipped_holding_except (store, codes, NULL, order_id, error);
+}
+
+gboolean
+pb_orders_find_unshipped_holding_except (PbStore *store, const char *const *codes,
+                                         const char *const *exclude, char **order_id,
+                                         GError **error)
+{
   g_autoptr (GString) list = g_string_new (NULL);
+  g_autoptr (GString) excluded = g_string_new (NULL);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
   guint n_codes;
+  guint n_exclude;
   int rc;
 
   g_return_val_if_fail (codes != NULL && codes[0] != NULL, FALSE);
@@ -638,14 +648,20 @@ pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes, char
 
   *order_id = NULL;
   n_codes = g_strv_length ((char **)codes);
+  n_exclude = exclude ? g_strv_length ((char **)exclude) : 0;
   for (guint i = 1; i <= n_codes; i++)
     g_string_append_printf (list, "%s?%u", i > 1 ? ", " : "", i);
+  /* Orders another bench of the site holds. */
+  for (guint i = 1; i <= n_exclude; i++)
+    g_string_append_printf (excluded, "%s?%u", i > 1 ? ", " : " AND o.id NOT IN (", n_codes + i);
+  if (n_exclude > 0)
+    g_string_append (excluded, ")");
 
   /* Driven by the few unshipped orders (orders_state), then each order's
    * items by primary key. */
   sql = g_strdup_printf (
       "SELECT o.id FROM orders o"
-      " WHERE o.state = 'unshipped' AND o.cancel_requested = 0"
+      " WHERE o.state = 'unshipped' AND o.cancel_requested = 0%2$s"
       "   AND EXISTS (SELECT 1 FROM order_items i"
       "     WHERE i.order_id = o.id AND i.quantity > i.quantity_shipped"
       "       AND (i.sku IN (%1$s) OR i.asin IN (%1$s)"
@@ -658,12 +674,14 @@ pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes, char
       "                 WHERE b.sku = p.sku AND b.barcode IN (%1$s))))))"
       " ORDER BY coalesce (o.ship_by_latest, o.purchased_at), o.purchased_at, o.id"
       " LIMIT 1",
-      list->str);
+      list->str, excluded->str);
   stmt = pb_store_prepare (store, sql, error);
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < n_codes; i++)
     sqlite3_bind_text (stmt, (int)i + 1, codes[i], -1, SQLITE_STATIC);
+  for (guint i = 0; i < n_exclude; i++)
+    sqlite3_bind_text (stmt, (int)(n_codes + i) + 1, exclude[i], -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *order_id = dup_column (stmt, 0);

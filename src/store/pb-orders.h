@@ -103,6 +103,11 @@ GPtrArray *pb_orders_list_items (PbStore *store, const char *order_id, GError **
  * when there is none. */
 gboolean pb_orders_find_unshipped_holding (PbStore *store, const char *const *codes,
                                            char **order_id, GError **error);
+/* The same, passing over the orders in @exclude (NULL-terminated; NULL
+ * for none): site mode's orders that another bench holds. */
+gboolean pb_orders_find_unshipped_holding_except (PbStore *store, const char *const *codes,
+                                                  const char *const *exclude, char **order_id,
+                                                  GError **error);
 
 /* Records when packing @order_id began and ended (0: not yet) and who
  * packed it. Times are Unix seconds. */
