@@ -544,3 +544,44 @@ pb_rules_choose (PbStore *store, const PbRuleQuery *query, char **package_format
     *rule_id = 0;
   return TRUE;
 }
+
+static void
+append_csv_field (GString *out, const char *text, gboolean last)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text ? text : ""; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append (out, last ? "\"\r\n" : "\",");
+}
+
+char *
+pb_catalogue_export_csv (PbStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GString) out = g_string_new ("sku,barcodes,asin,title,weight_g,package_format,"
+                                          "customs_description,hs_code,origin_country\r\n");
+  int rc;
+
+  stmt = pb_store_prepare (store,
+                           "SELECT p.sku, (SELECT group_concat (b.barcode, ';')"
+                           "  FROM product_barcodes b WHERE b.sku = p.sku),"
+                           " p.asin, p.title, p.weight_g, p.package_format,"
+                           " p.customs_description, p.hs_code, p.origin_country"
+                           " FROM products p ORDER BY p.sku",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int i = 0; i < 9; i++)
+      append_csv_field (out, (const char *)sqlite3_column_text (stmt, i), i == 8);
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the catalogue"));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -53,6 +53,9 @@ typedef struct
  * column, and nothing is changed. */
 gboolean pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const char *actor,
                                   PbCatalogueImport *result, GError **error);
+/* The whole catalogue as a CSV file that pb_catalogue_import_csv() reads
+ * back (site mode: the first bench gives the site its catalogue). */
+char *pb_catalogue_export_csv (PbStore *store, GError **error);
 
 /* The bench's service classes for rules. */
 #define PB_LEVEL_NEXT_DAY "next_day"
