@@ -149,13 +149,26 @@ pb_cli_parse_described (GOptionEntry *entries, const char *synopsis, const char 
   return TRUE;
 }
 
+typedef char PbSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSecretString, pb_secure_free_string)
+
 PbSession *
 pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
+{
+  return pb_cli_login_keep_password (ctx, username, NULL, exit_code);
+}
+
+/* pb_cli_login() that hands the password over in @password_out (free it
+ * with pb_secure_free_string()), for a command that needs it again. */
+PbSession *
+pb_cli_login_keep_password (PbCliContext *ctx, const char *username, char **password_out,
+                            int *exit_code)
 {
   g_autofree char *dir = pb_cli_store_dir (ctx);
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *prompt = NULL;
+  g_autoptr (PbSecretString) kept = NULL;
   char *password;
 
   if (username == NULL)
@@ -176,7 +189,10 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
     }
 
   session = pb_session_login (dir, username, password, &error);
-  pb_secure_free_string (password);
+  if (password_out != NULL && session != NULL)
+    kept = password;
+  else
+    pb_secure_free_string (password);
   if (session == NULL)
     {
       *exit_code = pb_cli_fail (error);
@@ -227,6 +243,8 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
       g_clear_error (&error);
     }
 
+  if (password_out != NULL)
+    *password_out = g_steal_pointer (&kept);
   return g_steal_pointer (&session);
 }
 

@@ -22,6 +22,8 @@ char *pb_cli_store_dir (PbCliContext *ctx);
  * password when the current one is temporary or expired. Prints the error
  * and sets @exit_code on failure. */
 PbSession *pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code);
+PbSession *pb_cli_login_keep_password (PbCliContext *ctx, const char *username, char **password_out,
+                                       int *exit_code);
 
 /* Prints @error to stderr and returns the matching exit code. */
 int pb_cli_fail (const GError *error);
