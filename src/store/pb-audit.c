@@ -652,6 +652,20 @@ pb_audit_carry_forward (PbStore *dest, PbStore *source, GError **error)
   for (guint i = 0; i < triggers->len; i++)
     if (!pb_store_exec (dest, g_ptr_array_index (triggers, i), error))
       goto fail;
+  /* The recorded head goes with the rows (see insert_row()), and so does
+   * the time pending login events were last moved into the log (older
+   * ones are refused, see pb-session.c). */
+  {
+    const char *keys[] = { "audit_head_seq", "audit_head_hash", "keyslots_flushed_at" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autofree char *value = pb_store_get_meta (source, keys[i]);
+
+        if (value != NULL && !pb_store_set_meta (dest, keys[i], value, error))
+          goto fail;
+      }
+  }
   return pb_store_commit (dest, error);
 
 fail:

@@ -1823,25 +1823,33 @@ pb_keyslots_finish_rekey (PbKeyslots *self, const guint8 *next_key)
 }
 
 /**
- * pb_keyslots_abort_rekey:
- * @self: a #PbKeyslots
+ * pb_keyslots_seal_next_for:
+ * @self: a #PbKeyslots with an unfinished re-key
+ * @username: a username whose slot is of format 2
+ * @next_key: (array fixed-size=32): that re-key's new master key
+ * @error: return location for a #GError
  *
- * Forgets an unfinished re-key (the database still opens with the current
- * key): next seals and the pending recovery slot go.
+ * Seals @next_key to @username's slot too (a slot written during an
+ * unfinished re-key). Does nothing for a slot of format 1.
+ *
+ * Returns: %TRUE on success.
  */
-void
-pb_keyslots_abort_rekey (PbKeyslots *self)
+gboolean
+pb_keyslots_seal_next_for (PbKeyslots *self, const char *username, const guint8 *next_key,
+                           GError **error)
 {
-  g_return_if_fail (PB_IS_KEYSLOTS (self));
+  Slot *slot;
 
-  for (guint i = 0; i < self->slots->len; i++)
-    {
-      Slot *slot = g_ptr_array_index (self->slots, i);
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (username != NULL && next_key != NULL, FALSE);
 
-      slot->has_next = FALSE;
-      memset (&slot->next, 0, sizeof slot->next);
-    }
-  g_clear_pointer (&self->pending_recovery, slot_free);
+  slot = find_slot (self, username, NULL);
+  if (slot == NULL || !slot->sealed || slot->recovery)
+    return TRUE;
+  if (!seal_to_slot (self, slot, next_key, &slot->next, error))
+    return FALSE;
+  slot->has_next = TRUE;
+  return TRUE;
 }
 
 /**

@@ -44,9 +44,12 @@ struct _PbSession
   PbRole role;
   gint64 unlock_time;
   gboolean opened_with_next; /* the database had the key of an unfinished re-key */
+  guint8 *next_key;          /* that re-key's new key, when this login's slot had it */
 };
 
 G_DEFINE_FINAL_TYPE (PbSession, pb_session, G_TYPE_OBJECT)
+
+static gboolean seal_pending (PbSession *self, const char *username, GError **error);
 
 GQuark
 pb_session_error_quark (void)
@@ -66,6 +69,8 @@ pb_session_finalize (GObject *object)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->keyslots_path, g_free);
   g_clear_pointer (&self->username, g_free);
+  if (self->next_key != NULL)
+    pb_secure_free (g_steal_pointer (&self->next_key), PB_MASTER_KEY_LEN);
 
   G_OBJECT_CLASS (pb_session_parent_class)->finalize (object);
 }
@@ -582,9 +587,10 @@ open_store (PbSession *self, const guint8 *key, const guint8 *next, gboolean has
 
 /* A re-key that was interrupted (docs/DECISIONS.md, "Re-keying"): the
  * store is open, so no re-key runs now. When the database already has
- * the new key the keyslot file is finished, else the half-made seals go.
- * Either way an administrator should run the re-key again, for a
- * recovery code nobody has seen yet. */
+ * the new key the keyslot file is finished (an administrator runs the
+ * re-key again, for a recovery code somebody has seen). Before that step
+ * the pending seals stay: backups may have the new key already, and the
+ * next re-key carries on with it. */
 static gboolean
 settle_rekey (PbSession *self, GError **error)
 {
@@ -611,11 +617,7 @@ settle_rekey (PbSession *self, GError **error)
       return pb_audit_append (self->store, "system", "store.rekey_finished", NULL, "ok", detail,
                               error);
     }
-  pb_keyslots_abort_rekey (self->keyslots);
-  if (!save_keyslots (self, error))
-    return FALSE;
-  return pb_audit_append (self->store, "system", "store.rekey_abandoned", NULL, "ok",
-                          "interrupted re-key undone at login", error);
+  return TRUE;
 }
 
 /* A slot of format 1 becomes format 2, now that the password is known, so
@@ -643,7 +645,7 @@ upgrade_slot (PbSession *self, const char *username, const char *password)
   pb_keyslots_copy_slot (self->keyslots, wrapped, username);
   pb_keyslots_set_failures (self->keyslots, username, failures);
   pb_keyslots_set_locked_until (self->keyslots, username, locked_until);
-  if (save_keyslots (self, NULL))
+  if (seal_pending (self, username, NULL) && save_keyslots (self, NULL))
     pb_audit_append (self->store, username, "keyslot.upgraded", username, "ok", "format 2", NULL);
 }
 
@@ -687,6 +689,8 @@ pb_session_login (const char *dir, const char *username, const char *password, G
 
   if (!open_store (self, key, next, has_next, error))
     return NULL;
+  if (has_next && !self->opened_with_next)
+    self->next_key = g_steal_pointer (&next);
 
   if (!flush_pending_events (self, error) || !settle_rekey (self, error)
       || !begin_operator (self, name, error))
@@ -776,6 +780,18 @@ check_not_current (PbSession *self, const char *username, const char *password, 
   return TRUE;
 }
 
+/* During an unfinished re-key, a slot written now must hold the new key
+ * too, or finishing the re-key would drop it. Only a session whose own
+ * slot had the new key knows it; otherwise the slot is dropped then, and
+ * the re-key says so. */
+static gboolean
+seal_pending (PbSession *self, const char *username, GError **error)
+{
+  if (self->next_key == NULL || !pb_keyslots_has_pending_rekey (self->keyslots))
+    return TRUE;
+  return pb_keyslots_seal_next_for (self->keyslots, username, self->next_key, error);
+}
+
 /* Wraps the master key under @password for @username and saves the file.
  * scrypt runs before the lock is taken, so logins elsewhere need not wait
  * for it; the new slot then goes into the file as it is now. */
@@ -792,6 +808,8 @@ write_slot (PbSession *self, const char *username, const char *password, GError 
   if (lock == NULL)
     return FALSE;
   pb_keyslots_copy_slot (self->keyslots, wrapped, username);
+  if (!seal_pending (self, username, error))
+    return FALSE;
   return save_keyslots (self, error);
 }
 
