@@ -428,7 +428,7 @@ pb_cli_cmd_rekey (PbCliContext *ctx, int argc, char **argv)
 
   fprintf (stderr,
            _ ("The store has a new key: old passwords, old keyslot files and the old recovery "
-              "code no longer open it. %u backups were re-keyed and %u stale ones deleted.\n"),
+              "code no longer open it. Backups re-keyed: %u; stale backups deleted: %u.\n"),
            backups.rekeyed, backups.deleted);
   for (guint i = 0; removed != NULL && removed[i] != NULL; i++)
     fprintf (stderr,

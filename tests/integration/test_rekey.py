@@ -94,7 +94,7 @@ class Rekey(RekeyTestCase):
         self.assertIn("packbenchctl rekey", result.stderr)
         result = self.bench.ok(self.rekey())
         new_code = self.recovery_code(result)
-        self.assertIn("1 backups were re-keyed", result.stderr)
+        self.assertIn("Backups re-keyed: 1;", result.stderr)
 
         # Eve's old password and the keyslot file she kept: the key it
         # gives no longer opens today's database, nor today's backup.
