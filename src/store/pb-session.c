@@ -1566,6 +1566,11 @@ pb_session_rekey (PbSession *self, const char *password, PbSessionRekeyBackups b
                    _ ("The keyslot file no longer matches the open store. Restart Packbench."));
       return FALSE;
     }
+  /* This administrator's own slot must be reachable by the new key: of
+   * the old format (an upgrade at login failed), it is rewritten now. */
+  if (!pb_keyslots_is_sealed (self->keyslots, self->username)
+      && !pb_keyslots_set_slot (self->keyslots, self->username, password, current, error))
+    return FALSE;
   /* A re-key that was interrupted is carried on with its new key: some
    * backups may have it already. */
   if (!has_next)
