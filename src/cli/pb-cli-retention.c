@@ -430,6 +430,12 @@ pb_cli_cmd_rekey (PbCliContext *ctx, int argc, char **argv)
            _ ("The store has a new key: old passwords, old keyslot files and the old recovery "
               "code no longer open it. Backups re-keyed: %u; stale backups deleted: %u.\n"),
            backups.rekeyed, backups.deleted);
+  if (backups.failed > 0)
+    fprintf (stderr,
+             _ ("%u folders in the backup folder could not be re-keyed: no key of this store "
+                "opens them and their keyslot files are unreadable. The audit log names them "
+                "(backup.rekey_failed); delete them if they are this bench’s.\n"),
+             backups.failed);
   for (guint i = 0; removed != NULL && removed[i] != NULL; i++)
     fprintf (stderr,
              _ ("%s had not logged in since Packbench could re-key without a password, so their "

@@ -733,6 +733,16 @@ pb_backup_rekey_all (PbStore *store, const guint8 *old_key, const guint8 *new_ke
           pb_fault_point ("rekey.after-one-backup");
           continue;
         }
+      if (stale && own == NULL)
+        {
+          /* Neither key opens it and its keyslot file does not say whose
+           * it is (perhaps another bench's, damaged): not ours to shred. */
+          pb_audit_append (store, "system", "backup.rekey_failed", name, "failed",
+                           "neither key opens it and its keyslot file is unreadable", NULL);
+          if (result != NULL)
+            result->failed++;
+          continue;
+        }
       if (!stale)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),

@@ -74,6 +74,7 @@ typedef struct
 {
   guint rekeyed; /* backups that now have the new key */
   guint deleted; /* stale backups (no key of this store opens them) shredded */
+  guint failed;  /* left as they were: whose they are is unknown (audited) */
 } PbBackupRekeyResult;
 
 /* A PbSessionRekeyBackups for pb_session_rekey(): every backup of this

@@ -147,6 +147,33 @@ class Rekey(RekeyTestCase):
         self.assertEqual(len(rows), 1)
         self.bench.ok(self.bench.as_user("admin", "audit", "verify"))
 
+    def test_stale_and_foreign_backups(self):
+        """A backup copied back from before a re-key opens with no key of the
+        store: the next re-key shreds it. Another bench's backup in a shared
+        backup folder is left alone."""
+        old_backup = self.backup()
+        kept = os.path.join(self.bench.root, "offsite")
+        shutil.copytree(old_backup, kept)
+        self.bench.ok(self.rekey())
+        shutil.rmtree(old_backup)
+        shutil.copytree(kept, old_backup)
+
+        other = Bench(self)
+        other.init()
+        other.ok(other.as_user("admin", "config", "set", "backup.folder", self.backups))
+        other.advance(3 * 3600)  # never the same second as this bench's backups
+        foreign = other.ok(other.as_user("admin", "backup")).stdout.strip().split("Backup: ")[1]
+        foreign_bytes = read(os.path.join(foreign, "packbench.db"))
+
+        result = self.bench.ok(self.rekey())
+        self.assertIn("stale backups deleted: 1.", result.stderr)
+        self.assertFalse(os.path.exists(old_backup))
+        self.assertEqual(read(os.path.join(foreign, "packbench.db")), foreign_bytes)
+        other.ok(other.as_user("admin", "whoami"))
+        rows = json.loads(self.bench.ok(self.bench.as_user(
+            "admin", "audit", "list", "--action", "backup.deleted", "--json")).stdout)
+        self.assertEqual([row["subject"] for row in rows], [os.path.basename(old_backup)])
+
     def test_wrong_password_changes_nothing(self):
         before = keys_of(self.slots)
         key = unwrap(self.slots, "pat", self.bench.passwords["pat"])
