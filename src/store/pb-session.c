@@ -596,10 +596,10 @@ settle_rekey (PbSession *self, GError **error)
 {
   g_autoptr (PbKeyslotsLock) lock = NULL;
   g_auto (GStrv) removed = NULL;
+  g_autofree char *names = NULL;
   g_autofree char *detail = NULL;
-  const guint8 *key = pb_store_get_master_key (self->store);
 
-  if (!pb_keyslots_has_pending_rekey (self->keyslots))
+  if (!self->opened_with_next || !pb_keyslots_has_pending_rekey (self->keyslots))
     return TRUE;
   lock = lock_keyslots (self, error);
   if (lock == NULL)
@@ -607,17 +607,13 @@ settle_rekey (PbSession *self, GError **error)
   if (!pb_keyslots_has_pending_rekey (self->keyslots))
     return TRUE;
 
-  if (self->opened_with_next)
-    {
-      removed = pb_keyslots_finish_rekey (self->keyslots, key);
-      detail = g_strdup_printf ("interrupted re-key finished at login; removed=%s",
-                                *removed != NULL ? "yes" : "none");
-      if (!save_keyslots (self, error))
-        return FALSE;
-      return pb_audit_append (self->store, "system", "store.rekey_finished", NULL, "ok", detail,
-                              error);
-    }
-  return TRUE;
+  removed = pb_keyslots_finish_rekey (self->keyslots, pb_store_get_master_key (self->store));
+  names = g_strjoinv (",", removed);
+  detail = g_strdup_printf ("interrupted re-key finished at login; removed=%s",
+                            *names != '\0' ? names : "none");
+  if (!save_keyslots (self, error))
+    return FALSE;
+  return pb_audit_append (self->store, "system", "store.rekey_finished", NULL, "ok", detail, error);
 }
 
 /* A slot of format 1 becomes format 2, now that the password is known, so
@@ -1531,7 +1527,6 @@ pb_session_rekey (PbSession *self, const char *password, PbSessionRekeyBackups b
   g_autoptr (guint8) current = key_new ();
   g_autoptr (guint8) next = key_new ();
   g_autoptr (GError) local_error = NULL;
-  g_auto (GStrv) unsealed = NULL;
   g_auto (GStrv) removed = NULL;
   g_auto (GStrv) removed_finished = NULL;
   g_autofree char *code = NULL;
@@ -1577,7 +1572,7 @@ pb_session_rekey (PbSession *self, const char *password, PbSessionRekeyBackups b
     pb_random_bytes (next, PB_MASTER_KEY_LEN);
 
   code = pb_keyslots_generate_recovery_code ();
-  if (!pb_keyslots_seal_next (self->keyslots, current, next, &unsealed, error)
+  if (!pb_keyslots_seal_next (self->keyslots, current, next, NULL, error)
       || !pb_keyslots_set_pending_recovery (self->keyslots, code, next, error)
       || !save_keyslots (self, error))
     {
