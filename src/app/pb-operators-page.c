@@ -8,6 +8,8 @@
 #include "pb-operators-page.h"
 #include "pb-password-rules.h"
 #include "pb-qr-code.h"
+#include "station/pb-backup.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
@@ -347,6 +349,7 @@ typedef enum
   OP_RESET_TOTP,
   OP_CHANGE_ROLE,
   OP_MARK_REVIEWED,
+  OP_REKEY,
 } OpKind;
 
 typedef struct
@@ -359,6 +362,9 @@ typedef struct
   PbRole role;
   char *totp_uri; /* wiped when freed */
   guint count;
+  char *recovery; /* OP_REKEY: the new recovery code, wiped when freed */
+  GStrv removed;  /* OP_REKEY: slots of format 1 that were removed */
+  PbBackupRekeyResult backups;
 } OpJob;
 
 static void
@@ -369,6 +375,8 @@ op_job_free (OpJob *job)
   g_free (job->full_name);
   g_clear_pointer (&job->password, pb_secure_free_string);
   g_clear_pointer (&job->totp_uri, pb_secure_free_string);
+  g_clear_pointer (&job->recovery, pb_secure_free_string);
+  g_clear_pointer (&job->removed, g_strfreev);
   g_free (job);
 }
 
@@ -405,6 +413,11 @@ op_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable
         break;
       case OP_MARK_REVIEWED:
         ok = pb_session_mark_access_reviewed (job->session, &job->count, &error);
+        break;
+      case OP_REKEY:
+        ok = pb_site_bench_check_rekey (pb_session_get_store (job->session), &error)
+             && pb_session_rekey (job->session, job->password, pb_backup_rekey_all, &job->backups,
+                                  &job->recovery, &job->removed, &error);
         break;
       default:
         g_assert_not_reached ();
@@ -496,6 +509,62 @@ show_totp (PbOperatorsPage *self, const char *username, const char *uri)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void offer_rekey (PbOperatorsPage *self, const char *disabled);
+
+static void
+on_recovery_written_toggled_cb (GtkCheckButton *check, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "done", gtk_check_button_get_active (check));
+}
+
+static void
+on_recovery_dialog_response_cb (AdwMessageDialog *dialog, const char *response, GtkLabel *label)
+{
+  gtk_label_set_text (label, "");
+}
+
+/* After a re-key: the new recovery code, once, as the first-run assistant
+ * shows it (closed only once it is written down). */
+static void
+show_recovery_code (PbOperatorsPage *self, const char *code, const char *const *removed)
+{
+  g_autoptr (GString) body = g_string_new (
+      _ ("Write the new recovery code down and keep it somewhere safe: it is shown only once. "
+         "The old recovery code no longer works."));
+  AdwMessageDialog *dialog;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *label = gtk_label_new (code);
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (_ ("I have _written the code down"));
+
+  if (removed != NULL && removed[0] != NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **)removed);
+
+      g_string_append (body, "\n\n");
+      g_string_append_printf (
+          body,
+          _ ("These operators had not logged in since Packbench could re-key without their "
+             "password, so they cannot log in now: %s. Reset their passwords."),
+          names);
+    }
+  dialog = new_dialog (self, _ ("New Recovery Code"), body->str);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "title-4");
+  gtk_widget_set_name (label, "recovery-code");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Recovery code"), -1);
+  gtk_widget_set_name (check, "recovery-written");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  adw_message_dialog_set_extra_child (dialog, box);
+  adw_message_dialog_add_response (dialog, "done", _ ("_Done"));
+  adw_message_dialog_set_response_enabled (dialog, "done", FALSE);
+  g_signal_connect (check, "toggled", G_CALLBACK (on_recovery_written_toggled_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_recovery_dialog_response_cb), label);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static char *
 done_message (OpJob *job)
 {
@@ -519,6 +588,11 @@ done_message (OpJob *job)
         return g_strdup_printf (_ ("%s has a new second factor."), name);
       case OP_CHANGE_ROLE:
         return g_strdup_printf (_ ("%s has a new role."), name);
+      case OP_REKEY:
+        return g_strdup_printf (ngettext ("The store has a new key; %u backup was re-keyed.",
+                                          "The store has a new key; %u backups were re-keyed.",
+                                          job->backups.rekeyed),
+                                job->backups.rekeyed);
       case OP_MARK_REVIEWED:
       default:
         return g_strdup_printf (
@@ -548,6 +622,11 @@ on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   show_toast (self, text);
   if (error == NULL && job->totp_uri != NULL)
     show_totp (self, job->username, job->totp_uri);
+  if (error == NULL && job->kind == OP_DISABLE
+      && pb_session_can (job->session, PB_ACTION_MANAGE_ALL_USERS))
+    offer_rekey (self, job->username);
+  if (error == NULL && job->kind == OP_REKEY)
+    show_recovery_code (self, job->recovery, (const char *const *)job->removed);
   pb_operators_page_reload (self);
 }
 
@@ -584,6 +663,7 @@ typedef struct
   PbRole roles[PB_N_ROLES];
   GtkEditable *password_entry;
   GtkEditable *repeat_entry;
+  GtkEditable *own_password_entry; /* OP_REKEY: the administrator's own */
   PbPasswordRules *rules;
   const char *response; /* the response that applies */
 } DialogData;
@@ -621,6 +701,9 @@ update_dialog (DialogData *data)
       username = gtk_editable_get_text (data->username_entry);
       ready = *username != '\0';
     }
+
+  if (data->own_password_entry != NULL)
+    ready = *gtk_editable_get_text (data->own_password_entry) != '\0';
 
   if (data->password_entry != NULL)
     ready = pb_password_rules_update (data->rules, username,
@@ -696,6 +779,11 @@ on_dialog_response_cb (AdwMessageDialog *dialog, const char *response, DialogDat
       gtk_editable_set_text (data->password_entry, "");
       gtk_editable_set_text (data->repeat_entry, "");
     }
+  if (data->own_password_entry != NULL)
+    {
+      job->password = g_strdup (gtk_editable_get_text (data->own_password_entry));
+      gtk_editable_set_text (data->own_password_entry, "");
+    }
   if (data->role_dropdown != NULL)
     job->role = data->roles[gtk_drop_down_get_selected (data->role_dropdown)];
   run_op (self, job);
@@ -738,6 +826,19 @@ open_dialog (PbOperatorsPage *self, OpKind kind, const char *username, const cha
     }
   else if (kind == OP_ENABLE || kind == OP_RESET_PASSWORD)
     add_password_fields (data, box);
+  else if (kind == OP_REKEY)
+    {
+      /* A plain entry: GTK 4.8's GtkPasswordEntry, focused in a dialog that
+       * is destroyed while shown, leaves a handler on a freed entry (a
+       * crash when the recovery code dialog replaces this one). */
+      GtkWidget *entry = g_object_new (GTK_TYPE_ENTRY, "visibility", FALSE, "input-purpose",
+                                       GTK_INPUT_PURPOSE_PASSWORD, NULL);
+
+      data->own_password_entry
+          = GTK_EDITABLE (labelled_entry (box, entry, _ ("Your _password"), "own-password"));
+      g_signal_connect (data->own_password_entry, "changed",
+                        G_CALLBACK (on_dialog_entry_changed_cb), data);
+    }
   else if (kind == OP_CHANGE_ROLE)
     {
       g_autoptr (PbOperator) op
@@ -776,6 +877,22 @@ disable_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
                _ ("Their password stops working at once. The account can be enabled again with "
                   "a new temporary password."),
                "disable", _ ("_Disable"), TRUE);
+}
+
+/* Offered whenever an administrator disables someone: a copy of an old
+ * keyslot file or backup would still open the store with the disabled
+ * password until the key changes (docs/DECISIONS.md, "Re-keying"). */
+static void
+offer_rekey (PbOperatorsPage *self, const char *disabled)
+{
+  g_autofree char *body = g_strdup_printf (
+      _ ("%s’s password no longer opens this store, but with an old copy of a backup or of the "
+         "keyslot file it still would. A new key closes that: every other operator keeps their "
+         "password, the backups are re-keyed, and a new recovery code is shown once."),
+      disabled);
+
+  open_dialog (self, OP_REKEY, NULL, _ ("Change the Store’s Key?"), body, "rekey",
+               _ ("Change _Key"), FALSE);
 }
 
 static void

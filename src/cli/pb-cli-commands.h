@@ -24,6 +24,7 @@ int pb_cli_cmd_manifest (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_backup (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_rekey (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_wipe (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_version (PbCliContext *ctx, int argc, char **argv);

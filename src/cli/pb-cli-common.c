@@ -150,8 +150,20 @@ pb_cli_parse_described (GOptionEntry *entries, const char *synopsis, const char 
   return TRUE;
 }
 
+typedef char PbSecretString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSecretString, pb_secure_free_string)
+
 PbSession *
 pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
+{
+  return pb_cli_login_keep_password (ctx, username, NULL, exit_code);
+}
+
+/* pb_cli_login() that hands the password over in @password_out (free it
+ * with pb_secure_free_string()), for a command that needs it again. */
+PbSession *
+pb_cli_login_keep_password (PbCliContext *ctx, const char *username, char **password_out,
+                            int *exit_code)
 {
   g_autofree char *prompt = NULL;
   PbSession *session;
@@ -175,7 +187,10 @@ pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code)
     }
 
   session = pb_cli_login_with_password (ctx, username, password, exit_code);
-  pb_secure_free_string (password);
+  if (password_out != NULL && session != NULL)
+    *password_out = password;
+  else
+    pb_secure_free_string (password);
   return session;
 }
 

@@ -23,6 +23,8 @@ char *pb_cli_store_dir (PbCliContext *ctx);
  * password when the current one is temporary or expired. Prints the error
  * and sets @exit_code on failure. */
 PbSession *pb_cli_login (PbCliContext *ctx, const char *username, int *exit_code);
+PbSession *pb_cli_login_keep_password (PbCliContext *ctx, const char *username, char **password_out,
+                                       int *exit_code);
 
 /* The same with a password already read (site join reads it first). In
  * site mode the site's keyslots, operators and settings are brought in

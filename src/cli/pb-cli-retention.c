@@ -10,9 +10,13 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "station/pb-site-bench.h"
 #include "station/pb-backup.h"
+#include "store/pb-audit.h"
+#include "store/pb-keyslots.h"
 #include "store/pb-settings.h"
 #include "util/pb-clock.h"
+#include "util/pb-secure.h"
 
 int
 pb_cli_cmd_purge (PbCliContext *ctx, int argc, char **argv)
@@ -137,6 +141,127 @@ pb_cli_cmd_backup (PbCliContext *ctx, int argc, char **argv)
   return PB_EXIT_OK;
 }
 
+/* Takes the store's own lock, so nothing opens it while it is replaced;
+ * -1 with a message when another process has it. */
+static int
+lock_live_store (const char *store_dir)
+{
+  g_autofree char *lock = pb_store_path (store_dir, PB_STORE_LOCK_NAME);
+  int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  if (fd >= 0)
+    close (fd);
+  fprintf (stderr,
+           _ ("The store in %s is in use by another Packbench process. Close it first; nothing "
+              "was changed.\n"),
+           store_dir);
+  return -1;
+}
+
+/* Restore into a live store: an administrator of the live store (not of
+ * the backup) logs in; the backup must open with the live key (backups are
+ * re-keyed with the store); the live audit log is carried forward, and the
+ * live keyslot file stays. */
+static int
+restore_over_live (PbCliContext *ctx, const char *user, const char *source, const char *store_dir)
+{
+  g_autofree char *staging = NULL;
+  g_autofree char *live_slots = pb_store_path (store_dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *staged_slots = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (PbStore) staged = NULL;
+  g_autoptr (PbKeyslotsLock) slots_lock = NULL;
+  g_autoptr (PbKeyslots) slots = NULL;
+  g_autoptr (GError) error = NULL;
+  PbStore *live;
+  PbPurgeResult purged;
+  int staging_lock = -1;
+  int store_lock;
+  int exit_code;
+
+  ctx->no_open_purge = TRUE;
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    {
+      fprintf (stderr,
+               _ ("A restore needs an administrator of the store in %s, the one it replaces; an "
+                  "account that exists only in the backup cannot restore it. Nothing was "
+                  "changed.\n"),
+               store_dir);
+      return exit_code;
+    }
+  if (!pb_session_require (session, PB_ACTION_RESTORE, source, &error))
+    return pb_cli_fail (error);
+  live = pb_session_get_store (session);
+
+  staging = pb_backup_stage_restore (source, store_dir, &staging_lock, &error);
+  if (staging == NULL)
+    return pb_cli_fail (error);
+  staged = pb_store_open (staging, pb_store_get_master_key (live), pb_store_get_store_id (live),
+                          &error);
+  if (staged == NULL)
+    {
+      pb_backup_drop_staging (staging, &staging_lock);
+      if (g_error_matches (error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH))
+        {
+          fprintf (stderr,
+                   _ ("The backup %s does not open with this store’s key: it belongs to another "
+                      "store, or it was made before the store was re-keyed and copied back "
+                      "since. Nothing was changed.\n"),
+                   source);
+          return PB_EXIT_FAILED;
+        }
+      return pb_cli_fail (error);
+    }
+
+  /* The data goes back to the backup; the record of what happened since
+   * does not. The restored store is purged before anyone works with it. */
+  if (!pb_audit_carry_forward (staged, live, &error)
+      || !pb_audit_append (staged, pb_session_get_username (session), "store.restored", source,
+                           "ok", "audit log carried forward from the live store", &error)
+      || !pb_retention_purge (staged, pb_clock_now_unix (), FALSE,
+                              pb_session_get_username (session), &purged, &error)
+      || !pb_store_checkpoint (staged, &error))
+    {
+      pb_backup_drop_staging (staging, &staging_lock);
+      return pb_cli_fail (error);
+    }
+  pb_store_close (staged);
+
+  /* The live keyslot file stays: the operators and key of today. Held
+   * locked from the copy to the install, so no change to it is lost. */
+  slots_lock = pb_keyslots_lock (live_slots, &error);
+  slots = slots_lock != NULL ? pb_keyslots_load (live_slots, &error) : NULL;
+  staged_slots = g_build_filename (staging, PB_STORE_KEYSLOTS_NAME, NULL);
+  if (slots == NULL || !pb_keyslots_save (slots, staged_slots, &error))
+    {
+      pb_backup_drop_staging (staging, &staging_lock);
+      return pb_cli_fail (error);
+    }
+  pb_store_close (live);
+  store_lock = lock_live_store (store_dir);
+  if (store_lock < 0)
+    {
+      pb_backup_drop_staging (staging, &staging_lock);
+      return PB_EXIT_FAILED;
+    }
+  if (!pb_backup_install_staging (staging, store_dir, &error))
+    {
+      close (store_lock);
+      pb_backup_drop_staging (staging, &staging_lock);
+      return pb_cli_fail (error);
+    }
+  close (store_lock);
+  pb_backup_drop_staging (NULL, &staging_lock);
+
+  printf (_ ("Restored %s into %s; the customer data of %u orders past the retention period was "
+             "purged.\n"),
+          source, store_dir, purged.orders);
+  return PB_EXIT_OK;
+}
+
 int
 pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
 {
@@ -152,8 +277,8 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
   int staging_lock = -1;
   int exit_code;
   GOptionEntry entries[] = {
-    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("An administrator of the backup"),
-      N_ ("NAME") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user,
+      N_ ("An administrator of the store (of the backup when there is no store)"), N_ ("NAME") },
     { NULL },
   };
 
@@ -163,11 +288,14 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
     return pb_cli_usage (synopsis, NULL);
   source = g_canonicalize_filename (argv[1], NULL);
 
+  if (pb_store_exists (store_dir))
+    return restore_over_live (ctx, user, source, store_dir);
+
   staging = pb_backup_stage_restore (source, store_dir, &staging_lock, &error);
   if (staging == NULL)
     return pb_cli_fail (error);
 
-  /* Log in to the backup itself: on a new machine there is no other store. */
+  /* No store here (a new machine): log in to the backup itself. */
   staged.store_dir = staging;
   staged.no_open_purge = TRUE;
   session = pb_cli_login (&staged, user, &exit_code);
@@ -188,32 +316,7 @@ pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv)
     }
   pb_store_close (pb_session_get_store (session));
 
-  if (pb_store_exists (store_dir))
-    {
-      /* The store must not be open elsewhere while it is replaced. */
-      g_autofree char *lock = pb_store_path (store_dir, PB_STORE_LOCK_NAME);
-      int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-      if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) != 0)
-        {
-          if (fd >= 0)
-            close (fd);
-          pb_backup_drop_staging (staging, &staging_lock);
-          fprintf (stderr,
-                   _ ("The store in %s is in use by another Packbench process. Close it "
-                      "first; nothing was changed.\n"),
-                   store_dir);
-          return PB_EXIT_FAILED;
-        }
-      if (!pb_backup_install_staging (staging, store_dir, &error))
-        {
-          close (fd);
-          pb_backup_drop_staging (staging, &staging_lock);
-          return pb_cli_fail (error);
-        }
-      close (fd);
-    }
-  else if (!pb_backup_install_staging (staging, store_dir, &error))
+  if (!pb_backup_install_staging (staging, store_dir, &error))
     {
       pb_backup_drop_staging (staging, &staging_lock);
       return pb_cli_fail (error);
@@ -287,5 +390,64 @@ pb_cli_cmd_wipe (PbCliContext *ctx, int argc, char **argv)
   for (guint i = 0; i < removed->len; i++)
     printf ("Removed: %s\n", (const char *)g_ptr_array_index (removed, i));
   fprintf (stderr, "%s\n", _ ("The store and its backups are gone."));
+  return PB_EXIT_OK;
+}
+
+/* rekey --user ADMIN: a new master key (docs/DECISIONS.md, "Re-keying"). */
+int
+pb_cli_cmd_rekey (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "rekey --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) removed = NULL;
+  g_autofree char *recovery = NULL;
+  PbBackupRekeyResult backups = { 0 };
+  char *password = NULL;
+  gboolean ok;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("An administrator"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+
+  ctx->no_open_purge = TRUE;
+  session = pb_cli_login_keep_password (ctx, user, &password, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  ok = pb_site_bench_check_rekey (pb_session_get_store (session), &error)
+       && pb_session_rekey (session, password, pb_backup_rekey_all, &backups, &recovery, &removed,
+                            &error);
+  pb_secure_free_string (password);
+  if (!ok)
+    return pb_cli_fail (error);
+
+  fprintf (stderr,
+           _ ("The store has a new key: old passwords, old keyslot files and the old recovery "
+              "code no longer open it. Backups re-keyed: %u; stale backups deleted: %u.\n"),
+           backups.rekeyed, backups.deleted);
+  if (backups.failed > 0)
+    fprintf (stderr,
+             _ ("%u folders in the backup folder could not be re-keyed: no key of this store "
+                "opens them and their keyslot files are unreadable. The audit log names them "
+                "(backup.rekey_failed); delete them if they are this bench’s.\n"),
+             backups.failed);
+  for (guint i = 0; removed != NULL && removed[i] != NULL; i++)
+    fprintf (stderr,
+             _ ("%s had not logged in since Packbench could re-key without a password, so their "
+                "keyslot was removed: an administrator gives them a new password with "
+                "“packbenchctl user passwd %s”.\n"),
+             removed[i], removed[i]);
+  fprintf (stderr, "%s\n",
+           _ ("Write the new recovery code down and keep it somewhere safe: it is shown only "
+              "once. The old one no longer works."));
+  printf ("Recovery code: %s\n", recovery);
+  pb_secure_wipe (recovery, strlen (recovery));
   return PB_EXIT_OK;
 }

@@ -223,6 +223,12 @@ pb_cli_cmd_user (PbCliContext *ctx, int argc, char **argv)
         return pb_cli_fail (error);
       fprintf (stderr, _ ("Done: %s %s.\n"), verb, name);
       print_totp (totp_uri);
+      if (g_str_equal (verb, "disable"))
+        fprintf (stderr,
+                 _ ("%s’s password no longer opens this store, but with an old copy of a backup "
+                    "or of the keyslot file it still would. Change the store’s key now: "
+                    "packbenchctl rekey --user NAME\n"),
+                 name);
       return PB_EXIT_OK;
     }
 

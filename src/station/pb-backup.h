@@ -70,6 +70,20 @@ gboolean pb_backup_install_staging (const char *staging, const char *store_dir, 
 gboolean pb_store_wipe (const char *store_dir, const char *backup_root, GPtrArray *removed,
                         GError **error);
 
+typedef struct
+{
+  guint rekeyed; /* backups that now have the new key */
+  guint deleted; /* stale backups (no key of this store opens them) shredded */
+  guint failed;  /* left as they were: whose they are is unknown (audited) */
+} PbBackupRekeyResult;
+
+/* A PbSessionRekeyBackups for pb_session_rekey(): every backup of this
+ * store in the backup folder gets @new_key and the finished keyslot file
+ * (@finished_keyslots, a PbKeyslots); a backup neither key opens is
+ * shredded. @user_data: a PbBackupRekeyResult, or NULL. */
+gboolean pb_backup_rekey_all (PbStore *store, const guint8 *old_key, const guint8 *new_key,
+                              gpointer finished_keyslots, gpointer user_data, GError **error);
+
 /* Removes a folder and everything in it. */
 gboolean pb_remove_tree (const char *path, GError **error);
 

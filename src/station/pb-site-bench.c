@@ -507,3 +507,19 @@ pb_site_bench_release_order (PbStore *store, const char *order_id)
   g_task_set_task_data (task, data, (GDestroyNotify)take_data_free);
   g_task_run_in_thread (task, release_thread);
 }
+
+gboolean
+pb_site_bench_check_rekey (PbStore *store, GError **error)
+{
+  if (!pb_site_config_exists (pb_store_get_dir (store)))
+    return TRUE;
+  /* Every bench's store is keyed with the site's key, and the site's
+   * operators and settings are sealed under it: a new key must reach every
+   * bench (SITE.md: the old key kept wrapped under the new one until each
+   * bench has re-keyed). Until that exists, nothing is changed. */
+  g_set_error_literal (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                       _ ("This bench is in a site, and re-keying a site is not possible yet: "
+                          "nothing was changed. Disabling the operator has removed their "
+                          "password from every bench of the site at its next login."));
+  return FALSE;
+}

@@ -85,4 +85,9 @@ char *pb_site_bench_take_order_finish (PbStore *store, GAsyncResult *result, GEr
  * thread; nothing on a solo bench. */
 void pb_site_bench_release_order (PbStore *store, const char *order_id);
 
+/* Re-keying (packbenchctl rekey, the Operators page) on a bench in a site
+ * is refused in words, before anything changes: the site's key is every
+ * bench's. TRUE on a solo bench. */
+gboolean pb_site_bench_check_rekey (PbStore *store, GError **error);
+
 G_END_DECLS

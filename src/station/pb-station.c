@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <openssl/crypto.h>
 
 #include "pb-backup.h"
 #include "pb-outbox-worker.h"
@@ -9,6 +10,7 @@
 #include "pb-station.h"
 #include "pb-sync.h"
 #include "site/pb-site.h"
+#include "store/pb-keyslots.h"
 #include "store/pb-outbox.h"
 #include "store/pb-settings.h"
 #include "util/pb-clock.h"
@@ -236,6 +238,26 @@ on_job_done_cb (GObject *source, GAsyncResult *res, gpointer data)
   run_next (self);
 }
 
+/* After a re-key (pb_session_rekey) the app's connection has the new key
+ * and the worker's connection, opened with the old one, reads nothing:
+ * between jobs, when the thread is idle, it is opened again. */
+static void
+refresh_worker (PbStation *self)
+{
+  const guint8 *key = pb_store_get_master_key (self->store);
+  const guint8 *had = self->worker != NULL ? pb_store_get_master_key (self->worker) : NULL;
+  g_autoptr (PbStore) fresh = NULL;
+
+  if (key == NULL || had == NULL || CRYPTO_memcmp (key, had, PB_MASTER_KEY_LEN) == 0)
+    return;
+  fresh = pb_store_open_worker (self->store, NULL);
+  if (fresh == NULL)
+    return; /* the job reports the old connection's error */
+  pb_store_close (self->worker);
+  g_object_unref (self->worker);
+  self->worker = g_steal_pointer (&fresh);
+}
+
 static void
 run_next (PbStation *self)
 {
@@ -253,6 +275,7 @@ run_next (PbStation *self)
         break;
       }
   self->queued &= ~job;
+  refresh_worker (self);
   self->busy = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 

@@ -578,3 +578,97 @@ pb_audit_get_last_access_review (PbStore *store, gint64 *when, char **reviewer, 
     }
   return TRUE;
 }
+
+/**
+ * pb_audit_carry_forward:
+ * @dest: a store restored from a backup (the same store, the same key)
+ * @source: the live store it replaces
+ * @error: return location for an error
+ *
+ * Replaces @dest's audit log by @source's, row for row and hash for hash,
+ * so a restore rolls back the data but never the record of what happened
+ * since the backup: the chain stays whole and goes on from the live head.
+ * The append-only triggers are dropped and put back inside the one
+ * transaction.
+ *
+ * Returns: %TRUE on success; on failure @dest is unchanged.
+ */
+gboolean
+pb_audit_carry_forward (PbStore *dest, PbStore *source, GError **error)
+{
+  g_autoptr (GPtrArray) triggers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (sqlite3_stmt) read = NULL;
+  g_autoptr (sqlite3_stmt) list = NULL;
+  g_autoptr (sqlite3_stmt) write = NULL;
+  int rc;
+
+  g_return_val_if_fail (PB_IS_STORE (dest) && PB_IS_STORE (source), FALSE);
+
+  if (!pb_store_begin (dest, error))
+    return FALSE;
+  list = pb_store_prepare (
+      dest, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'",
+      error);
+  if (list == NULL)
+    goto fail;
+  while (sqlite3_step (list) == SQLITE_ROW)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER \"%s\"", pb_sql_text (list, 0));
+
+      g_ptr_array_add (triggers, g_strdup (pb_sql_text (list, 1)));
+      if (!pb_store_exec (dest, drop, error))
+        goto fail;
+    }
+  g_clear_pointer (&list, sqlite3_finalize);
+
+  read = pb_store_prepare (source,
+                           "SELECT seq, time, operator, action, subject, outcome, detail, "
+                           "prev_hash, hash FROM audit ORDER BY seq",
+                           error);
+  write = pb_store_prepare (dest,
+                            "INSERT INTO audit (seq, time, operator, action, subject, outcome, "
+                            "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            error);
+  if (read == NULL || write == NULL || !pb_store_exec (dest, "DELETE FROM audit", error))
+    goto fail;
+  while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+    {
+      sqlite3_bind_int64 (write, 1, sqlite3_column_int64 (read, 0));
+      sqlite3_bind_int64 (write, 2, sqlite3_column_int64 (read, 1));
+      for (int column = 2; column < 9; column++)
+        sqlite3_bind_text (write, column + 1, pb_sql_text (read, column), -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (write) != SQLITE_DONE)
+        {
+          pb_store_set_sql_error (dest, error, _ ("Carrying the audit log forward"));
+          goto fail;
+        }
+      sqlite3_reset (write);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (source, error, _ ("Reading the live audit log"));
+      goto fail;
+    }
+  for (guint i = 0; i < triggers->len; i++)
+    if (!pb_store_exec (dest, g_ptr_array_index (triggers, i), error))
+      goto fail;
+  /* The recorded head goes with the rows (see insert_row()), and so does
+   * the time pending login events were last moved into the log (older
+   * ones are refused, see pb-session.c). */
+  {
+    const char *keys[] = { "audit_head_seq", "audit_head_hash", "keyslots_flushed_at" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autofree char *value = pb_store_get_meta (source, keys[i]);
+
+        if (value != NULL && !pb_store_set_meta (dest, keys[i], value, error))
+          goto fail;
+      }
+  }
+  return pb_store_commit (dest, error);
+
+fail:
+  pb_store_rollback (dest);
+  return FALSE;
+}

@@ -93,6 +93,10 @@ gboolean pb_audit_check_anchor (PbStore *store, gint64 seq, const char *hash,
 /* How many rows carry PB_AUDIT_FROM_KEYSLOTS in their detail. */
 gboolean pb_audit_count_from_keyslots (PbStore *store, guint64 *n_rows, GError **error);
 
+/* After a restore: @dest's log becomes @source's (the live store's), so
+ * the rows since the backup stay and the chain still verifies. */
+gboolean pb_audit_carry_forward (PbStore *dest, PbStore *source, GError **error);
+
 /* (transfer full): every distinct action name in the log, sorted. */
 GStrv pb_audit_list_actions (PbStore *store, GError **error);
 

@@ -16,18 +16,24 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "pb-keyslots-private.h"
 #include "util/pb-secure.h"
 
 /* docs/SECURITY.md, "Keyslot file format", describes all of this; keep the
  * two in step (tests/tools/unwrap-keyslot.py is checked against this code). */
 
 #define FORMAT_NAME "packbench-keyslots"
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
+#define OLDEST_FORMAT_VERSION 1
 #define AAD_PREFIX "packbench-keyslot-v1"
+#define AAD_PREFIX_SEALED "packbench-keyslot-v2"
+#define SEAL_AAD_PREFIX "packbench-seal-v2"
+#define MAC_PREFIX "packbench-slot-mac-v2"
 #define KIND_OPERATOR "operator"
 #define KIND_RECOVERY "recovery"
 #define KDF_NAME "scrypt"
@@ -64,8 +70,18 @@ typedef struct
   guint32 p;
   guint8 salt[SALT_LEN];
   guint8 nonce[NONCE_LEN];
-  guint8 ciphertext[PB_MASTER_KEY_LEN];
+  guint8 ciphertext[PB_MASTER_KEY_LEN]; /* the master key, or when sealed the private key */
   guint8 tag[TAG_LEN];
+  /* Format 2 ("sealed") slots: an X25519 key pair whose private key is the
+   * ciphertext above; the master key sealed to the public key; a MAC under
+   * the master key over the public key. During a re-key, @next seals the
+   * new master key too. Format 1 slots wrap the master key directly. */
+  gboolean sealed;
+  guint8 public_key[PB_X25519_LEN];
+  guint8 mac[PB_SLOT_MAC_LEN];
+  PbSeal seal;
+  gboolean has_next;
+  PbSeal next;
 } Slot;
 
 struct _PbKeyslots
@@ -73,8 +89,9 @@ struct _PbKeyslots
   GObject parent_instance;
 
   char *store_id;
-  GPtrArray *slots;   /* (element-type Slot) in file order */
-  GPtrArray *pending; /* (element-type PbPendingEvent) oldest first */
+  GPtrArray *slots;       /* (element-type Slot) in file order */
+  GPtrArray *pending;     /* (element-type PbPendingEvent) oldest first */
+  Slot *pending_recovery; /* during a re-key: the new recovery slot */
 };
 
 G_DEFINE_FINAL_TYPE (PbKeyslots, pb_keyslots, G_TYPE_OBJECT)
@@ -99,6 +116,8 @@ slot_free (gpointer data)
 {
   Slot *slot = data;
 
+  if (slot == NULL)
+    return;
   g_free (slot->username);
   g_free (slot);
 }
@@ -193,11 +212,37 @@ kdf_params_are_sane (gint64 n, gint64 r, gint64 p)
   return 128 * (guint64)r * (guint64)n <= MAX_KDF_MEMORY;
 }
 
+/* What the password's key authenticates besides the wrapped key: a sealed
+ * slot binds its public key too, so a changed public key fails the login. */
 static char *
 build_aad (PbKeyslots *self, const Slot *slot)
 {
-  return g_strdup_printf ("%s|%s|%s|%s", AAD_PREFIX, self->store_id, get_kind (slot),
+  g_autofree char *public_hex = NULL;
+
+  if (!slot->sealed)
+    return g_strdup_printf ("%s|%s|%s|%s", AAD_PREFIX, self->store_id, get_kind (slot),
+                            slot->username);
+  public_hex = pb_hex_encode (slot->public_key, PB_X25519_LEN);
+  return g_strdup_printf ("%s|%s|%s|%s|%s", AAD_PREFIX_SEALED, self->store_id, get_kind (slot),
+                          slot->username, public_hex);
+}
+
+static char *
+build_seal_aad (PbKeyslots *self, const Slot *slot)
+{
+  return g_strdup_printf ("%s|%s|%s|%s", SEAL_AAD_PREFIX, self->store_id, get_kind (slot),
                           slot->username);
+}
+
+/* The slot's MAC under @master_key (see Slot). */
+static gboolean
+compute_mac (PbKeyslots *self, const Slot *slot, const guint8 *master_key, guint8 *mac_out)
+{
+  g_autofree char *public_hex = pb_hex_encode (slot->public_key, PB_X25519_LEN);
+  g_autofree char *message = g_strdup_printf ("%s|%s|%s|%s|%s", MAC_PREFIX, self->store_id,
+                                              get_kind (slot), slot->username, public_hex);
+
+  return pb_keyslots_mac (master_key, message, mac_out);
 }
 
 /* The secret that goes into the KDF: the password as typed, or for the
@@ -351,6 +396,7 @@ pb_keyslots_finalize (GObject *object)
   g_clear_pointer (&self->store_id, g_free);
   g_clear_pointer (&self->slots, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_recovery, slot_free);
 
   G_OBJECT_CLASS (pb_keyslots_parent_class)->finalize (object);
 }
@@ -529,7 +575,75 @@ decode_base64_exact (const char *text, guint8 *out, gsize len)
 }
 
 static gboolean
-parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GError **error)
+parse_seal (JsonObject *object, PbSeal *seal)
+{
+  return object != NULL
+         && decode_base64_exact (get_string_member (object, "ephemeral"), seal->ephemeral,
+                                 PB_X25519_LEN)
+         && decode_base64_exact (get_string_member (object, "nonce"), seal->nonce,
+                                 PB_SEAL_NONCE_LEN)
+         && decode_base64_exact (get_string_member (object, "ciphertext"), seal->ciphertext,
+                                 PB_MASTER_KEY_LEN)
+         && decode_base64_exact (get_string_member (object, "tag"), seal->tag, PB_SEAL_TAG_LEN);
+}
+
+/* The public-key members of a format 2 slot, when it has them. */
+static gboolean
+parse_sealed_members (Slot *slot, JsonObject *object, gint64 version, const char *path,
+                      GError **error)
+{
+  JsonObject *next;
+
+  if (get_member (object, "public_key") == NULL)
+    return TRUE;
+
+  if (version < 2
+      || !decode_base64_exact (get_string_member (object, "public_key"), slot->public_key,
+                               PB_X25519_LEN)
+      || !decode_base64_exact (get_string_member (object, "mac"), slot->mac, PB_SLOT_MAC_LEN)
+      || !parse_seal (get_object_member (object, "seal"), &slot->seal))
+    {
+      g_autofree char *text = g_strdup_printf (
+          _ ("the public key, MAC or seal of the slot for “%s” is unusable"), slot->username);
+      return set_damaged (error, path, text);
+    }
+  slot->sealed = TRUE;
+
+  next = get_object_member (object, "next_seal");
+  if (get_member (object, "next_seal") != NULL && !parse_seal (next, &slot->next))
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("the next seal of the slot for “%s” is unusable"), slot->username);
+      return set_damaged (error, path, text);
+    }
+  slot->has_next = next != NULL;
+  return TRUE;
+}
+
+static Slot *parse_slot_object (PbKeyslots *self, JsonNode *node, guint number, gint64 version,
+                                const char *path, GError **error);
+
+static gboolean
+parse_slot (PbKeyslots *self, JsonNode *node, guint number, gint64 version, const char *path,
+            GError **error)
+{
+  Slot *slot = parse_slot_object (self, node, number, version, path, error);
+
+  if (slot == NULL)
+    return FALSE;
+  if (find_slot (self, slot->username, NULL) != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_ ("there are two slots for “%s”"), slot->username);
+      slot_free (slot);
+      return set_damaged (error, path, text);
+    }
+  g_ptr_array_add (self->slots, slot);
+  return TRUE;
+}
+
+static Slot *
+parse_slot_object (PbKeyslots *self, JsonNode *node, guint number, gint64 version, const char *path,
+                   GError **error)
 {
   JsonObject *object;
   JsonObject *kdf;
@@ -548,7 +662,8 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_autofree char *text = g_strdup_printf (_ ("slot %u is not an object"), number);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
   object = json_node_get_object (node);
 
@@ -556,7 +671,8 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
   if (username == NULL || *username == '\0')
     {
       g_autofree char *text = g_strdup_printf (_ ("slot %u has no username"), number);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   kind = get_string_member (object, "kind");
@@ -564,34 +680,32 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
     {
       g_autofree char *text
           = g_strdup_printf (_ ("the slot for “%s” has an unknown kind"), username);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
   if ((strcmp (kind, KIND_RECOVERY) == 0) != (strcmp (username, PB_RECOVERY_SLOT) == 0))
     {
       g_autofree char *text
           = g_strdup_printf (_ ("only the slot “%s” may be, and must be, of kind “%s”"),
                              PB_RECOVERY_SLOT, KIND_RECOVERY);
-      return set_damaged (error, path, text);
-    }
-
-  if (find_slot (self, username, NULL) != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_ ("there are two slots for “%s”"), username);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   if (!get_int_member (object, "failures", &failures) || failures < 0 || failures > G_MAXUINT)
     {
       g_autofree char *text
           = g_strdup_printf (_ ("the slot for “%s” has no valid failure count"), username);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   if (!get_int_member (object, "locked_until", &locked_until) || locked_until < 0)
     {
       g_autofree char *text
           = g_strdup_printf (_ ("the slot for “%s” has no valid lock time"), username);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   kdf = get_object_member (object, "kdf");
@@ -600,7 +714,8 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
     {
       g_autofree char *text = g_strdup_printf (
           _ ("the slot for “%s” does not use the key derivation “%s”"), username, KDF_NAME);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   if (!get_int_member (kdf, "n", &n) || !get_int_member (kdf, "r", &r)
@@ -608,14 +723,16 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
     {
       g_autofree char *text
           = g_strdup_printf (_ ("the slot for “%s” has unusable scrypt parameters"), username);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   if (g_strcmp0 (get_string_member (object, "cipher"), CIPHER_NAME) != 0)
     {
       g_autofree char *text = g_strdup_printf (_ ("the slot for “%s” does not use the cipher “%s”"),
                                                username, CIPHER_NAME);
-      return set_damaged (error, path, text);
+      set_damaged (error, path, text);
+      return NULL;
     }
 
   slot = g_new0 (Slot, 1);
@@ -643,7 +760,8 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
               = g_strdup_printf (_ ("the %s of the slot for “%s” is not %u bytes in base64"),
                                  fields[i].member, username, (guint)fields[i].len);
           slot_free (slot);
-          return set_damaged (error, path, text);
+          set_damaged (error, path, text);
+          return NULL;
         }
     }
 
@@ -654,9 +772,13 @@ parse_slot (PbKeyslots *self, JsonNode *node, guint number, const char *path, GE
   slot->n = (guint64)n;
   slot->r = (guint32)r;
   slot->p = (guint32)p;
-  g_ptr_array_add (self->slots, slot);
+  if (!parse_sealed_members (slot, object, version, path, error))
+    {
+      slot_free (slot);
+      return NULL;
+    }
 
-  return TRUE;
+  return slot;
 }
 
 static gboolean
@@ -770,13 +892,13 @@ pb_keyslots_load (const char *path, GError **error)
       set_damaged (error, path, _ ("it has no format version"));
       return NULL;
     }
-  if (version != FORMAT_VERSION)
+  if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION)
     {
       g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_CORRUPT,
                    _ ("The keyslot file %s has format version %" PRId64
-                      ", but this version of Packbench reads only version %d. Use the version "
-                      "of Packbench that wrote it, or restore the file from a backup."),
-                   path, version, FORMAT_VERSION);
+                      ", but this version of Packbench reads only versions %d to %d. Use the "
+                      "version of Packbench that wrote it, or restore the file from a backup."),
+                   path, version, OLDEST_FORMAT_VERSION, FORMAT_VERSION);
       return NULL;
     }
 
@@ -804,8 +926,21 @@ pb_keyslots_load (const char *path, GError **error)
   self = pb_keyslots_new (store_id);
 
   for (guint i = 0; i < json_array_get_length (slots); i++)
-    if (!parse_slot (self, json_array_get_element (slots, i), i + 1, path, error))
+    if (!parse_slot (self, json_array_get_element (slots, i), i + 1, version, path, error))
       return NULL;
+
+  if (get_member (object, "pending_recovery") != NULL)
+    {
+      self->pending_recovery = parse_slot_object (self, get_member (object, "pending_recovery"), 0,
+                                                  version, path, error);
+      if (self->pending_recovery == NULL)
+        return NULL;
+      if (!self->pending_recovery->recovery || !self->pending_recovery->sealed)
+        {
+          set_damaged (error, path, _ ("its pending recovery slot is not a sealed recovery slot"));
+          return NULL;
+        }
+    }
 
   for (guint i = 0; i < json_array_get_length (pending); i++)
     if (!parse_pending_event (self, json_array_get_element (pending, i), i + 1, path, error))
@@ -823,6 +958,60 @@ add_base64_member (JsonBuilder *builder, const char *member, const guint8 *data,
 
   json_builder_set_member_name (builder, member);
   json_builder_add_string_value (builder, text);
+}
+
+static void
+add_seal (JsonBuilder *builder, const char *member, const PbSeal *seal)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  add_base64_member (builder, "ephemeral", seal->ephemeral, PB_X25519_LEN);
+  add_base64_member (builder, "nonce", seal->nonce, PB_SEAL_NONCE_LEN);
+  add_base64_member (builder, "ciphertext", seal->ciphertext, PB_MASTER_KEY_LEN);
+  add_base64_member (builder, "tag", seal->tag, PB_SEAL_TAG_LEN);
+  json_builder_end_object (builder);
+}
+
+static void
+add_slot (JsonBuilder *builder, const Slot *slot)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, slot->username);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, get_kind (slot));
+  json_builder_set_member_name (builder, "failures");
+  json_builder_add_int_value (builder, slot->failures);
+  json_builder_set_member_name (builder, "locked_until");
+  json_builder_add_int_value (builder, slot->locked_until);
+
+  json_builder_set_member_name (builder, "kdf");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, KDF_NAME);
+  json_builder_set_member_name (builder, "n");
+  json_builder_add_int_value (builder, (gint64)slot->n);
+  json_builder_set_member_name (builder, "r");
+  json_builder_add_int_value (builder, slot->r);
+  json_builder_set_member_name (builder, "p");
+  json_builder_add_int_value (builder, slot->p);
+  add_base64_member (builder, "salt", slot->salt, SALT_LEN);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "cipher");
+  json_builder_add_string_value (builder, CIPHER_NAME);
+  add_base64_member (builder, "nonce", slot->nonce, NONCE_LEN);
+  add_base64_member (builder, "ciphertext", slot->ciphertext, PB_MASTER_KEY_LEN);
+  add_base64_member (builder, "tag", slot->tag, TAG_LEN);
+  if (slot->sealed)
+    {
+      add_base64_member (builder, "public_key", slot->public_key, PB_X25519_LEN);
+      add_base64_member (builder, "mac", slot->mac, PB_SLOT_MAC_LEN);
+      add_seal (builder, "seal", &slot->seal);
+      if (slot->has_next)
+        add_seal (builder, "next_seal", &slot->next);
+    }
+  json_builder_end_object (builder);
 }
 
 static char *
@@ -847,35 +1036,7 @@ serialize (PbKeyslots *self, gsize *length)
     {
       const Slot *slot = g_ptr_array_index (self->slots, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "username");
-      json_builder_add_string_value (builder, slot->username);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, get_kind (slot));
-      json_builder_set_member_name (builder, "failures");
-      json_builder_add_int_value (builder, slot->failures);
-      json_builder_set_member_name (builder, "locked_until");
-      json_builder_add_int_value (builder, slot->locked_until);
-
-      json_builder_set_member_name (builder, "kdf");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, KDF_NAME);
-      json_builder_set_member_name (builder, "n");
-      json_builder_add_int_value (builder, (gint64)slot->n);
-      json_builder_set_member_name (builder, "r");
-      json_builder_add_int_value (builder, slot->r);
-      json_builder_set_member_name (builder, "p");
-      json_builder_add_int_value (builder, slot->p);
-      add_base64_member (builder, "salt", slot->salt, SALT_LEN);
-      json_builder_end_object (builder);
-
-      json_builder_set_member_name (builder, "cipher");
-      json_builder_add_string_value (builder, CIPHER_NAME);
-      add_base64_member (builder, "nonce", slot->nonce, NONCE_LEN);
-      add_base64_member (builder, "ciphertext", slot->ciphertext, PB_MASTER_KEY_LEN);
-      add_base64_member (builder, "tag", slot->tag, TAG_LEN);
-      json_builder_end_object (builder);
+      add_slot (builder, slot);
     }
   json_builder_end_array (builder);
 
@@ -899,6 +1060,11 @@ serialize (PbKeyslots *self, gsize *length)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  if (self->pending_recovery != NULL)
+    {
+      json_builder_set_member_name (builder, "pending_recovery");
+      add_slot (builder, self->pending_recovery);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -1183,6 +1349,60 @@ pb_keyslots_has_slot (PbKeyslots *self, const char *username)
   return find_slot (self, username, NULL) != NULL;
 }
 
+static gboolean
+seal_to_slot (PbKeyslots *self, const Slot *slot, const guint8 *master_key, PbSeal *seal,
+              GError **error)
+{
+  g_autofree char *aad = build_seal_aad (self, slot);
+
+  if (!pb_keyslots_seal (slot->public_key, aad, master_key, seal))
+    return set_crypto_error (error);
+  return TRUE;
+}
+
+/* A format 2 slot for @username: a new key pair, its private key wrapped
+ * under @password, @master_key sealed to it. One scrypt run. */
+static Slot *
+new_sealed_slot (PbKeyslots *self, const char *username, const char *password,
+                 const guint8 *master_key, GError **error)
+{
+  Slot *fresh;
+  char *secret;
+  guint8 *key;
+  gboolean ok;
+
+  fresh = g_new0 (Slot, 1);
+  fresh->username = g_strdup (username);
+  fresh->recovery = strcmp (username, PB_RECOVERY_SLOT) == 0;
+  fresh->sealed = TRUE;
+  fresh->n = KDF_N;
+  fresh->r = KDF_R;
+  fresh->p = KDF_P;
+  pb_random_bytes (fresh->salt, SALT_LEN);
+  pb_random_bytes (fresh->nonce, NONCE_LEN);
+
+  secret = dup_kdf_secret (fresh, password);
+  /* The password's key, then the private key, in one locked page. */
+  key = pb_secure_alloc (2 * PB_MASTER_KEY_LEN);
+  ok = pb_keyslots_x25519_generate (key + PB_MASTER_KEY_LEN, fresh->public_key);
+  if (!ok)
+    set_crypto_error (error);
+  ok = ok && derive_key (fresh, secret, key, error)
+       && encrypt_master_key (self, fresh, key, key + PB_MASTER_KEY_LEN, error)
+       && seal_to_slot (self, fresh, master_key, &fresh->seal, error);
+  if (ok && !compute_mac (self, fresh, master_key, fresh->mac))
+    ok = set_crypto_error (error);
+  pb_secure_free (key, 2 * PB_MASTER_KEY_LEN);
+  pb_secure_free_string (secret);
+
+  if (!ok)
+    {
+      slot_free (fresh);
+      return NULL;
+    }
+  return fresh;
+}
+
 /**
  * pb_keyslots_set_slot:
  * @self: a #PbKeyslots
@@ -1203,9 +1423,6 @@ pb_keyslots_set_slot (PbKeyslots *self, const char *username, const char *passwo
                       const guint8 *master_key, GError **error)
 {
   Slot *fresh;
-  char *secret;
-  guint8 *key;
-  gboolean ok;
 
   g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
   g_return_val_if_fail (username != NULL && *username != '\0', FALSE);
@@ -1214,27 +1431,9 @@ pb_keyslots_set_slot (PbKeyslots *self, const char *username, const char *passwo
   g_return_val_if_fail (master_key != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  fresh = g_new0 (Slot, 1);
-  fresh->username = g_strdup (username);
-  fresh->recovery = strcmp (username, PB_RECOVERY_SLOT) == 0;
-  fresh->n = KDF_N;
-  fresh->r = KDF_R;
-  fresh->p = KDF_P;
-  pb_random_bytes (fresh->salt, SALT_LEN);
-  pb_random_bytes (fresh->nonce, NONCE_LEN);
-
-  secret = dup_kdf_secret (fresh, password);
-  key = pb_secure_alloc (PB_MASTER_KEY_LEN);
-  ok = derive_key (fresh, secret, key, error)
-       && encrypt_master_key (self, fresh, key, master_key, error);
-  pb_secure_free (key, PB_MASTER_KEY_LEN);
-  pb_secure_free_string (secret);
-
-  if (!ok)
-    {
-      slot_free (fresh);
-      return FALSE;
-    }
+  fresh = new_sealed_slot (self, username, password, master_key, error);
+  if (fresh == NULL)
+    return FALSE;
 
   put_slot (self, username, fresh);
 
@@ -1310,14 +1509,80 @@ pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char *usernam
  *
  * Returns: %TRUE when the slot opened.
  */
+static gboolean
+set_no_slot_error (const char *username, GError **error)
+{
+  if (strcmp (username, PB_RECOVERY_SLOT) == 0)
+    g_set_error_literal (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_NO_SUCH_SLOT,
+                         _ ("This bench has no recovery code."));
+  else
+    g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_NO_SUCH_SLOT,
+                 _ ("There is no user “%s” on this bench."), username);
+  return FALSE;
+}
+
+static gboolean
+open_slot_seal (PbKeyslots *self, const Slot *slot, const guint8 *private_key, const PbSeal *seal,
+                guint8 *master_key_out, GError **error)
+{
+  g_autofree char *aad = build_seal_aad (self, slot);
+  int opened = pb_keyslots_open_seal (private_key, slot->public_key, aad, seal, master_key_out);
+
+  if (opened < 0)
+    return set_crypto_error (error);
+  if (opened == 0)
+    {
+      g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_CORRUPT,
+                   _ ("The keyslot of “%s” opened, but the master key sealed in it does not: the "
+                      "keyslot file was altered. Restore it from a backup."),
+                   slot->username);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One scrypt run: the current master key into @current_out and, during a
+ * re-key, the next one into @next_out (when not NULL). */
+static gboolean
+unwrap_slot (PbKeyslots *self, const Slot *slot, const char *password, guint8 *current_out,
+             guint8 *next_out, gboolean *has_next_out, GError **error)
+{
+  char *secret;
+  guint8 *key;
+  gboolean ok;
+
+  if (has_next_out != NULL)
+    *has_next_out = FALSE;
+  secret = dup_kdf_secret (slot, password);
+  /* One locked page for the derived key and the plaintext. */
+  key = pb_secure_alloc (2 * PB_MASTER_KEY_LEN);
+  ok = derive_key (slot, secret, key, error)
+       && decrypt_master_key (self, slot, key, key + PB_MASTER_KEY_LEN, error);
+  if (ok && !slot->sealed)
+    memcpy (current_out, key + PB_MASTER_KEY_LEN, PB_MASTER_KEY_LEN);
+  else if (ok)
+    {
+      ok = open_slot_seal (self, slot, key + PB_MASTER_KEY_LEN, &slot->seal, current_out, error);
+      if (ok && slot->has_next && next_out != NULL)
+        {
+          ok = open_slot_seal (self, slot, key + PB_MASTER_KEY_LEN, &slot->next, next_out, error);
+          if (ok && has_next_out != NULL)
+            *has_next_out = TRUE;
+        }
+      if (!ok)
+        pb_secure_wipe (current_out, PB_MASTER_KEY_LEN);
+    }
+  pb_secure_free (key, 2 * PB_MASTER_KEY_LEN);
+  pb_secure_free_string (secret);
+
+  return ok;
+}
+
 gboolean
 pb_keyslots_unwrap (PbKeyslots *self, const char *username, const char *password,
                     guint8 *master_key_out, GError **error)
 {
   const Slot *slot;
-  char *secret;
-  guint8 *key;
-  gboolean ok;
 
   g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
   g_return_val_if_fail (username != NULL, FALSE);
@@ -1329,27 +1594,262 @@ pb_keyslots_unwrap (PbKeyslots *self, const char *username, const char *password
 
   slot = find_slot (self, username, NULL);
   if (slot == NULL)
+    return set_no_slot_error (username, error);
+
+  return unwrap_slot (self, slot, password, master_key_out, NULL, NULL, error);
+}
+
+/**
+ * pb_keyslots_unwrap_pending:
+ * @self: a #PbKeyslots
+ * @username: a username, or %PB_RECOVERY_SLOT
+ * @password: the password, or the recovery code typed any way
+ * @master_key_out: (out caller-allocates): the current master key
+ * @next_key_out: (out caller-allocates): during an unfinished re-key, the
+ *   new master key
+ * @has_next_out: (out): whether @next_key_out was filled
+ * @error: return location for a #GError
+ *
+ * pb_keyslots_unwrap() that also opens the slot's seal of an unfinished
+ * re-key, with the same single scrypt run.
+ *
+ * Returns: %TRUE when the slot opened.
+ */
+gboolean
+pb_keyslots_unwrap_pending (PbKeyslots *self, const char *username, const char *password,
+                            guint8 *master_key_out, guint8 *next_key_out, gboolean *has_next_out,
+                            GError **error)
+{
+  const Slot *slot;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (username != NULL && password != NULL, FALSE);
+  g_return_val_if_fail (master_key_out != NULL && next_key_out != NULL, FALSE);
+  g_return_val_if_fail (has_next_out != NULL, FALSE);
+
+  pb_secure_wipe (master_key_out, PB_MASTER_KEY_LEN);
+  pb_secure_wipe (next_key_out, PB_MASTER_KEY_LEN);
+  *has_next_out = FALSE;
+
+  slot = find_slot (self, username, NULL);
+  if (slot == NULL)
+    return set_no_slot_error (username, error);
+
+  return unwrap_slot (self, slot, password, master_key_out, next_key_out, has_next_out, error);
+}
+
+/**
+ * pb_keyslots_is_sealed:
+ * @self: a #PbKeyslots
+ * @username: a username, or %PB_RECOVERY_SLOT
+ *
+ * Returns: whether @username's slot is of format 2 (a re-key can reach it
+ * without the password). FALSE when there is no such slot.
+ */
+gboolean
+pb_keyslots_is_sealed (PbKeyslots *self, const char *username)
+{
+  const Slot *slot;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+
+  slot = find_slot (self, username, NULL);
+  return slot != NULL && slot->sealed;
+}
+
+/**
+ * pb_keyslots_has_pending_rekey:
+ * @self: a #PbKeyslots
+ *
+ * Returns: whether a re-key was begun and neither finished nor abandoned.
+ */
+gboolean
+pb_keyslots_has_pending_rekey (PbKeyslots *self)
+{
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+
+  if (self->pending_recovery != NULL)
+    return TRUE;
+  for (guint i = 0; i < self->slots->len; i++)
+    if (((const Slot *)g_ptr_array_index (self->slots, i))->has_next)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * pb_keyslots_seal_next:
+ * @self: a #PbKeyslots
+ * @master_key: (array fixed-size=32): the current master key
+ * @next_key: (array fixed-size=32): the new master key
+ * @unsealed_out: (out) (transfer full): operators whose slots are still of
+ *   format 1, which no re-key can reach (sorted)
+ * @error: return location for a #GError
+ *
+ * Begins a re-key in memory: seals @next_key to every format 2 operator
+ * slot beside its current seal. Each public key must carry a MAC under
+ * @master_key: a public key put into the file by someone without the key
+ * makes this fail (%PB_KEYSLOT_ERROR_CORRUPT) before anything is sealed.
+ * The recovery slot is left alone: pb_keyslots_set_pending_recovery()
+ * makes its successor.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+pb_keyslots_seal_next (PbKeyslots *self, const guint8 *master_key, const guint8 *next_key,
+                       GStrv *unsealed_out, GError **error)
+{
+  g_autoptr (GStrvBuilder) unsealed = g_strv_builder_new ();
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (master_key != NULL && next_key != NULL, FALSE);
+
+  for (guint i = 0; i < self->slots->len; i++)
     {
-      if (strcmp (username, PB_RECOVERY_SLOT) == 0)
-        g_set_error_literal (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_NO_SUCH_SLOT,
-                             _ ("This bench has no recovery code."));
-      else
-        g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_NO_SUCH_SLOT,
-                     _ ("There is no user “%s” on this bench."), username);
-      return FALSE;
+      const Slot *slot = g_ptr_array_index (self->slots, i);
+      guint8 mac[PB_SLOT_MAC_LEN];
+
+      if (slot->recovery || !slot->sealed)
+        continue;
+      if (!compute_mac (self, slot, master_key, mac))
+        return set_crypto_error (error);
+      if (CRYPTO_memcmp (mac, slot->mac, sizeof mac) != 0)
+        {
+          g_set_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_CORRUPT,
+                       _ ("The public key in the keyslot of “%s” was not written by Packbench "
+                          "(its MAC does not verify): the keyslot file was altered. Nothing was "
+                          "re-keyed. Disable that operator, or restore the keyslot file."),
+                       slot->username);
+          return FALSE;
+        }
     }
 
-  secret = dup_kdf_secret (slot, password);
-  /* One locked page for the derived key and the plaintext. */
-  key = pb_secure_alloc (2 * PB_MASTER_KEY_LEN);
-  ok = derive_key (slot, secret, key, error)
-       && decrypt_master_key (self, slot, key, key + PB_MASTER_KEY_LEN, error);
-  if (ok)
-    memcpy (master_key_out, key + PB_MASTER_KEY_LEN, PB_MASTER_KEY_LEN);
-  pb_secure_free (key, 2 * PB_MASTER_KEY_LEN);
-  pb_secure_free_string (secret);
+  for (guint i = 0; i < self->slots->len; i++)
+    {
+      Slot *slot = g_ptr_array_index (self->slots, i);
 
-  return ok;
+      if (slot->recovery)
+        continue;
+      if (!slot->sealed)
+        {
+          g_strv_builder_add (unsealed, slot->username);
+          continue;
+        }
+      if (!seal_to_slot (self, slot, next_key, &slot->next, error))
+        return FALSE;
+      slot->has_next = TRUE;
+    }
+
+  if (unsealed_out != NULL)
+    {
+      *unsealed_out = g_strv_builder_end (unsealed);
+      qsort (*unsealed_out, g_strv_length (*unsealed_out), sizeof (char *), compare_strings);
+    }
+  return TRUE;
+}
+
+/**
+ * pb_keyslots_set_pending_recovery:
+ * @self: a #PbKeyslots
+ * @recovery_code: the new recovery code, typed any way
+ * @next_key: (array fixed-size=32): the new master key
+ * @error: return location for a #GError
+ *
+ * The recovery slot a re-key puts in place of the current one when it
+ * finishes. One scrypt run.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+pb_keyslots_set_pending_recovery (PbKeyslots *self, const char *recovery_code,
+                                  const guint8 *next_key, GError **error)
+{
+  Slot *fresh;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (recovery_code != NULL && next_key != NULL, FALSE);
+
+  fresh = new_sealed_slot (self, PB_RECOVERY_SLOT, recovery_code, next_key, error);
+  if (fresh == NULL)
+    return FALSE;
+  slot_free (self->pending_recovery);
+  self->pending_recovery = fresh;
+  return TRUE;
+}
+
+/**
+ * pb_keyslots_finish_rekey:
+ * @self: a #PbKeyslots
+ * @next_key: (array fixed-size=32): the new master key, which the database
+ *   now opens with
+ *
+ * Every slot's next seal becomes its seal (and its MAC is made under
+ * @next_key); slots without one open only the old key and are removed,
+ * the old recovery slot among them; the pending recovery slot takes its
+ * place.
+ *
+ * Returns: (transfer full): the operators whose slots were removed, sorted.
+ */
+GStrv
+pb_keyslots_finish_rekey (PbKeyslots *self, const guint8 *next_key)
+{
+  g_autoptr (GStrvBuilder) removed = g_strv_builder_new ();
+  GStrv list;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), NULL);
+  g_return_val_if_fail (next_key != NULL, NULL);
+
+  for (guint i = self->slots->len; i > 0; i--)
+    {
+      Slot *slot = g_ptr_array_index (self->slots, i - 1);
+
+      if (slot->has_next)
+        {
+          slot->seal = slot->next;
+          slot->has_next = FALSE;
+          memset (&slot->next, 0, sizeof slot->next);
+          compute_mac (self, slot, next_key, slot->mac);
+          continue;
+        }
+      if (!slot->recovery)
+        g_strv_builder_add (removed, slot->username);
+      g_ptr_array_remove_index (self->slots, i - 1);
+    }
+  if (self->pending_recovery != NULL)
+    g_ptr_array_add (self->slots, g_steal_pointer (&self->pending_recovery));
+
+  list = g_strv_builder_end (removed);
+  qsort (list, g_strv_length (list), sizeof (char *), compare_strings);
+  return list;
+}
+
+/**
+ * pb_keyslots_seal_next_for:
+ * @self: a #PbKeyslots with an unfinished re-key
+ * @username: a username whose slot is of format 2
+ * @next_key: (array fixed-size=32): that re-key's new master key
+ * @error: return location for a #GError
+ *
+ * Seals @next_key to @username's slot too (a slot written during an
+ * unfinished re-key). Does nothing for a slot of format 1.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean
+pb_keyslots_seal_next_for (PbKeyslots *self, const char *username, const guint8 *next_key,
+                           GError **error)
+{
+  Slot *slot;
+
+  g_return_val_if_fail (PB_IS_KEYSLOTS (self), FALSE);
+  g_return_val_if_fail (username != NULL && next_key != NULL, FALSE);
+
+  slot = find_slot (self, username, NULL);
+  if (slot == NULL || !slot->sealed || slot->recovery)
+    return TRUE;
+  if (!seal_to_slot (self, slot, next_key, &slot->next, error))
+    return FALSE;
+  slot->has_next = TRUE;
+  return TRUE;
 }
 
 /**

@@ -90,6 +90,26 @@ gboolean pb_keyslots_copy_slot (PbKeyslots *self, PbKeyslots *source, const char
 gboolean pb_keyslots_unwrap (PbKeyslots *self, const char *username, const char *password,
                              guint8 *master_key_out, GError **error);
 
+/* Re-keying (docs/DECISIONS.md, "Re-keying"). Slots of format 2 hold an
+ * X25519 key pair: the private key wrapped under the password, the master
+ * key sealed to the public key, so a new master key can be sealed to every
+ * operator without their passwords. A re-key: seal_next + set_pending_recovery,
+ * save; PRAGMA rekey; finish_rekey, save. A file with a pending re-key opens
+ * with either key; pb_keyslots_unwrap_pending() gives both. A re-key run
+ * again carries on with the pending new key. */
+gboolean pb_keyslots_unwrap_pending (PbKeyslots *self, const char *username, const char *password,
+                                     guint8 *master_key_out, guint8 *next_key_out,
+                                     gboolean *has_next_out, GError **error);
+gboolean pb_keyslots_is_sealed (PbKeyslots *self, const char *username);
+gboolean pb_keyslots_has_pending_rekey (PbKeyslots *self);
+gboolean pb_keyslots_seal_next (PbKeyslots *self, const guint8 *master_key, const guint8 *next_key,
+                                GStrv *unsealed_out, GError **error);
+gboolean pb_keyslots_set_pending_recovery (PbKeyslots *self, const char *recovery_code,
+                                           const guint8 *next_key, GError **error);
+GStrv pb_keyslots_finish_rekey (PbKeyslots *self, const guint8 *next_key);
+gboolean pb_keyslots_seal_next_for (PbKeyslots *self, const char *username, const guint8 *next_key,
+                                    GError **error);
+
 guint pb_keyslots_get_failures (PbKeyslots *self, const char *username);
 void pb_keyslots_set_failures (PbKeyslots *self, const char *username, guint failures);
 gint64 pb_keyslots_get_locked_until (PbKeyslots *self, const char *username);

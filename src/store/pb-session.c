@@ -43,9 +43,13 @@ struct _PbSession
   char *username;   /* the operator logged in (or logging in) */
   PbRole role;
   gint64 unlock_time;
+  gboolean opened_with_next; /* the database had the key of an unfinished re-key */
+  guint8 *next_key;          /* that re-key's new key, when this login's slot had it */
 };
 
 G_DEFINE_FINAL_TYPE (PbSession, pb_session, G_TYPE_OBJECT)
+
+static gboolean seal_pending (PbSession *self, const char *username, GError **error);
 
 GQuark
 pb_session_error_quark (void)
@@ -65,6 +69,8 @@ pb_session_finalize (GObject *object)
   g_clear_pointer (&self->dir, g_free);
   g_clear_pointer (&self->keyslots_path, g_free);
   g_clear_pointer (&self->username, g_free);
+  if (self->next_key != NULL)
+    pb_secure_free (g_steal_pointer (&self->next_key), PB_MASTER_KEY_LEN);
 
   G_OBJECT_CLASS (pb_session_parent_class)->finalize (object);
 }
@@ -273,10 +279,23 @@ locked_out_error (PbSession *self, const char *username, GError **error)
   return FALSE;
 }
 
-/* Checks the lock and unwraps @username's slot into @key_out. */
+static gboolean authenticate_slot_pending (PbSession *self, const char *username,
+                                           const char *password, guint8 *key_out, guint8 *next_out,
+                                           gboolean *has_next_out, GError **error);
+
 static gboolean
 authenticate_slot (PbSession *self, const char *username, const char *password, guint8 *key_out,
                    GError **error)
+{
+  return authenticate_slot_pending (self, username, password, key_out, NULL, NULL, error);
+}
+
+/* Checks the lock and unwraps @username's slot into @key_out; during an
+ * unfinished re-key, and when @next_out is given, the new key too. */
+static gboolean
+authenticate_slot_pending (PbSession *self, const char *username, const char *password,
+                           guint8 *key_out, guint8 *next_out, gboolean *has_next_out,
+                           GError **error)
 {
   g_autoptr (GError) local_error = NULL;
 
@@ -310,7 +329,10 @@ authenticate_slot (PbSession *self, const char *username, const char *password, 
       return auth_error (error);
     }
 
-  if (!pb_keyslots_unwrap (self->keyslots, username, password, key_out, &local_error))
+  if (next_out != NULL
+          ? !pb_keyslots_unwrap_pending (self->keyslots, username, password, key_out, next_out,
+                                         has_next_out, &local_error)
+          : !pb_keyslots_unwrap (self->keyslots, username, password, key_out, &local_error))
     {
       if (!g_error_matches (local_error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_WRONG_PASSWORD))
         {
@@ -540,6 +562,89 @@ begin_operator (PbSession *self, const char *username, GError **error)
   return finish_login (self, error);
 }
 
+/* Opens the store with @key; during an unfinished re-key whose database
+ * step was done (the database no longer opens with @key), with @next. */
+static gboolean
+open_store (PbSession *self, const guint8 *key, const guint8 *next, gboolean has_next,
+            GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  const char *store_id = pb_keyslots_get_store_id (self->keyslots);
+
+  self->store = pb_store_open (self->dir, key, store_id, &local_error);
+  if (self->store != NULL)
+    return TRUE;
+  if (!has_next || !g_error_matches (local_error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_object (&self->store);
+  self->store = pb_store_open (self->dir, next, store_id, error);
+  self->opened_with_next = self->store != NULL;
+  return self->opened_with_next;
+}
+
+/* A re-key that was interrupted (docs/DECISIONS.md, "Re-keying"): the
+ * store is open, so no re-key runs now. When the database already has
+ * the new key the keyslot file is finished (an administrator runs the
+ * re-key again, for a recovery code somebody has seen). Before that step
+ * the pending seals stay: backups may have the new key already, and the
+ * next re-key carries on with it. */
+static gboolean
+settle_rekey (PbSession *self, GError **error)
+{
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_auto (GStrv) removed = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!self->opened_with_next || !pb_keyslots_has_pending_rekey (self->keyslots))
+    return TRUE;
+  lock = lock_keyslots (self, error);
+  if (lock == NULL)
+    return FALSE;
+  if (!pb_keyslots_has_pending_rekey (self->keyslots))
+    return TRUE;
+
+  removed = pb_keyslots_finish_rekey (self->keyslots, pb_store_get_master_key (self->store));
+  names = g_strjoinv (",", removed);
+  detail = g_strdup_printf ("interrupted re-key finished at login; removed=%s",
+                            *names != '\0' ? names : "none");
+  if (!save_keyslots (self, error))
+    return FALSE;
+  return pb_audit_append (self->store, "system", "store.rekey_finished", NULL, "ok", detail, error);
+}
+
+/* A slot of format 1 becomes format 2, now that the password is known, so
+ * a later re-key reaches it. Best effort: the login does not depend on it. */
+static void
+upgrade_slot (PbSession *self, const char *username, const char *password)
+{
+  g_autoptr (PbKeyslots) wrapped = NULL;
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  guint failures;
+  gint64 locked_until;
+
+  if (self->store == NULL || pb_keyslots_is_sealed (self->keyslots, username))
+    return;
+  wrapped = pb_keyslots_new (pb_keyslots_get_store_id (self->keyslots));
+  if (!pb_keyslots_set_slot (wrapped, username, password, pb_store_get_master_key (self->store),
+                             NULL))
+    return;
+  lock = lock_keyslots (self, NULL);
+  if (lock == NULL || pb_keyslots_is_sealed (self->keyslots, username)
+      || !pb_keyslots_has_slot (self->keyslots, username))
+    return;
+  failures = pb_keyslots_get_failures (self->keyslots, username);
+  locked_until = pb_keyslots_get_locked_until (self->keyslots, username);
+  pb_keyslots_copy_slot (self->keyslots, wrapped, username);
+  pb_keyslots_set_failures (self->keyslots, username, failures);
+  pb_keyslots_set_locked_until (self->keyslots, username, locked_until);
+  if (seal_pending (self, username, NULL) && save_keyslots (self, NULL))
+    pb_audit_append (self->store, username, "keyslot.upgraded", username, "ok", "format 2", NULL);
+}
+
 /**
  * pb_session_login:
  * @dir: the store folder
@@ -562,6 +667,8 @@ pb_session_login_full (const char *dir, const char *username, const char *passwo
 {
   g_autoptr (PbSession) self = session_new (dir);
   g_autoptr (guint8) key = key_new ();
+  g_autoptr (guint8) next = key_new ();
+  gboolean has_next = FALSE;
   g_autofree char *name = pb_username_normalize (username, NULL);
 
   if (!load_keyslots (self, error))
@@ -580,17 +687,20 @@ pb_session_login_full (const char *dir, const char *username, const char *passwo
       return NULL;
     }
 
-  if (!authenticate_slot (self, name, password, key, error))
+  if (!authenticate_slot_pending (self, name, password, key, next, &has_next, error))
     return NULL;
 
-  self->store = pb_store_open (dir, key, pb_keyslots_get_store_id (self->keyslots), error);
-  if (self->store == NULL)
+  if (!open_store (self, key, next, has_next, error))
     return NULL;
+  if (has_next && !self->opened_with_next)
+    self->next_key = g_steal_pointer (&next);
   if (opened != NULL)
     opened (self->store, name, user_data);
 
-  if (!flush_pending_events (self, error) || !begin_operator (self, name, error))
+  if (!flush_pending_events (self, error) || !settle_rekey (self, error)
+      || !begin_operator (self, name, error))
     return NULL;
+  upgrade_slot (self, name, password);
 
   return g_steal_pointer (&self);
 }
@@ -675,6 +785,18 @@ check_not_current (PbSession *self, const char *username, const char *password, 
   return TRUE;
 }
 
+/* During an unfinished re-key, a slot written now must hold the new key
+ * too, or finishing the re-key would drop it. Only a session whose own
+ * slot had the new key knows it; otherwise the slot is dropped then, and
+ * the re-key says so. */
+static gboolean
+seal_pending (PbSession *self, const char *username, GError **error)
+{
+  if (self->next_key == NULL || !pb_keyslots_has_pending_rekey (self->keyslots))
+    return TRUE;
+  return pb_keyslots_seal_next_for (self->keyslots, username, self->next_key, error);
+}
+
 /* Wraps the master key under @password for @username and saves the file.
  * scrypt runs before the lock is taken, so logins elsewhere need not wait
  * for it; the new slot then goes into the file as it is now. */
@@ -691,6 +813,8 @@ write_slot (PbSession *self, const char *username, const char *password, GError 
   if (lock == NULL)
     return FALSE;
   pb_keyslots_copy_slot (self->keyslots, wrapped, username);
+  if (!seal_pending (self, username, error))
+    return FALSE;
   return save_keyslots (self, error);
 }
 
@@ -935,7 +1059,10 @@ pb_session_resume (PbSession *self, const char *username, const char *password, 
       return FALSE;
     }
 
-  return begin_operator (self, name, error);
+  if (!begin_operator (self, name, error))
+    return FALSE;
+  upgrade_slot (self, name, password);
+  return TRUE;
 }
 
 void
@@ -1377,4 +1504,131 @@ pb_account_is_unused (gint64 last_login_at, gint64 created_at, gint64 now)
   gint64 used = last_login_at > 0 ? last_login_at : created_at;
 
   return now - used > (gint64)PB_ACCOUNT_UNUSED_DAYS * 86400;
+}
+
+/**
+ * pb_session_rekey:
+ * @self: a READY session of an administrator
+ * @password: that administrator's password, asked again
+ * @backups: (nullable) (scope call): re-keys the backups, after the new
+ *   seals are saved and before the database is re-keyed
+ * @user_data: for @backups
+ * @recovery_code_out: (out): the new recovery code, to be shown once
+ * @removed_out: (out) (optional): operators whose slots of format 1 could
+ *   not be re-keyed and were removed (an administrator sets their
+ *   passwords again)
+ * @error: return location for an error
+ *
+ * A new master key for the store (docs/DECISIONS.md, "Re-keying"), in
+ * steps that each leave a store the remaining operators open: the new key
+ * sealed beside the old in the keyslot file; the backups; the database
+ * (PRAGMA rekey); the keyslot file finished. An interrupted re-key is
+ * carried on with the same new key.
+ *
+ * Returns: %TRUE when the store and every backup have the new key.
+ */
+gboolean
+pb_session_rekey (PbSession *self, const char *password, PbSessionRekeyBackups backups,
+                  gpointer user_data, char **recovery_code_out, GStrv *removed_out, GError **error)
+{
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_autoptr (PbKeyslots) finished = NULL;
+  g_autoptr (guint8) current = key_new ();
+  g_autoptr (guint8) next = key_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) removed = NULL;
+  g_auto (GStrv) removed_finished = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *removed_text = NULL;
+  g_autofree char *detail = NULL;
+  gboolean has_next = FALSE;
+
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (password != NULL && recovery_code_out != NULL, FALSE);
+
+  if (!pb_session_require (self, PB_ACTION_MANAGE_ALL_USERS, "rekey", error))
+    return FALSE;
+
+  lock = lock_keyslots (self, error);
+  if (lock == NULL)
+    return FALSE;
+  if (!pb_keyslots_unwrap_pending (self->keyslots, self->username, password, current, next,
+                                   &has_next, &local_error))
+    {
+      pb_audit_append (self->store, self->username, "store.rekey", NULL, "denied", "wrong password",
+                       NULL);
+      if (g_error_matches (local_error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_WRONG_PASSWORD))
+        g_set_error_literal (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH,
+                             _ ("Wrong password. Nothing was re-keyed."));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (CRYPTO_memcmp (current, pb_store_get_master_key (self->store), PB_MASTER_KEY_LEN) != 0)
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH,
+                   _ ("The keyslot file no longer matches the open store. Restart Packbench."));
+      return FALSE;
+    }
+  /* This administrator's own slot must be reachable by the new key: of
+   * the old format (an upgrade at login failed), it is rewritten now. */
+  if (!pb_keyslots_is_sealed (self->keyslots, self->username)
+      && !pb_keyslots_set_slot (self->keyslots, self->username, password, current, error))
+    return FALSE;
+  /* A re-key that was interrupted is carried on with its new key: some
+   * backups may have it already. */
+  if (!has_next)
+    pb_random_bytes (next, PB_MASTER_KEY_LEN);
+
+  code = pb_keyslots_generate_recovery_code ();
+  if (!pb_keyslots_seal_next (self->keyslots, current, next, NULL, error)
+      || !pb_keyslots_set_pending_recovery (self->keyslots, code, next, error)
+      || !save_keyslots (self, error))
+    {
+      pb_secure_free_string (g_steal_pointer (&code));
+      return FALSE;
+    }
+  pb_fault_point ("rekey.after-seals");
+
+  /* The file as it will be when finished: what each backup gets. */
+  finished = pb_keyslots_load (self->keyslots_path, error);
+  if (finished == NULL)
+    {
+      pb_secure_free_string (g_steal_pointer (&code));
+      return FALSE;
+    }
+  removed_finished = pb_keyslots_finish_rekey (finished, next);
+  if (backups != NULL && !backups (self->store, current, next, finished, user_data, error))
+    {
+      pb_secure_free_string (g_steal_pointer (&code));
+      return FALSE;
+    }
+  pb_fault_point ("rekey.after-backups");
+
+  if (!pb_store_rekey (self->store, next, error))
+    {
+      pb_secure_free_string (g_steal_pointer (&code));
+      return FALSE;
+    }
+  pb_fault_point ("rekey.after-database");
+
+  removed = pb_keyslots_finish_rekey (self->keyslots, next);
+  if (!save_keyslots (self, error))
+    {
+      /* The database has the new key and the file holds it as the next
+       * seal: every login still works, and finishes the file. */
+      pb_secure_free_string (g_steal_pointer (&code));
+      return FALSE;
+    }
+  pb_fault_point ("rekey.after-finish");
+
+  removed_text = g_strjoinv (",", removed);
+  detail = g_strdup_printf ("new master key and recovery code; removed=%s",
+                            *removed_text != '\0' ? removed_text : "none");
+  pb_audit_append (self->store, self->username, "store.rekeyed", NULL, "ok", detail, NULL);
+
+  *recovery_code_out = g_steal_pointer (&code);
+  if (removed_out != NULL)
+    *removed_out = g_steal_pointer (&removed);
+  return TRUE;
 }

@@ -125,6 +125,16 @@ gboolean pb_access_review_is_overdue (gint64 reviewed_at, gint64 now);
  * creation counts) has been unused for more than PB_ACCOUNT_UNUSED_DAYS. */
 gboolean pb_account_is_unused (gint64 last_login_at, gint64 created_at, gint64 now);
 
+/* Re-keying: a new master key, sealed to every operator's keyslot
+ * (docs/DECISIONS.md, "Re-keying"). @backups re-keys the backups with the
+ * old and new key and the finished keyslot file (PbKeyslots). */
+typedef gboolean (*PbSessionRekeyBackups) (PbStore *store, const guint8 *old_key,
+                                           const guint8 *new_key, gpointer finished_keyslots,
+                                           gpointer user_data, GError **error);
+gboolean pb_session_rekey (PbSession *self, const char *password, PbSessionRekeyBackups backups,
+                           gpointer user_data, char **recovery_code_out, GStrv *removed_out,
+                           GError **error);
+
 gboolean pb_session_set_setting (PbSession *self, const char *key, const char *value,
                                  GError **error);
 

@@ -751,6 +751,43 @@ open_database (const char *dir, const guint8 *master_key, const char *store_id, 
 }
 
 /**
+ * pb_store_rekey:
+ * @self: an open store
+ * @new_key: PB_MASTER_KEY_LEN bytes
+ * @error: return location for an error
+ *
+ * Re-encrypts every page under @new_key (SQLCipher's PRAGMA rekey, one
+ * transaction: a crash leaves the database under one key or the other,
+ * whole), checkpoints the WAL into the file, and keeps @new_key as the
+ * store's master key. Worker connections opened before must be reopened.
+ *
+ * Returns: %TRUE when the database opens with @new_key only.
+ */
+gboolean
+pb_store_rekey (PbStore *self, const guint8 *new_key, GError **error)
+{
+  g_autofree char *hex = NULL;
+  g_autofree char *key = NULL;
+  int rc;
+
+  g_return_val_if_fail (PB_IS_STORE (self) && self->db != NULL, FALSE);
+  g_return_val_if_fail (new_key != NULL && self->master_key != NULL, FALSE);
+
+  hex = pb_hex_encode (new_key, PB_MASTER_KEY_LEN);
+  key = g_strdup_printf ("x'%s'", hex);
+  rc = sqlite3_rekey (self->db, key, (int)strlen (key));
+  pb_secure_wipe (hex, strlen (hex));
+  pb_secure_wipe (key, strlen (key));
+  if (rc != SQLITE_OK)
+    {
+      pb_store_set_sql_error (self, error, _ ("Re-keying the database"));
+      return FALSE;
+    }
+  memcpy (self->master_key, new_key, PB_MASTER_KEY_LEN);
+  return check_readable (self, error) && pb_store_checkpoint (self, error);
+}
+
+/**
  * pb_store_create:
  * @dir: the store folder (created with mode 0700 when missing)
  * @master_key: PB_MASTER_KEY_LEN bytes

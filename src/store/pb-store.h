@@ -80,6 +80,10 @@ PbStore *pb_store_open_worker (PbStore *self, GError **error);
  * exist), encrypted with the same master key, while the store stays open. */
 gboolean pb_store_export (PbStore *self, const char *db_path, GError **error);
 
+/* Re-encrypts the database under @new_key (PRAGMA rekey), which becomes
+ * the store's master key. */
+gboolean pb_store_rekey (PbStore *self, const guint8 *new_key, GError **error);
+
 /* Forgets the key and closes the database; further calls fail. */
 void pb_store_close (PbStore *self);
 

@@ -19,10 +19,13 @@ import json
 import sys
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 FORMAT = "packbench-keyslots"
-VERSION = 1
+VERSIONS = (1, 2)
 RECOVERY_SLOT = "@recovery"
 
 
@@ -58,7 +61,7 @@ def normalise_recovery_code(typed):
 def unwrap(document, username, password):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise Unusable("not a Packbench keyslot file")
-    if document.get("version") != VERSION:
+    if document.get("version") not in VERSIONS:
         raise Unusable(f"unsupported version {document.get('version')!r}")
     store_id = document.get("store_id")
     if not isinstance(store_id, str) or len(store_id) != 32 \
@@ -96,11 +99,41 @@ def unwrap(document, username, password):
 
     key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
                          maxmem=128 * r * (n + 2) + 128 * r * p + 2 ** 20, dklen=32)
-    aad = f"packbench-keyslot-v1|{store_id}|{kind}|{username}".encode("utf-8")
+    sealed = "public_key" in slot
+    if sealed and document.get("version") < 2:
+        raise Unusable("a sealed slot in a version 1 file")
+    if not sealed:
+        aad = f"packbench-keyslot-v1|{store_id}|{kind}|{username}".encode("utf-8")
+    else:
+        public = b64(slot, slot, "public_key", 32)
+        aad = f"packbench-keyslot-v2|{store_id}|{kind}|{username}|{public.hex()}".encode("utf-8")
     try:
-        return AESGCM(key).decrypt(nonce, ciphertext + tag, aad)
+        plain = AESGCM(key).decrypt(nonce, ciphertext + tag, aad)
     except InvalidTag:
         raise Unusable("wrong password (the tag did not verify)")
+    if not sealed:
+        return plain
+
+    # Format 2: the plaintext is the slot's X25519 private key, and the
+    # master key is sealed to its public key.
+    seal = slot.get("seal")
+    if not isinstance(seal, dict):
+        raise Unusable("sealed slot without a seal")
+    ephemeral = b64(slot, seal, "ephemeral", 32)
+    private = X25519PrivateKey.from_private_bytes(plain)
+    if private.public_key().public_bytes(serialization.Encoding.Raw,
+                                         serialization.PublicFormat.Raw) != public:
+        raise Unusable("the private key does not match the public key")
+    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral))
+    seal_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=ephemeral + public,
+                    info=b"packbench-seal-v2").derive(shared)
+    seal_aad = f"packbench-seal-v2|{store_id}|{kind}|{username}".encode("utf-8")
+    try:
+        return AESGCM(seal_key).decrypt(b64(slot, seal, "nonce", 12),
+                                        b64(slot, seal, "ciphertext", 32)
+                                        + b64(slot, seal, "tag", 16), seal_aad)
+    except InvalidTag:
+        raise Unusable("the seal did not open (the file was altered)")
 
 
 def main():

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "pb-operators-page.h"
 #include "pb-ui-test.h"
@@ -177,6 +178,10 @@ test_disable_and_review (Fixture *fixture, gconstpointer data)
   wait_idle (fixture);
   row = operator_row (fixture, "dan");
   g_assert_nonnull (pb_ui_test_find_label_with_prefix (row, "Disabled"));
+  /* An administrator is offered a new key; not now. */
+  PB_UI_TEST_WAIT_UNTIL (pb_operators_page_get_dialog (fixture->page) != NULL);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (pb_operators_page_get_dialog (fixture->page)),
+                               "cancel");
 
   /* Mark access reviewed: who and when, no longer flagged. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "operators.mark-reviewed", NULL);
@@ -194,6 +199,86 @@ test_disable_and_review (Fixture *fixture, gconstpointer data)
   packer = pb_session_login (fixture->dir, "dan", TEMP_PASSWORD, &error);
   g_assert_null (packer);
   g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+}
+
+/* Disabling someone offers a re-key: the administrator's password, then
+ * the new recovery code once; the others keep their passwords, the
+ * disabled operator's old keyslot file no longer opens the store. */
+static void
+test_disable_offers_rekey (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbSession) packer = NULL;
+  g_autoptr (PbKeyslots) old_slots = NULL;
+  g_autofree char *slots_path = NULL;
+  g_autofree char *code = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *label;
+  guint8 before[PB_MASTER_KEY_LEN];
+  guint8 old_key[PB_MASTER_KEY_LEN];
+
+  g_assert_true (pb_session_add_operator (fixture->session, "dan", "Dan", PB_ROLE_ADMIN,
+                                          TEMP_PASSWORD, NULL, &error));
+  g_assert_true (pb_session_add_operator (fixture->session, "sue", "Sue", PB_ROLE_PACKER,
+                                          TEMP_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  slots_path = g_build_filename (fixture->dir, PB_STORE_KEYSLOTS_NAME, NULL);
+  old_slots = pb_keyslots_load (slots_path, &error);
+  g_assert_no_error (error);
+  memcpy (before, pb_store_get_master_key (pb_session_get_store (fixture->session)), sizeof before);
+  make_page (fixture);
+
+  dialog = open_dialog (fixture, "operators.disable", "dan");
+  adw_message_dialog_response (dialog, "disable");
+  wait_idle (fixture);
+  PB_UI_TEST_WAIT_UNTIL (
+      (dialog = ADW_MESSAGE_DIALOG (pb_operators_page_get_dialog (fixture->page))) != NULL);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rekey"));
+  set_field (dialog, "own-password", PB_TEST_ADMIN_PASSWORD);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rekey"));
+  adw_message_dialog_response (dialog, "rekey");
+  wait_idle (fixture);
+
+  /* The new recovery code, once; closed only once written down. */
+  PB_UI_TEST_WAIT_UNTIL (
+      (label = pb_ui_test_find_named (GTK_WIDGET (pb_operators_page_get_dialog (fixture->page)),
+                                      "recovery-code"))
+      != NULL);
+  dialog = ADW_MESSAGE_DIALOG (pb_operators_page_get_dialog (fixture->page));
+  code = g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_cmpuint (strlen (code), ==, 35);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "done"));
+  gtk_check_button_set_active (
+      GTK_CHECK_BUTTON (pb_ui_test_find_named (GTK_WIDGET (dialog), "recovery-written")), TRUE);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "done"));
+  adw_message_dialog_response (dialog, "done");
+
+  /* The open store goes on with the new key. */
+  g_assert_true (memcmp (before, pb_store_get_master_key (pb_session_get_store (fixture->session)),
+                         sizeof before)
+                 != 0);
+  /* Dan's old slot gives the old key, which the store no longer has. */
+  g_assert_true (pb_keyslots_unwrap (old_slots, "dan", TEMP_PASSWORD, old_key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (old_key, sizeof old_key, before, sizeof before);
+
+  close_page (fixture);
+  g_clear_object (&fixture->session);
+  {
+    g_autoptr (PbStore) store
+        = pb_store_open (fixture->dir, old_key, pb_keyslots_get_store_id (old_slots), &error);
+
+    g_assert_null (store);
+    g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_MISMATCH);
+    g_clear_error (&error);
+  }
+  packer = pb_session_login (fixture->dir, "sue", TEMP_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (packer);
+  g_clear_object (&packer);
+  packer = pb_session_recover (fixture->dir, code, "admin", "Brand-New-Secret-7!", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (packer);
 }
 
 /* A supervisor: manages packers (unlock one), cannot change an admin. */
@@ -281,6 +366,8 @@ main (int argc, char **argv)
     return 0;
 
   g_test_add ("/operators-page/add-packer", Fixture, NULL, set_up, test_add_packer, tear_down);
+  g_test_add ("/operators-page/disable-offers-rekey", Fixture, NULL, set_up,
+              test_disable_offers_rekey, tear_down);
   g_test_add ("/operators-page/disable-and-review", Fixture, NULL, set_up, test_disable_and_review,
               tear_down);
   g_test_add ("/operators-page/supervisor-unlock-and-limits", Fixture, NULL, set_up,

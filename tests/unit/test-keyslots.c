@@ -618,7 +618,7 @@ wrong_format (JsonObject *root)
 static void
 wrong_version (JsonObject *root)
 {
-  json_object_set_int_member (root, "version", 2);
+  json_object_set_int_member (root, "version", 3);
 }
 
 static void
@@ -758,7 +758,15 @@ incomplete_event (JsonObject *root)
   json_object_remove_member (json_array_get_object_element (events, 0), "action");
 }
 
+/* Format 2 members in a format 1 file. */
+static void
+sealed_in_version_1 (JsonObject *root)
+{
+  set_base64_of_length (get_slot (root, 0), "public_key", 32);
+}
+
 static const Damage damages[] = {
+  { "sealed-in-version-1", sealed_in_version_1, NULL },
   { "truncated", NULL, cut_in_half },
   { "garbled", NULL, garble },
   { "empty", NULL, empty },
@@ -1006,6 +1014,115 @@ test_lock_missing_file (Fixture *fixture, gconstpointer user_data)
   g_assert_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_MISSING);
 }
 
+/* Re-keying. */
+
+static void
+test_rekey (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PbKeyslots) slots = pb_keyslots_new (fixture->store_id);
+  g_autoptr (PbKeyslots) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) unsealed = NULL;
+  g_auto (GStrv) removed = NULL;
+  g_autofree char *code = pb_keyslots_generate_recovery_code ();
+  guint8 next[PB_MASTER_KEY_LEN];
+  guint8 current_out[PB_MASTER_KEY_LEN];
+  guint8 next_out[PB_MASTER_KEY_LEN];
+  gboolean has_next = TRUE;
+
+  pb_random_bytes (next, sizeof next);
+  set_slot_ok (slots, "alice", "alice's password", fixture->master_key);
+  set_slot_ok (slots, "bob", "bob's password", fixture->master_key);
+  set_slot_ok (slots, PB_RECOVERY_SLOT, "OLDCODE", fixture->master_key);
+  g_assert_true (pb_keyslots_is_sealed (slots, "alice"));
+  g_assert_false (pb_keyslots_has_pending_rekey (slots));
+
+  /* Begun: both keys open from Bob's slot, whose password nobody typed. */
+  g_assert_true (pb_keyslots_seal_next (slots, fixture->master_key, next, &unsealed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (unsealed, ((const char *const[]){ NULL }));
+  g_assert_true (pb_keyslots_set_pending_recovery (slots, code, next, &error));
+  g_assert_no_error (error);
+  save_ok (slots, fixture->path);
+  loaded = load_ok (fixture->path);
+  g_assert_true (pb_keyslots_has_pending_rekey (loaded));
+  g_assert_true (pb_keyslots_unwrap_pending (loaded, "bob", "bob's password", current_out, next_out,
+                                             &has_next, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_next);
+  g_assert_cmpmem (current_out, sizeof current_out, fixture->master_key, PB_MASTER_KEY_LEN);
+  g_assert_cmpmem (next_out, sizeof next_out, next, sizeof next);
+  /* The old recovery code still opens the old key until it is finished. */
+  assert_unwraps_to (loaded, PB_RECOVERY_SLOT, "OLDCODE", fixture->master_key);
+
+  /* Finished: only the new key, the new recovery code; nobody removed. */
+  removed = pb_keyslots_finish_rekey (loaded, next);
+  g_assert_cmpstrv (removed, ((const char *const[]){ NULL }));
+  g_assert_false (pb_keyslots_has_pending_rekey (loaded));
+  save_ok (loaded, fixture->path);
+  g_clear_object (&loaded);
+  loaded = load_ok (fixture->path);
+  assert_unwraps_to (loaded, "alice", "alice's password", next);
+  assert_unwraps_to (loaded, "bob", "bob's password", next);
+  assert_unwraps_to (loaded, PB_RECOVERY_SLOT, code, next);
+  assert_wrong_password (loaded, PB_RECOVERY_SLOT, "OLDCODE");
+  pb_secure_free_string (g_steal_pointer (&code));
+}
+
+/* A public key put into the file by someone without the master key: the
+ * owner's login fails, and a re-key refuses to seal anything to it. */
+static void
+test_planted_public_key (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PbKeyslots) slots = pb_keyslots_new (fixture->store_id);
+  g_autoptr (PbKeyslots) loaded = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  guint8 next[PB_MASTER_KEY_LEN];
+
+  pb_random_bytes (next, sizeof next);
+  set_slot_ok (slots, "alice", "alice's password", fixture->master_key);
+  set_slot_ok (slots, "bob", "bob's password", fixture->master_key);
+  save_ok (slots, fixture->path);
+  root = read_json (fixture->path);
+  set_base64_of_length (find_slot_object (root, "bob"), "public_key", 32);
+  write_json (fixture->path, root);
+
+  loaded = load_ok (fixture->path);
+  assert_wrong_password (loaded, "bob", "bob's password");
+  g_assert_false (pb_keyslots_seal_next (loaded, fixture->master_key, next, NULL, &error));
+  g_assert_error (error, PB_KEYSLOT_ERROR, PB_KEYSLOT_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "bob"));
+  g_assert_false (pb_keyslots_has_pending_rekey (loaded));
+}
+
+/* Slots of format 1 (no key pair) cannot be reached by a re-key: named,
+ * then removed when it finishes. */
+static void
+test_rekey_format_1 (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (JsonNode) root = build_sample (fixture->store_id);
+  g_autoptr (PbKeyslots) slots = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) unsealed = NULL;
+  g_auto (GStrv) removed = NULL;
+  g_auto (GStrv) names = NULL;
+  guint8 next[PB_MASTER_KEY_LEN];
+
+  pb_random_bytes (next, sizeof next);
+  write_json (fixture->path, root);
+  slots = load_ok (fixture->path);
+  g_assert_false (pb_keyslots_is_sealed (slots, "alice"));
+  g_assert_true (pb_keyslots_seal_next (slots, fixture->master_key, next, &unsealed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (unsealed, ((const char *const[]){ "alice", "bob", NULL }));
+  removed = pb_keyslots_finish_rekey (slots, next);
+  g_assert_cmpstrv (removed, ((const char *const[]){ "alice", "bob", NULL }));
+  names = pb_keyslots_list_usernames (slots);
+  g_assert_cmpstrv (names, ((const char *const[]){ NULL }));
+  g_assert_false (pb_keyslots_has_slot (slots, PB_RECOVERY_SLOT));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1027,6 +1144,9 @@ main (int argc, char **argv)
   ADD ("damaged/sample-loads", test_sample_loads);
   ADD ("recovery-code", test_recovery_code);
   ADD ("independent-unwrap", test_independent_unwrap);
+  ADD ("rekey", test_rekey);
+  ADD ("rekey/planted-public-key", test_planted_public_key);
+  ADD ("rekey/format-1", test_rekey_format_1);
 
 #undef ADD
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "station/pb-backup.h"
 #include "store/pb-audit.h"
@@ -10,6 +11,7 @@
 #include "store/pb-password-policy.h"
 #include "store/pb-session.h"
 #include "store/pb-settings.h"
+#include "util/pb-secure.h"
 #include "util/pb-totp.h"
 
 #define ADMIN_PASSWORD "Correct-Horse-42!"
@@ -381,6 +383,56 @@ test_unknown_username_is_not_kept (Fixture *fixture, gconstpointer data)
   g_assert_true (recorded);
 }
 
+/* A re-key from an open session (what the Operators page runs): a wrong
+ * password changes nothing; then the open store goes on with the new key,
+ * and an operator who was not there resumes with their own password. */
+static void
+test_rekey_in_session (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *slots_path = g_build_filename (fixture->dir, PB_STORE_KEYSLOTS_NAME, NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *code = NULL;
+  g_auto (GStrv) removed = NULL;
+  PbStore *store = pb_session_get_store (fixture->session);
+  guint8 old_key[PB_MASTER_KEY_LEN];
+  gint64 bad_seq = 0;
+
+  g_assert_true (pb_session_add_operator (fixture->session, "pat", "Pat Packer", PB_ROLE_PACKER,
+                                          PACKER_TEMP, NULL, &error));
+  g_assert_no_error (error);
+  memcpy (old_key, pb_store_get_master_key (store), sizeof old_key);
+  g_assert_true (g_file_get_contents (slots_path, &before, NULL, NULL));
+
+  g_assert_false (pb_session_rekey (fixture->session, "Wrong-Password-1!", NULL, NULL, &code,
+                                    &removed, &error));
+  g_assert_error (error, PB_SESSION_ERROR, PB_SESSION_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "Nothing was re-keyed"));
+  g_clear_error (&error);
+  g_assert_null (code);
+  g_assert_true (g_file_get_contents (slots_path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpmem (pb_store_get_master_key (store), PB_MASTER_KEY_LEN, old_key, sizeof old_key);
+
+  g_assert_true (
+      pb_session_rekey (fixture->session, ADMIN_PASSWORD, NULL, NULL, &code, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  g_assert_cmpstrv (removed, ((const char *const[]){ NULL }));
+  g_assert_true (memcmp (pb_store_get_master_key (store), old_key, sizeof old_key) != 0);
+  g_assert_true (pb_session_audit (fixture->session, "test.after_rekey", NULL, "ok", NULL, &error));
+  g_assert_true (pb_audit_verify (store, &bad_seq, NULL, &error));
+  g_assert_no_error (error);
+
+  pb_session_lock (fixture->session);
+  g_assert_true (pb_session_resume (fixture->session, "pat", PACKER_TEMP, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_session_get_stage (fixture->session), ==,
+                   PB_SESSION_STAGE_NEEDS_NEW_PASSWORD);
+  pb_secure_free_string (g_steal_pointer (&code));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -399,6 +451,7 @@ main (int argc, char **argv)
        test_lock_from_elsewhere_stops_the_code_step);
   ADD ("/session/save-keeps-what-others-wrote", test_save_keeps_what_others_wrote);
   ADD ("/session/unknown-username-is-not-kept", test_unknown_username_is_not_kept);
+  ADD ("/session/rekey", test_rekey_in_session);
 #undef ADD
 
   return g_test_run ();
