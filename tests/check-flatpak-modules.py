@@ -18,9 +18,12 @@ For each module:
   - pkg-config answers only for what org.gnome.Sdk//49 has
     (tests/flatpak-sdk.txt) and what earlier modules install, so a module
     that needs a library missing from the SDK fails (GSound: libcanberra).
-SQLCipher is built and installed into a private prefix, and Packbench's own
-module is configured with the manifest's options against it (its meson
-checks that it is SQLCipher 4).
+SQLCipher and libpq are built and installed into a private prefix the way
+flatpak-builder does it (make with the module's make-args, make install
+with its make-install-args, then its post-install commands), each must
+install the pkg-config files it provides, and Packbench's own module is
+configured with the manifest's options against them (its meson checks that
+it is SQLCipher 4).
 
 Downloads and the SQLCipher build are cached (default ~/.cache/packbench/
 flatpak-modules, or $PB_FLATPAK_CACHE). Needs the network to the Debian
@@ -52,6 +55,10 @@ MODULES = {
     "sqlcipher": {"debian": "sqlcipher", "provides": ["sqlcipher"], "build": True},
     "poppler": {"debian": "poppler", "provides": ["poppler", "poppler-glib"]},
     "qrencode": {"debian": "qrencode", "provides": ["libqrencode"]},
+    # libpq alone from PostgreSQL's source (postgresql-MAJOR.MINOR.tar.bz2);
+    # Debian has one source package per major version.
+    "libpq": {"debian": "postgresql-{major}", "archive": "postgresql",
+              "provides": ["libpq"], "build": True, "smoke": "libpq"},
     # Not in the manifest any more (needs libcanberra, which the SDK lacks);
     # known here so that the checker's own test can show that it fails.
     "gsound": {"debian": "gsound", "provides": ["gsound"]},
@@ -66,6 +73,22 @@ UNKNOWN_OPTION = [
     re.compile(r"Manually-specified variables were not used", re.I),   # CMake
     re.compile(r"Unknown options?:", re.I),                            # meson
 ]
+
+# A program built against a module's install and run: libpq must be the
+# archive's version (PQlibVersion: 150018 for 15.18) and have TLS by OpenSSL,
+# or sslmode=verify-full cannot work.
+SMOKE = {
+    "libpq": r"""
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+int main (void) {
+  const char *library = PQsslAttribute (NULL, "library");
+  printf ("%d %s\n", PQlibVersion (), library ? library : "none");
+  return 0;
+}
+""",
+}
 
 failures = []
 
@@ -155,12 +178,13 @@ def upstream_version(debian_version):
     return version.rsplit("-", 1)[0] if "-" in version else version
 
 
-def module_version(module):
+def module_version(module, info):
     source = module["sources"][0]
     if source["type"] == "git":
         return source.get("tag", "").lstrip("v")
     name = os.path.basename(source["url"])
-    match = re.match(r"^%s-(.+?)\.tar\.\w+$" % re.escape(module["name"]), name)
+    archive = info.get("archive", module["name"])
+    match = re.match(r"^%s-(.+?)\.tar\.\w+$" % re.escape(archive), name)
     return match.group(1) if match else None
 
 
@@ -266,6 +290,12 @@ def configure(module, source, build, prefix, env):
     else:
         fail(name, "buildsystem %s is not checked here" % system)
         return False
+    # flatpak-builder's own first check: the build system's file is there.
+    wanted = {"autotools": "configure", "cmake-ninja": "CMakeLists.txt",
+              "meson": "meson.build"}[system]
+    if not os.path.exists(os.path.join(source, wanted)):
+        fail(name, "buildsystem %s, but the source has no %s" % (system, wanted))
+        return False
     os.makedirs(build, exist_ok=True)
     status, output = run(args, cwd=cwd, env=env, logfile=build + ".configure.log")
     unknown = [line.strip() for line in output.splitlines()
@@ -281,6 +311,50 @@ def configure(module, source, build, prefix, env):
         fail(name, "configure failed (%s.configure.log):\n%s" % (build, output[-3000:]))
         return False
     return not unknown
+
+
+def build_and_install(module, build, env):
+    """As flatpak-builder: make -jN MAKE-ARGS, make install MAKE-INSTALL-ARGS
+    (unless no-make-install), then each post-install command with sh -c, all
+    in the build folder."""
+    name = module["name"]
+    steps = [["make", "-j%d" % (os.cpu_count() or 2)] + module.get("make-args", [])]
+    if not module.get("no-make-install"):
+        steps.append(["make", "install"] + module.get("make-install-args", []))
+    steps += [["/bin/sh", "-c", command] for command in module.get("post-install", [])]
+    for number, step in enumerate(steps):
+        status, output = run(step, cwd=build, env=env, timeout=1800,
+                             logfile="%s.build-%d.log" % (build, number))
+        if status != 0:
+            fail(name, "%s failed (%s.build-%d.log):\n%s"
+                 % (" ".join(step), build, number, output[-3000:]))
+            return False
+    return True
+
+
+def smoke(module, info, version, work, guard, env):
+    """Builds and runs SMOKE[info["smoke"]] against the module's install."""
+    name = module["name"]
+    source = os.path.join(work, "smoke-%s.c" % name)
+    program = os.path.join(work, "smoke-%s" % name)
+    with open(source, "w") as handle:
+        handle.write(SMOKE[info["smoke"]])
+    status, flags = run(["/usr/bin/pkg-config", "--cflags", "--libs"] + info["provides"],
+                        env=env)
+    if status == 0:
+        status, output = run(["cc", "-o", program, source] + shlex.split(flags), env=env)
+    if status != 0:
+        fail(name, "a program cannot be built against its install:\n" + flags + output)
+        return False
+    status, output = run([program], env=env)
+    numbers = [int(n) for n in version.split(".")[:2]]
+    expected = "%d OpenSSL" % (numbers[0] * 10000 + (numbers[1] if len(numbers) > 1 else 0))
+    if status != 0 or output.strip() != expected:
+        fail(name, "the program says %r, %r expected (PQlibVersion, TLS library)"
+             % (output.strip(), expected))
+        return False
+    log("  %s: a program built against it says %s" % (name, output.strip()))
+    return True
 
 
 def main():
@@ -321,10 +395,11 @@ def main():
         if info is None:
             fail(name, "unknown module: add it to MODULES in %s" % os.path.basename(__file__))
             continue
-        version = module_version(module)
+        version = module_version(module, info)
         if not version:
             fail(name, "cannot tell its version from the source")
             continue
+        info = dict(info, debian=info["debian"].format(major=version.split(".")[0]))
         debian = [v for v in apt.versions(info["debian"]) if upstream_version(v).split(
             "+")[0].split("~")[0] == version]
         if not debian:
@@ -370,16 +445,18 @@ def main():
             if os.path.exists(stamp) and open(stamp).read() == key:
                 log("  %s: built before with the same archive and options (cached)" % name)
             else:
-                status, output = run(["make", "-j%d" % (os.cpu_count() or 2)], cwd=build,
-                                     env=env, logfile=build + ".build.log", timeout=1800)
-                if status == 0:
-                    status, output = run(["make", "install"], cwd=build, env=env,
-                                         logfile=build + ".install.log")
-                if status != 0:
-                    fail(name, "build failed (%s.build.log):\n%s" % (build, output[-3000:]))
+                if not build_and_install(module, build, env):
                     continue
                 with open(stamp, "w") as handle:
                     handle.write(key)
+            missing = [n for n in info["provides"]
+                       if not os.path.exists(os.path.join(prefix, "lib", "pkgconfig",
+                                                          n + ".pc"))]
+            if missing:
+                fail(name, "installed no %s" % ", ".join(n + ".pc" for n in missing))
+                continue
+        if info.get("smoke") and not smoke(module, info, version, work, guard, env):
+            continue
         allowed.update(info["provides"])
         write_pkg_config_guard(work, allowed)
 
@@ -403,12 +480,14 @@ def main():
             if not match or not match.group(1).startswith("4."):
                 fail("packbench", "did not configure against SQLCipher 4 (%s)"
                      % (match.group(1) if match else "no version message"))
-            status, which = run([guard, "--variable=prefix", "sqlcipher"], env=env)
-            if which.strip() != prefix:
-                fail("packbench", "found SQLCipher in %s, not the module's %s"
-                     % (which.strip(), prefix))
-            else:
-                log("packbench: configured against the module's SQLCipher %s" % match.group(1))
+            for library in ("sqlcipher", "libpq"):
+                status, which = run([guard, "--variable=prefix", library], env=env)
+                if which.strip() != prefix:
+                    fail("packbench", "found %s in %s, not the module's %s"
+                         % (library, which.strip(), prefix))
+            if not failures:
+                log("packbench: configured against the module's SQLCipher %s and libpq"
+                    % match.group(1))
 
     if os.path.exists(refused_log):
         log("pkg-config lookups refused (not in the SDK; fine when optional):\n  "
@@ -417,9 +496,8 @@ def main():
     if failures:
         log("\n%d problem(s):\n  %s" % (len(failures), "\n  ".join(failures)))
         return 1
-    log("every module of the manifest configures with its own options%s"
-        % ("; SQLCipher builds" if os.path.exists(os.path.join(prefix, "lib", "pkgconfig",
-                                                             "sqlcipher.pc")) else ""))
+    log("every module of the manifest configures with its own options; SQLCipher and "
+        "libpq build")
     return 0
 
 

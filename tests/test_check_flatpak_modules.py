@@ -4,7 +4,9 @@
 mistakes issue 14 found in the manifest: a module that needs a library the
 GNOME 49 SDK lacks (GSound: libcanberra), a configure option the module does
 not know (SQLCipher 4.6.1 and 4.7's --with-tempstore), and a URL whose
-archive is not the one the checksum belongs to (qrencode's .tar.gz)."""
+archive is not the one the checksum belongs to (qrencode's .tar.gz); and on
+libpq built with meson from PostgreSQL 15, which has no meson build (that
+came with 16)."""
 
 import json
 import os
@@ -63,6 +65,17 @@ class Refusals(unittest.TestCase):
         self.assertEqual(status, 1, output)
         self.assertIn("sqlcipher: options the module does not know", output)
         self.assertIn("--with-tempstore", output)
+
+    def test_libpq_with_meson_from_postgresql_15(self):
+        libpq = self.module("libpq")
+        self.assertTrue(libpq["sources"][0]["url"].endswith("postgresql-15.18.tar.bz2"))
+        for key in ("make-args", "make-install-args", "post-install"):
+            del libpq[key]
+        libpq.update({"buildsystem": "meson", "builddir": True,
+                      "config-opts": ["-Dssl=openssl"]})
+        status, output = self.check([libpq])
+        self.assertEqual(status, 1, output)
+        self.assertIn("libpq: buildsystem meson, but the source has no meson.build", output)
 
 
 if __name__ == "__main__":

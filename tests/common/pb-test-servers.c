@@ -170,3 +170,72 @@ pb_test_sink_next_job (GDataInputStream *lines)
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
 }
+
+static char *
+pb_test_json_string (JsonObject *object, const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+
+  g_assert_nonnull (value);
+  return g_strdup (value);
+}
+
+gboolean
+pb_test_pg_start (PbTestPg *self, char **skip_reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "servers", "pg_server.py", NULL);
+  g_autofree char *line = NULL;
+  const char *argv[] = { PB_TEST_PYTHON, script, "--print-uri", NULL };
+  JsonObject *info;
+
+  memset (self, 0, sizeof *self);
+  /* It serves until its stdin closes (or it gets SIGTERM, as when this
+   * process dies: pb_test_spawn). */
+  self->process
+      = pb_test_spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = pb_test_read_line (out);
+  root = json_from_string (line, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  info = json_node_get_object (root);
+  if (json_object_has_member (info, "skip"))
+    {
+      *skip_reason = pb_test_json_string (info, "skip");
+      g_subprocess_wait (self->process, NULL, NULL);
+      g_clear_object (&self->process);
+      return FALSE;
+    }
+  self->uri = pb_test_json_string (info, "uri");
+  self->ca = pb_test_json_string (info, "ca");
+  self->socket_uri = pb_test_json_string (info, "socket_uri");
+  self->superuser_uri = pb_test_json_string (info, "superuser_uri");
+  self->password = pb_test_json_string (info, "password");
+  self->dbname = pb_test_json_string (info, "dbname");
+  self->port = (guint)json_object_get_int_member (info, "port");
+  g_assert_cmpuint (self->port, >, 0);
+  return TRUE;
+}
+
+void
+pb_test_pg_stop (PbTestPg *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->process == NULL)
+    return;
+  g_output_stream_close (g_subprocess_get_stdin_pipe (self->process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&self->process);
+  g_clear_pointer (&self->uri, g_free);
+  g_clear_pointer (&self->ca, g_free);
+  g_clear_pointer (&self->socket_uri, g_free);
+  g_clear_pointer (&self->superuser_uri, g_free);
+  g_clear_pointer (&self->password, g_free);
+  g_clear_pointer (&self->dbname, g_free);
+}

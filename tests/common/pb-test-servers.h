@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /*
  * Local servers from tests/servers for the C tests: child processes that
  * go when the test goes, free loopback ports, the Click & Drop server over
- * TLS with its /_test control API, and printer sinks.
+ * TLS with its /_test control API, printer sinks, and a private PostgreSQL.
  */
 
 #define PB_TEST_PYTHON "/usr/bin/python3"
@@ -43,6 +43,25 @@ void pb_test_clickdrop_stop (PbTestClickDrop *self);
  * the reply's JSON, or NULL for an empty one. Asserts a 2xx status. */
 JsonNode *pb_test_clickdrop_control (PbTestClickDrop *self, PbHttpClient *http, const char *method,
                                      const char *path, const char *body_json);
+
+typedef struct
+{
+  GSubprocess *process;
+  char *uri;           /* TCP as role packbench: TLS, sslmode=verify-full, the test CA */
+  char *ca;            /* the test CA's certificate (PEM) */
+  char *socket_uri;    /* the local socket as role packbench (no TLS there) */
+  char *superuser_uri; /* the local socket as the superuser postgres, database postgres */
+  char *password;      /* role packbench's */
+  char *dbname;        /* packbench_site, owned by role packbench */
+  guint port;
+} PbTestPg;
+
+/* Starts tests/servers/pg_server.py: a private PostgreSQL on a free
+ * loopback port, ready when this returns. FALSE, with @skip_reason set,
+ * when PostgreSQL is not installed here (the caller skips). */
+gboolean pb_test_pg_start (PbTestPg *self, char **skip_reason);
+/* Stops it (its stdin closes) and waits until its files are gone. */
+void pb_test_pg_stop (PbTestPg *self);
 
 /* The bytes of the next job a printer sink (tests/servers/printer_sink.py)
  * announces on @lines; waits for it. */

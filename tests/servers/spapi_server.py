@@ -149,10 +149,35 @@ Test control (no auth; JSON in and out; errors are {"error": "..."})
                                         {"packageReferenceId"}); 409 without packages
   GET    /_test/confirmations           {"confirmations": [...]} accepted confirmShipments
   GET    /_test/tokens                  {"valid": n, "expired": n}
+  GET    /_test/clients                 who calls the API (below): {"clients": [...],
+                                        "client_ids": {...}, "unknown": {...}}
+  DELETE /_test/clients                 set every count to 0 (204); tokens stay valid
   GET    /_test/clock                   {"now", "offset_seconds"}
   POST   /_test/clock                   {"offset_seconds": S} or {"advance_seconds": S};
                                         the offset may not go down
 The order changes above bump lastUpdatedTime to now. 404 for an unknown order.
+
+Clients
+-------
+A client is the holder of one access token: every token request that
+succeeds makes a new client, "token-1", "token-2", ... in the order issued,
+with the LWA client_id it was issued to. A bench process that logs in with
+Login with Amazon has its own, so in site mode, where every bench uses the
+same Amazon app and refresh token, the clients tell the benches apart as
+long as each bench gets its own access token. Every searchOrders, getOrder
+and confirmShipment request is counted against the client whose token it
+carries (valid or expired, whatever the answer, faults included), and its
+record in /_test/requests has "client". GET /_test/clients answers
+  {"clients": [{"client": "token-1", "client_id": ..., "issued": ISO,
+                "searchOrders": n, "getOrder": n, "confirmShipment": n,
+                "first": ISO or null, "last": ISO or null}, ...],   (issue order)
+   "client_ids": {client_id: {"searchOrders": n, "getOrder": n,
+                              "confirmShipment": n}},
+   "unknown": {"searchOrders": n, "getOrder": n, "confirmShipment": n}}
+where "unknown" counts requests with no token or one this server never
+issued, and first/last are the server times of the client's first and last
+counted request. ?operation=searchOrders keeps only the clients that made at
+least one such request.
 
 Faults
 ------
@@ -229,6 +254,8 @@ MARKETPLACE_ID_RE = re.compile(r"[A-Z0-9]{8,20}")
 
 OPERATIONS = ("searchOrders", "getOrder", "confirmShipment", "token")
 RATE_LIMITS = {"searchOrders": "0.0056", "getOrder": "0.5", "confirmShipment": "2.0"}
+# The operations counted per client (GET /_test/clients).
+COUNTED = ("searchOrders", "getOrder", "confirmShipment")
 
 FULFILLMENT_STATUSES = ("PENDING_AVAILABILITY", "PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED",
                         "SHIPPED", "CANCELLED", "UNFULFILLABLE")
@@ -423,6 +450,9 @@ class State:
         self.orders = {}           # orderId -> full order (every dataset)
         self.confirmations = []    # accepted confirmShipment calls
         self.tokens = {}           # access token -> expiry (server time)
+        self.token_clients = {}    # access token -> its client (below)
+        self.clients = []          # who called the API, by access token, issue order
+        self.unknown_client = dict.fromkeys(COUNTED, 0)
         self.faults = []
         self.requests = []
         self.clock_offset = 0.0
@@ -488,11 +518,45 @@ class State:
 
     # ---- tokens
 
-    def issue_token(self):
+    def issue_token(self, client_id):
         token = "Atza|" + secrets.token_urlsafe(240)
         with self.lock:
             self.tokens[token] = self.now() + self.args.token_lifetime
+            client = {"client": "token-%d" % (len(self.clients) + 1), "client_id": client_id,
+                      "issued": iso_ms(self.now()), "first": None, "last": None}
+            client.update(dict.fromkeys(COUNTED, 0))
+            self.clients.append(client)
+            self.token_clients[token] = client
         return token
+
+    def count_call(self, operation, token):
+        """Counts an API call against the client holding @token; its name or None."""
+        with self.lock:
+            client = self.token_clients.get(token or "")
+            if client is None:
+                self.unknown_client[operation] += 1
+                return None
+            client[operation] += 1
+            client["last"] = iso_ms(self.now())
+            client["first"] = client["first"] or client["last"]
+            return client["client"]
+
+    def client_counts(self, operation=None):
+        with self.lock:
+            clients = [dict(c) for c in self.clients if operation is None or c[operation]]
+            by_id = {}
+            for client in self.clients:
+                counts = by_id.setdefault(client["client_id"], dict.fromkeys(COUNTED, 0))
+                for name in COUNTED:
+                    counts[name] += client[name]
+            return {"clients": clients, "client_ids": by_id,
+                    "unknown": dict(self.unknown_client)}
+
+    def reset_client_counts(self):
+        with self.lock:
+            for client in self.clients:
+                client.update(dict.fromkeys(COUNTED, 0), first=None, last=None)
+            self.unknown_client = dict.fromkeys(COUNTED, 0)
 
     def check_token(self, token):
         """None when fine, else the 403 details text."""
@@ -1027,6 +1091,10 @@ class Handler(vendor_http.Handler):
                 operation))
             return
 
+        if operation in COUNTED:
+            client = state.count_call(operation, self.headers.get("x-amz-access-token"))
+            with state.lock:
+                self.record["client"] = client
         fault = state.take_fault(operation, "paginationToken" in query)
         mangle = None
         if fault is not None:
@@ -1249,7 +1317,7 @@ class Handler(vendor_http.Handler):
             return Response(error.status, {"error_description": error.description,
                                            "error": error.error},
                             headers, "application/json;charset=UTF-8")
-        token = self.state.issue_token()
+        token = self.state.issue_token(form["client_id"])
         return Response(200, {"access_token": token, "refresh_token": form["refresh_token"],
                               "token_type": "bearer",
                               "expires_in": int(self.state.args.token_lifetime)},
@@ -1312,6 +1380,15 @@ class Handler(vendor_http.Handler):
         elif parts == ["confirmations"] and method == "GET":
             with state.lock:
                 return 200, {"confirmations": copy.deepcopy(state.confirmations)}
+        elif parts == ["clients"]:
+            if method == "GET":
+                wanted = query.get("operation", [None])[0]
+                if wanted is not None and wanted not in COUNTED:
+                    raise ControlError(400, "operation must be one of " + ", ".join(COUNTED))
+                return 200, state.client_counts(wanted)
+            if method == "DELETE":
+                state.reset_client_counts()
+                return 204, None
         elif parts == ["tokens"] and method == "GET":
             with state.lock:
                 now = state.now()

@@ -438,6 +438,81 @@ class ReadOnly(unittest.TestCase):
             different.stop()
 
 
+class Clients(unittest.TestCase):
+    """Who calls the API: counted per access token (GET /_test/clients), so a
+    site test can show that only the leading bench polls."""
+
+    def setUp(self):
+        self.s = Spapi("--orders", "5", "--seed", "11")
+        self.addCleanup(self.s.stop)
+        _, data = self.s.control("GET", "/orders")
+        self.ids = [o["orderId"] for o in data["orders"]]
+
+    def bench_token(self):
+        reply = self.s.login()
+        self.assertEqual(reply.status, 200, reply.raw)
+        # Spapi.api logs in only when it has no token of its own yet.
+        self.s.token = self.s.token or reply.json["access_token"]
+        return reply.json["access_token"]
+
+    def search(self, token):
+        return self.s.api("GET", SEARCH, {"lastUpdatedAfter": EPOCH_START}, token=token)
+
+    def get_order(self, token):
+        return self.s.api("GET", SEARCH + "/" + self.ids[0], token=token)
+
+    def test_counts_per_token(self):
+        leader, follower, idle = self.bench_token(), self.bench_token(), self.bench_token()
+        for _ in range(3):
+            self.assertEqual(self.search(leader).status, 200)
+        self.assertEqual(self.get_order(leader).status, 200)
+        for _ in range(2):
+            self.assertEqual(self.get_order(follower).status, 200)
+        # Refused calls count too: a 429 (a fault), an unknown token.
+        self.s.control("POST", "/faults", {"operation": "searchOrders", "kind": "status",
+                                           "status": 429})
+        self.assertEqual(self.search(leader).status, 429)
+        self.assertEqual(self.search("Atza|not-issued-here").status, 403)
+
+        status, data = self.s.control("GET", "/clients")
+        self.assertEqual(status, 200)
+        counts = [(c["client"], c["client_id"], c["searchOrders"], c["getOrder"],
+                   c["confirmShipment"]) for c in data["clients"]]
+        self.assertEqual(counts, [("token-1", CLIENT_ID, 4, 1, 0),
+                                  ("token-2", CLIENT_ID, 0, 2, 0),
+                                  ("token-3", CLIENT_ID, 0, 0, 0)])
+        self.assertIsNone(data["clients"][2]["first"])
+        self.assertLessEqual(data["clients"][0]["first"], data["clients"][0]["last"])
+        self.assertEqual(data["client_ids"],
+                         {CLIENT_ID: {"searchOrders": 4, "getOrder": 3, "confirmShipment": 0}})
+        self.assertEqual(data["unknown"],
+                         {"searchOrders": 1, "getOrder": 0, "confirmShipment": 0})
+        # Only one client polled.
+        _, pollers = self.s.control("GET", "/clients?operation=searchOrders")
+        self.assertEqual([c["client"] for c in pollers["clients"]], ["token-1"])
+        # Each recorded request names its client.
+        _, recorded = self.s.control("GET", "/requests?operation=getOrder")
+        self.assertEqual([r["client"] for r in recorded["requests"]],
+                         ["token-1", "token-2", "token-2"])
+        self.assertNotIn(idle, json.dumps(data) + json.dumps(recorded))
+
+    def test_reset_keeps_tokens(self):
+        leader = self.bench_token()
+        self.assertEqual(self.search(leader).status, 200)
+        self.assertEqual(self.s.control("DELETE", "/clients"), (204, None))
+        _, data = self.s.control("GET", "/clients")
+        self.assertEqual((data["clients"][0]["searchOrders"], data["clients"][0]["last"]),
+                         (0, None))
+        self.assertEqual(self.search(leader).status, 200)
+        _, data = self.s.control("GET", "/clients")
+        self.assertEqual(data["clients"][0]["searchOrders"], 1)
+
+    def test_bad_operation(self):
+        status, data = self.s.control("GET", "/clients?operation=token")
+        self.assertEqual(status, 400)
+        self.assertIn("searchOrders", data["error"])
+
+
 class Changes(unittest.TestCase):
     """A fresh small server for every test."""
 
