@@ -429,6 +429,43 @@ pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, Pb
 }
 
 gboolean
+pb_site_claim_next (PbSite *self, const char *operator_name, const char *sku, char **order_id_out,
+                    GError **error)
+{
+  const char *params[] = { pb_site_get_bench (self), operator_name, sku };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && pb_site_get_bench (self) != NULL, FALSE);
+  g_return_val_if_fail (operator_name != NULL && order_id_out != NULL, FALSE);
+
+  *order_id_out = NULL;
+  /* The inner SELECT locks the first free row no other bench has locked
+   * (SKIP LOCKED) and re-checks it is still free once locked (a row
+   * another bench changed after this statement began is read again); the
+   * UPDATE then claims exactly that row. */
+  result = pb_site_exec (
+      self, _ ("Claiming the next order"),
+      "WITH next AS (SELECT o.order_id FROM orders o"
+      " WHERE o.claimed_by IS NULL AND NOT o.shipped AND NOT o.cancel_requested"
+      " AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')"
+      " AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id)"
+      " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM order_items i"
+      "  WHERE i.order_id = o.order_id AND i.sku = $3 AND i.quantity > i.quantity_shipped))"
+      " ORDER BY o.ship_by_latest NULLS LAST, o.purchased_at NULLS LAST, o.order_id"
+      " LIMIT 1 FOR UPDATE OF o SKIP LOCKED)"
+      " UPDATE orders SET claimed_by = $1, claimed_operator = $2, claimed_at = now (),"
+      " heartbeat_at = now (), change = nextval ('order_change')"
+      " FROM next WHERE orders.order_id = next.order_id"
+      " RETURNING orders.order_id, pg_notify ('packbench_queue', orders.order_id)",
+      G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *order_id_out = g_strdup (PQgetvalue (result, 0, 0));
+  return TRUE;
+}
+
+gboolean
 pb_site_release (PbSite *self, const char *order_id, GError **error)
 {
   const char *params[] = { order_id, pb_site_get_bench (self) };
