@@ -19,7 +19,10 @@
  * Environment: PB_SITE_URI (TLS, verify-full; its password in it),
  * PB_SITE_SOCKET_URI (optional).
  *
- * usage: bench-site [CLAIMS [BENCHES [ORDERS [SAMPLES]]]]
+ * With HISTORY, b) runs again with that many shipped orders in the table
+ * (what months of work leave there).
+ *
+ * usage: bench-site [CLAIMS [BENCHES [ORDERS [SAMPLES [HISTORY]]]]]
  */
 #include "config.h"
 
@@ -235,8 +238,24 @@ bench_thread (gpointer data)
   return NULL;
 }
 
+/* @count shipped orders, as months of work leave in the site. */
 static void
-bench_contention (guint benches, guint orders, const char *sku)
+add_history (guint count)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO orders (order_id, status, shipped, last_updated, ship_by_latest)"
+      " SELECT 'old-' || g, 'SHIPPED', true, now (), now () - g * interval '1 minute'"
+      " FROM generate_series (1, %u) g;"
+      "INSERT INTO order_items (order_id, item_id, sku, quantity, quantity_shipped)"
+      " SELECT 'old-' || g, 'old-' || g || '-0', 'SKU-HOT', 1, 1 FROM generate_series (1, %u) g;"
+      "ANALYZE orders, order_items",
+      count, count);
+
+  g_free (admin_value (sql));
+}
+
+static void
+bench_contention (guint benches, guint orders, const char *sku, guint history)
 {
   g_autoptr (PbSite) publisher = connect_bench (uri, 0);
   g_autoptr (GPtrArray) ids = NULL;
@@ -253,6 +272,8 @@ bench_contention (guint benches, guint orders, const char *sku)
 
   reset_orders ();
   ids = publish (publisher, orders, "302", sku != NULL);
+  if (history > 0)
+    add_history (history);
   for (guint i = 0; i < benches; i++)
     {
       all[i].index = i;
@@ -291,8 +312,11 @@ bench_contention (guint benches, guint orders, const char *sku)
   claimed_in_db = admin_value ("SELECT count (*) FROM orders WHERE claimed_by IS NOT NULL");
   distinct_in_db = admin_value ("SELECT count (DISTINCT order_id) FROM orders"
                                 " WHERE claimed_by IS NOT NULL");
+  if (history > 0)
+    g_print ("(with %u shipped orders in the table)\n", history);
 
-  label = g_strdup_printf ("claim_next%s, %u benches", sku ? " (SKU filter)" : "", benches);
+  label = g_strdup_printf ("claim_next%s, %u benches%s", sku ? " (SKU filter)" : "", benches,
+                           history ? ", shipped orders in the table" : "");
   print_row (label, latency);
   g_print ("\n%s: %u orders in %.3f s = %.0f claims/s; per bench: %s\n", label, total,
            elapsed / 1e6, total / (elapsed / 1e6), spread->str);
@@ -440,6 +464,7 @@ main (int argc, char **argv)
   guint benches = argc > 2 ? (guint)atoi (argv[2]) : 10;
   guint orders = argc > 3 ? (guint)atoi (argv[3]) : 1000;
   guint samples = argc > 4 ? (guint)atoi (argv[4]) : 500;
+  guint history = argc > 5 ? (guint)atoi (argv[5]) : 0;
   const char *socket_uri = g_getenv ("PB_SITE_SOCKET_URI");
   g_autoptr (PbSite) site = NULL;
   g_autofree char *site_id = NULL;
@@ -448,7 +473,8 @@ main (int argc, char **argv)
   uri = g_getenv ("PB_SITE_URI");
   if (uri == NULL || claims == 0 || benches == 0 || orders == 0 || samples == 0)
     {
-      g_printerr ("usage: PB_SITE_URI=URI bench-site [CLAIMS [BENCHES [ORDERS [SAMPLES]]]]\n");
+      g_printerr (
+          "usage: PB_SITE_URI=URI bench-site [CLAIMS [BENCHES [ORDERS [SAMPLES [HISTORY]]]]]\n");
       return 2;
     }
 
@@ -480,9 +506,16 @@ main (int argc, char **argv)
   g_print ("\nb) %u benches, each its own connection, take the next order of %u\n\n", benches,
            orders);
   print_header ();
-  bench_contention (benches, orders, NULL);
+  bench_contention (benches, orders, NULL, 0);
   print_header ();
-  bench_contention (benches, orders, "SKU-HOT");
+  bench_contention (benches, orders, "SKU-HOT", 0);
+  if (history > 0)
+    {
+      print_header ();
+      bench_contention (benches, orders, NULL, history);
+      print_header ();
+      bench_contention (benches, orders, "SKU-HOT", history);
+    }
 
   g_print ("c) a claim on bench A seen by a PbSiteWatch of bench B (its own thread and "
            "connection), %u claims\n\n",

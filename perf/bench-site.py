@@ -7,7 +7,7 @@ PbSiteWatch. The test harness runs the server without fsync for speed; here
 it is made durable again (fsync, synchronous_commit, full_page_writes on),
 as a site's server would be, unless --fast.
 
-usage: bench-site.py BUILD_DIR [--fast] [CLAIMS [BENCHES [ORDERS [SAMPLES]]]]"""
+usage: bench-site.py BUILD_DIR [--fast] [CLAIMS [BENCHES [ORDERS [SAMPLES [HISTORY]]]]]"""
 
 import os
 import platform

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 1
+#define PB_SITE_SCHEMA_VERSION 2
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
