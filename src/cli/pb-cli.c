@@ -162,15 +162,27 @@ pb_cli_run (int argc, char **argv)
     }
 
   status = command->handler (&ctx, argc - i, argv + i);
-  /* Operators and settings are the site's: what this command changed goes
-   * there too. */
+  /* Operators, settings, the catalogue and the rules are the site's: what
+   * this command changed goes there too. */
   if (status == PB_EXIT_OK && ctx.site != NULL && ctx.session != NULL
       && (g_str_equal (command->name, "user") || g_str_equal (command->name, "config")
-          || g_str_equal (command->name, "recover")))
+          || g_str_equal (command->name, "recover") || g_str_equal (command->name, "catalogue")
+          || (g_str_equal (command->name, "rules")
+              && (g_strv_contains ((const char *const *)argv + i, "add")
+                  || g_strv_contains ((const char *const *)argv + i, "remove")))))
     {
       g_autoptr (GError) error = NULL;
 
-      if (!pb_site_bench_push_people (ctx.site, pb_session_get_store (ctx.session), &error))
+      PbStore *store = pb_session_get_store (ctx.session);
+      gboolean ok;
+
+      if (g_str_equal (command->name, "catalogue"))
+        ok = pb_site_push_catalogue (ctx.site, store, &error);
+      else if (g_str_equal (command->name, "rules"))
+        ok = pb_site_push_rules (ctx.site, store, &error);
+      else
+        ok = pb_site_bench_push_people (ctx.site, store, &error);
+      if (!ok)
         fprintf (stderr, _ ("Warning: the change is on this bench but not yet in the site: %s\n"),
                  error->message);
     }

@@ -3,8 +3,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "pb-site-private.h"
+#include "store/pb-catalogue.h"
 #include "store/pb-operator.h"
 #include "store/pb-settings.h"
 #include "util/pb-aead.h"
@@ -290,4 +292,208 @@ pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError *
         return FALSE;
     }
   return TRUE;
+}
+
+/* ---- catalogue and rules ---------------------------------------------- */
+
+#define META_CATALOGUE_SEQ "site.catalogue_seq"
+#define META_RULES_VERSION "site.rules_version"
+#define CATALOGUE_AAD "packbench-site-catalogue"
+#define RULES_AAD "packbench-site-rules"
+
+static gint64
+meta_int (PbStore *store, const char *key)
+{
+  g_autofree char *value = pb_store_get_meta (store, key);
+
+  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+static gboolean
+set_meta_int (PbStore *store, const char *key, gint64 value, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return pb_store_set_meta (store, key, text, error);
+}
+
+gboolean
+pb_site_push_catalogue (PbSite *self, PbStore *store, GError **error)
+{
+  g_autofree char *csv = pb_catalogue_export_csv (store, error);
+  g_autofree char *sealed = NULL;
+  g_autoptr (PGresult) result = NULL;
+  gint64 seq;
+
+  if (csv == NULL)
+    return FALSE;
+  sealed = pb_aead_seal_text (pb_store_get_master_key (store), CATALOGUE_AAD, csv);
+  {
+    const char *params[] = { sealed, pb_site_get_bench (self) };
+
+    result = pb_site_exec (self, _ ("Saving the site’s catalogue"),
+                           "INSERT INTO catalogue_imports (sealed, bench) VALUES ($1, $2)"
+                           " RETURNING seq",
+                           2, params, error);
+  }
+  if (result == NULL)
+    return FALSE;
+  seq = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  /* Nothing else came in between: this bench has everything up to it. */
+  if (seq == meta_int (store, META_CATALOGUE_SEQ) + 1)
+    return set_meta_int (store, META_CATALOGUE_SEQ, seq, error);
+  return TRUE;
+}
+
+gboolean
+pb_site_pull_catalogue (PbSite *self, PbStore *store, GError **error)
+{
+  g_autofree char *since
+      = g_strdup_printf ("%" G_GINT64_FORMAT, meta_int (store, META_CATALOGUE_SEQ));
+  const char *params[] = { since };
+  g_autoptr (PGresult) result
+      = pb_site_exec (self, _ ("Reading the site’s catalogue"),
+                      "SELECT seq, sealed FROM catalogue_imports WHERE seq > $1::bigint"
+                      " ORDER BY seq",
+                      1, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      gint64 seq = g_ascii_strtoll (PQgetvalue (result, row, 0), NULL, 10);
+      g_autofree char *csv = pb_aead_open_text (pb_store_get_master_key (store), CATALOGUE_AAD,
+                                                PQgetvalue (result, row, 1), error);
+      PbCatalogueImport imported = { 0 };
+
+      if (csv == NULL
+          || !pb_catalogue_import_csv (store, csv, strlen (csv), "site", &imported, error)
+          || !set_meta_int (store, META_CATALOGUE_SEQ, seq, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pb_site_push_rules (PbSite *self, PbStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) rules = pb_rules_list (store, error);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sealed = NULL;
+  g_autoptr (PGresult) result = NULL;
+
+  if (rules == NULL)
+    return FALSE;
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      PbRule *rule = g_ptr_array_index (rules, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "sku");
+      json_builder_add_string_value (builder, rule->sku);
+      json_builder_set_member_name (builder, "min_weight_g");
+      json_builder_add_int_value (builder, rule->min_weight_g);
+      json_builder_set_member_name (builder, "max_weight_g");
+      json_builder_add_int_value (builder, rule->max_weight_g);
+      json_builder_set_member_name (builder, "service_level");
+      json_builder_add_string_value (builder, rule->service_level);
+      json_builder_set_member_name (builder, "destination");
+      json_builder_add_string_value (builder, rule->destination);
+      json_builder_set_member_name (builder, "package_format");
+      json_builder_add_string_value (builder, rule->package_format);
+      json_builder_set_member_name (builder, "service_code");
+      json_builder_add_string_value (builder, rule->service_code);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  sealed = pb_aead_seal_text (pb_store_get_master_key (store), RULES_AAD, text);
+  {
+    const char *params[] = { sealed };
+
+    result = pb_site_exec (self, _ ("Saving the site’s shipping rules"),
+                           "INSERT INTO shared_documents (name, sealed, version)"
+                           " VALUES ('rules', $1, 1)"
+                           " ON CONFLICT (name) DO UPDATE SET sealed = excluded.sealed,"
+                           " version = shared_documents.version + 1 RETURNING version",
+                           1, params, error);
+  }
+  if (result == NULL)
+    return FALSE;
+  return set_meta_int (store, META_RULES_VERSION,
+                       g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), error);
+}
+
+static char *
+member_text (JsonObject *object, const char *name)
+{
+  const char *value = json_object_get_string_member_with_default (object, name, NULL);
+
+  return value ? g_strdup (value) : NULL;
+}
+
+gboolean
+pb_site_pull_rules (PbSite *self, PbStore *store, GError **error)
+{
+  g_autoptr (PGresult) result = pb_site_exec (
+      self, _ ("Reading the site’s shipping rules"),
+      "SELECT version, sealed FROM shared_documents WHERE name = 'rules'", 0, NULL, error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GPtrArray) local = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *array;
+  gint64 version;
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    return TRUE;
+  version = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  if (version <= meta_int (store, META_RULES_VERSION))
+    return TRUE;
+  text = pb_aead_open_text (pb_store_get_master_key (store), RULES_AAD, PQgetvalue (result, 0, 1),
+                            error);
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                   _ ("The site’s shipping rules are damaged."));
+      return FALSE;
+    }
+  array = json_node_get_array (json_parser_get_root (parser));
+  /* Each change is its own audited transaction; the version is recorded
+   * last, so an interrupted pull is simply done again at the next login. */
+  local = pb_rules_list (store, error);
+  if (local == NULL)
+    return FALSE;
+  for (guint i = 0; i < local->len; i++)
+    if (!pb_rules_remove (store, ((PbRule *)g_ptr_array_index (local, i))->id, "site", error))
+      return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      g_autoptr (PbRule) rule = g_new0 (PbRule, 1);
+
+      if (object == NULL)
+        continue;
+      rule->sku = member_text (object, "sku");
+      rule->min_weight_g
+          = (gint)json_object_get_int_member_with_default (object, "min_weight_g", 0);
+      rule->max_weight_g
+          = (gint)json_object_get_int_member_with_default (object, "max_weight_g", 0);
+      rule->service_level = member_text (object, "service_level");
+      rule->destination = member_text (object, "destination");
+      rule->package_format = member_text (object, "package_format");
+      rule->service_code = member_text (object, "service_code");
+      if (!pb_rules_add (store, rule, "site", NULL, error))
+        return FALSE;
+    }
+  return set_meta_int (store, META_RULES_VERSION, version, error);
 }

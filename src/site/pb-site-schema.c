@@ -93,4 +93,17 @@ const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
   " WHERE claimed_by IS NULL AND NOT shipped AND NOT cancel_requested;"
   "CREATE INDEX order_items_open_sku ON order_items (sku, order_id)"
   " WHERE quantity > quantity_shipped;",
+
+  /* 2 → 3: one catalogue and one set of shipping rules for the site. The
+   * catalogue as a log of imports (each a whole CSV, sealed), applied in
+   * order by every bench; the rules as one sealed document with a version. */
+  "CREATE TABLE catalogue_imports ("
+  " seq bigserial PRIMARY KEY,"
+  " sealed text NOT NULL,"
+  " bench text,"
+  " imported_at timestamptz NOT NULL DEFAULT now ());"
+  "CREATE TABLE shared_documents ("
+  " name text PRIMARY KEY,"
+  " sealed text NOT NULL,"
+  " version bigint NOT NULL);",
 };

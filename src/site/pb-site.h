@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 2
+#define PB_SITE_SCHEMA_VERSION 3
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
@@ -188,5 +188,14 @@ gboolean pb_site_push_operators (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_pull_operators (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_push_settings (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError **error);
+/* The catalogue: push publishes the bench's whole catalogue as the site's
+ * newest import; pull applies the imports this bench has not applied yet,
+ * oldest first. */
+gboolean pb_site_push_catalogue (PbSite *self, PbStore *store, GError **error);
+gboolean pb_site_pull_catalogue (PbSite *self, PbStore *store, GError **error);
+/* The shipping rules: push makes this bench's the site's; pull replaces the
+ * bench's by the site's when the site has a newer version. */
+gboolean pb_site_push_rules (PbSite *self, PbStore *store, GError **error);
+gboolean pb_site_pull_rules (PbSite *self, PbStore *store, GError **error);
 
 G_END_DECLS

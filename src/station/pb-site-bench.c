@@ -81,6 +81,7 @@ pb_site_bench_create (PbStore *store, const char *uri, const char *db_password, 
 
   if (!pb_site_add_bench (site, bench, PACKAGE_VERSION, error)
       || !pb_site_push_operators (site, store, error) || !pb_site_push_settings (site, store, error)
+      || !pb_site_push_catalogue (site, store, error) || !pb_site_push_rules (site, store, error)
       || !publish_orders (store, site, error))
     return FALSE;
 
@@ -333,7 +334,8 @@ gboolean
 pb_site_bench_pull_people (PbSite *site, PbStore *store, const char *actor, GError **error)
 {
   return pb_site_pull_operators (site, store, error)
-         && pb_site_pull_settings (site, store, actor, error);
+         && pb_site_pull_settings (site, store, actor, error)
+         && pb_site_pull_catalogue (site, store, error) && pb_site_pull_rules (site, store, error);
 }
 
 gboolean

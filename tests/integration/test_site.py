@@ -126,6 +126,42 @@ class Joining(SiteTestCase):
         benches = self.site_sql("SELECT name FROM benches ORDER BY name").split()
         self.assertEqual(benches, ["Bench", "A", "Bench", "B"])
 
+    def test_catalogue_and_rules_are_set_up_once(self):
+        a = Bench(self)
+        a.init()
+        csv = os.path.join(a.root, "catalogue.csv")
+        with open(csv, "w") as handle:
+            handle.write("sku,barcodes,weight_g,package_format\nMUG-1,5012345678900,450,smallParcel\n")
+        a.ok(a.as_user("admin", "catalogue", "import", csv))
+        a.ok(a.as_user("admin", "rules", "add", "--format", "largeLetter", "--service", "TPS48",
+                       "--max-weight", "750"))
+        self.create_site(a)
+        b = SiteBench(self, a)
+        self.assertEqual(self.join(b, "Bench B").returncode, 0)
+
+        def rules(bench):
+            listed = json.loads(bench.ok(bench.as_user("admin", "rules", "list", "--json")).stdout)
+            return [(r["package_format"], r["service_code"]) for r in listed]
+
+        def products(bench):
+            out = bench.sql("SELECT sku, weight_g FROM products ORDER BY sku;").stdout.split()
+            return [line for line in out if line != "ok"]  # "ok": sqlcipher's answer to the key
+
+        self.assertEqual(rules(b), [("largeLetter", "TPS48")])
+        self.assertEqual(products(b), ["MUG-1|450"])
+        # Changed at B: A has it at its next login.
+        with open(csv, "w") as handle:
+            handle.write("sku,weight_g\nMUG-1,500\nPLATE-2,900\n")
+        b.ok(b.as_user("admin", "catalogue", "import", csv))
+        b.ok(b.as_user("admin", "rules", "add", "--format", "smallParcel", "--service", "TPN24"))
+        self.assertEqual(rules(a), [("largeLetter", "TPS48"), ("smallParcel", "TPN24")])
+        self.assertEqual(products(a), ["MUG-1|500", "PLATE-2|900"])
+        # The catalogue and rules in the site database are sealed.
+        dump = self.site_sql("SELECT sealed FROM catalogue_imports; SELECT sealed FROM"
+                             " shared_documents;")
+        for word in ("MUG-1", "PLATE-2", "TPN24", "largeLetter"):
+            self.assertNotIn(word, dump)
+
     def test_wrong_password_leaves_nothing_behind(self):
         a = Bench(self)
         a.init()
