@@ -269,13 +269,60 @@ site_leave (PbCliContext *ctx, int argc, char **argv)
   return PB_EXIT_OK;
 }
 
+static int
+site_release (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site release ORDER [--force] --user SUPERVISOR";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (PbSiteClaim) was = { 0 };
+  g_autofree char *detail = NULL;
+  gboolean force = FALSE;
+  PbSite *site;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_ ("Release it even though its bench is still heard from"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return pb_cli_usage (synopsis, _ ("site release needs the order’s id."));
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_RELEASE_CLAIM, argv[1], &error))
+    return pb_cli_fail (error);
+  site = pb_cli_site (ctx);
+  if (site == NULL)
+    {
+      fprintf (stderr, "%s\n", _ ("This bench is not in a site, or the site cannot be reached."));
+      return PB_EXIT_FAILED;
+    }
+  if (!pb_site_release_held (site, argv[1], force ? 0 : PB_SITE_STALE_SECONDS, &was, &error))
+    return pb_cli_fail (error);
+  detail = g_strdup_printf ("held at %s by %s", was.bench, was.operator_name);
+  pb_session_audit (session, "site.claim_released", argv[1], "ok", detail, NULL);
+  {
+    g_autofree char *bench = pb_cli_printable (was.bench);
+    g_autofree char *holder = pb_cli_printable (was.operator_name);
+
+    printf (_ ("Order %s is free again (it was held at %s by %s).\n"), argv[1], bench, holder);
+  }
+  return PB_EXIT_OK;
+}
+
 int
 pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "site create|join|status|leave …";
+  static const char *synopsis = "site create|join|status|leave|release …";
 
   if (argc < 2)
-    return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status or leave."));
+    return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
   if (g_str_equal (argv[1], "create"))
     return site_create (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "join"))
@@ -284,5 +331,7 @@ pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
     return site_status (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "leave"))
     return site_leave (ctx, argc - 1, argv + 1);
-  return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status or leave."));
+  if (g_str_equal (argv[1], "release"))
+    return site_release (ctx, argc - 1, argv + 1);
+  return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
 }

@@ -49,7 +49,7 @@ static const PbCliCommand commands[] = {
     pb_cli_cmd_wipe },
   { "recover", "recover --admin NAME",
     N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
-  { "site", "site create|join|status|leave …",
+  { "site", "site create|join|status|leave|release …",
     N_ ("Share the queue with the other benches of a site"), pb_cli_cmd_site },
   { NULL, NULL, NULL, NULL },
 };

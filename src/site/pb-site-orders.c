@@ -747,3 +747,45 @@ fail:
   pb_site_rollback (self);
   return FALSE;
 }
+
+gboolean
+pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_seconds, PbSiteClaim *was,
+                      GError **error)
+{
+  g_autofree char *stale = g_strdup_printf ("%" G_GINT64_FORMAT, stale_seconds);
+  const char *params[] = { order_id, stale };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && was != NULL, FALSE);
+
+  memset (was, 0, sizeof *was);
+  if (!pb_site_get_claim (self, order_id, was, error))
+    return FALSE;
+  if (was->bench == NULL || was->shipped > 0)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NO_ORDER,
+                   _ ("Order %s is not held by any bench."), order_id);
+      return FALSE;
+    }
+  /* Only a claim whose bench has gone quiet, unless a supervisor insists
+   * (stale_seconds 0): the claim's own row decides, in one statement. */
+  result = pb_site_exec (
+      self, _ ("Releasing the order"),
+      "UPDATE orders SET claimed_by = NULL, claimed_operator = NULL, claimed_at = NULL,"
+      " heartbeat_at = NULL, change = nextval ('order_change')"
+      " WHERE order_id = $1 AND claimed_by IS NOT NULL"
+      " AND ($2::bigint = 0 OR heartbeat_at < now () - make_interval (secs => $2::bigint))"
+      " RETURNING pg_notify ('packbench_queue', order_id)",
+      2, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED,
+                   _ ("%s at %s is still working on order %s (it was heard from in the last "
+                      "%d minutes). Ask there, or release it anyway with --force."),
+                   was->operator_name, was->bench, order_id, (int)(stale_seconds / 60));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -159,6 +159,12 @@ gboolean pb_site_claim_next (PbSite *self, const char *operator_name, const char
                              char **order_id_out, GError **error);
 /* Releases this bench's claim (no-op when it holds none). */
 gboolean pb_site_release (PbSite *self, const char *order_id, GError **error);
+/* A supervisor frees an order another bench holds: only when that bench
+ * has sent no heartbeat for @stale_seconds (0: whatever it last said).
+ * @was receives who held it. A shipment is never undone. */
+#define PB_SITE_STALE_SECONDS (3 * 60)
+gboolean pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_seconds,
+                               PbSiteClaim *was, GError **error);
 /* Who holds @order_id (bench NULL when nobody). */
 gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GError **error);
 

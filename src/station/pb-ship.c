@@ -789,6 +789,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
         }
       if (!claim_in_site (store, site, request, error))
         return FALSE;
+      pb_fault_point ("ship.after-claim");
     }
   if (!pb_orders_get_local (store, request->order_id, &state, &attention, NULL, NULL, error))
     return FALSE;

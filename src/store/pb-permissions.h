@@ -40,6 +40,7 @@ typedef enum
   PB_ACTION_VIEW_SETTINGS,  /* read business settings (secrets only as set/not set) */
   PB_ACTION_PURGE,          /* run a retention purge now */
   PB_ACTION_CHOOSE_PRINTER, /* send a label to another CUPS queue than print.printer */
+  PB_ACTION_RELEASE_CLAIM,  /* site mode: free an order another bench holds */
   /* admin only */
   PB_ACTION_MANAGE_ALL_USERS, /* supervisors and admins too, roles */
   PB_ACTION_CHANGE_SETTINGS,

@@ -329,6 +329,36 @@ class Polling(Shipping2):
         self.assertNotIn(name, shown.stdout)
 
 
+class Claims(Shipping2):
+    def test_a_supervisor_frees_an_order_a_crashed_bench_held(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        order_id = self.shipping.unshipped()[0]["orderId"]
+        # Bench B dies just after claiming the order.
+        crashed = self.b.as_user("sam", "ship", order_id, "--weight", "450",
+                                 env=dict(self.shipping.env, PACKBENCH_FAULT="ship.after-claim"))
+        self.assertEqual(crashed.returncode, 99, crashed.stderr)
+        held = self.ship_at(self.a, "pat", order_id)
+        self.assertEqual(held.returncode, 1)
+        self.assertIn("is being packed at Bench B by sam", held.stderr)
+        # A packer may not free it; a supervisor may, once B is quiet or by insisting.
+        self.a.add_user("sue", "supervisor")
+        refused = self.run_at(self.a, "site", "release", order_id, user="pat")
+        self.assertEqual(refused.returncode, 4, refused.stderr)
+        alive = self.run_at(self.a, "site", "release", order_id, user="sue")
+        self.assertEqual(alive.returncode, 1)
+        self.assertIn("still working on order", alive.stderr)
+        freed = self.a.ok(self.run_at(self.a, "site", "release", order_id, "--force", user="sue"))
+        self.assertIn("held at Bench B by sam", freed.stdout)
+        shipped = self.a.ok(self.ship_at(self.a, "pat", order_id))
+        self.assertIn("Tracking:", shipped.stdout)
+        self.assertEqual(self.shipping.clickdrop.creates(order_id), 1)
+        audit = json.loads(self.a.ok(self.a.as_user("admin", "audit", "list", "--json")).stdout)
+        self.assertIn(("site.claim_released", order_id, "sue"),
+                      [(r["action"], r["subject"], r.get("actor") or r.get("operator"))
+                       for r in audit])
+
+
 class Racing(Shipping2):
     # About four in five of the server's orders are unshipped and to Great Britain.
     orders = max(30, RACE_ROUNDS * 3 // 2 + 10)
