@@ -752,12 +752,57 @@ pb_ship_fetch_recipient (PbStore *store, const char *order_id, GCancellable *can
 
 /* The label is this bench's, in the site: recorded before it is bought,
  * finished once it is. */
-static gboolean
-finish_in_site (PbSite *site, const PbShipRequest *request, const PbLabelInfo *info, GError **error)
+/* Site mode: the label is bought, so the order is this bench's for good.
+ * When the site cannot be told now, the bench remembers, and the next sync
+ * tells it (pb_ship_finish_in_site); the print and the confirmation go on. */
+#define META_SITE_UNFINISHED "site.unfinished_shipments"
+
+static void
+remember_unfinished (PbStore *store, const char *order_id)
 {
-  return site == NULL
-         || pb_site_finish_shipment (site, request->order_id, info->tracking_number,
-                                     info->rm_order_identifier, error);
+  g_autofree char *list = pb_store_get_meta (store, META_SITE_UNFINISHED);
+  g_auto (GStrv) ids = list ? g_strsplit (list, " ", -1) : g_new0 (char *, 1);
+  g_autofree char *joined = NULL;
+
+  if (g_strv_contains ((const char *const *)ids, order_id))
+    return;
+  joined = list && *list ? g_strconcat (list, " ", order_id, NULL) : g_strdup (order_id);
+  pb_store_set_meta (store, META_SITE_UNFINISHED, joined, NULL);
+}
+
+static void
+finish_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, const PbLabelInfo *info)
+{
+  if (pb_site_config_exists (pb_store_get_dir (store))
+      && (site == NULL
+          || !pb_site_finish_shipment (site, request->order_id, info->tracking_number,
+                                       info->rm_order_identifier, NULL)))
+    remember_unfinished (store, request->order_id);
+}
+
+gboolean
+pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
+{
+  g_autofree char *list = pb_store_get_meta (store, META_SITE_UNFINISHED);
+  g_auto (GStrv) ids = NULL;
+  g_autoptr (GString) left = g_string_new (NULL);
+
+  if (list == NULL || *list == '\0')
+    return TRUE;
+  ids = g_strsplit (list, " ", -1);
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_auto (PbLabelInfo) info = { 0 };
+
+      if (*ids[i] == '\0' || !pb_labels_get_info (store, ids[i], &info, NULL)
+          || info.rm_order_identifier == 0)
+        continue;
+      if (!pb_site_finish_shipment (site, ids[i], info.tracking_number, info.rm_order_identifier,
+                                    left->len == 0 ? error : NULL))
+        g_string_append_printf (left, "%s%s", left->len ? " " : "", ids[i]);
+    }
+  return pb_store_set_meta (store, META_SITE_UNFINISHED, left->len ? left->str : NULL, error)
+         && left->len == 0;
 }
 
 gboolean
@@ -778,8 +823,15 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
     {
       g_autoptr (GError) site_error = NULL;
 
+      g_auto (PbLabelInfo) bought = { 0 };
+
       site = pb_site_open (pb_store_get_dir (store), &site_error);
-      if (site == NULL)
+      /* A label this bench bought before the site went away is finished
+       * all the same: the site recorded the shipment as ours first. */
+      if (site == NULL && pb_labels_get_info (store, request->order_id, &bought, NULL)
+          && bought.rm_order_identifier != 0)
+        ;
+      else if (site == NULL)
         {
           g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_SITE_UNREACHABLE,
                        _ ("Packing is paused: the site database cannot be reached, and without "
@@ -787,7 +839,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
                        site_error ? site_error->message : "");
           return FALSE;
         }
-      if (!claim_in_site (store, site, request, error))
+      else if (!claim_in_site (store, site, request, error))
         return FALSE;
       pb_fault_point ("ship.after-claim");
     }
@@ -849,8 +901,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
         return FALSE;
     }
 
-  if (!finish_in_site (site, request, &info, error))
-    return FALSE;
+  finish_in_site (store, site, request, &info);
   result->tracking_number = g_strdup (info.tracking_number);
   result->service = g_strdup (info.service);
 

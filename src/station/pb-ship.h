@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "site/pb-site.h"
 #include "store/pb-store.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,10 @@ void pb_ship_result_clear (PbShipResult *result);
  * reprint). */
 gboolean pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
                   GCancellable *cancellable, GError **error);
+
+/* Site mode: tells the site about labels this bench bought while it could
+ * not be reached (the sync calls it). */
+gboolean pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error);
 
 /* Site mode: fetches @order_id (its recipient included) from Amazon into
  * this bench's store, for the bench that is about to pack it. */

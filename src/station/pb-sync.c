@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pb-ship.h"
 #include "pb-sync.h"
 #include "site/pb-site.h"
 #include "store/pb-settings.h"
@@ -274,6 +275,8 @@ pb_sync_run_in_site (PbStore *store, PbSite *given_site, PbAmazonClient *amazon,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
+      /* Labels bought while the site was away are the site's to know. */
+      pb_ship_finish_in_site (store, site, NULL);
       /* Another bench runs the site's sync: this one reads the site. */
       if (!leader)
         return follow_site (store, site, actor, result, error);

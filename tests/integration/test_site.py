@@ -359,6 +359,45 @@ class Claims(Shipping2):
                        for r in audit])
 
 
+class Outage(Shipping2):
+    def restart(self):
+        if not self.pg.running:
+            self.pg.start_server()
+
+    def test_without_the_site_packing_pauses_and_a_bought_label_finishes(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()]
+        bought, other = orders[0], orders[1]
+        # Bench A buys a label, then dies before printing it.
+        crashed = self.a.as_user("pat", "ship", bought, "--weight", "450",
+                                 env=dict(self.shipping.env, PACKBENCH_FAULT="ship.after-label-stored"))
+        self.assertEqual(crashed.returncode, 99, crashed.stderr)
+
+        self.addCleanup(self.restart)
+        self.pg.stop_server()
+        paused = self.ship_at(self.a, "pat", other)
+        self.assertEqual(paused.returncode, 1)
+        self.assertIn("Packing is paused: the site database cannot be reached", paused.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(other), 0)
+        # The label already bought prints and reaches Amazon all the same.
+        finished = self.a.ok(self.ship_at(self.a, "pat", bought))
+        self.assertIn("Tracking:", finished.stdout)
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(1)), 1)
+        self.assertEqual(self.shipping.clickdrop.creates(bought), 1)
+
+        # Back: the site learns of the shipment at the next sync, and packing goes on.
+        self.pg.start_server()
+        self.a.ok(self.run_at(self.a, "sync"))
+        tracking = self.site_sql("SELECT tracking_number FROM shipments WHERE order_id = '%s'"
+                                 % bought)
+        self.assertRegex(tracking, r"^RM\d{9}GB$")
+        refused = self.ship_at(self.b, "sam", bought)
+        self.assertIn("was shipped at Bench A by pat", refused.stderr)
+        self.a.ok(self.ship_at(self.a, "pat", other))
+        self.assertEqual(self.shipping.clickdrop.creates(other), 1)
+
+
 class Racing(Shipping2):
     # About four in five of the server's orders are unshipped and to Great Britain.
     orders = max(30, RACE_ROUNDS * 3 // 2 + 10)
