@@ -12,9 +12,6 @@
  * the order id (never more), so the other benches read what changed.
  */
 
-#define TS(n) "to_timestamp (nullif ($" #n ", '')::double precision)"
-#define EPOCH(column) "coalesce (extract (epoch FROM " column ")::bigint, 0)"
-
 static char *
 time_param (gint64 when)
 {
@@ -122,22 +119,26 @@ publish_one (PbSite *self, const PbOrderData *order, GError **error)
       "INSERT INTO orders (order_id, status, last_updated, purchased_at, ship_by_earliest,"
       " ship_by_latest, deliver_by_earliest, deliver_by_latest, service_level, prime,"
       " destination_class, cancel_requested, shipped)"
-      " VALUES ($1, $2, " TS (3) ", " TS (4) ", " TS (5) ", " TS (6) ", " TS (7) ", " TS (
-          8) ", $9, $10::boolean, $11, $12::boolean, $2 = 'SHIPPED')"
-             " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status,"
-             " last_updated = excluded.last_updated, purchased_at = excluded.purchased_at,"
-             " ship_by_earliest = excluded.ship_by_earliest, ship_by_latest = "
-             "excluded.ship_by_latest,"
-             " deliver_by_earliest = excluded.deliver_by_earliest,"
-             " deliver_by_latest = excluded.deliver_by_latest, service_level = "
-             "excluded.service_level,"
-             " prime = excluded.prime,"
-             " destination_class = coalesce (excluded.destination_class, orders.destination_class),"
-             " cancel_requested = excluded.cancel_requested,"
-             " shipped = orders.shipped OR excluded.shipped, change = nextval ('order_change')"
-             " WHERE orders.last_updated IS NULL OR excluded.last_updated IS NULL"
-             " OR excluded.last_updated >= orders.last_updated"
-             " RETURNING order_id",
+      " VALUES ($1, $2,"
+      " to_timestamp (nullif ($3, '')::double precision),"
+      " to_timestamp (nullif ($4, '')::double precision),"
+      " to_timestamp (nullif ($5, '')::double precision),"
+      " to_timestamp (nullif ($6, '')::double precision),"
+      " to_timestamp (nullif ($7, '')::double precision),"
+      " to_timestamp (nullif ($8, '')::double precision),"
+      " $9, $10::boolean, $11, $12::boolean, $2 = 'SHIPPED')"
+      " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status,"
+      " last_updated = excluded.last_updated, purchased_at = excluded.purchased_at,"
+      " ship_by_earliest = excluded.ship_by_earliest, ship_by_latest = excluded.ship_by_latest,"
+      " deliver_by_earliest = excluded.deliver_by_earliest,"
+      " deliver_by_latest = excluded.deliver_by_latest, service_level = excluded.service_level,"
+      " prime = excluded.prime,"
+      " destination_class = coalesce (excluded.destination_class, orders.destination_class),"
+      " cancel_requested = excluded.cancel_requested,"
+      " shipped = orders.shipped OR excluded.shipped, change = nextval ('order_change')"
+      " WHERE orders.last_updated IS NULL OR excluded.last_updated IS NULL"
+      " OR excluded.last_updated >= orders.last_updated"
+      " RETURNING order_id",
       G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
@@ -223,40 +224,16 @@ pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **err
 
   result = pb_site_exec (
       self, _ ("Reading orders from the site"),
-      "SELECT o.order_id, o.status, " EPOCH ("o.last_updated") ", " EPOCH (
-          "o."
-          "purchas"
-          "ed_at") ", " EPOCH ("o.ship_by_earliest") ", " EPOCH ("o.ship_by_latest") ", " EPOCH ("o"
-                                                                                                 "."
-                                                                                                 "d"
-                                                                                                 "e"
-                                                                                                 "l"
-                                                                                                 "i"
-                                                                                                 "v"
-                                                                                                 "e"
-                                                                                                 "r"
-                                                                                                 "_"
-                                                                                                 "b"
-                                                                                                 "y"
-                                                                                                 "_"
-                                                                                                 "e"
-                                                                                                 "a"
-                                                                                                 "r"
-                                                                                                 "l"
-                                                                                                 "i"
-                                                                                                 "e"
-                                                                                                 "s"
-                                                                                                 "t") ", " EPOCH ("o."
-                                                                                                                  "del"
-                                                                                                                  "ive"
-                                                                                                                  "r_"
-                                                                                                                  "by_"
-                                                                                                                  "lat"
-                                                                                                                  "es"
-                                                                                                                  "t") ", o.service_level, o.prime, o.cancel_requested, o.change,"
-                                                                                                                       " i.item_id, i.sku, i.asin, i.quantity, i.quantity_shipped"
-                                                                                                                       " FROM orders o LEFT JOIN order_items i USING (order_id)"
-                                                                                                                       " WHERE o.change > $1::bigint ORDER BY o.change, i.item_id",
+      "SELECT o.order_id, o.status, coalesce (extract (epoch FROM o.last_updated)::bigint, 0),"
+      " coalesce (extract (epoch FROM o.purchased_at)::bigint, 0),"
+      " coalesce (extract (epoch FROM o.ship_by_earliest)::bigint, 0),"
+      " coalesce (extract (epoch FROM o.ship_by_latest)::bigint, 0),"
+      " coalesce (extract (epoch FROM o.deliver_by_earliest)::bigint, 0),"
+      " coalesce (extract (epoch FROM o.deliver_by_latest)::bigint, 0),"
+      " o.service_level, o.prime, o.cancel_requested, o.change,"
+      " i.item_id, i.sku, i.asin, i.quantity, i.quantity_shipped"
+      " FROM orders o LEFT JOIN order_items i USING (order_id)"
+      " WHERE o.change > $1::bigint ORDER BY o.change, i.item_id",
       1, params, error);
   if (result == NULL)
     return NULL;
@@ -310,6 +287,7 @@ pb_site_claim_clear (PbSiteClaim *claim)
   g_clear_pointer (&claim->tracking_number, g_free);
   claim->since = 0;
   claim->shipped = 0;
+  claim->rm_order_identifier = 0;
 }
 
 gboolean
@@ -322,113 +300,13 @@ pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GErro
 
   result = pb_site_exec (
       self, _ ("Reading who has the order"),
-      "SELECT o.claimed_by, o.claimed_operator, " EPOCH (
-          "o.claimed_at") ", s.bench, s.operator, " EPOCH ("s.labelled_at") ", "
-                                                                            "s.tracking_number,"
-                                                                            " " EPOCH ("s."
-                                                                                       "began_"
-                                                                                       "at") " "
-                                                                                             "F"
-                                                                                             "R"
-                                                                                             "O"
-                                                                                             "M"
-                                                                                             " "
-                                                                                             "o"
-                                                                                             "r"
-                                                                                             "d"
-                                                                                             "e"
-                                                                                             "r"
-                                                                                             "s"
-                                                                                             " "
-                                                                                             "o"
-                                                                                             " "
-                                                                                             "L"
-                                                                                             "E"
-                                                                                             "F"
-                                                                                             "T"
-                                                                                             " "
-                                                                                             "J"
-                                                                                             "O"
-                                                                                             "I"
-                                                                                             "N"
-                                                                                             " "
-                                                                                             "s"
-                                                                                             "h"
-                                                                                             "i"
-                                                                                             "p"
-                                                                                             "m"
-                                                                                             "e"
-                                                                                             "n"
-                                                                                             "t"
-                                                                                             "s"
-                                                                                             " "
-                                                                                             "s"
-                                                                                             " "
-                                                                                             "O"
-                                                                                             "N"
-                                                                                             " "
-                                                                                             "s"
-                                                                                             "."
-                                                                                             "o"
-                                                                                             "r"
-                                                                                             "d"
-                                                                                             "e"
-                                                                                             "r"
-                                                                                             "_"
-                                                                                             "i"
-                                                                                             "d"
-                                                                                             " "
-                                                                                             "="
-                                                                                             " "
-                                                                                             "o"
-                                                                                             "."
-                                                                                             "o"
-                                                                                             "r"
-                                                                                             "d"
-                                                                                             "e"
-                                                                                             "r"
-                                                                                             "_"
-                                                                                             "i"
-                                                                                             "d"
-                                                                                             " "
-                                                                                             "A"
-                                                                                             "N"
-                                                                                             "D"
-                                                                                             " "
-                                                                                             "s"
-                                                                                             "."
-                                                                                             "p"
-                                                                                             "a"
-                                                                                             "r"
-                                                                                             "c"
-                                                                                             "e"
-                                                                                             "l"
-                                                                                             " "
-                                                                                             "="
-                                                                                             " "
-                                                                                             "1"
-                                                                                             " "
-                                                                                             "W"
-                                                                                             "H"
-                                                                                             "E"
-                                                                                             "R"
-                                                                                             "E"
-                                                                                             " "
-                                                                                             "o"
-                                                                                             "."
-                                                                                             "o"
-                                                                                             "r"
-                                                                                             "d"
-                                                                                             "e"
-                                                                                             "r"
-                                                                                             "_"
-                                                                                             "i"
-                                                                                             "d"
-                                                                                             " "
-                                                                                             "="
-                                                                                             " "
-                                                                                             "$"
-                                                                                             "1",
+      "SELECT o.claimed_by, o.claimed_operator, coalesce (extract (epoch FROM "
+      "o.claimed_at)::bigint, 0),"
+      " s.bench, s.operator, coalesce (extract (epoch FROM s.labelled_at)::bigint, 0),"
+      " s.tracking_number, coalesce (extract (epoch FROM s.began_at)::bigint, 0),"
+      " coalesce (s.rm_order_identifier, 0)"
+      " FROM orders o LEFT JOIN shipments s ON s.order_id = o.order_id AND s.parcel = 1"
+      " WHERE o.order_id = $1",
       1, params, error);
   if (result == NULL)
     return FALSE;
@@ -443,6 +321,7 @@ pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GErro
       claim->shipped = int64_value (result, 0, 5);
       claim->tracking_number = text_value (result, 0, 6);
       claim->since = int64_value (result, 0, 7);
+      claim->rm_order_identifier = int64_value (result, 0, 8);
       return TRUE;
     }
   claim->bench = text_value (result, 0, 0);

@@ -136,6 +136,7 @@ typedef struct
   gint64 since;   /* Unix seconds */
   gint64 shipped; /* when the shipment was recorded, 0: not shipped */
   char *tracking_number;
+  gint64 rm_order_identifier; /* Click & Drop's order of the shipment, 0: none */
 } PbSiteClaim;
 
 void pb_site_claim_clear (PbSiteClaim *claim);

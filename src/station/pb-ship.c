@@ -924,7 +924,29 @@ pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
 {
   g_autoptr (GBytes) pdf = pb_labels_get_pdf (store, order_id, error);
   const PrintRecord record = { "label", operator_name, order_id, "reprint" };
+  gboolean kept = pdf != NULL;
 
+  /* Site mode: a label bought at another bench is fetched from Click & Drop
+   * again, printed from memory, and not kept here. */
+  if (pdf == NULL && (error == NULL || *error == NULL)
+      && pb_site_config_exists (pb_store_get_dir (store)))
+    {
+      g_autoptr (PbSite) site = pb_site_open (pb_store_get_dir (store), error);
+      g_auto (PbSiteClaim) shipment = { 0 };
+
+      if (site == NULL || !pb_site_get_claim (site, order_id, &shipment, error))
+        return FALSE;
+      if (shipment.rm_order_identifier != 0)
+        {
+          g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
+          g_autoptr (PbRoyalMailClient) client = pb_services_new_royalmail_client (store, http);
+
+          pdf = pb_royalmail_client_get_label (client, shipment.rm_order_identifier, cancellable,
+                                               error);
+          if (pdf == NULL)
+            return FALSE;
+        }
+    }
   if (pdf == NULL)
     {
       if (error != NULL && *error == NULL)
@@ -934,8 +956,10 @@ pb_ship_reprint (PbStore *store, const char *order_id, const char *printer,
     }
   if (!print_pdf (store, pdf, printer, 0, &record, cancellable, error))
     return FALSE;
-  pb_labels_set_printed (store, order_id, pb_clock_now_unix (), NULL);
-  return pb_audit_append (store, operator_name, "label.reprinted", order_id, "ok", NULL, error);
+  if (kept)
+    pb_labels_set_printed (store, order_id, pb_clock_now_unix (), NULL);
+  return pb_audit_append (store, operator_name, "label.reprinted", order_id, "ok",
+                          kept ? NULL : "from Click & Drop", error);
 }
 
 gboolean

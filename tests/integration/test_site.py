@@ -162,6 +162,28 @@ class Joining(SiteTestCase):
         for word in ("MUG-1", "PLATE-2", "TPN24", "largeLetter"):
             self.assertNotIn(word, dump)
 
+    def test_wrong_passwords_spread_over_three_benches_lock_the_account_everywhere(self):
+        a = Bench(self)
+        a.init()
+        self.create_site(a)
+        a.add_user("pat", "packer")
+        b = SiteBench(self, a)
+        c = SiteBench(self, a)
+        self.assertEqual(self.join(b, "Bench B").returncode, 0)
+        self.assertEqual(self.join(c, "Bench C").returncode, 0)
+        for bench in (a, a, b, b, c):
+            result = bench.run("whoami", "--user", "pat", lines=["Wrong-Password-1!"])
+            self.assertEqual(result.returncode, 3, result.stderr)
+        self.assertIn("locked", result.stderr)
+        for bench in (a, b, c):
+            result = bench.as_user("pat", "whoami")
+            self.assertEqual(result.returncode, 5, result.stderr)
+            self.assertIn("locked", result.stderr)
+        # A supervisor's unlock at one bench holds at the others.
+        a.add_user("sue", "supervisor")
+        a.ok(a.as_user("sue", "user", "unlock", "pat"))
+        self.assertIn("pat", c.ok(c.as_user("pat", "whoami")).stdout)
+
     def test_wrong_password_leaves_nothing_behind(self):
         a = Bench(self)
         a.init()
@@ -357,6 +379,26 @@ class Claims(Shipping2):
         self.assertIn(("site.claim_released", order_id, "sue"),
                       [(r["action"], r["subject"], r.get("actor") or r.get("operator"))
                        for r in audit])
+
+
+    def test_a_label_bought_at_one_bench_reprints_at_another(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        order_id = self.shipping.unshipped()[0]["orderId"]
+        self.a.ok(self.ship_at(self.a, "pat", order_id))
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(1)), 1)
+        # Bench B has no label of it: Click & Drop gives it again.
+        self.b.ok(self.run_at(self.b, "label", "reprint", order_id))
+        jobs = self.shipping.sink.wait_for_jobs(2)
+        self.assertEqual(len(jobs), 2)
+        self.assertTrue(jobs[1].startswith(b"^XA"), jobs[1][:40])
+        audit = json.loads(self.b.ok(self.b.as_user("admin", "audit", "list", "--json")).stdout)
+        reprints = [r for r in audit if r["action"] == "label.reprinted" and r["subject"] == order_id]
+        self.assertEqual(len(reprints), 1)
+        self.assertEqual(reprints[0]["detail"], "from Click & Drop")
+        # And B keeps no copy of it.
+        labels = self.b.sql("SELECT count(*) FROM documents WHERE order_id = '%s';" % order_id)
+        self.assertIn("0", labels.stdout.split())
 
 
 class Outage(Shipping2):
