@@ -572,18 +572,23 @@ gboolean
 pb_site_add_bench (PbSite *self, const char *name, const char *version, GError **error)
 {
   const char *params[] = { name, version };
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (PGresult) result = NULL;
 
-  if (!pb_site_run (self, _ ("Adding the bench"),
-                    "INSERT INTO benches (name, version, joined_at, last_seen)"
-                    " VALUES ($1, $2, now (), now ())",
-                    2, params, &local_error))
+  /* A name is taken while its bench is in the site; a bench that left may
+   * come back under its name. */
+  result = pb_site_exec (self, _ ("Adding the bench"),
+                         "INSERT INTO benches (name, version, joined_at, last_seen)"
+                         " VALUES ($1, $2, now (), now ())"
+                         " ON CONFLICT (name) DO UPDATE SET version = excluded.version,"
+                         " joined_at = now (), last_seen = now (), removed_at = NULL"
+                         " WHERE benches.removed_at IS NOT NULL RETURNING name",
+                         2, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
     {
-      if (g_error_matches (local_error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS))
-        g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS,
-                     _ ("The site has a bench called “%s” already. Choose another name."), name);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS,
+                   _ ("The site has a bench called “%s” already. Choose another name."), name);
       return FALSE;
     }
   return TRUE;
