@@ -301,22 +301,6 @@ pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError *
 #define CATALOGUE_AAD "packbench-site-catalogue"
 #define RULES_AAD "packbench-site-rules"
 
-static gint64
-meta_int (PbStore *store, const char *key)
-{
-  g_autofree char *value = pb_store_get_meta (store, key);
-
-  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
-}
-
-static gboolean
-set_meta_int (PbStore *store, const char *key, gint64 value, GError **error)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-
-  return pb_store_set_meta (store, key, text, error);
-}
-
 gboolean
 pb_site_push_catalogue (PbSite *self, PbStore *store, GError **error)
 {
@@ -340,8 +324,8 @@ pb_site_push_catalogue (PbSite *self, PbStore *store, GError **error)
     return FALSE;
   seq = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
   /* Nothing else came in between: this bench has everything up to it. */
-  if (seq == meta_int (store, META_CATALOGUE_SEQ) + 1)
-    return set_meta_int (store, META_CATALOGUE_SEQ, seq, error);
+  if (seq == pb_store_get_meta_int (store, META_CATALOGUE_SEQ) + 1)
+    return pb_store_set_meta_int (store, META_CATALOGUE_SEQ, seq, error);
   return TRUE;
 }
 
@@ -349,7 +333,7 @@ gboolean
 pb_site_pull_catalogue (PbSite *self, PbStore *store, GError **error)
 {
   g_autofree char *since
-      = g_strdup_printf ("%" G_GINT64_FORMAT, meta_int (store, META_CATALOGUE_SEQ));
+      = g_strdup_printf ("%" G_GINT64_FORMAT, pb_store_get_meta_int (store, META_CATALOGUE_SEQ));
   const char *params[] = { since };
   g_autoptr (PGresult) result
       = pb_site_exec (self, _ ("Reading the site’s catalogue"),
@@ -368,7 +352,7 @@ pb_site_pull_catalogue (PbSite *self, PbStore *store, GError **error)
 
       if (csv == NULL
           || !pb_catalogue_import_csv (store, csv, strlen (csv), "site", &imported, error)
-          || !set_meta_int (store, META_CATALOGUE_SEQ, seq, error))
+          || !pb_store_set_meta_int (store, META_CATALOGUE_SEQ, seq, error))
         return FALSE;
     }
   return TRUE;
@@ -426,8 +410,8 @@ pb_site_push_rules (PbSite *self, PbStore *store, GError **error)
   }
   if (result == NULL)
     return FALSE;
-  return set_meta_int (store, META_RULES_VERSION,
-                       g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), error);
+  return pb_store_set_meta_int (store, META_RULES_VERSION,
+                                g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10), error);
 }
 
 static char *
@@ -455,7 +439,7 @@ pb_site_pull_rules (PbSite *self, PbStore *store, GError **error)
   if (PQntuples (result) == 0)
     return TRUE;
   version = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  if (version <= meta_int (store, META_RULES_VERSION))
+  if (version <= pb_store_get_meta_int (store, META_RULES_VERSION))
     return TRUE;
   text = pb_aead_open_text (pb_store_get_master_key (store), RULES_AAD, PQgetvalue (result, 0, 1),
                             error);
@@ -495,5 +479,5 @@ pb_site_pull_rules (PbSite *self, PbStore *store, GError **error)
       if (!pb_rules_add (store, rule, "site", NULL, error))
         return FALSE;
     }
-  return set_meta_int (store, META_RULES_VERSION, version, error);
+  return pb_store_set_meta_int (store, META_RULES_VERSION, version, error);
 }

@@ -23,31 +23,15 @@
 
 G_DEFINE_QUARK (pb - sync - error - quark, pb_sync_error)
 
-static gint64
-meta_time (PbStore *store, const char *key)
-{
-  g_autofree char *value = pb_store_get_meta (store, key);
-
-  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
-}
-
-static gboolean
-set_meta_time (PbStore *store, const char *key, gint64 when, GError **error)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, when);
-
-  return pb_store_set_meta (store, key, text, error);
-}
-
 void
 pb_sync_get_status (PbStore *store, gint64 *last_success, char **last_error, gint64 *watermark)
 {
   if (last_success)
-    *last_success = meta_time (store, META_LAST_SUCCESS);
+    *last_success = pb_store_get_meta_int (store, META_LAST_SUCCESS);
   if (last_error)
     *last_error = pb_store_get_meta (store, META_LAST_ERROR);
   if (watermark)
-    *watermark = meta_time (store, META_WATERMARK);
+    *watermark = pb_store_get_meta_int (store, META_WATERMARK);
 }
 
 /* One page in one transaction: all of it, or none of it. In site mode the
@@ -179,7 +163,7 @@ follow_site (PbStore *store, PbSite *site, const char *actor, PbSyncResult *resu
   g_autoptr (GPtrArray) orders = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *leader = NULL;
-  gint64 since = meta_time (store, META_SITE_CHANGE);
+  gint64 since = pb_store_get_meta_int (store, META_SITE_CHANGE);
   gint64 until = since;
   gint64 now = pb_clock_now_unix ();
   g_autofree char *cursor = NULL;
@@ -209,7 +193,7 @@ follow_site (PbStore *store, PbSite *site, const char *actor, PbSyncResult *resu
   detail = g_strdup_printf ("from site orders=%u new=%u updated=%u cancelled=%u", result->orders,
                             result->new_orders, result->updated, result->cancelled);
   if (!pb_store_set_meta (store, META_SITE_CHANGE, cursor, &local_error)
-      || !set_meta_time (store, META_LAST_SUCCESS, now, &local_error)
+      || !pb_store_set_meta_int (store, META_LAST_SUCCESS, now, &local_error)
       || !pb_store_set_meta (store, META_LAST_ERROR, NULL, &local_error)
       || !pb_audit_append (store, actor, "sync.completed", NULL, "ok", detail, &local_error)
       || !pb_store_commit (store, &local_error))
@@ -243,7 +227,7 @@ pb_sync_run_in_site (PbStore *store, PbSite *given_site, PbAmazonClient *amazon,
    * clock that tests may move forward. Amazon itself says where the window
    * ends (lastUpdatedBefore in the first page); this is only the fallback. */
   gint64 real_now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 watermark = meta_time (store, META_WATERMARK);
+  gint64 watermark = pb_store_get_meta_int (store, META_WATERMARK);
   gint64 window_end = 0;
   gint64 window_start;
   g_autofree char *token = NULL;
@@ -351,8 +335,8 @@ pb_sync_run_in_site (PbStore *store, PbSite *given_site, PbAmazonClient *amazon,
                             result->orders, result->new_orders, result->updated, result->cancelled);
   if (!pb_store_begin (store, error))
     return FALSE;
-  if (!set_meta_time (store, META_WATERMARK, window_end, error)
-      || !set_meta_time (store, META_LAST_SUCCESS, pb_clock_now_unix (), error)
+  if (!pb_store_set_meta_int (store, META_WATERMARK, window_end, error)
+      || !pb_store_set_meta_int (store, META_LAST_SUCCESS, pb_clock_now_unix (), error)
       || !pb_store_set_meta (store, META_LAST_ERROR, NULL, error)
       || !pb_audit_append (store, actor, "sync.completed", NULL, "ok", detail, error)
       || !pb_store_commit (store, error))

@@ -202,6 +202,22 @@ pb_store_set_meta (PbStore *self, const char *key, const char *value, GError **e
   return TRUE;
 }
 
+gint64
+pb_store_get_meta_int (PbStore *self, const char *key)
+{
+  g_autofree char *value = pb_store_get_meta (self, key);
+
+  return value ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+gboolean
+pb_store_set_meta_int (PbStore *self, const char *key, gint64 value, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return pb_store_set_meta (self, key, text, error);
+}
+
 gboolean
 pb_store_export (PbStore *self, const char *db_path, GError **error)
 {

@@ -67,6 +67,9 @@ void pb_store_rollback (PbStore *self);
  * when unset. */
 char *pb_store_get_meta (PbStore *self, const char *key);
 gboolean pb_store_set_meta (PbStore *self, const char *key, const char *value, GError **error);
+/* The same for whole numbers (Unix times, counters): 0 when unset. */
+gint64 pb_store_get_meta_int (PbStore *self, const char *key);
+gboolean pb_store_set_meta_int (PbStore *self, const char *key, gint64 value, GError **error);
 
 /* Checkpoints and truncates the WAL. */
 gboolean pb_store_checkpoint (PbStore *self, GError **error);
