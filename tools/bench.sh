@@ -23,6 +23,9 @@ echo "== PDF to ZPL against CUPS's Zebra driver"
 echo "== scan to job accepted (private cupsd, label already stored)"
 /usr/bin/python3 "$root/perf/bench-scan-to-print.py" "$build" 100
 
+echo "== site mode: claims, ten benches taking the next order, live updates (private PostgreSQL)"
+/usr/bin/python3 "$root/perf/bench-site.py" "$build" 2000 10 1000 500 100000
+
 # The GUI benchmarks run under Xvfb (no window manager). Under Xvfb the
 # default GL renderer is Mesa's software llvmpipe, so the queue is measured
 # with it and with the cairo renderer.

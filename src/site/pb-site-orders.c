@@ -558,6 +558,53 @@ pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, Pb
   return FALSE;
 }
 
+/* The next order to pack, the most urgent first; its row locked unless
+ * another bench has it locked (SKIP LOCKED), and re-checked once locked (a
+ * row another bench changed after this statement began is read again).
+ * Reads the orders_to_pack index; with a SKU, order_items_open_sku. */
+#define NEXT_ORDER(sku_condition)                                                                  \
+  "WITH next AS (SELECT o.order_id FROM orders o"                                                  \
+  " WHERE o.claimed_by IS NULL AND NOT o.shipped AND NOT o.cancel_requested"                       \
+  " AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')" sku_condition                              \
+  " AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.order_id)"                      \
+  " ORDER BY o.ship_by_latest, o.purchased_at, o.order_id"                                         \
+  " LIMIT 1 FOR UPDATE OF o SKIP LOCKED)"                                                          \
+  " UPDATE orders SET claimed_by = $1, claimed_operator = $2, claimed_at = now (),"                \
+  " heartbeat_at = now (), change = nextval ('order_change')"                                      \
+  " FROM next WHERE orders.order_id = next.order_id"                                               \
+  " RETURNING orders.order_id, pg_notify ('packbench_queue', orders.order_id)"
+
+gboolean
+pb_site_claim_next (PbSite *self, const char *operator_name, const char *sku, char **order_id_out,
+                    GError **error)
+{
+  const char *params[] = { pb_site_get_bench (self), operator_name, sku };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && pb_site_get_bench (self) != NULL, FALSE);
+  g_return_val_if_fail (operator_name != NULL && order_id_out != NULL, FALSE);
+
+  *order_id_out = NULL;
+  /* Two statements rather than "$3 IS NULL OR …", which would keep the
+   * planner from using the SKU's index. OFFSET 0 keeps the SKU test a
+   * probe of (sku, order_id) per candidate order, in ship-by order: without
+   * it, on tables not yet analysed, PostgreSQL joins on the SKU alone and
+   * reads every open item of that SKU for each candidate. */
+  if (sku == NULL)
+    result = pb_site_exec (self, _ ("Claiming the next order"), NEXT_ORDER (""), 2, params, error);
+  else
+    result = pb_site_exec (self, _ ("Claiming the next order"),
+                           NEXT_ORDER (" AND EXISTS (SELECT 1 FROM order_items i"
+                                       " WHERE i.sku = $3 AND i.order_id = o.order_id"
+                                       " AND i.quantity > i.quantity_shipped OFFSET 0)"),
+                           3, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 1)
+    *order_id_out = g_strdup (PQgetvalue (result, 0, 0));
+  return TRUE;
+}
+
 gboolean
 pb_site_release (PbSite *self, const char *order_id, GError **error)
 {

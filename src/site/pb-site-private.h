@@ -13,6 +13,13 @@ extern const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION];
 
 PGconn *pb_site_get_conn (PbSite *self);
 
+/* A new connection to the site database under the site's TLS policy
+ * (pb_site_check_uri, then TLS in use unless on a local socket), with the
+ * session set up as every site connection has it. Blocks: a worker thread
+ * or the CLI only. @password may be NULL. */
+PGconn *pb_site_open_conn (const char *uri, const char *password, const char *application_name,
+                           GError **error);
+
 /* Runs one parameterised statement; NULL (and @error, saying @what) unless
  * it succeeded. A unique violation is PB_SITE_ERROR_EXISTS, a lost
  * connection PB_SITE_ERROR_UNREACHABLE. */

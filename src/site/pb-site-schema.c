@@ -85,4 +85,12 @@ const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
   "CREATE TABLE sync_state ("
   " key text PRIMARY KEY,"
   " value text);",
+
+  /* 1 → 2: "the next order to pack" (pb_site_claim_next) reads the orders
+   * nobody holds in ship-by order, and the open items of one SKU, without
+   * reading every shipped order the site ever had. */
+  "CREATE INDEX orders_to_pack ON orders (ship_by_latest, purchased_at, order_id)"
+  " WHERE claimed_by IS NULL AND NOT shipped AND NOT cancel_requested;"
+  "CREATE INDEX order_items_open_sku ON order_items (sku, order_id)"
+  " WHERE quantity > quantity_shipped;",
 };

@@ -188,15 +188,21 @@ pb_site_check_uri (const char *uri, GError **error)
   return TRUE;
 }
 
+static void
+set_conn_error (PGconn *conn, GError **error, PbSiteError code, const char *what)
+{
+  const char *message = conn ? PQerrorMessage (conn) : "";
+  g_autofree char *text = g_strstrip (g_strdup (message ? message : ""));
+
+  if (conn != NULL && PQstatus (conn) != CONNECTION_OK)
+    code = PB_SITE_ERROR_UNREACHABLE;
+  g_set_error (error, PB_SITE_ERROR, code, "%s: %s", what, text);
+}
+
 void
 pb_site_set_pq_error (PbSite *self, GError **error, PbSiteError code, const char *what)
 {
-  const char *message = self->conn ? PQerrorMessage (self->conn) : "";
-  g_autofree char *text = g_strstrip (g_strdup (message ? message : ""));
-
-  if (self->conn != NULL && PQstatus (self->conn) != CONNECTION_OK)
-    code = PB_SITE_ERROR_UNREACHABLE;
-  g_set_error (error, PB_SITE_ERROR, code, "%s: %s", what, text);
+  set_conn_error (self->conn, error, code, what);
 }
 
 PGresult *
@@ -344,53 +350,72 @@ ignore_notice (void *data, const char *message)
 {
 }
 
+PGconn *
+pb_site_open_conn (const char *uri, const char *password, const char *application_name,
+                   GError **error)
+{
+  /* Keywords after dbname (the URI) override what the URI says. The
+   * keepalives let a connection that sits idle (the leader's, a watch's
+   * LISTEN) notice a dead peer in about a minute instead of hours. */
+  const char *keywords[] = { "dbname",
+                             "connect_timeout",
+                             "application_name",
+                             "ssl_min_protocol_version",
+                             "keepalives",
+                             "keepalives_idle",
+                             "keepalives_interval",
+                             "keepalives_count",
+                             "password",
+                             NULL };
+  const char *values[]
+      = { uri, "10", application_name, "TLSv1.2", "1", "30", "10", "3", password, NULL };
+  PGconn *conn;
+  PGresult *result;
+
+  g_return_val_if_fail (uri != NULL && application_name != NULL, NULL);
+
+  if (!pb_site_check_uri (uri, error))
+    return NULL;
+  /* With no password the list ends before the password keyword. */
+  if (password == NULL || *password == '\0')
+    keywords[8] = values[8] = NULL;
+  conn = PQconnectdbParams (keywords, values, 1);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      set_conn_error (conn, error, PB_SITE_ERROR_UNREACHABLE,
+                      _ ("Cannot connect to the site database"));
+      if (conn != NULL)
+        PQfinish (conn);
+      return NULL;
+    }
+  if (!is_local_host (PQhost (conn)) && !PQsslInUse (conn))
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_INSECURE,
+                   _ ("The connection to the site database is not encrypted."));
+      PQfinish (conn);
+      return NULL;
+    }
+  /* The server's notices ("already exists, skipping") are not for users. */
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  /* Times are read as Unix seconds; keep the session's zone fixed. */
+  result = PQexec (conn, "SET TIME ZONE 'UTC'");
+  PQclear (result);
+  return conn;
+}
+
 PbSite *
 pb_site_connect (const char *uri, const char *password, GError **error)
 {
   g_autoptr (PbSite) self = NULL;
-  const char *keywords[]
-      = { "dbname", "password", "connect_timeout", "application_name", "ssl_min_protocol_version",
-          NULL };
-  const char *values[]
-      = { uri, password && *password ? password : NULL, "10", "packbench", "TLSv1.2", NULL };
-  PGresult *result;
+  PGconn *conn;
 
   g_return_val_if_fail (uri != NULL, NULL);
 
-  if (!pb_site_check_uri (uri, error))
+  conn = pb_site_open_conn (uri, password, "packbench", error);
+  if (conn == NULL)
     return NULL;
-
   self = g_object_new (PB_TYPE_SITE, NULL);
-  /* With a NULL password the keyword list must end there. */
-  if (values[1] == NULL)
-    {
-      keywords[1] = "connect_timeout";
-      values[1] = "10";
-      keywords[2] = "application_name";
-      values[2] = "packbench";
-      keywords[3] = "ssl_min_protocol_version";
-      values[3] = "TLSv1.2";
-      keywords[4] = NULL;
-      values[4] = NULL;
-    }
-  self->conn = PQconnectdbParams (keywords, values, 1);
-  if (self->conn == NULL || PQstatus (self->conn) != CONNECTION_OK)
-    {
-      pb_site_set_pq_error (self, error, PB_SITE_ERROR_UNREACHABLE,
-                            _ ("Cannot connect to the site database"));
-      return NULL;
-    }
-  if (!is_local_host (PQhost (self->conn)) && !PQsslInUse (self->conn))
-    {
-      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_INSECURE,
-                   _ ("The connection to the site database is not encrypted."));
-      return NULL;
-    }
-  /* The server's notices ("already exists, skipping") are not for users. */
-  PQsetNoticeProcessor (self->conn, ignore_notice, NULL);
-  /* Times are read as Unix seconds; keep the session's zone fixed. */
-  result = PQexec (self->conn, "SET TIME ZONE 'UTC'");
-  PQclear (result);
+  self->conn = conn;
   if (!migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 1
+#define PB_SITE_SCHEMA_VERSION 2
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
@@ -148,6 +148,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PbSiteClaim, pb_site_claim_clear)
  * this bench holds already just refreshes it. */
 gboolean pb_site_claim (PbSite *self, const char *order_id, const char *operator_name,
                         PbSiteClaim *holder, GError **error);
+/* Claims for this bench and @operator_name the next order nobody holds
+ * that can be packed (unshipped, no shipment, no cancellation asked for),
+ * the most urgent first (ship-by, then purchase time); with @sku (nullable)
+ * only an order with that SKU still to ship. One statement, FOR UPDATE SKIP
+ * LOCKED: it never waits on a row another bench is claiming, and two
+ * benches never get the same order. TRUE with *@order_id_out NULL when
+ * there is none. */
+gboolean pb_site_claim_next (PbSite *self, const char *operator_name, const char *sku,
+                             char **order_id_out, GError **error);
 /* Releases this bench's claim (no-op when it holds none). */
 gboolean pb_site_release (PbSite *self, const char *order_id, GError **error);
 /* Who holds @order_id (bench NULL when nobody). */
