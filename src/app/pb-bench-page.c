@@ -1263,9 +1263,11 @@ take_order (PbBenchPage *self, const char *code)
   g_autofree char *pause = describe_pause (self);
   TakeJob *job;
 
+  /* The pause banner says why; this one, that the scan did nothing. */
   if (pause != NULL)
     {
-      show_banner (self, BANNER_ERROR, pause);
+      show_banner (self, BANNER_ERROR,
+                   _ ("Not opened: packing is paused until the site database answers again."));
       emit_feedback (self, "refused");
       return;
     }
@@ -1508,9 +1510,12 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
     ok = pb_ship_reprint (worker, job->order_id, NULL, job->operator_name, cancellable, &error);
   else
     {
+      /* The order stays open after a refusal: at a site, so does its
+       * claim, until the packer closes it. */
       PbShipRequest request = { .order_id = job->order_id,
                                 .operator_name = job->operator_name,
-                                .weight_g = job->weight_g };
+                                .weight_g = job->weight_g,
+                                .keep_claim = TRUE };
 
       ok = pb_ship (worker, &request, &job->result, cancellable, &error);
     }

@@ -657,7 +657,9 @@ class App:
         title."""
         if title is not None:
             def search_titled():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
+                # --all: xdotool matches any one criterion otherwise, and
+                # another app's window would do.
+                result = subprocess.run(["xdotool", "search", "--all", "--pid", str(self.pid),
                                          "--onlyvisible", "--name", "^%s$" % re.escape(title)],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()
@@ -665,7 +667,7 @@ class App:
             return self.wait_for(search_titled, "the X window %r of packbench" % title)
         if self.window_id is None:
             def search():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
+                result = subprocess.run(["xdotool", "search", "--all", "--pid", str(self.pid),
                                          "--onlyvisible", "--class", ""],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()
