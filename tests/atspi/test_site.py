@@ -11,7 +11,9 @@ two real packbench apps, bench A and bench B, on one private PostgreSQL
       the site's words, and closing it at B frees it at A.
   Site.test_an_outage_pauses_packing_and_it_resumes_by_itself
       PostgreSQL stops: the bench shows why packing is paused and refuses
-      to open an order; it starts again: the banner goes by itself.
+      to open an order; it starts again: the banner goes by itself, and an
+      order number and an item scanned straight after it open the order
+      and tick the item, in that order.
 
 Every step waits for what a person would see, with generous deadlines.
 """
@@ -253,9 +255,13 @@ class Site(Person):
         self.pg.start_server()
         app.wait_for(lambda: not app.find_all(BENCH["banner"], re.compile(PAUSED)),
                      "the pause banner to go by itself", timeout=90)
-        # Packing goes on: the same scan opens the order now.
+        # Packing goes on: the same scan opens the order now. The item
+        # scanned straight after it (while the order may still be being
+        # taken at the site) is kept and ticks the opened order.
         self.scan(self.twins[0])
+        self.scan(self.sku)
         self.order_number(self.twins[0])
+        app.find("label", re.compile(r"^1 of \d+ units$"))
 
     @staticmethod
     def _inside(node, container):
