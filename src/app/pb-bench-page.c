@@ -9,6 +9,8 @@
 #include "station/pb-pack.h"
 #include "station/pb-scan.h"
 #include "station/pb-ship.h"
+#include "station/pb-site-bench.h"
+#include "station/pb-station.h"
 #include "store/pb-labels.h"
 #include "store/pb-orders.h"
 #include "store/pb-settings.h"
@@ -73,6 +75,16 @@ struct _PbBenchPage
   guint countdown_source;
   gint weight_g;           /* weighed by the packer; 0: the catalogue's */
   gboolean setting_weight; /* the spin button is being filled in, not typed into */
+
+  /* Site mode */
+  gboolean in_site;
+  PbStation *station;    /* (nullable) the window's: the site's state and claims */
+  GHashTable *claims;    /* (nullable) the station's claims the queue shows */
+  gboolean taking;       /* an order is being claimed and fetched in a worker */
+  guint take_generation; /* bumped when the bench resets: a late take goes back */
+  GQueue *pending_scans; /* scans that came while taking, to handle in order */
+  GtkRevealer *site_revealer;
+  GtkLabel *site_label;
 };
 
 G_DEFINE_FINAL_TYPE (PbBenchPage, pb_bench_page, GTK_TYPE_WIDGET)
@@ -148,8 +160,8 @@ update_actions (PbBenchPage *self)
   gtk_widget_action_set_enabled (widget, "bench.reprint", self->label_stored && !self->busy);
   gtk_widget_action_set_enabled (widget, "bench.close-order", self->pack != NULL && !self->busy);
   gtk_widget_set_visible (GTK_WIDGET (self->reprint_button), self->label_stored);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_spinner_set_spinning (self->spinner, self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy || self->taking);
+  gtk_spinner_set_spinning (self->spinner, self->busy || self->taking);
 }
 
 /* The queue */
@@ -335,12 +347,70 @@ on_queue_label_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_it
   gtk_list_item_set_child (list_item, label);
 }
 
+/* The order's number, and below it (site mode) who has it at another
+ * bench. */
+static void
+on_queue_order_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item,
+                         gpointer user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *id = gtk_label_new (NULL);
+  GtkWidget *held = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (id), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (id), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (held), 0);
+  gtk_label_set_wrap (GTK_LABEL (held), TRUE);
+  gtk_widget_add_css_class (held, "pb-queue-held");
+  gtk_widget_set_visible (held, FALSE);
+  gtk_box_append (GTK_BOX (box), id);
+  gtk_box_append (GTK_BOX (box), held);
+  gtk_list_item_set_child (list_item, box);
+}
+
+/* The row of the column view a cell's widget is in: GTK 4.8 has no API
+ * for a row, but the row is a widget with the row role. */
+static GtkWidget *
+find_row (GtkWidget *widget)
+{
+  for (GtkWidget *parent = gtk_widget_get_parent (widget); parent != NULL;
+       parent = gtk_widget_get_parent (parent))
+    {
+      if (GTK_IS_COLUMN_VIEW (parent))
+        break;
+      if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (parent)) == GTK_ACCESSIBLE_ROLE_ROW)
+        return parent;
+    }
+  return NULL;
+}
+
+static void
+set_description (GtkWidget *widget, const char *description)
+{
+  if (widget == NULL)
+    return;
+  if (description != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    description, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 static void
 on_queue_id_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
   PbQueueItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *id = gtk_widget_get_first_child (box);
+  GtkWidget *held = gtk_widget_get_next_sibling (id);
+  const char *held_by = pb_queue_item_get_held_by (item);
 
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), pb_queue_item_get_id (item));
+  gtk_label_set_text (GTK_LABEL (id), pb_queue_item_get_id (item));
+  gtk_label_set_text (GTK_LABEL (held), held_by ? held_by : "");
+  gtk_widget_set_visible (held, held_by != NULL);
+  /* A screen reader hears it with the row, and with the order's number. */
+  set_description (id, held_by);
+  set_description (find_row (box), held_by);
 }
 
 static void
@@ -473,6 +543,7 @@ typedef struct
   GPtrArray *old_items; /* (element-type PbQueueItem): the queue … */
   GPtrArray *old_shown; /* … and what it shows */
   char *search;
+  GHashTable *claims; /* (nullable) site mode: who holds which order */
 } LoadJob;
 
 typedef struct
@@ -489,6 +560,7 @@ load_job_free (LoadJob *job)
   g_clear_pointer (&job->old_items, g_ptr_array_unref);
   g_clear_pointer (&job->old_shown, g_ptr_array_unref);
   g_free (job->search);
+  g_clear_pointer (&job->claims, g_hash_table_unref);
   g_free (job);
 }
 
@@ -606,8 +678,9 @@ load_queue_thread (GTask *task, gpointer source_object, gpointer task_data,
   result->items = g_ptr_array_new_full (orders->len, g_object_unref);
   for (guint i = 0; i < orders->len; i++)
     {
-      g_autoptr (PbQueueItem) fresh
-          = pb_queue_item_new_from_summary (g_ptr_array_index (orders, i));
+      const PbOrderSummary *summary = g_ptr_array_index (orders, i);
+      g_autoptr (PbQueueItem) fresh = pb_queue_item_new_held (
+          summary, job->claims ? g_hash_table_lookup (job->claims, summary->id) : NULL);
       PbQueueItem *old = g_hash_table_lookup (old_by_id, pb_queue_item_get_id (fresh));
 
       if (old != NULL && pb_queue_item_equal (old, fresh))
@@ -675,6 +748,7 @@ pb_bench_page_reload (PbBenchPage *self)
   job->old_items = g_ptr_array_ref (self->queue_items);
   job->old_shown = g_ptr_array_ref (self->shown_items);
   job->search = g_strdup (self->search);
+  job->claims = self->claims ? g_hash_table_ref (self->claims) : NULL;
   task = g_task_new (self, self->load_cancellable, on_queue_loaded_cb, NULL);
   g_task_set_source_tag (task, pb_bench_page_reload);
   g_task_set_task_data (task, job, (GDestroyNotify)load_job_free);
@@ -846,6 +920,16 @@ close_order (PbBenchPage *self)
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
+}
+
+/* Closes the open order without shipping it: at a site, another bench may
+ * have it now. */
+static void
+close_order_unshipped (PbBenchPage *self)
+{
+  if (self->in_site && self->pack != NULL)
+    pb_site_bench_release_order (get_store (self), pb_pack_session_get_order_id (self->pack));
+  close_order (self);
 }
 
 /* Click & Drop's package formats in words. */
@@ -1074,6 +1158,130 @@ handle_scan_in_order (PbBenchPage *self, const char *code)
   update_actions (self);
 }
 
+/* Opens the order a scan of @code found. An item's scan is also the first
+ * unit in the box. FALSE when the order was refused. */
+static gboolean
+open_order_for_scan (PbBenchPage *self, const char *code, const char *order_id)
+{
+  if (!open_order (self, order_id))
+    return FALSE;
+
+  if (pb_scan_classify (code, NULL) != PB_SCAN_KIND_AMAZON_ORDER_ID)
+    handle_scan_in_order (self, code);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_ ("Order %s opened: scan its items"), order_id);
+      show_banner (self, BANNER_INFO, text);
+      emit_feedback (self, "opened");
+    }
+  return TRUE;
+}
+
+/* Site mode: why packing is paused, in words; NULL when it is not. */
+static char *
+describe_pause (PbBenchPage *self)
+{
+  const char *site_error = self->station ? pb_station_get_site_error (self->station) : NULL;
+
+  if (site_error == NULL)
+    return NULL;
+  return g_strdup_printf (_ ("Packing is paused: the site database cannot be reached, and without "
+                             "it two benches could pack one order (%s)."),
+                          site_error);
+}
+
+/* Site mode: taking an order (claiming it at the site, fetching its
+ * recipient) runs in a worker; the scans that come meanwhile wait in
+ * pending_scans and are handled after it, in order. */
+
+typedef struct
+{
+  PbBenchPage *self;
+  char *code;
+  guint generation;
+} TakeJob;
+
+static void
+take_job_free (TakeJob *job)
+{
+  g_object_unref (job->self);
+  g_free (job->code);
+  g_free (job);
+}
+
+static void
+drain_pending_scans (PbBenchPage *self)
+{
+  while (!self->taking && !g_queue_is_empty (self->pending_scans))
+    {
+      g_autofree char *code = g_queue_pop_head (self->pending_scans);
+
+      handle_scan (self, code);
+    }
+}
+
+static void
+on_order_taken_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  TakeJob *job = user_data;
+  PbBenchPage *self = job->self;
+  PbStore *store = PB_STORE (source_object);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *order_id = pb_site_bench_take_order_finish (store, result, &error);
+
+  /* The bench was locked (or the page went) meanwhile: the order is not
+   * for the next operator; give it back. */
+  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->take_generation)
+    {
+      if (order_id != NULL)
+        pb_site_bench_release_order (store, order_id);
+      take_job_free (job);
+      return;
+    }
+
+  self->taking = FALSE;
+  if (order_id == NULL)
+    {
+      /* The site went away: the station asks at once, and the pause
+       * banner shows. */
+      if (g_error_matches (error, PB_SITE_ERROR, PB_SITE_ERROR_UNREACHABLE)
+          && self->station != NULL)
+        pb_station_check_site_now (self->station);
+      show_banner (self, BANNER_ERROR, error->message);
+      emit_feedback (self, "refused");
+    }
+  else if (!open_order_for_scan (self, job->code, order_id))
+    pb_site_bench_release_order (store, order_id);
+  update_actions (self);
+  take_job_free (job);
+  drain_pending_scans (self);
+}
+
+static void
+take_order (PbBenchPage *self, const char *code)
+{
+  g_autofree char *pause = describe_pause (self);
+  TakeJob *job;
+
+  /* The pause banner says why; this one, that the scan did nothing. */
+  if (pause != NULL)
+    {
+      show_banner (self, BANNER_ERROR,
+                   _ ("Not opened: packing is paused until the site database answers again."));
+      emit_feedback (self, "refused");
+      return;
+    }
+  job = g_new0 (TakeJob, 1);
+  job->self = g_object_ref (self);
+  job->code = g_strdup (code);
+  job->generation = self->take_generation;
+  self->taking = TRUE;
+  show_banner (self, BANNER_INFO, _ ("Taking the order at the site…"));
+  update_actions (self);
+  pb_site_bench_take_order_async (get_store (self), pb_session_get_username (self->session), code,
+                                  NULL, on_order_taken_cb, job);
+}
+
 static void
 handle_scan (PbBenchPage *self, const char *code)
 {
@@ -1082,6 +1290,11 @@ handle_scan (PbBenchPage *self, const char *code)
 
   if (code == NULL || *code == '\0')
     return;
+  if (self->taking)
+    {
+      g_queue_push_tail (self->pending_scans, g_strdup (code));
+      return;
+    }
   if (self->busy)
     {
       show_banner (self, BANNER_INFO, _ ("Wait for the label to print before scanning again."));
@@ -1102,24 +1315,19 @@ handle_scan (PbBenchPage *self, const char *code)
       return;
     }
 
+  /* At a site the order is claimed first, in a worker. */
+  if (self->in_site)
+    {
+      take_order (self, code);
+      return;
+    }
   if (!pb_pack_find_order_for_code (get_store (self), code, &order_id, &error))
     {
       show_banner (self, BANNER_ERROR, error->message);
       emit_feedback (self, "refused");
       return;
     }
-  if (!open_order (self, order_id))
-    return;
-
-  /* An item's scan opened the order: it is also the first unit in the box. */
-  if (pb_scan_classify (code, NULL) != PB_SCAN_KIND_AMAZON_ORDER_ID)
-    handle_scan_in_order (self, code);
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_ ("Order %s opened: scan its items"), order_id);
-      show_banner (self, BANNER_INFO, text);
-      emit_feedback (self, "opened");
-    }
+  open_order_for_scan (self, code, order_id);
 }
 
 /* Scanner input */
@@ -1302,9 +1510,12 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
     ok = pb_ship_reprint (worker, job->order_id, NULL, job->operator_name, cancellable, &error);
   else
     {
+      /* The order stays open after a refusal: at a site, so does its
+       * claim, until the packer closes it. */
       PbShipRequest request = { .order_id = job->order_id,
                                 .operator_name = job->operator_name,
-                                .weight_g = job->weight_g };
+                                .weight_g = job->weight_g,
+                                .keep_claim = TRUE };
 
       ok = pb_ship (worker, &request, &job->result, cancellable, &error);
     }
@@ -1498,7 +1709,7 @@ close_order_action (GtkWidget *widget, const char *action_name, GVariant *parame
 
   if (self->busy)
     return;
-  close_order (self);
+  close_order_unshipped (self);
   hide_banner (self);
   refocus_scan_entry (self);
 }
@@ -1527,6 +1738,7 @@ pb_bench_page_constructed (GObject *object)
   G_OBJECT_CLASS (pb_bench_page_parent_class)->constructed (object);
 
   g_assert (PB_IS_SESSION (self->session));
+  self->in_site = pb_site_bench_in_site (get_store (self));
   pb_bench_page_reload (self);
 }
 
@@ -1540,6 +1752,9 @@ pb_bench_page_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  if (self->station != NULL)
+    g_signal_handlers_disconnect_by_data (self->station, self);
+  g_clear_object (&self->station);
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
   g_clear_object (&self->pack);
@@ -1564,6 +1779,9 @@ pb_bench_page_finalize (GObject *object)
   g_clear_pointer (&self->queue_items, g_ptr_array_unref);
   g_clear_pointer (&self->shown_items, g_ptr_array_unref);
   g_clear_pointer (&self->countdown_cells, g_hash_table_unref);
+  g_clear_pointer (&self->claims, g_hash_table_unref);
+  if (self->pending_scans != NULL)
+    g_queue_free_full (self->pending_scans, g_free);
   G_OBJECT_CLASS (pb_bench_page_parent_class)->finalize (object);
 }
 
@@ -1641,6 +1859,8 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_box);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, site_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, site_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, scan_entry);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, filter_entry);
@@ -1658,6 +1878,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filter_entry_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_entry_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_label_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_queue_order_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_id_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_ship_by_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_queue_items_bind_cb);
@@ -1695,6 +1916,7 @@ pb_bench_page_init (PbBenchPage *self)
   self->scan_buffer = pb_scan_buffer_new ();
   self->line_ticks = g_ptr_array_new ();
   self->line_counts = g_ptr_array_new ();
+  self->pending_scans = g_queue_new ();
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
@@ -1757,7 +1979,11 @@ pb_bench_page_reset (PbBenchPage *self)
 {
   g_return_if_fail (PB_IS_BENCH_PAGE (self));
 
-  close_order (self);
+  /* An order being taken is given back when it comes. */
+  self->take_generation++;
+  self->taking = FALSE;
+  g_queue_clear_full (self->pending_scans, g_free);
+  close_order_unshipped (self);
   hide_banner (self);
   gtk_label_set_text (self->banner_label, "");
   gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
@@ -1770,4 +1996,63 @@ pb_bench_page_get_order_id (PbBenchPage *self)
 {
   g_return_val_if_fail (PB_IS_BENCH_PAGE (self), NULL);
   return self->pack != NULL ? pb_pack_session_get_order_id (self->pack) : NULL;
+}
+
+/* Site mode: the pause banner comes and goes with the station's
+ * site-error. */
+static void
+update_site_banner (PbBenchPage *self)
+{
+  g_autofree char *pause = describe_pause (self);
+
+  if (pause != NULL)
+    gtk_label_set_text (self->site_label, pause);
+  gtk_revealer_set_reveal_child (self->site_revealer, pause != NULL);
+}
+
+static void
+on_station_site_error_cb (PbBenchPage *self, GParamSpec *pspec, PbStation *station)
+{
+  update_site_banner (self);
+}
+
+static void
+on_station_claims_changed_cb (PbBenchPage *self, PbStation *station)
+{
+  GHashTable *claims = pb_station_get_claims (station);
+
+  g_clear_pointer (&self->claims, g_hash_table_unref);
+  self->claims = claims ? g_hash_table_ref (claims) : NULL;
+  pb_bench_page_reload (self);
+}
+
+/**
+ * pb_bench_page_set_station:
+ * @self: the bench
+ * @station: (nullable): the window's station
+ *
+ * Site mode: the station says whether the site can be reached (the pause
+ * banner) and which orders other benches hold (shown in the queue).
+ */
+void
+pb_bench_page_set_station (PbBenchPage *self, PbStation *station)
+{
+  g_return_if_fail (PB_IS_BENCH_PAGE (self));
+  g_return_if_fail (station == NULL || PB_IS_STATION (station));
+
+  if (self->station == station)
+    return;
+  if (self->station != NULL)
+    g_signal_handlers_disconnect_by_data (self->station, self);
+  g_set_object (&self->station, station);
+  if (station != NULL)
+    {
+      g_signal_connect_object (station, "notify::site-error", G_CALLBACK (on_station_site_error_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (station, "claims-changed", G_CALLBACK (on_station_claims_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  update_site_banner (self);
+  if (station != NULL && pb_station_get_claims (station) != NULL)
+    on_station_claims_changed_cb (self, station);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "station/pb-station.h"
 #include "store/pb-session.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,9 @@ void pb_bench_page_focus_scan (PbBenchPage *self);
 /* Redraws the ship-by countdowns on screen as at @now (0: the clock's
  * time); a timer does it every 30 s. */
 void pb_bench_page_update_countdowns (PbBenchPage *self, gint64 now);
+
+/* Site mode: the station whose site state and claims the bench shows. */
+void pb_bench_page_set_station (PbBenchPage *self, PbStation *station);
 
 /* Reloads the queue from the store in a worker thread. */
 void pb_bench_page_reload (PbBenchPage *self);

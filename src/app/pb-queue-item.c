@@ -16,6 +16,7 @@ struct _PbQueueItem
   const char *service; /* interned */
   char *search_text;   /* id and summary in lower case, for the filter */
   gboolean cancel_requested;
+  char *held_by; /* site mode: another bench has it, in words */
 };
 
 G_DEFINE_FINAL_TYPE (PbQueueItem, pb_queue_item, G_TYPE_OBJECT)
@@ -29,6 +30,7 @@ enum
   PROP_ITEMS_SUMMARY,
   PROP_SERVICE,
   PROP_CANCEL_REQUESTED,
+  PROP_HELD_BY,
   N_PROPS
 };
 
@@ -42,6 +44,7 @@ pb_queue_item_finalize (GObject *object)
   g_free (self->id);
   g_free (self->items_summary);
   g_free (self->search_text);
+  g_free (self->held_by);
   G_OBJECT_CLASS (pb_queue_item_parent_class)->finalize (object);
 }
 
@@ -69,6 +72,9 @@ pb_queue_item_get_property (GObject *object, guint prop_id, GValue *value, GPara
         break;
       case PROP_CANCEL_REQUESTED:
         g_value_set_boolean (value, self->cancel_requested);
+        break;
+      case PROP_HELD_BY:
+        g_value_set_string (value, self->held_by);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -103,6 +109,10 @@ pb_queue_item_set_property (GObject *object, guint prop_id, const GValue *value,
         break;
       case PROP_CANCEL_REQUESTED:
         self->cancel_requested = g_value_get_boolean (value);
+        break;
+      case PROP_HELD_BY:
+        g_assert (self->held_by == NULL);
+        self->held_by = g_value_dup_string (value);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -139,6 +149,7 @@ pb_queue_item_class_init (PbQueueItemClass *klass)
   properties[PROP_SERVICE] = g_param_spec_string ("service", NULL, NULL, NULL, flags);
   properties[PROP_CANCEL_REQUESTED]
       = g_param_spec_boolean ("cancel-requested", NULL, NULL, FALSE, flags);
+  properties[PROP_HELD_BY] = g_param_spec_string ("held-by", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -150,12 +161,18 @@ pb_queue_item_init (PbQueueItem *self)
 PbQueueItem *
 pb_queue_item_new_from_summary (const PbOrderSummary *summary)
 {
+  return pb_queue_item_new_held (summary, NULL);
+}
+
+PbQueueItem *
+pb_queue_item_new_held (const PbOrderSummary *summary, const char *held_by)
+{
   g_return_val_if_fail (summary != NULL, NULL);
 
   return g_object_new (PB_TYPE_QUEUE_ITEM, "id", summary->id, "state", summary->state, "ship-by",
                        MAX (summary->ship_by, (gint64)0), "items-summary", summary->items_summary,
                        "service", summary->service_level, "cancel-requested",
-                       summary->cancel_requested, NULL);
+                       summary->cancel_requested, "held-by", held_by, NULL);
 }
 
 const char *
@@ -208,6 +225,13 @@ pb_queue_item_get_cancel_requested (PbQueueItem *self)
   return self->cancel_requested;
 }
 
+const char *
+pb_queue_item_get_held_by (PbQueueItem *self)
+{
+  g_return_val_if_fail (PB_IS_QUEUE_ITEM (self), NULL);
+  return self->held_by;
+}
+
 gboolean
 pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b)
 {
@@ -217,5 +241,6 @@ pb_queue_item_equal (PbQueueItem *a, PbQueueItem *b)
   /* state and service are interned: comparing pointers is enough. */
   return a->ship_by == b->ship_by && a->state == b->state && a->service == b->service
          && a->cancel_requested == b->cancel_requested && g_strcmp0 (a->id, b->id) == 0
-         && g_strcmp0 (a->items_summary, b->items_summary) == 0;
+         && g_strcmp0 (a->items_summary, b->items_summary) == 0
+         && g_strcmp0 (a->held_by, b->held_by) == 0;
 }

@@ -463,6 +463,7 @@ on_logged_in_cb (PbWindow *self, PbSession *session, PbLoginPage *page)
 
   if (self->station == NULL)
     start_station (self);
+  pb_bench_page_set_station (PB_BENCH_PAGE (self->bench_page), self->station);
   update_actions (self);
 
   start_idle_timer (self);

@@ -330,6 +330,55 @@ pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GErro
   return TRUE;
 }
 
+void
+pb_site_claim_free (PbSiteClaim *claim)
+{
+  if (claim == NULL)
+    return;
+  pb_site_claim_clear (claim);
+  g_free (claim);
+}
+
+/* The orders Amazon still has as to ship that another bench holds: its
+ * claim, or its shipment (which outranks a claim), parcel 1. */
+static const char list_claims_sql[]
+    = "SELECT o.order_id, coalesce (s.bench, o.claimed_by),"
+      " coalesce (s.operator, o.claimed_operator),"
+      " coalesce (extract (epoch FROM coalesce (s.began_at, o.claimed_at))::bigint, 0),"
+      " coalesce (extract (epoch FROM s.labelled_at)::bigint, 0)"
+      " FROM orders o LEFT JOIN shipments s ON s.order_id = o.order_id AND s.parcel = 1"
+      " WHERE o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')"
+      " AND (o.claimed_by IS NOT NULL OR s.bench IS NOT NULL)"
+      " AND coalesce (s.bench, o.claimed_by) <> $1";
+
+GHashTable *
+pb_site_list_claims (PbSite *self, GError **error)
+{
+  const char *params[] = { pb_site_get_bench (self) };
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (GHashTable) claims = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && pb_site_get_bench (self) != NULL, NULL);
+
+  result = pb_site_exec (self, _ ("Reading which orders other benches hold"), list_claims_sql,
+                         G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return NULL;
+  claims
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pb_site_claim_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      PbSiteClaim *claim = g_new0 (PbSiteClaim, 1);
+
+      claim->bench = text_value (result, row, 1);
+      claim->operator_name = text_value (result, row, 2);
+      claim->since = int64_value (result, row, 3);
+      claim->shipped = int64_value (result, row, 4);
+      g_hash_table_replace (claims, text_value (result, row, 0), claim);
+    }
+  return g_steal_pointer (&claims);
+}
+
 static char *
 format_time (gint64 when)
 {

@@ -169,6 +169,13 @@ gboolean pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_
 /* Who holds @order_id (bench NULL when nobody). */
 gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GError **error);
 
+/* The orders still to ship (by Amazon's status) that other benches hold:
+ * claimed there, or shipped there (shipped > 0) before Amazon's status
+ * says so. (element-type utf8 PbSiteClaim): order id → who has it
+ * (tracking_number unset). */
+GHashTable *pb_site_list_claims (PbSite *self, GError **error);
+void pb_site_claim_free (PbSiteClaim *claim);
+
 /* The label purchase, across benches. Before a label is bought, in one
  * transaction: re-checks this bench's claim and records the shipment as
  * this bench's. A shipment of another bench is SHIPPED; no claim is

@@ -890,7 +890,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
       plan_clear (&plan);
       if (!ok)
         {
-          if (site != NULL
+          if (site != NULL && !request->keep_claim
               && (error == NULL || *error == NULL || (*error)->domain == PB_SHIP_ERROR
                   || (*error)->domain == PB_STORE_ERROR))
             pb_site_release (site, request->order_id, NULL);

@@ -45,6 +45,10 @@ typedef struct
   const char *service;    /* NULL: from the rules */
   const char *printer;    /* NULL: print.printer */
   guint print_timeout_ms; /* 0: 30 s */
+  /* Site mode: the order stays open at the bench when no label was bought
+   * (the app), so this bench keeps its claim; otherwise (the CLI) it is
+   * given back. */
+  gboolean keep_claim;
 } PbShipRequest;
 
 typedef struct

@@ -348,6 +348,13 @@ pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error)
 
 /* ---- taking an order to pack ------------------------------------------ */
 
+gboolean
+pb_site_bench_in_site (PbStore *store)
+{
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  return pb_site_config_exists (pb_store_get_dir (store));
+}
+
 typedef struct
 {
   PbStore *store; /* the main connection: only its folder and key are used */

@@ -68,6 +68,9 @@ gboolean pb_site_bench_pull_people (PbSite *site, PbStore *store, const char *ac
                                     GError **error);
 gboolean pb_site_bench_push_people (PbSite *site, PbStore *store, GError **error);
 
+/* Whether this bench is in a site (its store folder has a site file). */
+gboolean pb_site_bench_in_site (PbStore *store);
+
 /* Opening an order at the bench, for the app: from a scan (@code: an
  * order id or an item's barcode, SKU or ASIN), in a worker thread. On a
  * solo bench it is the order pb_pack_find_order_for_code() finds. At a

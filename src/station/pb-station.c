@@ -9,6 +9,7 @@
 #include "pb-services.h"
 #include "pb-station.h"
 #include "pb-sync.h"
+#include "site/pb-site-watch.h"
 #include "site/pb-site.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-outbox.h"
@@ -21,6 +22,8 @@
 /* Site mode: how often the bench tells the site it is alive (its claims
  * with it). */
 #define HEARTBEAT_SECONDS 30
+/* Site mode: while the site cannot be reached, how often to ask again. */
+#define RETRY_SECONDS 5
 
 typedef enum
 {
@@ -51,7 +54,16 @@ struct _PbStation
   PbSite *site;
   guint heartbeat_source;
   gboolean heartbeat_running;
-  char *site_error; /* why the site cannot be reached; NULL when it can or solo */
+  char *site_error;   /* why the site cannot be reached; NULL when it can or solo */
+  guint retry_source; /* asks again sooner while site_error is set */
+
+  /* Site mode: live updates, and which orders other benches hold. */
+  PbSiteWatch *watch;
+  guint site_changed_source; /* coalesces the watch's signals */
+  gboolean follows_site;     /* the last sync read the site (not Amazon) */
+  PbSite *claims_site;       /* the claims thread's connection (one at a time) */
+  gboolean claims_running, claims_again;
+  GHashTable *claims; /* order id → who holds it, in words; never changed */
 };
 
 G_DEFINE_FINAL_TYPE (PbStation, pb_station, G_TYPE_OBJECT)
@@ -74,12 +86,15 @@ enum
   SIGNAL_SYNC_FINISHED,
   SIGNAL_OUTBOX_FINISHED,
   SIGNAL_PURGED,
+  SIGNAL_CLAIMS_CHANGED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void run_next (PbStation *self);
+static gboolean on_retry_timer_cb (gpointer data);
+static void site_changed (PbStation *self);
 
 /* What a job found, carried back to the main context. */
 typedef struct
@@ -218,6 +233,8 @@ on_job_done_cb (GObject *source, GAsyncResult *res, gpointer data)
             g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
           }
         set_last_error (self, result->ok ? NULL : result->error);
+        if (result->ok)
+          self->follows_site = result->sync.from_site;
         g_signal_emit (self, signals[SIGNAL_SYNC_FINISHED], 0, result->ok, result->error,
                        result->sync.new_orders, result->sync.updated, result->sync.cancelled);
         break;
@@ -339,6 +356,8 @@ pb_station_finalize (GObject *object)
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->site_error, g_free);
   g_clear_object (&self->site);
+  g_clear_object (&self->claims_site);
+  g_clear_pointer (&self->claims, g_hash_table_unref);
 
   G_OBJECT_CLASS (pb_station_parent_class)->finalize (object);
 }
@@ -404,6 +423,11 @@ pb_station_class_init (PbStationClass *klass)
   signals[SIGNAL_PURGED]
       = g_signal_new ("purged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                       G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_UINT);
+  /* Site mode: which orders other benches hold changed
+   * (pb_station_get_claims). */
+  signals[SIGNAL_CLAIMS_CHANGED]
+      = g_signal_new ("claims-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -411,6 +435,7 @@ pb_station_init (PbStation *self)
 {
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
+  self->follows_site = TRUE;
 }
 
 /**
@@ -440,6 +465,183 @@ pb_station_new (PbStore *store, GError **error)
     self->last_error = g_steal_pointer (&last_error);
   }
   return g_steal_pointer (&self);
+}
+
+/* ---- site mode: which orders other benches hold ------------------------ */
+
+static char *
+describe_claim (const PbSiteClaim *claim)
+{
+  g_autoptr (GDateTime) when
+      = g_date_time_new_from_unix_local (claim->shipped > 0 ? claim->shipped : claim->since);
+  g_autofree char *time = when ? g_date_time_format (when, "%H:%M") : g_strdup ("?");
+
+  if (claim->shipped > 0)
+    return g_strdup_printf (_ ("Shipped at %s by %s at %s"), claim->bench, claim->operator_name,
+                            time);
+  return g_strdup_printf (_ ("Being packed at %s by %s since %s"), claim->bench,
+                          claim->operator_name, time);
+}
+
+/* Its own connection, kept between runs (one run at a time): the claims
+ * are read at every change another bench makes, and a sync may hold the
+ * job thread's connection for long. */
+static void
+claims_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  PbStation *self = source;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) claims = NULL;
+  GHashTable *texts;
+  GHashTableIter iter;
+  gpointer order_id, claim;
+
+  if (self->claims_site == NULL || !pb_site_is_connected (self->claims_site))
+    {
+      g_clear_object (&self->claims_site);
+      self->claims_site = pb_site_open (pb_store_get_dir (self->store), &error);
+    }
+  if (self->claims_site != NULL)
+    claims = pb_site_list_claims (self->claims_site, &error);
+  if (claims == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not in a site");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, claims);
+  while (g_hash_table_iter_next (&iter, &order_id, &claim))
+    g_hash_table_insert (texts, g_strdup (order_id), describe_claim (claim));
+  g_task_return_pointer (task, texts, (GDestroyNotify)g_hash_table_unref);
+}
+
+static gboolean
+claims_equal (GHashTable *a, GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (value, g_hash_table_lookup (b, key)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void refresh_claims (PbStation *self);
+
+static void
+on_claims_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  PbStation *self = PB_STATION (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) claims = g_task_propagate_pointer (G_TASK (res), &error);
+
+  self->claims_running = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* On an error the last claims stay: the outage banner says the rest,
+   * and the watch's resync after it reads them again. */
+  if (claims != NULL && !claims_equal (self->claims, claims))
+    {
+      g_clear_pointer (&self->claims, g_hash_table_unref);
+      self->claims = g_steal_pointer (&claims);
+      g_signal_emit (self, signals[SIGNAL_CLAIMS_CHANGED], 0);
+    }
+  if (self->claims_again)
+    {
+      self->claims_again = FALSE;
+      refresh_claims (self);
+    }
+}
+
+static void
+refresh_claims (PbStation *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->claims_running)
+    {
+      self->claims_again = TRUE;
+      return;
+    }
+  self->claims_running = TRUE;
+  task = g_task_new (self, self->cancellable, on_claims_done_cb, NULL);
+  g_task_set_source_tag (task, refresh_claims);
+  g_task_run_in_thread (task, claims_thread);
+}
+
+/* Something changed at the site (or may have, after a reconnection): the
+ * claims are read again, and a bench that follows the site's sync reads
+ * the new facts; a bench whose last sync asked Amazon is the one that
+ * wrote them. Many signals in one turn of the loop make one of each. */
+static gboolean
+on_site_changed_idle_cb (gpointer data)
+{
+  PbStation *self = data;
+
+  self->site_changed_source = 0;
+  refresh_claims (self);
+  if (self->follows_site)
+    queue (self, JOB_SYNC);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+site_changed (PbStation *self)
+{
+  if (self->watch != NULL && self->site_changed_source == 0)
+    self->site_changed_source = g_idle_add (on_site_changed_idle_cb, self);
+}
+
+static void
+on_watch_order_changed_cb (PbSiteWatch *watch, const char *order_id, PbStation *self)
+{
+  site_changed (self);
+}
+
+static void
+on_watch_resync_cb (PbSiteWatch *watch, PbStation *self)
+{
+  site_changed (self);
+}
+
+/* The watch lost its connection, or has it again: whether packing pauses
+ * or resumes is known at once, not at the next heartbeat. */
+static void
+on_watch_connected_cb (PbSiteWatch *watch, GParamSpec *pspec, PbStation *self)
+{
+  pb_station_check_site_now (self);
+}
+
+static void
+start_watch (PbStation *self)
+{
+  g_autoptr (PbSiteConfig) config = pb_site_config_load (pb_store_get_dir (self->store), NULL);
+
+  /* A damaged site file: the heartbeat says so in site-error. */
+  if (config == NULL)
+    return;
+  self->watch = pb_site_watch_new (config->uri, config->password);
+  g_signal_connect_object (self->watch, "order-changed", G_CALLBACK (on_watch_order_changed_cb),
+                           self, 0);
+  g_signal_connect_object (self->watch, "resync", G_CALLBACK (on_watch_resync_cb), self, 0);
+  g_signal_connect_object (self->watch, "notify::connected", G_CALLBACK (on_watch_connected_cb),
+                           self, 0);
+  pb_site_watch_start (self->watch);
+}
+
+GHashTable *
+pb_station_get_claims (PbStation *self)
+{
+  g_return_val_if_fail (PB_IS_STATION (self), NULL);
+  return self->claims;
 }
 
 /* ---- site mode: the heartbeat ------------------------------------------ */
@@ -473,6 +675,15 @@ on_heartbeat_done_cb (GObject *source, GAsyncResult *res, gpointer data)
     return;
   g_free (self->site_error);
   self->site_error = g_strdup (message);
+  /* While packing is paused, ask again sooner than the heartbeat; once
+   * the site answers, what changed meanwhile is read again. */
+  if (self->site_error != NULL && self->retry_source == 0 && self->heartbeat_source != 0)
+    self->retry_source = g_timeout_add_seconds (RETRY_SECONDS, on_retry_timer_cb, self);
+  else if (self->site_error == NULL)
+    {
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      site_changed (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SITE_ERROR]);
 }
 
@@ -488,6 +699,13 @@ on_heartbeat_timer_cb (gpointer data)
   task = g_task_new (self, NULL, on_heartbeat_done_cb, NULL);
   g_task_set_source_tag (task, on_heartbeat_timer_cb);
   g_task_run_in_thread (task, heartbeat_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_retry_timer_cb (gpointer data)
+{
+  on_heartbeat_timer_cb (data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -525,6 +743,7 @@ pb_station_start (PbStation *self)
       self->heartbeat_source
           = g_timeout_add_seconds (HEARTBEAT_SECONDS, on_heartbeat_timer_cb, self);
       on_heartbeat_timer_cb (self);
+      start_watch (self);
     }
   queue (self, JOB_SYNC | JOB_PURGE | JOB_BACKUP);
 }
@@ -538,6 +757,14 @@ pb_station_stop (PbStation *self)
   g_clear_handle_id (&self->outbox_source, g_source_remove);
   g_clear_handle_id (&self->purge_source, g_source_remove);
   g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->site_changed_source, g_source_remove);
+  if (self->watch != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->watch, self);
+      pb_site_watch_stop (self->watch);
+      g_clear_object (&self->watch);
+    }
   self->queued = 0;
   g_cancellable_cancel (self->cancellable);
 }
@@ -575,6 +802,13 @@ pb_station_get_last_error (PbStation *self)
 {
   g_return_val_if_fail (PB_IS_STATION (self), NULL);
   return self->last_error;
+}
+
+const char *
+pb_station_get_site_error (PbStation *self)
+{
+  g_return_val_if_fail (PB_IS_STATION (self), NULL);
+  return self->site_error;
 }
 
 void

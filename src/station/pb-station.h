@@ -39,9 +39,20 @@ gint64 pb_station_get_last_sync (PbStation *self);
 /* The last sync's error, NULL when it worked. */
 const char *pb_station_get_last_error (PbStation *self);
 
+/* Site mode: why the site database cannot be reached (packing pauses);
+ * NULL when it can, or on a solo bench. "site-error" notifies. */
+const char *pb_station_get_site_error (PbStation *self);
 /* Site mode: asks the site database at once whether it can be reached (a
  * heartbeat), instead of at the next one; "site-error" says. */
 void pb_station_check_site_now (PbStation *self);
+/* Site mode: the orders still to ship that other benches hold, (element-type
+ * utf8 utf8) order id → who has it, in words ("Being packed at Bench 2 by
+ * pat since 10:42"). Read again whenever the site says an order changed
+ * (LISTEN/NOTIFY), "claims-changed" tells. NULL on a solo bench and until
+ * first read. (transfer none): the table is never changed; ref it to keep
+ * it. */
+GHashTable *pb_station_get_claims (PbStation *self);
+
 /* For tests: the sync interval in seconds instead of the setting. */
 void pb_station_set_sync_interval (PbStation *self, guint seconds);
 

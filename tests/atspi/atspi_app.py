@@ -28,6 +28,12 @@ import tempfile
 import time
 import warnings
 
+# The harness's own libatspi, not the app: while the registry is still
+# coming up (a loaded machine) it logs a critical that the wait below
+# survives, and fatal criticals (the suite's G_DEBUG) would kill this
+# process with SIGTRAP. GLib reads G_DEBUG when it loads, so before gi.
+os.environ.pop("G_DEBUG", None)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.environ.setdefault("PB_SOURCE_ROOT", os.path.dirname(os.path.dirname(HERE)))
 BUILD_ROOT = os.environ.setdefault("PB_BUILD_ROOT", os.path.join(SOURCE_ROOT, "build"))
@@ -657,7 +663,9 @@ class App:
         title."""
         if title is not None:
             def search_titled():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
+                # --all: xdotool matches any one criterion otherwise, and
+                # another app's window would do.
+                result = subprocess.run(["xdotool", "search", "--all", "--pid", str(self.pid),
                                          "--onlyvisible", "--name", "^%s$" % re.escape(title)],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()
@@ -665,7 +673,7 @@ class App:
             return self.wait_for(search_titled, "the X window %r of packbench" % title)
         if self.window_id is None:
             def search():
-                result = subprocess.run(["xdotool", "search", "--pid", str(self.pid),
+                result = subprocess.run(["xdotool", "search", "--all", "--pid", str(self.pid),
                                          "--onlyvisible", "--class", ""],
                                         capture_output=True, text=True)
                 ids = result.stdout.split()
