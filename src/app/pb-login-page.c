@@ -7,6 +7,7 @@
 #include "pb-login-page.h"
 #include "pb-password-rules.h"
 #include "station/pb-backup.h"
+#include "station/pb-site-bench.h"
 #include "util/pb-secure.h"
 
 struct _PbLoginPage
@@ -80,7 +81,7 @@ typedef struct
   char *secret; /* password, code or new password: wiped when freed */
   PbSession *session;
   gboolean opened; /* this login opened the store */
-  char *warning;   /* purge failure after a successful login */
+  char *warning;   /* the site out of reach, a purge failure */
 } LoginData;
 
 static void
@@ -253,22 +254,42 @@ update_rules (PbLoginPage *self)
 }
 
 static void
+add_warning (LoginData *data, const char *warning)
+{
+  char *joined;
+
+  if (warning == NULL)
+    return;
+  joined = data->warning ? g_strconcat (data->warning, "\n", warning, NULL) : g_strdup (warning);
+  g_free (data->warning);
+  data->warning = joined;
+}
+
+/* In site mode every step speaks to the site too (pb-site-bench.h): the
+ * site's keyslots before the password is checked, its operators once the
+ * store is open, the keyslots (failed attempts) back after each attempt,
+ * and the operators after a login that finished. */
+static void
 login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   LoginData *data = task_data;
+  g_autoptr (PbSiteBenchLogin) site = pb_site_bench_login_new (data->dir);
   GError *error = NULL;
   gboolean ok = FALSE;
 
   switch (data->step)
     {
       case STEP_LOGIN:
+        pb_site_bench_login_fetch (site);
         if (data->session != NULL)
           {
-            ok = pb_session_resume (data->session, data->username, data->secret, &error);
+            ok = pb_session_resume_full (data->session, data->username, data->secret,
+                                         pb_site_bench_login_opened, site, &error);
           }
         else
           {
-            data->session = pb_session_login (data->dir, data->username, data->secret, &error);
+            data->session = pb_session_login_full (data->dir, data->username, data->secret,
+                                                   pb_site_bench_login_opened, site, &error);
             data->opened = ok = data->session != NULL;
           }
         break;
@@ -282,6 +303,12 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
         g_assert_not_reached ();
     }
 
+  if (ok && pb_session_get_stage (data->session) == PB_SESSION_STAGE_READY)
+    pb_site_bench_login_push (site, pb_session_get_store (data->session));
+  else
+    pb_site_bench_login_publish (site);
+  add_warning (data, pb_site_bench_login_get_warning (site));
+
   if (!ok)
     {
       g_task_return_error (task, error);
@@ -294,7 +321,7 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
       g_autoptr (GError) purge_error = NULL;
 
       if (!pb_backup_purge_on_open (pb_session_get_store (data->session), &purge_error))
-        data->warning = g_strdup (purge_error->message);
+        add_warning (data, purge_error->message);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -342,7 +369,11 @@ on_login_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      show_error (self, error->message);
+      g_autofree char *message = data->warning != NULL
+                                     ? g_strconcat (error->message, "\n", data->warning, NULL)
+                                     : g_strdup (error->message);
+
+      show_error (self, message);
       switch (data->step)
         {
           case STEP_LOGIN:
@@ -647,7 +678,8 @@ pb_login_page_class_init (PbLoginPageClass *klass)
                       NULL, G_TYPE_NONE, 1, PB_TYPE_SESSION);
   /**
    * PbLoginPage::warning:
-   * @message: what went wrong after a successful login (the purge on open)
+   * @message: what went wrong after a successful login (the site out of
+   *   reach, the purge on open)
    */
   signals[SIGNAL_WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -8,6 +8,7 @@
 #include "pb-operators-page.h"
 #include "pb-password-rules.h"
 #include "pb-qr-code.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
@@ -528,6 +529,17 @@ done_message (OpJob *job)
 }
 
 static void
+on_people_pushed_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PbOperatorsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_site_bench_push_people_finish (PB_STORE (source_object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
+static void
 on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (source_object);
@@ -546,6 +558,11 @@ on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   else
     text = done_message (job);
   show_toast (self, text);
+  /* In a site, the other benches have the change from their next login. */
+  if (error == NULL && job->kind != OP_MARK_REVIEWED)
+    pb_site_bench_push_people_async (pb_session_get_store (job->session),
+                                     pb_page_get_cancellable (PB_PAGE (self)), on_people_pushed_cb,
+                                     g_object_ref (self));
   if (error == NULL && job->totp_uri != NULL)
     show_totp (self, job->username, job->totp_uri);
   pb_operators_page_reload (self);

@@ -507,3 +507,210 @@ pb_site_bench_release_order (PbStore *store, const char *order_id)
   g_task_set_task_data (task, data, (GDestroyNotify)take_data_free);
   g_task_run_in_thread (task, release_thread);
 }
+
+/* ---- the app's login and changes, in site mode ----------------------- */
+
+struct _PbSiteBenchLogin
+{
+  char *dir;
+  PbSite *site; /* NULL on a solo bench, or when the site is out of reach */
+  char *warning;
+};
+
+/* The first thing that went wrong with the site; the login goes on with
+ * the bench's own copy. */
+static void
+login_warn (PbSiteBenchLogin *login, char *warning)
+{
+  if (login->warning == NULL)
+    login->warning = warning;
+  else
+    g_free (warning);
+}
+
+PbSiteBenchLogin *
+pb_site_bench_login_new (const char *dir)
+{
+  PbSiteBenchLogin *login = g_new0 (PbSiteBenchLogin, 1);
+  g_autoptr (GError) error = NULL;
+
+  login->dir = g_strdup (dir);
+  if (!pb_site_config_exists (dir))
+    return login;
+  login->site = pb_site_open (dir, &error);
+  if (login->site == NULL && error != NULL)
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site database cannot be reached, so this bench used its own copy of "
+                       "the operators: %s"),
+                    error->message));
+  return login;
+}
+
+void
+pb_site_bench_login_free (PbSiteBenchLogin *login)
+{
+  if (login == NULL)
+    return;
+  g_free (login->dir);
+  g_clear_object (&login->site);
+  g_free (login->warning);
+  g_free (login);
+}
+
+static void
+login_not_updated (PbSiteBenchLogin *login, const GError *error)
+{
+  login_warn (login, g_strdup_printf (_ ("The site database was not updated: %s"), error->message));
+}
+
+void
+pb_site_bench_login_fetch (PbSiteBenchLogin *login)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL && !pb_site_bench_fetch_keyslots (login->site, login->dir, &error))
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site’s operators could not be brought in, so this bench used its own "
+                       "copy: %s"),
+                    error->message));
+}
+
+void
+pb_site_bench_login_opened (PbStore *store, const char *username, gpointer user_data)
+{
+  PbSiteBenchLogin *login = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (login->site != NULL && !pb_site_bench_pull_people (login->site, store, "site", &error))
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site’s operators could not be brought in, so this bench used its own "
+                       "copy: %s"),
+                    error->message));
+}
+
+void
+pb_site_bench_login_publish (PbSiteBenchLogin *login)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL && !pb_site_bench_publish_keyslots (login->site, login->dir, &error))
+    login_not_updated (login, error);
+}
+
+void
+pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL
+      && (!pb_site_bench_publish_keyslots (login->site, login->dir, &error)
+          || !pb_site_push_operators (login->site, store, &error)))
+    login_not_updated (login, error);
+}
+
+const char *
+pb_site_bench_login_get_warning (PbSiteBenchLogin *login)
+{
+  g_return_val_if_fail (login != NULL, NULL);
+  return login->warning;
+}
+
+static void
+push_people_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  PbStore *main_store = source;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) store = NULL;
+  g_autoptr (PbSite) site = NULL;
+
+  if (!pb_site_config_exists (pb_store_get_dir (main_store)))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  store = pb_store_open_worker (main_store, &error);
+  if (store != NULL)
+    site = pb_site_open (pb_store_get_dir (store), &error);
+  if (site == NULL || !pb_site_bench_push_people (site, store, &error))
+    {
+      g_task_return_new_error (task, PB_SITE_ERROR, PB_SITE_ERROR_UNREACHABLE,
+                               _ ("The change is saved at this bench, but the site database could "
+                                  "not be told (%s), so the other benches do not have it, and a "
+                                  "login here may bring back the site’s copy. Make the change "
+                                  "again once the site can be reached."),
+                               error != NULL ? error->message : "");
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+pb_site_bench_push_people_async (PbStore *store, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (PB_IS_STORE (store));
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pb_site_bench_push_people_async);
+  g_task_run_in_thread (task, push_people_thread);
+}
+
+gboolean
+pb_site_bench_push_people_finish (PbStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The app's join: a whole login by an administrator of the site, as the
+ * CLI's site join does it. */
+PbSession *
+pb_site_bench_join_login (const char *dir, const char *uri, const char *db_password,
+                          const char *username, const char *password, PbSite **site_out,
+                          GError **error)
+{
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (PbSession) session = NULL;
+
+  g_return_val_if_fail (site_out != NULL, NULL);
+  if (!pb_site_check_uri (uri, error))
+    return NULL;
+  site = pb_site_connect (uri, db_password, error);
+  if (site == NULL || !pb_site_bench_join_prepare (dir, site, username, password, error))
+    return NULL;
+  session = pb_session_login (dir, username, password, error);
+  if (session == NULL)
+    {
+      pb_site_bench_join_abort (dir);
+      return NULL;
+    }
+  *site_out = g_steal_pointer (&site);
+  return g_steal_pointer (&session);
+}
+
+gboolean
+pb_site_bench_join_complete (PbSession *session, PbSite *site, const char *uri,
+                             const char *db_password, const char *bench, GError **error)
+{
+  g_return_val_if_fail (PB_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (PB_IS_SITE (site), FALSE);
+
+  if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD)
+    {
+      g_set_error_literal (error, PB_SESSION_ERROR, PB_SESSION_ERROR_STAGE,
+                           _ ("This administrator’s password is temporary or has expired. Log "
+                              "in once at a bench of the site to choose a new one, then join "
+                              "again."));
+      return FALSE;
+    }
+  return pb_session_require (session, PB_ACTION_MANAGE_SITE, bench, error)
+         && pb_site_bench_join_finish (pb_session_get_store (session), site, uri, db_password,
+                                       bench, pb_session_get_username (session), error);
+}

@@ -28,6 +28,8 @@ from atspi_app import App  # noqa: E402
 from pbtest import ADMIN_PASSWORD, Bench, totp  # noqa: E402
 from shipping import Shipping  # noqa: E402
 import cupsd  # noqa: E402
+import pg_server  # noqa: E402
+from test_site import SiteBench, tcp_uri  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # The accessible names and roles the scenarios look for, in one place.
@@ -100,6 +102,21 @@ SETUP = {
     "skip": ("push button", "Finish later"),
     "finish": ("push button", "Finish"),
     "test_label": ("push button", "Print test label"),
+}
+
+# "Join a site", beside "New bench" in the first-run assistant.
+JOIN = {
+    "mode": ("toggle button", "Join a site"),
+    "uri": ("text", "Database URI"),
+    "db_password": ("text", "Database password (empty for none)"),
+    "bench": ("text", "Name of this bench"),
+    "username": ("text", "Administrator’s username"),
+    "password": ("text", "Administrator’s password"),
+    "join": ("push button", "Join site"),
+    "code": ("text", "Code from your authenticator app"),
+    "confirm": ("push button", "Confirm code"),
+    # The assistant's message under the page.
+    "error": "alert",
 }
 
 # A setting's row, by its description in the settings registry.
@@ -750,6 +767,105 @@ class FirstRun(Person):
                      "the header to say Synced", timeout=60)
 
         self.ship_order(self.order)
+
+
+PG_MISSING = pg_server.available()
+
+
+@unittest.skipIf(PG_MISSING, PG_MISSING or "")
+class JoinSite(Person):
+    """Site mode at the app (issue 12, "Joining"): a private PostgreSQL
+    with TLS, a first bench made a site with packbenchctl, and the app on a
+    new machine (a store folder with nothing in it) that joins through the
+    assistant's "Join a site"; then a packer added at the first bench logs
+    in at the new one. A URI without verify-full and a wrong password are
+    refused in words, and nothing is left behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_server.PgServer().start()
+        cls.addClassCleanup(cls.pg.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.pg.sql("DROP DATABASE IF EXISTS packbench_site WITH (FORCE)")
+        self.pg.sql("CREATE DATABASE packbench_site OWNER packbench")
+        self.first = Bench(self)
+        self.first.init()
+        self.first.ok(self.first.run(
+            "site", "create", tcp_uri(self.pg), "--bench", "Bench A", "--user", "admin",
+            lines=[self.pg.password] + self.first.login_lines("admin")))
+        # The new machine shares the first bench's clock (a code is used
+        # once, site-wide); its own clock starts a code later.
+        self.bench = SiteBench(self, self.first)
+        self.bench.advance(30)
+
+    def benches(self):
+        return self.pg.sql("SELECT name FROM benches ORDER BY name", dbname="packbench_site")
+
+    def assert_nothing_left(self, what):
+        left = os.listdir(self.bench.dir) if os.path.exists(self.bench.dir) else []
+        self.assertEqual(left, [], "%s leaves nothing in the store folder" % what)
+        self.assertNotIn("Bench B", self.benches(), "%s adds no bench to the site" % what)
+
+    def fill_join(self, uri, password=ADMIN_PASSWORD):
+        app = self.app
+        app.find(*SETUP["assistant"], timeout=60)
+        if not app.find_all(*JOIN["uri"]):
+            app.click(app.find(*JOIN["mode"]))
+        app.set_text(app.find(*JOIN["uri"]), uri)
+        app.set_text(app.find(*JOIN["db_password"]), self.pg.password)
+        app.set_text(app.find(*JOIN["bench"]), "Bench B")
+        app.set_text(app.find(*JOIN["username"]), "admin")
+        app.set_text(app.find(*JOIN["password"]), password)
+
+    def refused(self, pattern):
+        """The assistant's message, once it says @pattern; the join form is
+        still there to correct."""
+        app = self.app
+        node = app.find(JOIN["error"], re.compile(pattern), timeout=120)
+        app.find(*JOIN["uri"])
+        return app.text(node) or atspi_app.name_of(node)
+
+    def test_weak_tls_and_a_wrong_password_are_refused(self):
+        app = self.start_app("join-refused")
+        self.fill_join(tcp_uri(self.pg, sslmode="require"))
+        app.click(app.find(*JOIN["join"], sensitive=True))
+        message = self.refused(r"must check the server’s certificate")
+        self.assertIn("sslmode=verify-full", message)
+        self.assert_nothing_left("a URI with sslmode=require")
+
+        self.fill_join(tcp_uri(self.pg), password="not-the-password")
+        app.click(app.find(*JOIN["join"], sensitive=True))
+        self.refused(r"^Wrong username or password for this site")
+        self.assert_nothing_left("a wrong administrator's password")
+
+    def test_join_then_a_packer_added_at_the_first_bench_logs_in(self):
+        app = self.start_app("join")
+        self.fill_join(tcp_uri(self.pg))
+        app.screenshot("join-site")
+        app.click(app.find(*JOIN["join"], sensitive=True))
+
+        # The administrator's second factor, as at every login.
+        code = app.find(*JOIN["code"], timeout=120)
+        app.set_text(code, totp(self.first.secrets["admin"], self.bench.now))
+        app.click(app.find(*JOIN["confirm"], sensitive=True))
+        app.find(*BENCH["scan"], timeout=120)
+
+        site_file = os.path.join(self.bench.dir, "site.conf")
+        self.assertEqual(os.stat(site_file).st_mode & 0o777, 0o600)
+        status = json.loads(self.bench.ok(self.bench.run("site", "status", "--json")).stdout)
+        self.assertEqual(status["bench"], "Bench B")
+        self.assertIn("Bench B", self.benches())
+
+        # A packer added at the first bench while this one works; the
+        # bench is locked, and the packer logs in here.
+        self.first.add_user(self.packer, "packer")
+        app.key("ctrl+l")
+        self.log_in(self.packer, self.first.passwords[self.packer],
+                    self.first.secrets.get(self.packer))
+        app.wait_for(lambda: self.title_label(re.compile(r"^%s \(Packer\)" % self.packer)),
+                     "the header to name the packer")
 
 
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
