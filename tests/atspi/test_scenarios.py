@@ -801,8 +801,11 @@ class JoinSite(Person):
         self.bench = SiteBench(self, self.first)
         self.bench.advance(30)
 
+    def site_sql(self, sql):
+        return self.pg.sql(sql, dbname="packbench_site")
+
     def benches(self):
-        return self.pg.sql("SELECT name FROM benches ORDER BY name", dbname="packbench_site")
+        return self.site_sql("SELECT name FROM benches ORDER BY name")
 
     def assert_nothing_left(self, what):
         left = os.listdir(self.bench.dir) if os.path.exists(self.bench.dir) else []
@@ -860,6 +863,42 @@ class JoinSite(Person):
         status = json.loads(self.bench.ok(self.bench.run("site", "status", "--json")).stdout)
         self.assertEqual(status["bench"], "Bench B")
         self.assertIn("Bench B", self.benches())
+
+        # An operator added here, on the Operators page, is the site's:
+        # they log in at the first bench.
+        temporary = "Temporary-Pass-1!"
+        app.click(app.find(WINDOW["page_tab"], OPERATORS["tab"]))
+        app.click(app.find(*OPERATORS["add"]))
+        dialog = app.find(*OPERATORS["dialog"])
+        app.set_text(app.find(*OPERATORS["username"], root=dialog), "sam")
+        app.set_text(app.find(*OPERATORS["full_name"], root=dialog), "Sam Stock")
+        app.set_text(app.find(*OPERATORS["password"], root=dialog), temporary)
+        app.set_text(app.find(*OPERATORS["repeat"], root=dialog), temporary)
+        app.click_to_close(app.find(*OPERATORS["create"], root=dialog, sensitive=True))
+        app.wait_for(lambda: self.site_sql(
+            "SELECT role FROM operators WHERE username = 'sam'") == "packer",
+            "the new operator to reach the site database", timeout=120)
+        whoami = self.first.ok(self.first.as_user("sam", "whoami", password=temporary,
+                                                  extra_lines=["Quiet-Harbour-19-Moss!"]))
+        self.assertIn("sam", whoami.stdout)
+
+        # A shared setting changed here in Preferences: the first bench
+        # has it from its next login.
+        app.key("ctrl+comma")
+        window = app.find(*PREFERENCES["window"])
+        app.click(app.find(PREFERENCES["page_tab"], "Accounts", root=window))
+        row = app.find("text", SETTING_ROWS["royalmail.default_service"], root=window)
+        app.set_text(row, "TPS48")
+        app.click_at(row)
+        app.key("Return", window="Preferences")
+        app.wait_for(lambda: self.site_sql(
+            "SELECT count(*) FROM settings WHERE key = 'royalmail.default_service'") == "1",
+            "the setting to reach the site database", timeout=120)
+        app.key("Escape", window="Preferences")
+        app.wait_for(lambda: not app.find_all(*PREFERENCES["window"]), "Preferences to close")
+        shown = self.first.ok(self.first.as_user("admin", "config", "get",
+                                                 "royalmail.default_service"))
+        self.assertIn("TPS48", shown.stdout)
 
         # A packer added at the first bench while this one works; the
         # bench is locked, and the packer logs in here.
