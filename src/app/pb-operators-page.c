@@ -534,7 +534,7 @@ on_people_pushed_cb (GObject *source_object, GAsyncResult *result, gpointer user
   g_autoptr (PbOperatorsPage) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!pb_site_bench_push_people_finish (PB_STORE (source_object), result, &error)
+  if (!pb_site_bench_push_finish (PB_STORE (source_object), result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_toast (self, error->message);
 }
@@ -560,9 +560,9 @@ on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   show_toast (self, text);
   /* In a site, the other benches have the change from their next login. */
   if (error == NULL && job->kind != OP_MARK_REVIEWED)
-    pb_site_bench_push_people_async (pb_session_get_store (job->session),
-                                     pb_page_get_cancellable (PB_PAGE (self)), on_people_pushed_cb,
-                                     g_object_ref (self));
+    pb_site_bench_push_operator_async (pb_session_get_store (job->session), job->username,
+                                       pb_page_get_cancellable (PB_PAGE (self)),
+                                       on_people_pushed_cb, g_object_ref (self));
   if (error == NULL && job->totp_uri != NULL)
     show_totp (self, job->username, job->totp_uri);
   pb_operators_page_reload (self);

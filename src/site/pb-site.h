@@ -179,5 +179,9 @@ gboolean pb_site_push_operators (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_pull_operators (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_push_settings (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_pull_settings (PbSite *self, PbStore *store, const char *actor, GError **error);
+/* Only @username's record, or only @key (when it is shared and set): after
+ * a change at a bench whose copy of the rest may be older than the site's. */
+gboolean pb_site_push_operator (PbSite *self, PbStore *store, const char *username, GError **error);
+gboolean pb_site_push_setting (PbSite *self, PbStore *store, const char *key, GError **error);
 
 G_END_DECLS

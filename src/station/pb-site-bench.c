@@ -13,6 +13,7 @@
 #include "store/pb-audit.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-orders.h"
+#include "store/pb-password-policy.h"
 #include "util/pb-secure.h"
 #include "util/pb-version.h"
 
@@ -621,23 +622,86 @@ pb_site_bench_login_get_warning (PbSiteBenchLogin *login)
   return login->warning;
 }
 
+/* @username's keyslot into the site's keyslot document as it is now (the
+ * slots changed at other benches stay as they are there), kept here too,
+ * then given back to the site. */
+static gboolean
+publish_one_slot (PbSite *site, const char *dir, const char *username, GError **error)
+{
+  g_autofree char *path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *incoming_path = pb_store_path (dir, "keyslots.site.json");
+  g_autofree char *text = pb_site_get_keyslots (site, error);
+  g_autofree char *merged_text = NULL;
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_autoptr (PbKeyslots) local = NULL;
+  g_autoptr (PbKeyslots) merged = NULL;
+
+  if (text == NULL || (lock = pb_keyslots_lock (path, error)) == NULL
+      || (local = pb_keyslots_load (path, error)) == NULL
+      || !g_file_set_contents_full (incoming_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                    error))
+    return FALSE;
+  merged = pb_keyslots_load (incoming_path, error);
+  g_unlink (incoming_path);
+  if (merged == NULL)
+    return FALSE;
+  if (g_strcmp0 (pb_keyslots_get_store_id (merged), pb_keyslots_get_store_id (local)) != 0)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                   _ ("The site’s keyslots do not belong to this bench’s store."));
+      return FALSE;
+    }
+  if (pb_keyslots_has_slot (local, username))
+    pb_keyslots_copy_slot (merged, local, username);
+  else
+    pb_keyslots_remove_slot (merged, username);
+  if (!pb_keyslots_save (merged, path, error)
+      || !g_file_get_contents (path, &merged_text, NULL, error))
+    return FALSE;
+  return pb_site_put_keyslots (site, merged_text, error);
+}
+
+typedef struct
+{
+  char *username; /* an operator's change, or */
+  char *key;      /* a setting's */
+} PushData;
+
 static void
-push_people_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+push_data_free (PushData *data)
+{
+  g_free (data->username);
+  g_free (data->key);
+  g_free (data);
+}
+
+static void
+push_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   PbStore *main_store = source;
+  PushData *data = task_data;
+  const char *dir = pb_store_get_dir (main_store);
   g_autoptr (GError) error = NULL;
   g_autoptr (PbStore) store = NULL;
   g_autoptr (PbSite) site = NULL;
+  gboolean ok;
 
-  if (!pb_site_config_exists (pb_store_get_dir (main_store)))
+  if (!pb_site_config_exists (dir))
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
   store = pb_store_open_worker (main_store, &error);
   if (store != NULL)
-    site = pb_site_open (pb_store_get_dir (store), &error);
-  if (site == NULL || !pb_site_bench_push_people (site, store, &error))
+    site = pb_site_open (dir, &error);
+  if (site == NULL)
+    ok = FALSE;
+  else if (data->username != NULL)
+    ok = publish_one_slot (site, dir, data->username, &error)
+         && pb_site_push_operator (site, store, data->username, &error);
+  else
+    ok = pb_site_push_setting (site, store, data->key, &error);
+  if (!ok)
     {
       g_task_return_new_error (task, PB_SITE_ERROR, PB_SITE_ERROR_UNREACHABLE,
                                _ ("The change is saved at this bench, but the site database could "
@@ -650,20 +714,48 @@ push_people_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
   g_task_return_boolean (task, TRUE);
 }
 
-void
-pb_site_bench_push_people_async (PbStore *store, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data)
+static void
+push_async (PbStore *store, PushData *data, GCancellable *cancellable, GAsyncReadyCallback callback,
+            gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, push_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)push_data_free);
+  g_task_run_in_thread (task, push_thread);
+}
+
+void
+pb_site_bench_push_operator_async (PbStore *store, const char *username, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  PushData *data;
 
   g_return_if_fail (PB_IS_STORE (store));
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pb_site_bench_push_people_async);
-  g_task_run_in_thread (task, push_people_thread);
+  g_return_if_fail (username != NULL);
+  data = g_new0 (PushData, 1);
+  /* As the store keeps it, whatever was typed. */
+  data->username = pb_username_normalize (username, NULL);
+  if (data->username == NULL)
+    data->username = g_strdup (username);
+  push_async (store, data, cancellable, callback, user_data);
+}
+
+void
+pb_site_bench_push_setting_async (PbStore *store, const char *key, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  PushData *data;
+
+  g_return_if_fail (PB_IS_STORE (store));
+  g_return_if_fail (key != NULL);
+  data = g_new0 (PushData, 1);
+  data->key = g_strdup (key);
+  push_async (store, data, cancellable, callback, user_data);
 }
 
 gboolean
-pb_site_bench_push_people_finish (PbStore *store, GAsyncResult *result, GError **error)
+pb_site_bench_push_finish (PbStore *store, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

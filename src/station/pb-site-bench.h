@@ -108,12 +108,17 @@ void pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store);
 const char *pb_site_bench_login_get_warning (PbSiteBenchLogin *login);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteBenchLogin, pb_site_bench_login_free)
 
-/* After an operator or a setting changed at this bench (in the app): the
- * keyslots, operators and shared settings to the site, in a worker
- * thread. Nothing on a solo bench. An error says the site was not told. */
-void pb_site_bench_push_people_async (PbStore *store, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data);
-gboolean pb_site_bench_push_people_finish (PbStore *store, GAsyncResult *result, GError **error);
+/* After a change at this bench (in the app), in a worker thread: only
+ * @username's keyslot (merged into the site's keyslot document as it is
+ * now) and record, or only the setting @key (when it is shared), so that
+ * what other benches changed meanwhile stays. Nothing on a solo bench. An
+ * error says the site was not told. */
+void pb_site_bench_push_operator_async (PbStore *store, const char *username,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void pb_site_bench_push_setting_async (PbStore *store, const char *key, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean pb_site_bench_push_finish (PbStore *store, GAsyncResult *result, GError **error);
 
 /* Joining from the app, in a worker thread. _login checks the URI's TLS
  * policy, connects, makes the store in @dir from the site with an

@@ -801,6 +801,8 @@ class JoinSite(Person):
         self.bench = SiteBench(self, self.first)
         self.bench.advance(30)
 
+    SAM_PASSWORD = "Quiet-Harbour-19-Moss!"
+
     def site_sql(self, sql):
         return self.pg.sql(sql, dbname="packbench_site")
 
@@ -879,7 +881,7 @@ class JoinSite(Person):
             "SELECT role FROM operators WHERE username = 'sam'") == "packer",
             "the new operator to reach the site database", timeout=120)
         whoami = self.first.ok(self.first.as_user("sam", "whoami", password=temporary,
-                                                  extra_lines=["Quiet-Harbour-19-Moss!"]))
+                                                  extra_lines=[self.SAM_PASSWORD]))
         self.assertIn("sam", whoami.stdout)
 
         # A shared setting changed here in Preferences: the first bench
@@ -908,6 +910,12 @@ class JoinSite(Person):
                     self.first.secrets.get(self.packer))
         app.wait_for(lambda: self.title_label(re.compile(r"^%s \(Packer\)" % self.packer)),
                      "the header to name the packer")
+
+        # The app again, from the start: sam chose a new password at the
+        # first bench, and logs in here with it.
+        app.stop()
+        app = self.start_app("join-again")
+        self.log_in("sam", self.SAM_PASSWORD)
 
         # The site database down: a login at the bench still works, with
         # the bench's own copy of the operators.
