@@ -23,6 +23,8 @@ struct _PbLoginPage
   gboolean busy;
   /* Puts the focus in the stage's field once the page is on screen. */
   guint focus_source;
+  /* Site mode: the site, from a login's first step to its last. */
+  PbSiteBenchLogin *site_login;
 
   GtkStack *page_stack;
   AdwStatusPage *login_status;
@@ -80,8 +82,9 @@ typedef struct
   char *username;
   char *secret; /* password, code or new password: wiped when freed */
   PbSession *session;
-  gboolean opened; /* this login opened the store */
-  char *warning;   /* the site out of reach, a purge failure */
+  PbSiteBenchLogin *site; /* the page's, while the step runs */
+  gboolean opened;        /* this login opened the store */
+  char *warning;          /* the site out of reach, a purge failure */
 } LoginData;
 
 static void
@@ -91,6 +94,7 @@ login_data_free (LoginData *data)
   g_free (data->username);
   g_clear_pointer (&data->secret, pb_secure_free_string);
   g_clear_object (&data->session);
+  g_clear_pointer (&data->site, pb_site_bench_login_free);
   g_free (data->warning);
   g_free (data);
 }
@@ -273,10 +277,14 @@ static void
 login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   LoginData *data = task_data;
-  g_autoptr (PbSiteBenchLogin) site = pb_site_bench_login_new (data->dir);
+  PbSiteBenchLogin *site;
+  g_autofree char *warning = NULL;
   GError *error = NULL;
   gboolean ok = FALSE;
 
+  if (data->site == NULL)
+    data->site = pb_site_bench_login_new (data->dir);
+  site = data->site;
   switch (data->step)
     {
       case STEP_LOGIN:
@@ -307,7 +315,8 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
     pb_site_bench_login_push (site, pb_session_get_store (data->session));
   else
     pb_site_bench_login_publish (site);
-  add_warning (data, pb_site_bench_login_get_warning (site));
+  warning = pb_site_bench_login_take_warning (site);
+  add_warning (data, warning);
 
   if (!ok)
     {
@@ -366,6 +375,11 @@ on_login_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
 
   set_busy (self, FALSE);
+  /* The next step of this login speaks to the same site connection. */
+  if (data->session != NULL
+      && (pb_session_get_stage (data->session) == PB_SESSION_STAGE_NEEDS_TOTP
+          || pb_session_get_stage (data->session) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD))
+    self->site_login = g_steal_pointer (&data->site);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -434,6 +448,10 @@ run_step (PbLoginPage *self, Step step, const char *username, const char *secret
   data->username = g_strdup (username);
   data->secret = g_strdup (secret);
   data->session = self->session ? g_object_ref (self->session) : NULL;
+  /* A new login starts with the site as it is now. */
+  if (step == STEP_LOGIN)
+    g_clear_pointer (&self->site_login, pb_site_bench_login_free);
+  data->site = g_steal_pointer (&self->site_login);
 
   show_error (self, NULL);
   set_busy (self, TRUE);
@@ -577,6 +595,7 @@ pb_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->focus_source, g_source_remove);
+  g_clear_pointer (&self->site_login, pb_site_bench_login_free);
   if (self->username_entry != NULL)
     clear_secrets (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_LOGIN_PAGE);
@@ -794,6 +813,7 @@ pb_login_page_reset (PbLoginPage *self)
   g_return_if_fail (PB_IS_LOGIN_PAGE (self));
   g_return_if_fail (!self->busy);
 
+  g_clear_pointer (&self->site_login, pb_site_bench_login_free);
   if (self->session != NULL && pb_session_get_stage (self->session) != PB_SESSION_STAGE_READY
       && pb_session_get_stage (self->session) != PB_SESSION_STAGE_LOCKED)
     {

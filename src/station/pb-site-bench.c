@@ -516,6 +516,7 @@ struct _PbSiteBenchLogin
   char *dir;
   PbSite *site; /* NULL on a solo bench, or when the site is out of reach */
   char *warning;
+  gboolean warned; /* once per login is enough */
 };
 
 /* The first thing that went wrong with the site; the login goes on with
@@ -523,10 +524,11 @@ struct _PbSiteBenchLogin
 static void
 login_warn (PbSiteBenchLogin *login, char *warning)
 {
-  if (login->warning == NULL)
+  if (!login->warned)
     login->warning = warning;
   else
     g_free (warning);
+  login->warned = TRUE;
 }
 
 PbSiteBenchLogin *
@@ -615,11 +617,11 @@ pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store)
     login_not_updated (login, error);
 }
 
-const char *
-pb_site_bench_login_get_warning (PbSiteBenchLogin *login)
+char *
+pb_site_bench_login_take_warning (PbSiteBenchLogin *login)
 {
   g_return_val_if_fail (login != NULL, NULL);
-  return login->warning;
+  return g_steal_pointer (&login->warning);
 }
 
 /* @username's keyslot into the site's keyslot document as it is now (the

@@ -94,8 +94,9 @@ void pb_site_bench_release_order (PbStore *store, const char *order_id);
  * user data), the keyslots back after any attempt (_publish), keyslots and
  * operators after a login that finished (_push). The site out of reach is
  * not a refusal: the bench goes on with its own copy, and the first
- * problem is kept as a warning for the person. On a solo bench every call
- * does nothing. */
+ * problem is kept as a warning for the person. One login, kept from step
+ * to step (used by one thread at a time), connects once. On a solo bench
+ * every call does nothing. */
 typedef struct _PbSiteBenchLogin PbSiteBenchLogin;
 
 PbSiteBenchLogin *pb_site_bench_login_new (const char *dir);
@@ -104,8 +105,8 @@ void pb_site_bench_login_fetch (PbSiteBenchLogin *login);
 void pb_site_bench_login_opened (PbStore *store, const char *username, gpointer user_data);
 void pb_site_bench_login_publish (PbSiteBenchLogin *login);
 void pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store);
-/* NULL when all went well. */
-const char *pb_site_bench_login_get_warning (PbSiteBenchLogin *login);
+/* The first problem, once; NULL when all went well (or it was taken). */
+char *pb_site_bench_login_take_warning (PbSiteBenchLogin *login);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteBenchLogin, pb_site_bench_login_free)
 
 /* After a change at this bench (in the app), in a worker thread: only
