@@ -7,6 +7,7 @@
 #include "pb-login-page.h"
 #include "pb-password-rules.h"
 #include "station/pb-backup.h"
+#include "station/pb-site-bench.h"
 #include "util/pb-secure.h"
 
 struct _PbLoginPage
@@ -22,6 +23,8 @@ struct _PbLoginPage
   gboolean busy;
   /* Puts the focus in the stage's field once the page is on screen. */
   guint focus_source;
+  /* Site mode: the site, from a login's first step to its last. */
+  PbSiteBenchLogin *site_login;
 
   GtkStack *page_stack;
   AdwStatusPage *login_status;
@@ -79,8 +82,9 @@ typedef struct
   char *username;
   char *secret; /* password, code or new password: wiped when freed */
   PbSession *session;
-  gboolean opened; /* this login opened the store */
-  char *warning;   /* purge failure after a successful login */
+  PbSiteBenchLogin *site; /* the page's, while the step runs */
+  gboolean opened;        /* this login opened the store */
+  char *warning;          /* the site out of reach, a purge failure */
 } LoginData;
 
 static void
@@ -90,6 +94,7 @@ login_data_free (LoginData *data)
   g_free (data->username);
   g_clear_pointer (&data->secret, pb_secure_free_string);
   g_clear_object (&data->session);
+  g_clear_pointer (&data->site, pb_site_bench_login_free);
   g_free (data->warning);
   g_free (data);
 }
@@ -253,22 +258,46 @@ update_rules (PbLoginPage *self)
 }
 
 static void
+add_warning (LoginData *data, const char *warning)
+{
+  char *joined;
+
+  if (warning == NULL)
+    return;
+  joined = data->warning ? g_strconcat (data->warning, "\n", warning, NULL) : g_strdup (warning);
+  g_free (data->warning);
+  data->warning = joined;
+}
+
+/* In site mode every step speaks to the site too (pb-site-bench.h): the
+ * site's keyslots before the password is checked, its operators once the
+ * store is open, the keyslots (failed attempts) back after each attempt,
+ * and the operators after a login that finished. */
+static void
 login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   LoginData *data = task_data;
+  PbSiteBenchLogin *site;
+  g_autofree char *warning = NULL;
   GError *error = NULL;
   gboolean ok = FALSE;
 
+  if (data->site == NULL)
+    data->site = pb_site_bench_login_new (data->dir);
+  site = data->site;
   switch (data->step)
     {
       case STEP_LOGIN:
+        pb_site_bench_login_fetch (site);
         if (data->session != NULL)
           {
-            ok = pb_session_resume (data->session, data->username, data->secret, &error);
+            ok = pb_session_resume_full (data->session, data->username, data->secret,
+                                         pb_site_bench_login_opened, site, &error);
           }
         else
           {
-            data->session = pb_session_login (data->dir, data->username, data->secret, &error);
+            data->session = pb_session_login_full (data->dir, data->username, data->secret,
+                                                   pb_site_bench_login_opened, site, &error);
             data->opened = ok = data->session != NULL;
           }
         break;
@@ -282,6 +311,13 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
         g_assert_not_reached ();
     }
 
+  if (ok && pb_session_get_stage (data->session) == PB_SESSION_STAGE_READY)
+    pb_site_bench_login_push (site, pb_session_get_store (data->session));
+  else
+    pb_site_bench_login_publish (site);
+  warning = pb_site_bench_login_take_warning (site);
+  add_warning (data, warning);
+
   if (!ok)
     {
       g_task_return_error (task, error);
@@ -294,7 +330,7 @@ login_thread (GTask *task, gpointer source_object, gpointer task_data, GCancella
       g_autoptr (GError) purge_error = NULL;
 
       if (!pb_backup_purge_on_open (pb_session_get_store (data->session), &purge_error))
-        data->warning = g_strdup (purge_error->message);
+        add_warning (data, purge_error->message);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -339,10 +375,19 @@ on_login_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
 
   set_busy (self, FALSE);
+  /* The next step of this login speaks to the same site connection. */
+  if (data->session != NULL
+      && (pb_session_get_stage (data->session) == PB_SESSION_STAGE_NEEDS_TOTP
+          || pb_session_get_stage (data->session) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD))
+    self->site_login = g_steal_pointer (&data->site);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      show_error (self, error->message);
+      g_autofree char *message = data->warning != NULL
+                                     ? g_strconcat (error->message, "\n", data->warning, NULL)
+                                     : g_strdup (error->message);
+
+      show_error (self, message);
       switch (data->step)
         {
           case STEP_LOGIN:
@@ -403,6 +448,10 @@ run_step (PbLoginPage *self, Step step, const char *username, const char *secret
   data->username = g_strdup (username);
   data->secret = g_strdup (secret);
   data->session = self->session ? g_object_ref (self->session) : NULL;
+  /* A new login starts with the site as it is now. */
+  if (step == STEP_LOGIN)
+    g_clear_pointer (&self->site_login, pb_site_bench_login_free);
+  data->site = g_steal_pointer (&self->site_login);
 
   show_error (self, NULL);
   set_busy (self, TRUE);
@@ -546,6 +595,7 @@ pb_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->focus_source, g_source_remove);
+  g_clear_pointer (&self->site_login, pb_site_bench_login_free);
   if (self->username_entry != NULL)
     clear_secrets (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_LOGIN_PAGE);
@@ -647,7 +697,8 @@ pb_login_page_class_init (PbLoginPageClass *klass)
                       NULL, G_TYPE_NONE, 1, PB_TYPE_SESSION);
   /**
    * PbLoginPage::warning:
-   * @message: what went wrong after a successful login (the purge on open)
+   * @message: what went wrong after a successful login (the site out of
+   *   reach, the purge on open)
    */
   signals[SIGNAL_WARNING] = g_signal_new ("warning", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -762,6 +813,7 @@ pb_login_page_reset (PbLoginPage *self)
   g_return_if_fail (PB_IS_LOGIN_PAGE (self));
   g_return_if_fail (!self->busy);
 
+  g_clear_pointer (&self->site_login, pb_site_bench_login_free);
   if (self->session != NULL && pb_session_get_stage (self->session) != PB_SESSION_STAGE_READY
       && pb_session_get_stage (self->session) != PB_SESSION_STAGE_LOCKED)
     {

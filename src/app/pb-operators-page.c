@@ -602,6 +602,17 @@ done_message (OpJob *job)
 }
 
 static void
+on_people_pushed_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PbOperatorsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_site_bench_push_finish (PB_STORE (source_object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
+static void
 on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   PbOperatorsPage *self = PB_OPERATORS_PAGE (source_object);
@@ -620,6 +631,11 @@ on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   else
     text = done_message (job);
   show_toast (self, text);
+  /* In a site, the other benches have the change from their next login. */
+  if (error == NULL && job->kind != OP_MARK_REVIEWED)
+    pb_site_bench_push_operator_async (pb_session_get_store (job->session), job->username,
+                                       pb_page_get_cancellable (PB_PAGE (self)),
+                                       on_people_pushed_cb, g_object_ref (self));
   if (error == NULL && job->totp_uri != NULL)
     show_totp (self, job->username, job->totp_uri);
   if (error == NULL && job->kind == OP_DISABLE

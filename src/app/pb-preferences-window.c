@@ -5,6 +5,7 @@
 
 #include "pb-preferences-window.h"
 #include "pb-setting-row.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-catalogue.h"
 #include "store/pb-settings.h"
 
@@ -101,10 +102,25 @@ show_toast (PbPreferencesWindow *self, const char *message)
 }
 
 static void
+on_people_pushed_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PbPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_site_bench_push_finish (PB_STORE (source_object), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
+static void
 on_setting_saved_cb (const char *key, const char *value, gpointer user_data)
 {
   PbPreferencesWindow *self = user_data;
 
+  /* In a site, the shared settings reach the other benches at their next
+   * login. */
+  pb_site_bench_push_setting_async (pb_session_get_store (self->session), key, self->cancellable,
+                                    on_people_pushed_cb, g_object_ref (self));
   if (self->station == NULL)
     return;
   if (g_str_equal (key, "sync.interval_minutes") && value != NULL)

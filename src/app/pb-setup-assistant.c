@@ -9,6 +9,7 @@
 #include "pb-qr-code.h"
 #include "pb-setting-row.h"
 #include "pb-setup-assistant.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-password-policy.h"
 #include "util/pb-secure.h"
 
@@ -30,7 +31,24 @@ struct _PbSetupAssistant
   gboolean busy;
   GPtrArray *rows; /* setting rows, all pages */
 
+  /* Joining a site instead: the page shown ("join", "join-totp"), and
+   * between the two, the administrator's session on the store made from
+   * the site, and the site. */
+  gboolean joining;
+  const char *join_stage;
+  PbSession *join_session;
+  PbSite *join_site;
+
   GtkStack *stack;
+  GtkBox *mode_box;
+  GtkToggleButton *new_bench_button;
+  GtkToggleButton *join_button;
+  AdwEntryRow *join_uri_row;
+  AdwEntryRow *join_db_password_row;
+  AdwEntryRow *join_bench_row;
+  AdwEntryRow *join_username_row;
+  AdwEntryRow *join_password_row;
+  GtkEntry *join_code_entry;
   AdwEntryRow *username_row;
   AdwEntryRow *full_name_row;
   AdwEntryRow *password_row;
@@ -86,12 +104,64 @@ admin_is_complete (PbSetupAssistant *self)
          && name != NULL && *get_text (self->full_name_row) != '\0';
 }
 
+static gboolean
+join_is_complete (PbSetupAssistant *self)
+{
+  g_autofree char *uri = g_strstrip (g_strdup (get_text (self->join_uri_row)));
+  g_autofree char *bench = g_strstrip (g_strdup (get_text (self->join_bench_row)));
+  g_autofree char *name = g_strstrip (g_strdup (get_text (self->join_username_row)));
+
+  return *uri != '\0' && *bench != '\0' && *name != '\0'
+         && *get_text (self->join_password_row) != '\0';
+}
+
+static void
+set_next_label (PbSetupAssistant *self, const char *label, const char *accessible)
+{
+  gtk_button_set_label (self->next_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+}
+
+static void
+update_join_buttons (PbSetupAssistant *self)
+{
+  gboolean code_page = g_strcmp0 (self->join_stage, "join-totp") == 0;
+  gboolean can_next = !self->busy;
+
+  if (code_page)
+    can_next
+        = can_next && strlen (gtk_editable_get_text (GTK_EDITABLE (self->join_code_entry))) >= 6;
+  else
+    can_next = can_next && join_is_complete (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), can_next);
+  /* Back from the code gives the join up: nothing of it stays. */
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), code_page);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), !self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->later_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_box), !code_page);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_box), !self->busy);
+  if (code_page)
+    set_next_label (self, _ ("C_onfirm"), _ ("Confirm code"));
+  else
+    set_next_label (self, _ ("_Join Site"), _ ("Join site"));
+}
+
 static void
 update_buttons (PbSetupAssistant *self)
 {
   const char *step = steps[self->step];
   gboolean can_next = !self->busy;
   gboolean last = steps[self->step + 1] == NULL;
+
+  if (self->joining)
+    {
+      update_join_buttons (self);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_box), self->step == 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_box), !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), TRUE);
 
   if (g_str_equal (step, "admin"))
     can_next = can_next && admin_is_complete (self);
@@ -105,9 +175,7 @@ update_buttons (PbSetupAssistant *self)
   gtk_widget_set_visible (GTK_WIDGET (self->later_button),
                           self->step >= FIRST_SETTINGS_STEP && !last);
   gtk_widget_set_sensitive (GTK_WIDGET (self->later_button), !self->busy);
-  gtk_button_set_label (self->next_button, last ? _ ("_Finish") : _ ("_Next"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  last ? _ ("Finish") : _ ("Next"), -1);
+  set_next_label (self, last ? _ ("_Finish") : _ ("_Next"), last ? _ ("Finish") : _ ("Next"));
 }
 
 static void
@@ -125,12 +193,28 @@ set_busy (PbSetupAssistant *self, gboolean busy)
 static void
 go_to_step (PbSetupAssistant *self, guint step)
 {
+  self->joining = FALSE;
+  self->join_stage = NULL;
   self->step = step;
   show_error (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, steps[step]);
   update_buttons (self);
   if (g_str_equal (steps[step], "totp"))
     gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+}
+
+static void
+go_to_join (PbSetupAssistant *self, const char *stage)
+{
+  self->joining = TRUE;
+  self->join_stage = stage;
+  show_error (self, NULL);
+  gtk_stack_set_visible_child_name (self->stack, stage);
+  update_buttons (self);
+  if (g_str_equal (stage, "join-totp"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->join_code_entry));
+  else if (*get_text (self->join_uri_row) == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->join_uri_row));
 }
 
 /* The settings steps, built once the admin's session is ready. */
@@ -346,7 +430,251 @@ run_job (PbSetupAssistant *self, Job *job, GTaskThreadFunc func, GAsyncReadyCall
   g_task_run_in_thread (task, func);
 }
 
+/* Joining a site ---------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  char *uri;
+  char *db_password; /* wiped */
+  char *bench;
+  char *username;
+  char *password; /* wiped */
+  char *code;     /* wiped */
+  PbSession *session;
+  PbSite *site;
+  gboolean completed; /* the bench is in the site */
+  gboolean aborted;   /* the store made for the join is gone */
+} JoinJob;
+
+static void
+join_job_free (JoinJob *job)
+{
+  /* The assistant went away in the middle of a join: nothing stays. */
+  if (job->session != NULL && !job->completed && !job->aborted)
+    {
+      g_clear_object (&job->session);
+      pb_site_bench_join_abort (job->dir);
+    }
+  g_free (job->dir);
+  g_free (job->uri);
+  g_clear_pointer (&job->db_password, pb_secure_free_string);
+  g_free (job->bench);
+  g_free (job->username);
+  g_clear_pointer (&job->password, pb_secure_free_string);
+  g_clear_pointer (&job->code, pb_secure_free_string);
+  g_clear_object (&job->session);
+  g_clear_object (&job->site);
+  g_free (job);
+}
+
+/* The session is READY (or asks for a new password, which a join does not
+ * take): the bench joins, or everything made for it goes. */
+static gboolean
+complete_join (JoinJob *job, GError **error)
+{
+  if (pb_site_bench_join_complete (job->session, job->site, job->uri, job->db_password, job->bench,
+                                   error))
+    {
+      job->completed = TRUE;
+      return TRUE;
+    }
+  g_clear_object (&job->session);
+  pb_site_bench_join_abort (job->dir);
+  job->aborted = TRUE;
+  return FALSE;
+}
+
+static void
+join_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  JoinJob *job = task_data;
+  GError *error = NULL;
+
+  job->session = pb_site_bench_join_login (job->dir, job->uri, job->db_password, job->username,
+                                           job->password, &job->site, &error);
+  if (job->session == NULL)
+    {
+      job->aborted = TRUE;
+      g_task_return_error (task, error);
+      return;
+    }
+  if (pb_session_get_stage (job->session) != PB_SESSION_STAGE_NEEDS_TOTP
+      && !complete_join (job, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+join_totp_thread (GTask *task, gpointer source_object, gpointer task_data,
+                  GCancellable *cancellable)
+{
+  JoinJob *job = task_data;
+  GError *error = NULL;
+
+  if (!pb_session_verify_totp (job->session, job->code, &error))
+    {
+      /* Too many wrong codes lock the account: the join ends. */
+      if (pb_session_get_stage (job->session) == PB_SESSION_STAGE_LOCKED)
+        {
+          g_clear_object (&job->session);
+          pb_site_bench_join_abort (job->dir);
+          job->aborted = TRUE;
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!complete_join (job, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_join_secrets (PbSetupAssistant *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->join_password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->join_code_entry), "");
+}
+
+static void
+on_join_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbSetupAssistant *self = PB_SETUP_ASSISTANT (source);
+  JoinJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  set_busy (self, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      show_error (self, error->message);
+      gtk_editable_set_text (GTK_EDITABLE (self->join_code_entry), "");
+      if (job->aborted)
+        {
+          g_clear_object (&self->join_site);
+          gtk_editable_set_text (GTK_EDITABLE (self->join_password_row), "");
+          if (g_strcmp0 (self->join_stage, "join") != 0)
+            go_to_join (self, "join");
+          show_error (self, error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->join_password_row));
+        }
+      else
+        {
+          /* A wrong code: the login is still there, try the next one. */
+          self->join_session = g_steal_pointer (&job->session);
+          gtk_widget_grab_focus (GTK_WIDGET (self->join_code_entry));
+        }
+      return;
+    }
+
+  if (job->completed)
+    {
+      g_autoptr (PbSession) session = g_steal_pointer (&job->session);
+
+      g_clear_object (&self->join_site);
+      clear_join_secrets (self);
+      gtk_editable_set_text (GTK_EDITABLE (self->join_db_password_row), "");
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, session);
+      return;
+    }
+
+  self->join_session = g_steal_pointer (&job->session);
+  self->join_site = g_steal_pointer (&job->site);
+  gtk_editable_set_text (GTK_EDITABLE (self->join_password_row), "");
+  go_to_join (self, "join-totp");
+}
+
+static JoinJob *
+join_job_new (PbSetupAssistant *self)
+{
+  JoinJob *job = g_new0 (JoinJob, 1);
+
+  job->dir = g_strdup (self->store_dir);
+  job->uri = g_strstrip (g_strdup (get_text (self->join_uri_row)));
+  job->db_password = g_strdup (get_text (self->join_db_password_row));
+  job->bench = g_strstrip (g_strdup (get_text (self->join_bench_row)));
+  job->username = g_strstrip (g_strdup (get_text (self->join_username_row)));
+  return job;
+}
+
+static void
+run_join_job (PbSetupAssistant *self, JoinJob *job, GTaskThreadFunc func)
+{
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_join_finished_cb, NULL);
+
+  g_task_set_source_tag (task, run_join_job);
+  g_task_set_task_data (task, job, (GDestroyNotify)join_job_free);
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, func);
+}
+
+/* The worker checks the URI's TLS policy before it connects. */
+static void
+start_join (PbSetupAssistant *self)
+{
+  JoinJob *job = join_job_new (self);
+
+  job->password = g_strdup (get_text (self->join_password_row));
+  run_join_job (self, job, join_thread);
+}
+
+static void
+confirm_join_code (PbSetupAssistant *self)
+{
+  JoinJob *job;
+
+  if (self->join_session == NULL)
+    return;
+  job = join_job_new (self);
+  job->code = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->join_code_entry)));
+  job->session = g_steal_pointer (&self->join_session);
+  job->site = g_object_ref (self->join_site);
+  run_join_job (self, job, join_totp_thread);
+}
+
+/* Gives a join up after the administrator's password: the store made for
+ * it goes. */
+static void
+cancel_join (PbSetupAssistant *self)
+{
+  if (self->join_session != NULL)
+    {
+      g_clear_object (&self->join_session);
+      pb_site_bench_join_abort (self->store_dir);
+    }
+  g_clear_object (&self->join_site);
+  clear_join_secrets (self);
+}
+
 /* Handlers ---------------------------------------------------------------- */
+
+static void
+on_mode_toggled_cb (PbSetupAssistant *self)
+{
+  gboolean join = gtk_toggle_button_get_active (self->join_button);
+
+  if (self->busy || join == self->joining)
+    return;
+  if (join)
+    go_to_join (self, "join");
+  else
+    go_to_step (self, 0);
+}
+
+static void
+on_join_changed_cb (PbSetupAssistant *self)
+{
+  update_buttons (self);
+}
 
 static void
 on_admin_changed_cb (PbSetupAssistant *self)
@@ -375,6 +703,14 @@ on_next_button_clicked_cb (PbSetupAssistant *self)
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->next_button)))
     return;
 
+  if (self->joining)
+    {
+      if (g_strcmp0 (self->join_stage, "join-totp") == 0)
+        confirm_join_code (self);
+      else
+        start_join (self);
+      return;
+    }
   if (g_str_equal (step, "admin"))
     {
       job = g_new0 (Job, 1);
@@ -409,6 +745,15 @@ on_next_button_clicked_cb (PbSetupAssistant *self)
 static void
 on_back_button_clicked_cb (PbSetupAssistant *self)
 {
+  if (self->joining)
+    {
+      if (!self->busy && g_strcmp0 (self->join_stage, "join-totp") == 0)
+        {
+          cancel_join (self);
+          go_to_join (self, "join");
+        }
+      return;
+    }
   if (self->step > FIRST_SETTINGS_STEP)
     go_to_step (self, self->step - 1);
 }
@@ -428,6 +773,8 @@ pb_setup_assistant_dispose (GObject *object)
   PbSetupAssistant *self = PB_SETUP_ASSISTANT (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->join_session != NULL)
+    cancel_join (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_SETUP_ASSISTANT);
 
   G_OBJECT_CLASS (pb_setup_assistant_parent_class)->dispose (object);
@@ -440,6 +787,7 @@ pb_setup_assistant_finalize (GObject *object)
 
   g_clear_pointer (&self->store_dir, g_free);
   g_clear_object (&self->session);
+  g_clear_object (&self->join_site);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
@@ -467,6 +815,15 @@ pb_setup_assistant_class_init (PbSetupAssistantClass *klass)
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/packbench/Packbench/pb-setup-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, stack);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, new_bench_button);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_button);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_db_password_row);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_bench_row);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_username_row);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_password_row);
+  gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, join_code_entry);
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, username_row);
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, full_name_row);
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, password_row);
@@ -488,6 +845,8 @@ pb_setup_assistant_class_init (PbSetupAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, later_button);
   gtk_widget_class_bind_template_child (widget_class, PbSetupAssistant, next_button);
   gtk_widget_class_bind_template_callback (widget_class, on_admin_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_join_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_code_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_recovery_check_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_next_button_clicked_cb);
@@ -502,6 +861,8 @@ pb_setup_assistant_init (PbSetupAssistant *self)
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
+  /* A new machine is usually named after itself. */
+  gtk_editable_set_text (GTK_EDITABLE (self->join_bench_row), g_get_host_name ());
   go_to_step (self, 0);
 }
 

@@ -15,7 +15,15 @@ G_BEGIN_DECLS
  * label printer (from CUPS, with a test print) and retention days. Every
  * step after the admin can be skipped and finished later in Preferences.
  *
- * "finished" (PbSession *session) fires with the admin's READY session.
+ * Beside "New bench", "Join a site" makes this bench one more bench of a
+ * site (site mode): the database URI and password, the bench's name, and
+ * an administrator of the site who logs in here, second factor and all
+ * (pb_site_bench_join_login / _complete, in worker threads). A refused
+ * URI, a wrong password or a failed step is shown in words and leaves no
+ * store behind.
+ *
+ * "finished" (PbSession *session) fires with the admin's READY session
+ * (the new store's, or the joined bench's).
  */
 
 #define PB_TYPE_SETUP_ASSISTANT (pb_setup_assistant_get_type ())

@@ -481,3 +481,62 @@ pb_site_pull_rules (PbSite *self, PbStore *store, GError **error)
     }
   return pb_store_set_meta_int (store, META_RULES_VERSION, version, error);
 }
+
+/* After a change at this bench, only the row that changed: a bench whose
+ * copy of the others is older than the site's does not put them back. */
+gboolean
+pb_site_push_operator (PbSite *self, PbStore *store, const char *username, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (PbOperator) op = pb_operator_find (store, username, &local_error);
+  g_autofree char *sealed = NULL;
+
+  if (op == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE; /* nobody of that name here: nothing to tell */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  sealed = seal_operator (store, op);
+  {
+    const char *params[] = {
+      pb_operator_get_username (op),
+      pb_role_to_string (pb_operator_get_role (op)),
+      pb_operator_get_disabled (op) ? "true" : "false",
+      sealed,
+    };
+
+    return pb_site_run (self, _ ("Saving the site’s operators"),
+                        "INSERT INTO operators (username, role, disabled, sealed)"
+                        " VALUES ($1, $2, $3::boolean, $4)"
+                        " ON CONFLICT (username) DO UPDATE SET role = excluded.role,"
+                        " disabled = excluded.disabled, sealed = excluded.sealed,"
+                        " updated_at = now ()",
+                        G_N_ELEMENTS (params), params, error);
+  }
+}
+
+gboolean
+pb_site_push_setting (PbSite *self, PbStore *store, const char *key, GError **error)
+{
+  g_autofree char *aad = setting_aad (key);
+  g_autofree char *sealed = NULL;
+  char *value;
+
+  if (!pb_site_setting_is_shared (key) || !pb_settings_is_set (store, key))
+    return TRUE;
+  value = pb_settings_get (store, key);
+  sealed = pb_aead_seal_text (pb_store_get_master_key (store), aad, value ? value : "");
+  if (value != NULL)
+    pb_secure_free_string (value);
+  {
+    const char *params[] = { key, sealed };
+
+    return pb_site_run (self, _ ("Saving the site’s settings"),
+                        "INSERT INTO settings (key, sealed) VALUES ($1, $2)"
+                        " ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed,"
+                        " updated_at = now ()",
+                        2, params, error);
+  }
+}

@@ -211,5 +211,9 @@ gboolean pb_site_pull_catalogue (PbSite *self, PbStore *store, GError **error);
  * bench's by the site's when the site has a newer version. */
 gboolean pb_site_push_rules (PbSite *self, PbStore *store, GError **error);
 gboolean pb_site_pull_rules (PbSite *self, PbStore *store, GError **error);
+/* Only @username's record, or only @key (when it is shared and set): after
+ * a change at a bench whose copy of the rest may be older than the site's. */
+gboolean pb_site_push_operator (PbSite *self, PbStore *store, const char *username, GError **error);
+gboolean pb_site_push_setting (PbSite *self, PbStore *store, const char *key, GError **error);
 
 G_END_DECLS

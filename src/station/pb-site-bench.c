@@ -13,6 +13,7 @@
 #include "store/pb-audit.h"
 #include "store/pb-keyslots.h"
 #include "store/pb-orders.h"
+#include "store/pb-password-policy.h"
 #include "util/pb-secure.h"
 #include "util/pb-version.h"
 
@@ -531,4 +532,304 @@ pb_site_bench_check_rekey (PbStore *store, GError **error)
                           "nothing was changed. Disabling the operator has removed their "
                           "password from every bench of the site at its next login."));
   return FALSE;
+}
+
+/* ---- the app's login and changes, in site mode ----------------------- */
+
+struct _PbSiteBenchLogin
+{
+  char *dir;
+  PbSite *site; /* NULL on a solo bench, or when the site is out of reach */
+  char *warning;
+  gboolean warned; /* once per login is enough */
+};
+
+/* The first thing that went wrong with the site; the login goes on with
+ * the bench's own copy. */
+static void
+login_warn (PbSiteBenchLogin *login, char *warning)
+{
+  if (!login->warned)
+    login->warning = warning;
+  else
+    g_free (warning);
+  login->warned = TRUE;
+}
+
+PbSiteBenchLogin *
+pb_site_bench_login_new (const char *dir)
+{
+  PbSiteBenchLogin *login = g_new0 (PbSiteBenchLogin, 1);
+  g_autoptr (GError) error = NULL;
+
+  login->dir = g_strdup (dir);
+  if (!pb_site_config_exists (dir))
+    return login;
+  login->site = pb_site_open (dir, &error);
+  if (login->site == NULL && error != NULL)
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site database cannot be reached, so this bench used its own copy of "
+                       "the operators: %s"),
+                    error->message));
+  return login;
+}
+
+void
+pb_site_bench_login_free (PbSiteBenchLogin *login)
+{
+  if (login == NULL)
+    return;
+  g_free (login->dir);
+  g_clear_object (&login->site);
+  g_free (login->warning);
+  g_free (login);
+}
+
+static void
+login_not_updated (PbSiteBenchLogin *login, const GError *error)
+{
+  login_warn (login, g_strdup_printf (_ ("The site database was not updated: %s"), error->message));
+}
+
+void
+pb_site_bench_login_fetch (PbSiteBenchLogin *login)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL && !pb_site_bench_fetch_keyslots (login->site, login->dir, &error))
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site’s operators could not be brought in, so this bench used its own "
+                       "copy: %s"),
+                    error->message));
+}
+
+void
+pb_site_bench_login_opened (PbStore *store, const char *username, gpointer user_data)
+{
+  PbSiteBenchLogin *login = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (login->site != NULL && !pb_site_bench_pull_people (login->site, store, "site", &error))
+    login_warn (login,
+                g_strdup_printf (
+                    _ ("The site’s operators could not be brought in, so this bench used its own "
+                       "copy: %s"),
+                    error->message));
+}
+
+void
+pb_site_bench_login_publish (PbSiteBenchLogin *login)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL && !pb_site_bench_publish_keyslots (login->site, login->dir, &error))
+    login_not_updated (login, error);
+}
+
+void
+pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (login != NULL);
+  if (login->site != NULL
+      && (!pb_site_bench_publish_keyslots (login->site, login->dir, &error)
+          || !pb_site_push_operators (login->site, store, &error)))
+    login_not_updated (login, error);
+}
+
+char *
+pb_site_bench_login_take_warning (PbSiteBenchLogin *login)
+{
+  g_return_val_if_fail (login != NULL, NULL);
+  return g_steal_pointer (&login->warning);
+}
+
+/* @username's keyslot into the site's keyslot document as it is now (the
+ * slots changed at other benches stay as they are there), kept here too,
+ * then given back to the site. */
+static gboolean
+publish_one_slot (PbSite *site, const char *dir, const char *username, GError **error)
+{
+  g_autofree char *path = pb_store_path (dir, PB_STORE_KEYSLOTS_NAME);
+  g_autofree char *incoming_path = pb_store_path (dir, "keyslots.site.json");
+  g_autofree char *text = pb_site_get_keyslots (site, error);
+  g_autofree char *merged_text = NULL;
+  g_autoptr (PbKeyslotsLock) lock = NULL;
+  g_autoptr (PbKeyslots) local = NULL;
+  g_autoptr (PbKeyslots) merged = NULL;
+
+  if (text == NULL || (lock = pb_keyslots_lock (path, error)) == NULL
+      || (local = pb_keyslots_load (path, error)) == NULL
+      || !g_file_set_contents_full (incoming_path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                    error))
+    return FALSE;
+  merged = pb_keyslots_load (incoming_path, error);
+  g_unlink (incoming_path);
+  if (merged == NULL)
+    return FALSE;
+  if (g_strcmp0 (pb_keyslots_get_store_id (merged), pb_keyslots_get_store_id (local)) != 0)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
+                   _ ("The site’s keyslots do not belong to this bench’s store."));
+      return FALSE;
+    }
+  if (pb_keyslots_has_slot (local, username))
+    pb_keyslots_copy_slot (merged, local, username);
+  else
+    pb_keyslots_remove_slot (merged, username);
+  if (!pb_keyslots_save (merged, path, error)
+      || !g_file_get_contents (path, &merged_text, NULL, error))
+    return FALSE;
+  return pb_site_put_keyslots (site, merged_text, error);
+}
+
+typedef struct
+{
+  char *username; /* an operator's change, or */
+  char *key;      /* a setting's */
+} PushData;
+
+static void
+push_data_free (PushData *data)
+{
+  g_free (data->username);
+  g_free (data->key);
+  g_free (data);
+}
+
+static void
+push_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  PbStore *main_store = source;
+  PushData *data = task_data;
+  const char *dir = pb_store_get_dir (main_store);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) store = NULL;
+  g_autoptr (PbSite) site = NULL;
+  gboolean ok;
+
+  if (!pb_site_config_exists (dir))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  store = pb_store_open_worker (main_store, &error);
+  if (store != NULL)
+    site = pb_site_open (dir, &error);
+  if (site == NULL)
+    ok = FALSE;
+  else if (data->username != NULL)
+    ok = publish_one_slot (site, dir, data->username, &error)
+         && pb_site_push_operator (site, store, data->username, &error);
+  else
+    ok = pb_site_push_setting (site, store, data->key, &error);
+  if (!ok)
+    {
+      g_task_return_new_error (task, PB_SITE_ERROR, PB_SITE_ERROR_UNREACHABLE,
+                               _ ("The change is saved at this bench, but the site database could "
+                                  "not be told (%s), so the other benches do not have it, and a "
+                                  "login here may bring back the site’s copy. Make the change "
+                                  "again once the site can be reached."),
+                               error != NULL ? error->message : "");
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+push_async (PbStore *store, PushData *data, GCancellable *cancellable, GAsyncReadyCallback callback,
+            gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, push_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)push_data_free);
+  g_task_run_in_thread (task, push_thread);
+}
+
+void
+pb_site_bench_push_operator_async (PbStore *store, const char *username, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  PushData *data;
+
+  g_return_if_fail (PB_IS_STORE (store));
+  g_return_if_fail (username != NULL);
+  data = g_new0 (PushData, 1);
+  /* As the store keeps it, whatever was typed. */
+  data->username = pb_username_normalize (username, NULL);
+  if (data->username == NULL)
+    data->username = g_strdup (username);
+  push_async (store, data, cancellable, callback, user_data);
+}
+
+void
+pb_site_bench_push_setting_async (PbStore *store, const char *key, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  PushData *data;
+
+  g_return_if_fail (PB_IS_STORE (store));
+  g_return_if_fail (key != NULL);
+  data = g_new0 (PushData, 1);
+  data->key = g_strdup (key);
+  push_async (store, data, cancellable, callback, user_data);
+}
+
+gboolean
+pb_site_bench_push_finish (PbStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The app's join: a whole login by an administrator of the site, as the
+ * CLI's site join does it. */
+PbSession *
+pb_site_bench_join_login (const char *dir, const char *uri, const char *db_password,
+                          const char *username, const char *password, PbSite **site_out,
+                          GError **error)
+{
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (PbSession) session = NULL;
+
+  g_return_val_if_fail (site_out != NULL, NULL);
+  if (!pb_site_check_uri (uri, error))
+    return NULL;
+  site = pb_site_connect (uri, db_password, error);
+  if (site == NULL || !pb_site_bench_join_prepare (dir, site, username, password, error))
+    return NULL;
+  session = pb_session_login (dir, username, password, error);
+  if (session == NULL)
+    {
+      pb_site_bench_join_abort (dir);
+      return NULL;
+    }
+  *site_out = g_steal_pointer (&site);
+  return g_steal_pointer (&session);
+}
+
+gboolean
+pb_site_bench_join_complete (PbSession *session, PbSite *site, const char *uri,
+                             const char *db_password, const char *bench, GError **error)
+{
+  g_return_val_if_fail (PB_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (PB_IS_SITE (site), FALSE);
+
+  if (pb_session_get_stage (session) == PB_SESSION_STAGE_NEEDS_NEW_PASSWORD)
+    {
+      g_set_error_literal (error, PB_SESSION_ERROR, PB_SESSION_ERROR_STAGE,
+                           _ ("This administrator’s password is temporary or has expired. Log "
+                              "in once at a bench of the site to choose a new one, then join "
+                              "again."));
+      return FALSE;
+    }
+  return pb_session_require (session, PB_ACTION_MANAGE_SITE, bench, error)
+         && pb_site_bench_join_finish (pb_session_get_store (session), site, uri, db_password,
+                                       bench, pb_session_get_username (session), error);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "site/pb-site.h"
+#include "store/pb-session.h"
 #include "store/pb-store.h"
 
 G_BEGIN_DECLS
@@ -92,5 +93,53 @@ void pb_site_bench_release_order (PbStore *store, const char *order_id);
  * is refused in words, before anything changes: the site's key is every
  * bench's. TRUE on a solo bench. */
 gboolean pb_site_bench_check_rekey (PbStore *store, GError **error);
+
+/* Site mode for a login in the app, one step at a time in the login's
+ * worker thread, as the CLI does it: the site's keyslots before the
+ * attempt (_fetch), people and settings once the store is open
+ * (pb_site_bench_login_opened, a PbSessionOpenedFunc for
+ * pb_session_login_full() and pb_session_resume_full() with the login as
+ * user data), the keyslots back after any attempt (_publish), keyslots and
+ * operators after a login that finished (_push). The site out of reach is
+ * not a refusal: the bench goes on with its own copy, and the first
+ * problem is kept as a warning for the person. One login, kept from step
+ * to step (used by one thread at a time), connects once. On a solo bench
+ * every call does nothing. */
+typedef struct _PbSiteBenchLogin PbSiteBenchLogin;
+
+PbSiteBenchLogin *pb_site_bench_login_new (const char *dir);
+void pb_site_bench_login_free (PbSiteBenchLogin *login);
+void pb_site_bench_login_fetch (PbSiteBenchLogin *login);
+void pb_site_bench_login_opened (PbStore *store, const char *username, gpointer user_data);
+void pb_site_bench_login_publish (PbSiteBenchLogin *login);
+void pb_site_bench_login_push (PbSiteBenchLogin *login, PbStore *store);
+/* The first problem, once; NULL when all went well (or it was taken). */
+char *pb_site_bench_login_take_warning (PbSiteBenchLogin *login);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteBenchLogin, pb_site_bench_login_free)
+
+/* After a change at this bench (in the app), in a worker thread: only
+ * @username's keyslot (merged into the site's keyslot document as it is
+ * now) and record, or only the setting @key (when it is shared), so that
+ * what other benches changed meanwhile stays. Nothing on a solo bench. An
+ * error says the site was not told. */
+void pb_site_bench_push_operator_async (PbStore *store, const char *username,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void pb_site_bench_push_setting_async (PbStore *store, const char *key, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+gboolean pb_site_bench_push_finish (PbStore *store, GAsyncResult *result, GError **error);
+
+/* Joining from the app, in a worker thread. _login checks the URI's TLS
+ * policy, connects, makes the store in @dir from the site with an
+ * administrator's password (pb_site_bench_join_prepare) and logs in: the
+ * session may ask for the second factor next. Nothing is left in @dir on
+ * failure. Once the session is READY, _complete checks the permission and
+ * calls pb_site_bench_join_finish; after a failure of _complete (or when
+ * the person gives up) drop the session, then pb_site_bench_join_abort. */
+PbSession *pb_site_bench_join_login (const char *dir, const char *uri, const char *db_password,
+                                     const char *username, const char *password, PbSite **site_out,
+                                     GError **error);
+gboolean pb_site_bench_join_complete (PbSession *session, PbSite *site, const char *uri,
+                                      const char *db_password, const char *bench, GError **error);
 
 G_END_DECLS

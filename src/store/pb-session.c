@@ -1034,6 +1034,13 @@ pb_session_lock (PbSession *self)
 gboolean
 pb_session_resume (PbSession *self, const char *username, const char *password, GError **error)
 {
+  return pb_session_resume_full (self, username, password, NULL, NULL, error);
+}
+
+gboolean
+pb_session_resume_full (PbSession *self, const char *username, const char *password,
+                        PbSessionOpenedFunc opened, gpointer user_data, GError **error)
+{
   g_autoptr (guint8) key = key_new ();
   g_autofree char *name = pb_username_normalize (username, NULL);
 
@@ -1058,6 +1065,8 @@ pb_session_resume (PbSession *self, const char *username, const char *password, 
                    _ ("The keyslot file no longer matches the open store. Restart Packbench."));
       return FALSE;
     }
+  if (opened != NULL)
+    opened (self->store, name, user_data);
 
   if (!begin_operator (self, name, error))
     return FALSE;

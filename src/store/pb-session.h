@@ -73,6 +73,12 @@ void pb_session_lock (PbSession *self);
 /* A login on a locked (or open) session, by any operator with a slot. */
 gboolean pb_session_resume (PbSession *self, const char *username, const char *password,
                             GError **error);
+/* The same, calling @opened once the slot is unwrapped and before the
+ * operator's record is read, as pb_session_login_full() does: an operator
+ * added at another bench of the site while this one was locked is brought
+ * in there. */
+gboolean pb_session_resume_full (PbSession *self, const char *username, const char *password,
+                                 PbSessionOpenedFunc opened, gpointer user_data, GError **error);
 void pb_session_logout (PbSession *self);
 
 PbSessionStage pb_session_get_stage (PbSession *self);

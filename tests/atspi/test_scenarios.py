@@ -28,6 +28,8 @@ from atspi_app import App  # noqa: E402
 from pbtest import ADMIN_PASSWORD, Bench, totp  # noqa: E402
 from shipping import Shipping  # noqa: E402
 import cupsd  # noqa: E402
+import pg_server  # noqa: E402
+from test_site import SiteBench, tcp_uri  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # The accessible names and roles the scenarios look for, in one place.
@@ -100,6 +102,22 @@ SETUP = {
     "skip": ("push button", "Finish later"),
     "finish": ("push button", "Finish"),
     "test_label": ("push button", "Print test label"),
+}
+
+# "Join a site", beside "New bench" in the first-run assistant.
+JOIN = {
+    # GTK 4.8 gives a toggle button the role of a push button.
+    "mode": ("push button", "Join a site"),
+    "uri": ("text", "Database URI"),
+    "db_password": ("text", "Database password (empty for none)"),
+    "bench": ("text", "Name of this bench"),
+    "username": ("text", "Administrator’s username"),
+    "password": ("text", "Administrator’s password"),
+    "join": ("push button", "Join site"),
+    "code": ("text", "Code from your authenticator app"),
+    "confirm": ("push button", "Confirm code"),
+    # The assistant's message under the page.
+    "error": "alert",
 }
 
 # A setting's row, by its description in the settings registry.
@@ -750,6 +768,175 @@ class FirstRun(Person):
                      "the header to say Synced", timeout=60)
 
         self.ship_order(self.order)
+
+
+PG_MISSING = pg_server.available()
+
+
+@unittest.skipIf(PG_MISSING, PG_MISSING or "")
+class JoinSite(Person):
+    """Site mode at the app (issue 12, "Joining"): a private PostgreSQL
+    with TLS, a first bench made a site with packbenchctl, and the app on a
+    new machine (a store folder with nothing in it) that joins through the
+    assistant's "Join a site"; then a packer added at the first bench logs
+    in at the new one. A URI without verify-full and a wrong password are
+    refused in words, and nothing is left behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_server.PgServer().start()
+        cls.addClassCleanup(cls.pg.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.pg.sql("DROP DATABASE IF EXISTS packbench_site WITH (FORCE)")
+        self.pg.sql("CREATE DATABASE packbench_site OWNER packbench")
+        self.first = Bench(self)
+        self.first.init()
+        self.first.ok(self.first.run(
+            "site", "create", tcp_uri(self.pg), "--bench", "Bench A", "--user", "admin",
+            lines=[self.pg.password] + self.first.login_lines("admin")))
+        # The new machine shares the first bench's clock (a code is used
+        # once, site-wide); its own clock starts a code later.
+        self.bench = SiteBench(self, self.first)
+        self.bench.advance(30)
+
+    SAM_PASSWORD = "Quiet-Harbour-19-Moss!"
+
+    def site_sql(self, sql):
+        return self.pg.sql(sql, dbname="packbench_site")
+
+    def benches(self):
+        return self.site_sql("SELECT name FROM benches ORDER BY name")
+
+    def assert_nothing_left(self, what):
+        left = os.listdir(self.bench.dir) if os.path.exists(self.bench.dir) else []
+        self.assertEqual(left, [], "%s leaves nothing in the store folder" % what)
+        self.assertNotIn("Bench B", self.benches(), "%s adds no bench to the site" % what)
+
+    def fill_join(self, uri, password=ADMIN_PASSWORD):
+        app = self.app
+        app.find(*SETUP["assistant"], timeout=60)
+        if not app.find_all(*JOIN["uri"]):
+            app.click(app.find(*JOIN["mode"]))
+        app.set_text(app.find(*JOIN["uri"]), uri)
+        app.set_text(app.find(*JOIN["db_password"]), self.pg.password)
+        app.set_text(app.find(*JOIN["bench"]), "Bench B")
+        app.set_text(app.find(*JOIN["username"]), "admin")
+        app.set_text(app.find(*JOIN["password"]), password)
+
+    def refused(self, pattern):
+        """The assistant's message, once it says @pattern; the join form is
+        still there to correct."""
+        app = self.app
+        node = app.find(JOIN["error"], re.compile(pattern), timeout=120)
+        app.find(*JOIN["uri"])
+        return app.text(node) or atspi_app.name_of(node)
+
+    def test_weak_tls_and_a_wrong_password_are_refused(self):
+        app = self.start_app("join-refused")
+        self.fill_join(tcp_uri(self.pg, sslmode="require"))
+        app.click(app.find(*JOIN["join"], sensitive=True))
+        message = self.refused(r"must check the server’s certificate")
+        self.assertIn("sslmode=verify-full", message)
+        app.screenshot("join-refused-tls")
+        self.assert_nothing_left("a URI with sslmode=require")
+
+        self.fill_join(tcp_uri(self.pg), password="not-the-password")
+        app.click(app.find(*JOIN["join"], sensitive=True))
+        self.refused(r"^Wrong username or password for this site")
+        self.assert_nothing_left("a wrong administrator's password")
+
+    def test_join_then_a_packer_added_at_the_first_bench_logs_in(self):
+        app = self.start_app("join")
+        self.fill_join(tcp_uri(self.pg))
+        join = app.find(*JOIN["join"], sensitive=True)
+        app.screenshot("join-site")
+        app.click(join)
+
+        # The administrator's second factor, as at every login.
+        code = app.find(*JOIN["code"], timeout=120)
+        app.set_text(code, totp(self.first.secrets["admin"], self.bench.now))
+        app.click(app.find(*JOIN["confirm"], sensitive=True))
+        app.find(*BENCH["scan"], timeout=120)
+
+        site_file = os.path.join(self.bench.dir, "site.conf")
+        self.assertEqual(os.stat(site_file).st_mode & 0o777, 0o600)
+        status = json.loads(self.bench.ok(self.bench.run("site", "status", "--json")).stdout)
+        self.assertEqual(status["bench"], "Bench B")
+        self.assertIn("Bench B", self.benches())
+
+        # An operator added here, on the Operators page, is the site's:
+        # they log in at the first bench.
+        temporary = "Temporary-Pass-1!"
+        app.click(app.find(WINDOW["page_tab"], OPERATORS["tab"]))
+        app.click(app.find(*OPERATORS["add"]))
+        dialog = app.find(*OPERATORS["dialog"])
+        app.set_text(app.find(*OPERATORS["username"], root=dialog), "sam")
+        app.set_text(app.find(*OPERATORS["full_name"], root=dialog), "Sam Stock")
+        app.set_text(app.find(*OPERATORS["password"], root=dialog), temporary)
+        app.set_text(app.find(*OPERATORS["repeat"], root=dialog), temporary)
+        app.click_to_close(app.find(*OPERATORS["create"], root=dialog, sensitive=True))
+        app.wait_for(lambda: self.site_sql(
+            "SELECT role FROM operators WHERE username = 'sam'") == "packer",
+            "the new operator to reach the site database", timeout=120)
+        whoami = self.first.ok(self.first.as_user("sam", "whoami", password=temporary,
+                                                  extra_lines=[self.SAM_PASSWORD]))
+        self.assertIn("sam", whoami.stdout)
+
+        # A shared setting changed here in Preferences: the first bench
+        # has it from its next login.
+        app.key("ctrl+comma")
+        window = app.find(*PREFERENCES["window"])
+        app.click(app.find(PREFERENCES["page_tab"], "Accounts", root=window))
+        row = app.find("text", SETTING_ROWS["royalmail.default_service"], root=window)
+        app.set_text(row, "TPS48")
+        app.click_at(row)
+        app.key("Return", window="Preferences")
+        app.wait_for(lambda: self.site_sql(
+            "SELECT count(*) FROM settings WHERE key = 'royalmail.default_service'") == "1",
+            "the setting to reach the site database", timeout=120)
+        app.key("Escape", window="Preferences")
+        app.wait_for(lambda: not app.find_all(*PREFERENCES["window"]), "Preferences to close")
+        shown = self.first.ok(self.first.as_user("admin", "config", "get",
+                                                 "royalmail.default_service"))
+        self.assertIn("TPS48", shown.stdout)
+
+        # A packer added at the first bench while this one works; the
+        # bench is locked, and the packer logs in here.
+        self.first.add_user(self.packer, "packer")
+        app.key("ctrl+l")
+        self.log_in(self.packer, self.first.passwords[self.packer],
+                    self.first.secrets.get(self.packer))
+        app.wait_for(lambda: self.title_label(re.compile(r"^%s \(Packer\)" % self.packer)),
+                     "the header to name the packer")
+
+        # The app again, from the start: sam chose a new password at the
+        # first bench, and logs in here with it.
+        # The administrator first, second factor and all (a code later than
+        # the first bench's last).
+        app.stop()
+        self.bench.advance(30)
+        app = self.start_app("join-again")
+        app.set_text(app.find(*LOGIN["username"]), "admin")
+        app.set_text(app.find(*LOGIN["password"]), ADMIN_PASSWORD)
+        app.click(app.find(*LOGIN["log_in"]))
+        app.set_text(app.find(*LOGIN["code"]), totp(self.first.secrets["admin"], self.bench.now))
+        app.click(app.find(*LOGIN["confirm_code"]))
+        app.find(*BENCH["scan"], timeout=60)
+        # (The administrator's header shows the pages' tabs, not a title.)
+        app.find(WINDOW["page_tab"], OPERATORS["tab"])
+        app.key("ctrl+l")
+        self.log_in("sam", self.SAM_PASSWORD)
+
+        # The site database down: a login at the bench still works, with
+        # the bench's own copy of the operators.
+        app.key("ctrl+l")
+        app.find(*LOGIN["username"])
+        self.pg.stop_server()
+        self.addCleanup(self.pg.start_server)
+        self.log_in(self.packer, self.first.passwords[self.packer],
+                    self.first.secrets.get(self.packer))
 
 
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")

@@ -346,6 +346,56 @@ test_full_run (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (pb_settings_get_int (store, "retention.days"), ==, 31);
 }
 
+/* "Join a site", beside "New bench": a URI that does not check the
+ * server's certificate is refused in words before any connection, and a
+ * site that cannot be reached is said so; neither leaves anything in the
+ * store folder. (The join itself, on a real PostgreSQL, is the AT-SPI
+ * scenario JoinSite.) */
+static void
+test_join_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *missing = g_build_filename (fixture->root, "no-socket-here", NULL);
+  g_autofree char *local_uri = g_strdup_printf ("postgresql:///packbench_site?host=%s", missing);
+
+  g_assert_cmpstr (step (fixture), ==, "admin");
+  g_assert_true (gtk_widget_get_visible (child (fixture, "mode_box")));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (fixture, "join_button")), TRUE);
+  g_assert_cmpstr (step (fixture), ==, "join");
+  g_assert_false (next_sensitive (fixture));
+
+  type_into (fixture, "join_uri_row",
+             "postgresql://packbench@db.example.com/packbench_site?sslmode=require");
+  type_into (fixture, "join_db_password_row", "db-secret");
+  type_into (fixture, "join_bench_row", "Bench B");
+  type_into (fixture, "join_username_row", "admin");
+  g_assert_false (next_sensitive (fixture));
+  type_into (fixture, "join_password_row", "Correct-Horse-42!");
+  g_assert_true (next_sensitive (fixture));
+  snapshot (fixture, "setup-join");
+
+  press (fixture, "next_button");
+  g_assert_nonnull (strstr (error_text (fixture), "sslmode=verify-full"));
+  g_assert_nonnull (strstr (error_text (fixture), "sslmode=require"));
+  g_assert_cmpstr (step (fixture), ==, "join");
+  g_assert_false (g_file_test (fixture->dir, G_FILE_TEST_EXISTS));
+  /* The password is gone from the form; the rest stays to correct. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (fixture, "join_password_row"))), ==,
+                   "");
+  g_assert_false (next_sensitive (fixture));
+
+  type_into (fixture, "join_uri_row", local_uri);
+  type_into (fixture, "join_password_row", "Correct-Horse-42!");
+  press (fixture, "next_button");
+  g_assert_nonnull (strstr (error_text (fixture), "Cannot connect to the site database"));
+  g_assert_cmpstr (step (fixture), ==, "join");
+  g_assert_false (g_file_test (fixture->dir, G_FILE_TEST_EXISTS));
+  g_assert_null (fixture->finished);
+
+  /* Back to a new bench: the admin's page again. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (fixture, "new_bench_button")), TRUE);
+  g_assert_cmpstr (step (fixture), ==, "admin");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -355,6 +405,8 @@ main (int argc, char **argv)
   g_test_add ("/setup/weak-password", Fixture, NULL, fixture_set_up, test_weak_password,
               fixture_tear_down);
   g_test_add ("/setup/full-run", Fixture, NULL, fixture_set_up, test_full_run, fixture_tear_down);
+  g_test_add ("/setup/join-refused", Fixture, NULL, fixture_set_up, test_join_refused,
+              fixture_tear_down);
 
   return g_test_run ();
 }
