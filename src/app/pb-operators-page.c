@@ -632,7 +632,8 @@ on_op_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
     text = done_message (job);
   show_toast (self, text);
   /* In a site, the other benches have the change from their next login. */
-  if (error == NULL && job->kind != OP_MARK_REVIEWED)
+  if (error == NULL && job->kind != OP_MARK_REVIEWED && job->kind != OP_REKEY
+      && job->username != NULL)
     pb_site_bench_push_operator_async (pb_session_get_store (job->session), job->username,
                                        pb_page_get_cancellable (PB_PAGE (self)),
                                        on_people_pushed_cb, g_object_ref (self));

@@ -240,6 +240,23 @@ class Site(Person):
                        % (held, self.row_description(held)))
         self.assertEqual(app_a.find_all("label", re.compile(HELD), root=queue_a), [])
 
+        # B takes it again, and the packer quits the app with it open: the
+        # claim goes with the app, not minutes later when it goes stale.
+        self.at(app_b)
+        self.scan(held)
+        app_b.wait_for(lambda: [n for n in app_b.find_all("label", held)
+                                if app_b.is_on_top(n) and not self._inside(n, queue_b)],
+                       "bench B to open %s again" % held)
+        self.at(app_a)
+        app_a.wait_for(lambda: regex.search(self.row_description(held)),
+                       "the row of %s to say bench B has it again" % held)
+        app_b.key("ctrl+q")
+        app_b.wait_for(lambda: app_b.process.poll() is not None, "bench B's app to quit")
+        app_a.wait_for(lambda: self.queue_row(held) is not None
+                       and not self.row_description(held),
+                       "the row of %s to lose the claim when bench B quit (now %r)"
+                       % (held, self.row_description(held)))
+
     def test_an_outage_pauses_packing_and_it_resumes_by_itself(self):
         app = self.start_at(self.bench, "outage", "pat")
         self.wait_for_sync()
