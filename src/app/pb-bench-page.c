@@ -1752,6 +1752,10 @@ pb_bench_page_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->countdown_source, g_source_remove);
+  /* The app closing with an order open: the other benches may have it at
+   * once rather than when the claim goes stale. */
+  if (self->in_site && self->pack != NULL && self->session != NULL)
+    pb_site_bench_release_order_now (get_store (self), pb_pack_session_get_order_id (self->pack));
   if (self->station != NULL)
     g_signal_handlers_disconnect_by_data (self->station, self);
   g_clear_object (&self->station);

@@ -430,7 +430,7 @@ pb_site_claim (PbSite *self, const char *order_id, const char *operator_name, Pb
     memset (holder, 0, sizeof *holder);
   /* One statement decides; PostgreSQL re-reads a row another bench has
    * just claimed before deciding, so two benches never both win. */
-  result = pb_site_exec (
+  result = pb_site_exec_quick (
       self, _ ("Claiming the order"),
       "UPDATE orders SET claimed_by = $2, claimed_operator = $3,"
       " claimed_at = CASE WHEN claimed_by = $2 THEN claimed_at ELSE now () END,"
@@ -519,13 +519,14 @@ pb_site_claim_next (PbSite *self, const char *operator_name, const char *sku, ch
    * it, on tables not yet analysed, PostgreSQL joins on the SKU alone and
    * reads every open item of that SKU for each candidate. */
   if (sku == NULL)
-    result = pb_site_exec (self, _ ("Claiming the next order"), NEXT_ORDER (""), 2, params, error);
+    result = pb_site_exec_quick (self, _ ("Claiming the next order"), NEXT_ORDER (""), 2, params,
+                                 error);
   else
-    result = pb_site_exec (self, _ ("Claiming the next order"),
-                           NEXT_ORDER (" AND EXISTS (SELECT 1 FROM order_items i"
-                                       " WHERE i.sku = $3 AND i.order_id = o.order_id"
-                                       " AND i.quantity > i.quantity_shipped OFFSET 0)"),
-                           3, params, error);
+    result = pb_site_exec_quick (self, _ ("Claiming the next order"),
+                                 NEXT_ORDER (" AND EXISTS (SELECT 1 FROM order_items i"
+                                             " WHERE i.sku = $3 AND i.order_id = o.order_id"
+                                             " AND i.quantity > i.quantity_shipped OFFSET 0)"),
+                                 3, params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 1)
@@ -537,14 +538,16 @@ gboolean
 pb_site_release (PbSite *self, const char *order_id, GError **error)
 {
   const char *params[] = { order_id, pb_site_get_bench (self) };
+  g_autoptr (PGresult) result
+      = pb_site_exec_quick (self, _ ("Releasing the order"),
+                            "UPDATE orders SET claimed_by = NULL, claimed_operator = NULL,"
+                            " claimed_at = NULL, heartbeat_at = NULL,"
+                            " change = nextval ('order_change')"
+                            " WHERE order_id = $1 AND claimed_by = $2"
+                            " RETURNING pg_notify ('packbench_queue', order_id)",
+                            G_N_ELEMENTS (params), params, error);
 
-  return pb_site_run (self, _ ("Releasing the order"),
-                      "UPDATE orders SET claimed_by = NULL, claimed_operator = NULL,"
-                      " claimed_at = NULL, heartbeat_at = NULL,"
-                      " change = nextval ('order_change')"
-                      " WHERE order_id = $1 AND claimed_by = $2"
-                      " RETURNING pg_notify ('packbench_queue', order_id)",
-                      G_N_ELEMENTS (params), params, error);
+  return result != NULL;
 }
 
 /* ---- shipments -------------------------------------------------------- */

@@ -30,6 +30,11 @@ gboolean pb_site_run (PbSite *self, const char *what, const char *sql, int n_par
 void pb_site_set_pq_error (PbSite *self, GError **error, PbSiteError code, const char *what);
 
 gboolean pb_site_begin (PbSite *self, GError **error);
+/* @sql alone in a transaction whose commit does not wait for the site's
+ * disk (synchronous_commit off): a server crash may forget it, never
+ * half-apply it. Only for what a durable step checks again (claims). */
+PGresult *pb_site_exec_quick (PbSite *self, const char *what, const char *sql, int n_params,
+                              const char *const *params, GError **error);
 gboolean pb_site_commit (PbSite *self, GError **error);
 void pb_site_rollback (PbSite *self);
 

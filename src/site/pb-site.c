@@ -252,6 +252,33 @@ pb_site_begin (PbSite *self, GError **error)
   return pb_site_run (self, _ ("Starting a transaction"), "BEGIN", 0, NULL, error);
 }
 
+PGresult *
+pb_site_exec_quick (PbSite *self, const char *what, const char *sql, int n_params,
+                    const char *const *params, GError **error)
+{
+  g_autoptr (PGresult) begun = NULL;
+  PGresult *result;
+
+  if (self->conn == NULL)
+    return pb_site_exec (self, what, sql, n_params, params, error);
+  /* One round trip for both: the simple protocol takes several commands. */
+  begun = PQexec (self->conn, "BEGIN; SET LOCAL synchronous_commit = off");
+  if (PQresultStatus (begun) != PGRES_COMMAND_OK)
+    {
+      pb_site_set_pq_error (self, error, PB_SITE_ERROR_FAILED, what);
+      pb_site_rollback (self);
+      return NULL;
+    }
+  result = pb_site_exec (self, what, sql, n_params, params, error);
+  if (result == NULL || !pb_site_commit (self, error))
+    {
+      g_clear_pointer (&result, PQclear);
+      pb_site_rollback (self);
+      return NULL;
+    }
+  return result;
+}
+
 gboolean
 pb_site_commit (PbSite *self, GError **error)
 {

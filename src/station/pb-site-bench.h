@@ -88,6 +88,9 @@ char *pb_site_bench_take_order_finish (PbStore *store, GAsyncResult *result, GEr
 /* Gives the claim back (the order was closed unshipped), in a worker
  * thread; nothing on a solo bench. */
 void pb_site_bench_release_order (PbStore *store, const char *order_id);
+/* The same, waiting for the site (at most its connect timeout): for the
+ * app closing with an order open, when no worker would outlive it. */
+void pb_site_bench_release_order_now (PbStore *store, const char *order_id);
 
 /* Re-keying (packbenchctl rekey, the Operators page) on a bench in a site
  * is refused in words, before anything changes: the site's key is every
