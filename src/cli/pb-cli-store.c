@@ -9,6 +9,7 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "site/pb-site.h"
 #include "store/pb-audit.h"
 #include "store/pb-settings.h"
 #include "store/pb-store.h"
@@ -304,6 +305,61 @@ parse_until (const char *text, gint64 *out)
   return TRUE;
 }
 
+/* At a bench in a site: the site, with this bench's newest audit rows
+ * copied there first. NULL on a solo bench, or (with a warning) when the
+ * site cannot be reached. */
+static PbSite *
+audit_site (PbCliContext *ctx, PbSession *session)
+{
+  PbSite *site = pb_cli_site (ctx);
+  g_autoptr (GError) error = NULL;
+
+  if (site != NULL && !pb_site_push_audit (site, pb_session_get_store (session), NULL, &error))
+    fprintf (stderr, _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
+             error->message);
+  return site;
+}
+
+/* The site's copy of every bench's chain, after this bench's own. */
+static int
+audit_verify_site (PbCliContext *ctx, PbSession *session)
+{
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autoptr (GPtrArray) checks = NULL;
+  g_autoptr (GError) error = NULL;
+  PbSite *site;
+  int status = PB_EXIT_OK;
+
+  if (!pb_site_config_exists (dir))
+    return PB_EXIT_OK;
+  site = audit_site (ctx, session);
+  if (site == NULL)
+    {
+      fprintf (stderr, "%s\n",
+               _ ("The other benches’ audit logs were not checked: the site database cannot be "
+                  "reached."));
+      return PB_EXIT_FAILED;
+    }
+  checks = pb_site_verify_audit (site, &error);
+  if (checks == NULL)
+    return pb_cli_fail (error);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PbSiteChainCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->problem != NULL)
+        {
+          fprintf (stderr, "%s\n", check->problem);
+          printf ("BROKEN at %s row %" PRId64 "\n", check->bench, check->bad_seq);
+          status = PB_EXIT_FAILED;
+        }
+      else
+        printf (_ ("%s: the site’s copy of its audit log is intact: %" PRIu64 " rows verified.\n"),
+                check->bench, check->n_rows);
+    }
+  return status;
+}
+
 /* audit verify [--anchor SEQ:HASH]: the chain, then the anchor if given. */
 static int
 audit_verify (PbSession *session, const char *anchor_text)
@@ -418,8 +474,10 @@ int
 pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 {
   static const char *synopsis
-      = "audit list [--since ISO] [--until ISO] [--action A] [--operator U] [--json] | "
-        "export --output FILE [--since ISO] [--until ISO] [--action A] [--operator U] | "
+      = "audit list [--since ISO] [--until ISO] [--action A] [--operator U] [--bench NAME] "
+        "[--json] | "
+        "export --output FILE [--since ISO] [--until ISO] [--action A] [--operator U] "
+        "[--bench NAME] | "
         "verify [--anchor SEQ:HASH] --user NAME | anchor [--json] --user NAME";
   g_autofree char *user = NULL;
   g_autofree char *since = NULL;
@@ -428,6 +486,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
   g_autofree char *action = NULL;
   g_autofree char *actor = NULL;
   g_autofree char *anchor = NULL;
+  g_autofree char *bench = NULL;
+  g_autofree char *dir = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   gboolean json = FALSE;
@@ -444,6 +504,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
     { "action", 0, 0, G_OPTION_ARG_STRING, &action,
       N_ ("Only this action (“login.” matches every login action)"), N_ ("A") },
     { "operator", 0, 0, G_OPTION_ARG_STRING, &actor, N_ ("Only this operator"), N_ ("NAME") },
+    { "bench", 0, 0, G_OPTION_ARG_STRING, &bench,
+      N_ ("In a site: only the rows of this bench (every bench’s without it)"), N_ ("NAME") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
     { "anchor", 0, 0, G_OPTION_ARG_STRING, &anchor,
       N_ ("verify: also check that the log still holds this anchor (from “audit anchor”)"),
@@ -465,6 +527,12 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
     return pb_cli_usage (synopsis, NULL);
   if (anchor != NULL && !g_str_equal (argv[1], "verify"))
     return pb_cli_usage (synopsis, _ ("--anchor goes with audit verify."));
+  dir = pb_cli_store_dir (ctx);
+  if (bench != NULL
+      && (!(g_str_equal (argv[1], "list") || g_str_equal (argv[1], "export"))
+          || !pb_site_config_exists (dir)))
+    return pb_cli_usage (synopsis,
+                         _ ("--bench goes with audit list and export, at a bench in a site."));
   if (anchor != NULL)
     {
       g_autofree char *anchor_hash = NULL;
@@ -489,6 +557,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       PbAuditFilter filter = { .action = action, .actor = actor };
       g_autoptr (GFile) file = NULL;
       g_autoptr (GFileOutputStream) out = NULL;
+      g_autoptr (GPtrArray) rows = NULL;
+      PbSite *site;
       guint n_rows = 0;
 
       if (output == NULL)
@@ -504,12 +574,30 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       if (!pb_session_require (session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
         return pb_cli_fail (error);
 
+      site = audit_site (ctx, session);
+      if (site != NULL)
+        {
+          rows = pb_site_list_audit (site, &filter, bench, &error);
+          if (rows == NULL)
+            return pb_cli_fail (error);
+        }
+      else if (bench != NULL)
+        {
+          fprintf (stderr, "%s\n",
+                   _ ("The site database cannot be reached: only this bench’s audit log can be "
+                      "exported now."));
+          return PB_EXIT_FAILED;
+        }
+
       file = g_file_new_for_commandline_arg (output);
       out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
       if (out == NULL
-          || !pb_audit_export_csv (pb_session_get_store (session),
-                                   pb_session_get_username (session), &filter,
-                                   G_OUTPUT_STREAM (out), &n_rows, NULL, &error))
+          || !(rows != NULL ? pb_audit_export_entries_csv (
+                   pb_session_get_store (session), pb_session_get_username (session), rows,
+                   G_OUTPUT_STREAM (out), &n_rows, NULL, &error)
+                            : pb_audit_export_csv (pb_session_get_store (session),
+                                                   pb_session_get_username (session), &filter,
+                                                   G_OUTPUT_STREAM (out), &n_rows, NULL, &error)))
         return pb_cli_fail (error);
       fprintf (stderr, _ ("Exported %u audit rows to %s.\n"), n_rows, output);
       return PB_EXIT_OK;
@@ -520,6 +608,7 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       PbAuditFilter filter = { 0 };
       g_autoptr (GPtrArray) entries_list = NULL;
       g_autoptr (JsonBuilder) builder = json_builder_new ();
+      PbSite *site;
 
       if ((since != NULL && !parse_since (since, &filter.since))
           || (until != NULL && !parse_until (until, &filter.until)))
@@ -534,7 +623,18 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 
       filter.action = action;
       filter.actor = actor;
-      entries_list = pb_audit_list (pb_session_get_store (session), &filter, &error);
+      site = audit_site (ctx, session);
+      if (site != NULL)
+        entries_list = pb_site_list_audit (site, &filter, bench, &error);
+      else if (bench != NULL)
+        {
+          fprintf (stderr, "%s\n",
+                   _ ("The site database cannot be reached: only this bench’s audit log can be "
+                      "read now."));
+          return PB_EXIT_FAILED;
+        }
+      else
+        entries_list = pb_audit_list (pb_session_get_store (session), &filter, &error);
       if (entries_list == NULL)
         return pb_cli_fail (error);
 
@@ -561,8 +661,17 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
               json_builder_add_string_value (builder, entry->outcome);
               json_builder_set_member_name (builder, "detail");
               json_builder_add_string_value (builder, entry->detail);
+              if (entry->bench != NULL)
+                {
+                  json_builder_set_member_name (builder, "bench");
+                  json_builder_add_string_value (builder, entry->bench);
+                }
               json_builder_end_object (builder);
             }
+          else if (entry->bench != NULL)
+            printf ("%-12s %6" PRId64 "  %s  %-12s %-22s %-20s %-7s %s\n", entry->bench, entry->seq,
+                    time, entry->actor, entry->action, entry->subject, entry->outcome,
+                    entry->detail);
           else
             printf ("%6" PRId64 "  %s  %-12s %-22s %-20s %-7s %s\n", entry->seq, time, entry->actor,
                     entry->action, entry->subject, entry->outcome, entry->detail);
@@ -579,6 +688,9 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
         return exit_code;
       if (!pb_session_require (session, PB_ACTION_VIEW_AUDIT, NULL, &error))
         return pb_cli_fail (error);
-      return audit_verify (session, anchor);
+      exit_code = audit_verify (session, anchor);
+      if (exit_code != PB_EXIT_OK)
+        return exit_code;
+      return audit_verify_site (ctx, session);
     }
 }

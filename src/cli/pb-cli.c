@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "pb-cli-commands.h"
+#include "pb-cli-common.h"
 #include "pb-cli.h"
 #include "station/pb-site-bench.h"
 #include "store/pb-session.h"
@@ -184,6 +185,20 @@ pb_cli_run (int argc, char **argv)
         ok = pb_site_bench_push_people (ctx.site, store, &error);
       if (!ok)
         fprintf (stderr, _ ("Warning: the change is on this bench but not yet in the site: %s\n"),
+                 error->message);
+    }
+  /* What this command wrote to the audit log goes to the site's copy of
+   * this bench's chain (whatever the outcome: a refusal is audited too). */
+  if (ctx.session != NULL && pb_session_get_store (ctx.session) != NULL
+      && pb_site_config_exists (pb_store_get_dir (pb_session_get_store (ctx.session))))
+    {
+      g_autoptr (GError) error = NULL;
+      PbSite *site = pb_cli_site (&ctx);
+
+      if (site != NULL
+          && !pb_site_push_audit (site, pb_session_get_store (ctx.session), NULL, &error))
+        fprintf (stderr,
+                 _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
                  error->message);
     }
   g_clear_object (&ctx.session);

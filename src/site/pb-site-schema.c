@@ -106,4 +106,23 @@ const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
   " name text PRIMARY KEY,"
   " sealed text NOT NULL,"
   " version bigint NOT NULL);",
+
+  /* 3 → 4: every bench's audit chain, copied row for row (hashes and all)
+   * from its store; a chain is named by the hash of its first row, so a
+   * bench that leaves and joins again with a new store starts a new one.
+   * Never PII: the audit log holds none by design. */
+  "CREATE TABLE audit_events ("
+  " chain text NOT NULL,"
+  " seq bigint NOT NULL CHECK (seq > 0),"
+  " bench text NOT NULL,"
+  " time bigint NOT NULL,"
+  " actor text NOT NULL,"
+  " action text NOT NULL,"
+  " subject text NOT NULL,"
+  " outcome text NOT NULL,"
+  " detail text NOT NULL,"
+  " prev_hash text NOT NULL,"
+  " hash text NOT NULL,"
+  " PRIMARY KEY (chain, seq));"
+  "CREATE INDEX audit_events_time ON audit_events (time);",
 };

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "store/pb-audit.h"
 #include "store/pb-store.h"
 #include "util/pb-order-data.h"
 
@@ -25,7 +26,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 3
+#define PB_SITE_SCHEMA_VERSION 4
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
@@ -192,6 +193,33 @@ gboolean pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **
  * order, marks the order shipped and releases the claim. */
 gboolean pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
                                   gint64 rm_order_identifier, GError **error);
+
+/* The audit log (pb-site-audit.c): every bench's chain, copied there row
+ * for row. Push copies this bench's rows the site does not have yet
+ * (@n_pushed: how many). */
+gboolean pb_site_push_audit (PbSite *self, PbStore *store, guint *n_pushed, GError **error);
+
+typedef struct
+{
+  char *bench;
+  char *chain;    /* the hash of the chain's first row */
+  guint64 n_rows; /* rows that verified */
+  gint64 bad_seq; /* the first row that does not: 0 when intact */
+  char *problem;  /* in words, naming the bench and the row; NULL when intact */
+} PbSiteChainCheck;
+
+void pb_site_chain_check_free (PbSiteChainCheck *check);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteChainCheck, pb_site_chain_check_free)
+
+/* (element-type PbSiteChainCheck) (transfer full): each chain in the site,
+ * by bench, walked from its first row; a broken chain does not stop the
+ * others being checked. NULL only when the site could not be read. */
+GPtrArray *pb_site_verify_audit (PbSite *self, GError **error);
+/* (element-type PbAuditEntry) (transfer full): every bench's rows that
+ * @filter selects, only @bench's when not NULL, oldest first; each entry's
+ * bench is set. */
+GPtrArray *pb_site_list_audit (PbSite *self, const PbAuditFilter *filter, const char *bench,
+                               GError **error);
 
 /* People and settings (pb-site-people.c): sealed under @store's master
  * key, which is the site's. Push writes this bench's copy to the site;

@@ -172,6 +172,10 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
         /* What the sync brought in may have to go out again. */
         if (result->ok)
           pb_outbox_run (self->worker, amazon, 0, &result->outbox, cancellable, NULL);
+        /* The bench's audit rows since the last sync, for the supervisors
+         * of the site; the next sync tries again. */
+        if (self->site != NULL && pb_site_is_connected (self->site))
+          pb_site_push_audit (self->site, self->worker, NULL, NULL);
         break;
 
       case JOB_OUTBOX:

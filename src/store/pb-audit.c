@@ -9,7 +9,7 @@
 #include "pb-store-private.h"
 #include "util/pb-clock.h"
 
-#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define GENESIS_HASH PB_AUDIT_GENESIS_HASH
 
 void
 pb_audit_entry_free (PbAuditEntry *entry)
@@ -21,6 +21,9 @@ pb_audit_entry_free (PbAuditEntry *entry)
   g_free (entry->subject);
   g_free (entry->outcome);
   g_free (entry->detail);
+  g_free (entry->prev_hash);
+  g_free (entry->hash);
+  g_free (entry->bench);
   g_free (entry);
 }
 
@@ -207,6 +210,62 @@ pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **error)
     }
 
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+pb_audit_list_after (PbStore *store, gint64 after_seq, guint limit, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_audit_entry_free);
+  int rc;
+
+  stmt = pb_store_prepare (store,
+                           "SELECT seq, time, operator, action, subject, outcome, detail,"
+                           " prev_hash, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit ? (gint64)limit : -1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PbAuditEntry *entry = entry_from_row (stmt);
+
+      entry->prev_hash = g_strdup (pb_sql_text (stmt, 7));
+      entry->hash = g_strdup (pb_sql_text (stmt, 8));
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+
+char *
+pb_audit_entry_hash (const char *prev_hash, const PbAuditEntry *entry)
+{
+  return row_hash (prev_hash, entry->seq, entry->time, entry->actor, entry->action, entry->subject,
+                   entry->outcome, entry->detail);
+}
+
+char *
+pb_audit_chain_id (PbStore *store, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store, "SELECT hash FROM audit ORDER BY seq LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup (pb_sql_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    pb_store_set_sql_error (store, error, _ ("Reading the audit log"));
+  return NULL;
 }
 
 gboolean
@@ -502,23 +561,19 @@ format_iso_utc (gint64 time)
 }
 
 gboolean
-pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *filter,
-                     GOutputStream *out, guint *n_rows, GCancellable *cancellable, GError **error)
+pb_audit_export_entries_csv (PbStore *store, const char *actor, GPtrArray *entries,
+                             GOutputStream *out, guint *n_rows, GCancellable *cancellable,
+                             GError **error)
 {
-  g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GString) text = g_string_new (PB_AUDIT_CSV_HEADER "\r\n");
   g_autoptr (GError) local_error = NULL;
   g_autofree char *detail = NULL;
 
   g_return_val_if_fail (PB_IS_STORE (store), FALSE);
-  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (entries != NULL && G_IS_OUTPUT_STREAM (out), FALSE);
 
   if (n_rows != NULL)
     *n_rows = 0;
-
-  entries = pb_audit_list (store, filter, error);
-  if (entries == NULL)
-    return FALSE;
 
   /* The fixed columns and nothing else: no field of an order ever gets in. */
   for (guint i = 0; i < entries->len; i++)
@@ -533,25 +588,38 @@ pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *fil
       append_csv_field (text, entry->action, FALSE);
       append_csv_field (text, entry->subject, FALSE);
       append_csv_field (text, entry->outcome, FALSE);
-      append_csv_field (text, entry->detail, TRUE);
+      append_csv_field (text, entry->detail, FALSE);
+      append_csv_field (text, entry->bench, TRUE);
     }
 
+  detail = g_strdup_printf ("rows=%u", entries->len);
   if (!g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, &local_error)
       || !g_output_stream_close (out, cancellable, &local_error))
     {
-      detail = g_strdup_printf ("rows=%u", entries->len);
       pb_audit_append (store, actor, "audit.exported", NULL, "failed", detail, NULL);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _ ("The audit log could not be written: "));
       return FALSE;
     }
 
-  detail = g_strdup_printf ("rows=%u", entries->len);
   if (!pb_audit_append (store, actor, "audit.exported", NULL, "ok", detail, error))
     return FALSE;
   if (n_rows != NULL)
     *n_rows = entries->len;
   return TRUE;
+}
+
+gboolean
+pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *filter,
+                     GOutputStream *out, guint *n_rows, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+
+  entries = pb_audit_list (store, filter, error);
+  return entries != NULL
+         && pb_audit_export_entries_csv (store, actor, entries, out, n_rows, cancellable, error);
 }
 
 gboolean

@@ -29,6 +29,11 @@ typedef struct
   char *subject;
   char *outcome;
   char *detail;
+  /* Only where the caller asked for them (pb_audit_list_after, the site's
+   * copy): the chain's hashes, and the bench the row was written at. */
+  char *prev_hash;
+  char *hash;
+  char *bench;
 } PbAuditEntry;
 
 void pb_audit_entry_free (PbAuditEntry *entry);
@@ -54,6 +59,21 @@ typedef struct
 
 /* (element-type PbAuditEntry) (transfer full): oldest first. */
 GPtrArray *pb_audit_list (PbStore *store, const PbAuditFilter *filter, GError **error);
+
+/* (element-type PbAuditEntry) (transfer full): at most @limit rows after
+ * @after_seq, oldest first, with prev_hash and hash: for the site's copy
+ * of this bench's chain. */
+GPtrArray *pb_audit_list_after (PbStore *store, gint64 after_seq, guint limit, GError **error);
+
+/* The hash @entry must carry, given @prev_hash (the hash of the row before
+ * it, or PB_AUDIT_GENESIS_HASH for the first): for checking a copy of a
+ * chain kept elsewhere. */
+#define PB_AUDIT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+char *pb_audit_entry_hash (const char *prev_hash, const PbAuditEntry *entry);
+
+/* The chain's name: the hash of its first row, which no other store's log
+ * has (it covers that row's time); NULL with no error for an empty log. */
+char *pb_audit_chain_id (PbStore *store, GError **error);
 
 /* Walks the whole chain. On a break returns FALSE, sets @bad_seq to the
  * first row that does not verify (or to the missing sequence number) and
@@ -101,7 +121,7 @@ gboolean pb_audit_carry_forward (PbStore *dest, PbStore *source, GError **error)
 GStrv pb_audit_list_actions (PbStore *store, GError **error);
 
 /* The columns of an export, in order. Nothing else is ever written. */
-#define PB_AUDIT_CSV_HEADER "seq,time,operator,action,subject,outcome,detail"
+#define PB_AUDIT_CSV_HEADER "seq,time,operator,action,subject,outcome,detail,bench"
 
 /* One CSV field: quoted when it holds a comma, quote, CR, LF or edge
  * spaces, and prefixed with ' when it starts with = + - @ TAB or CR, so a
@@ -118,6 +138,11 @@ char *pb_audit_csv_field (const char *value);
 gboolean pb_audit_export_csv (PbStore *store, const char *actor, const PbAuditFilter *filter,
                               GOutputStream *out, guint *n_rows, GCancellable *cancellable,
                               GError **error);
+/* The same for rows read elsewhere (the site's, every bench's): @entries
+ * as they are, the bench column from each entry; audited in @store. */
+gboolean pb_audit_export_entries_csv (PbStore *store, const char *actor, GPtrArray *entries,
+                                      GOutputStream *out, guint *n_rows, GCancellable *cancellable,
+                                      GError **error);
 
 /* The newest "access.reviewed" row: who marked access reviewed and when.
  * Returns TRUE with *@when = 0 and *@reviewer = NULL when it never was. */

@@ -10,7 +10,7 @@ import unittest
 
 from pbtest import Bench
 
-HEADER = ["seq", "time", "operator", "action", "subject", "outcome", "detail"]
+HEADER = ["seq", "time", "operator", "action", "subject", "outcome", "detail", "bench"]
 FULL_NAME = "Winifred Quigglesby"
 
 

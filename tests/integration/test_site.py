@@ -6,6 +6,7 @@ printer sink. Two benches racing to ship one order buy one label, print it
 once and confirm it once; the site database never holds personal data."""
 
 import concurrent.futures
+import csv
 import json
 import os
 import re
@@ -482,6 +483,76 @@ class Racing(Shipping2):
                                                         outcomes["b"]))
 
 
+class Audit(Shipping2):
+    """Every bench's audit chain in the site: one view, one check."""
+
+    def labels_printed(self, rows):
+        return {(r["bench"], r["operator"], r["subject"])
+                for r in rows if r["action"] == "label.printed"}
+
+    def test_every_benchs_chain_is_in_the_site_and_a_break_names_its_bench(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        order_a, order_b = [o["orderId"] for o in self.shipping.unshipped()[:2]]
+        self.a.ok(self.ship_at(self.a, "pat", order_a))
+        self.b.ok(self.ship_at(self.b, "sam", order_b))
+
+        # One view over the site, from either bench, and one bench's rows.
+        rows = json.loads(self.b.ok(self.run_at(self.b, "audit", "list", "--json")).stdout)
+        self.assertEqual(self.labels_printed(rows),
+                         {("Bench A", "pat", order_a), ("Bench B", "sam", order_b)})
+        only_a = json.loads(self.b.ok(self.run_at(
+            self.b, "audit", "list", "--bench", "Bench A", "--json")).stdout)
+        self.assertEqual({r["bench"] for r in only_a}, {"Bench A"})
+        self.assertEqual(self.labels_printed(only_a), {("Bench A", "pat", order_a)})
+        text = self.b.ok(self.run_at(self.b, "audit", "list", "--action", "label.printed")).stdout
+        self.assertRegex(text, r"(?m)^Bench A +\d+ .* pat +label\.printed +%s" % order_a)
+
+        # The export gains a bench column.
+        path = os.path.join(self.b.root, "site-audit.csv")
+        self.b.ok(self.run_at(self.b, "audit", "export", "--output", path))
+        with open(path, newline="", encoding="utf-8") as f:
+            exported = list(csv.reader(f))
+        self.assertEqual(exported[0][-1], "bench")
+        self.assertEqual({row[-1] for row in exported[1:]}, {"Bench A", "Bench B"})
+
+        # Both chains verify, from either bench.
+        intact = self.a.ok(self.run_at(self.a, "audit", "verify")).stdout
+        for bench in ("Bench A", "Bench B"):
+            self.assertRegex(intact, r"%s: the site’s copy of its audit log is intact: "
+                                     r"\d+ rows verified" % bench)
+
+        # Someone with the database's password edits a row of bench B's.
+        self.site_sql("UPDATE audit_events SET detail = 'edited'"
+                      " WHERE bench = 'Bench B' AND seq = 3")
+        broken = self.run_at(self.a, "audit", "verify")
+        self.assertEqual(broken.returncode, 1, broken.stdout + broken.stderr)
+        self.assertIn("Bench B: audit row 3 does not match its hash", broken.stderr)
+        self.assertIn("BROKEN at Bench B row 3", broken.stdout)
+        self.assertRegex(broken.stdout, r"Bench A: the site’s copy of its audit log is intact")
+        # ... or deletes one of bench A's.
+        self.site_sql("DELETE FROM audit_events WHERE bench = 'Bench A' AND seq = 2")
+        broken = self.run_at(self.b, "audit", "verify")
+        self.assertEqual(broken.returncode, 1)
+        self.assertIn("Bench A: audit row 2 is missing from the site’s copy", broken.stderr)
+        self.assertIn("BROKEN at Bench A row 2", broken.stdout)
+        self.assertIn("BROKEN at Bench B row 3", broken.stdout)
+
+    def test_bench_goes_with_list_and_export_in_a_site(self):
+        refused = self.run_at(self.a, "audit", "verify", "--bench", "Bench A")
+        self.assertEqual(refused.returncode, 2)
+        self.assertIn("--bench goes with audit list and export", refused.stderr)
+        solo = Bench(self)
+        solo.init()
+        refused = solo.as_user("admin", "audit", "list", "--bench", "Bench A")
+        self.assertEqual(refused.returncode, 2)
+        self.assertIn("at a bench in a site", refused.stderr)
+        # A bench nobody has: no rows, not an error.
+        rows = json.loads(self.a.ok(self.run_at(
+            self.a, "audit", "list", "--bench", "Bench Z", "--json")).stdout)
+        self.assertEqual(rows, [])
+
+
 class NoPersonalData(Shipping2):
     def test_a_dump_after_a_days_work_holds_no_pii_and_no_secret(self):
         self.a.ok(self.run_at(self.a, "sync"))
@@ -497,6 +568,8 @@ class NoPersonalData(Shipping2):
         self.assertEqual(dump.returncode, 0, dump.stderr)
         text = dump.stdout
         self.assertIn("COPY public.orders", text)
+        self.assertIn("COPY public.audit_events", text)
+        self.assertIn("label.printed", text)
         markers = []
         for summary in self.shipping.api.orders():
             order = self.shipping.api.control("GET", "/_test/orders/" + summary["orderId"])["order"]
