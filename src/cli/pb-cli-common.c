@@ -373,3 +373,45 @@ pb_cli_print_json (JsonBuilder *builder)
   printf ("%s\n", out->str);
   g_string_free (out, TRUE);
 }
+
+PbSite *
+pb_cli_site_with_audit (PbCliContext *ctx, PbSession *session)
+{
+  PbSite *site = pb_cli_site (ctx);
+  g_autoptr (GError) error = NULL;
+
+  if (site != NULL && !pb_site_push_audit (site, pb_session_get_store (session), NULL, &error))
+    fprintf (stderr, _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
+             error->message);
+  return site;
+}
+
+gboolean
+pb_cli_parse_since (const char *text, gint64 *out)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *with_time = NULL;
+
+  when = g_date_time_new_from_iso8601 (text, utc);
+  if (when == NULL)
+    {
+      /* A bare date means its midnight, UTC. */
+      with_time = g_strconcat (text, "T00:00:00Z", NULL);
+      when = g_date_time_new_from_iso8601 (with_time, utc);
+    }
+  if (when == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (when);
+  return TRUE;
+}
+
+gboolean
+pb_cli_parse_until (const char *text, gint64 *out)
+{
+  if (!pb_cli_parse_since (text, out))
+    return FALSE;
+  if (strchr (text, 'T') == NULL && strchr (text, 't') == NULL)
+    *out += 24 * 3600 - 1;
+  return TRUE;
+}

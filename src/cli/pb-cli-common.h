@@ -34,6 +34,13 @@ PbSession *pb_cli_login_with_password (PbCliContext *ctx, const char *username,
 /* Site mode: the site's connection, opened at the first call; NULL on a
  * solo bench, or (with a warning printed) when the site is out of reach. */
 PbSite *pb_cli_site (PbCliContext *ctx);
+/* pb_cli_site (), with this bench's newest audit rows copied to the site
+ * first (a warning when they could not be). */
+PbSite *pb_cli_site_with_audit (PbCliContext *ctx, PbSession *session);
+/* ISO 8601 for --since/--from (a bare date: its midnight, UTC) and
+ * --until/--to (a bare date: the end of that day). */
+gboolean pb_cli_parse_since (const char *text, gint64 *out);
+gboolean pb_cli_parse_until (const char *text, gint64 *out);
 /* Prints @error to stderr and returns the matching exit code. */
 int pb_cli_fail (const GError *error);
 int pb_cli_usage (const char *usage, const char *message);

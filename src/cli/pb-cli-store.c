@@ -274,52 +274,6 @@ pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv)
   return pb_cli_usage (synopsis, NULL);
 }
 
-static gboolean
-parse_since (const char *text, gint64 *out)
-{
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GDateTime) when = NULL;
-  g_autofree char *with_time = NULL;
-
-  when = g_date_time_new_from_iso8601 (text, utc);
-  if (when == NULL)
-    {
-      /* A bare date means its midnight, UTC. */
-      with_time = g_strconcat (text, "T00:00:00Z", NULL);
-      when = g_date_time_new_from_iso8601 (with_time, utc);
-    }
-  if (when == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (when);
-  return TRUE;
-}
-
-/* A bare date for --until means the end of that day (UTC). */
-static gboolean
-parse_until (const char *text, gint64 *out)
-{
-  if (!parse_since (text, out))
-    return FALSE;
-  if (strchr (text, 'T') == NULL && strchr (text, 't') == NULL)
-    *out += 24 * 3600 - 1;
-  return TRUE;
-}
-
-/* At a bench in a site: the site, with this bench's newest audit rows
- * copied there first. NULL on a solo bench, or (with a warning) when the
- * site cannot be reached. */
-static PbSite *
-audit_site (PbCliContext *ctx, PbSession *session)
-{
-  PbSite *site = pb_cli_site (ctx);
-  g_autoptr (GError) error = NULL;
-
-  if (site != NULL && !pb_site_push_audit (site, pb_session_get_store (session), NULL, &error))
-    fprintf (stderr, _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
-             error->message);
-  return site;
-}
-
 /* The site's copy of every bench's chain, after this bench's own. */
 static int
 audit_verify_site (PbCliContext *ctx, PbSession *session)
@@ -332,7 +286,7 @@ audit_verify_site (PbCliContext *ctx, PbSession *session)
 
   if (!pb_site_config_exists (dir))
     return PB_EXIT_OK;
-  site = audit_site (ctx, session);
+  site = pb_cli_site_with_audit (ctx, session);
   if (site == NULL)
     {
       fprintf (stderr, "%s\n",
@@ -563,8 +517,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 
       if (output == NULL)
         return pb_cli_usage (synopsis, _ ("audit export needs --output FILE."));
-      if ((since != NULL && !parse_since (since, &filter.since))
-          || (until != NULL && !parse_until (until, &filter.until)))
+      if ((since != NULL && !pb_cli_parse_since (since, &filter.since))
+          || (until != NULL && !pb_cli_parse_until (until, &filter.until)))
         return pb_cli_usage (synopsis, _ ("--since and --until need a date or time in ISO 8601, "
                                           "such as 2026-11-29 or 2026-11-29T08:00:00Z."));
 
@@ -574,7 +528,7 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       if (!pb_session_require (session, PB_ACTION_EXPORT_AUDIT, NULL, &error))
         return pb_cli_fail (error);
 
-      site = audit_site (ctx, session);
+      site = pb_cli_site_with_audit (ctx, session);
       if (site != NULL)
         {
           rows = pb_site_list_audit (site, &filter, bench, &error);
@@ -610,8 +564,8 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
       g_autoptr (JsonBuilder) builder = json_builder_new ();
       PbSite *site;
 
-      if ((since != NULL && !parse_since (since, &filter.since))
-          || (until != NULL && !parse_until (until, &filter.until)))
+      if ((since != NULL && !pb_cli_parse_since (since, &filter.since))
+          || (until != NULL && !pb_cli_parse_until (until, &filter.until)))
         return pb_cli_usage (synopsis, _ ("--since and --until need a date or time in ISO 8601, "
                                           "such as 2026-11-29 or 2026-11-29T08:00:00Z."));
 
@@ -623,7 +577,7 @@ pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv)
 
       filter.action = action;
       filter.actor = actor;
-      site = audit_site (ctx, session);
+      site = pb_cli_site_with_audit (ctx, session);
       if (site != NULL)
         entries_list = pb_site_list_audit (site, &filter, bench, &error);
       else if (bench != NULL)

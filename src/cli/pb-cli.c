@@ -50,6 +50,8 @@ static const PbCliCommand commands[] = {
     pb_cli_cmd_wipe },
   { "recover", "recover --admin NAME",
     N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
+  { "activity", "activity [--from DATE] [--to DATE] [--bench NAME] [--json] --user NAME",
+    N_ ("Labels, mis-scans and scan-to-print per operator and per bench"), pb_cli_cmd_activity },
   { "site", "site create|join|status|leave|release …",
     N_ ("Share the queue with the other benches of a site"), pb_cli_cmd_site },
   { NULL, NULL, NULL, NULL },
@@ -191,16 +193,7 @@ pb_cli_run (int argc, char **argv)
    * this bench's chain (whatever the outcome: a refusal is audited too). */
   if (ctx.session != NULL && pb_session_get_store (ctx.session) != NULL
       && pb_site_config_exists (pb_store_get_dir (pb_session_get_store (ctx.session))))
-    {
-      g_autoptr (GError) error = NULL;
-      PbSite *site = pb_cli_site (&ctx);
-
-      if (site != NULL
-          && !pb_site_push_audit (site, pb_session_get_store (ctx.session), NULL, &error))
-        fprintf (stderr,
-                 _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
-                 error->message);
-    }
+    pb_cli_site_with_audit (&ctx, ctx.session);
   g_clear_object (&ctx.session);
   g_clear_object (&ctx.site);
   return status;

@@ -655,6 +655,56 @@ pb_site_heartbeat (PbSite *self, GError **error)
                       1, params, error);
 }
 
+void
+pb_site_bench_info_free (PbSiteBenchInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->version);
+  g_free (info);
+}
+
+static gint64
+epoch_value (PGresult *result, int row, int column)
+{
+  return PQgetisnull (result, row, column)
+             ? 0
+             : g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+GPtrArray *
+pb_site_list_benches (PbSite *self, GError **error)
+{
+  g_autoptr (GPtrArray) benches
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_site_bench_info_free);
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self), NULL);
+
+  result = pb_site_exec (self, _ ("Reading the site’s benches"),
+                         "SELECT name, coalesce (version, ''),"
+                         " extract (epoch FROM joined_at)::bigint,"
+                         " extract (epoch FROM last_seen)::bigint,"
+                         " extract (epoch FROM removed_at)::bigint"
+                         " FROM benches ORDER BY name",
+                         0, NULL, error);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      PbSiteBenchInfo *info = g_new0 (PbSiteBenchInfo, 1);
+
+      info->name = g_strdup (PQgetvalue (result, row, 0));
+      info->version = g_strdup (PQgetvalue (result, row, 1));
+      info->joined_at = epoch_value (result, row, 2);
+      info->last_seen = epoch_value (result, row, 3);
+      info->removed_at = epoch_value (result, row, 4);
+      g_ptr_array_add (benches, info);
+    }
+  return g_steal_pointer (&benches);
+}
+
 /* ---- the one poller --------------------------------------------------- */
 
 gboolean

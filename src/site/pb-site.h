@@ -103,6 +103,21 @@ gboolean pb_site_remove_bench (PbSite *self, const char *name, GError **error);
 /* Records that this bench is alive, and refreshes its claims' heartbeats. */
 gboolean pb_site_heartbeat (PbSite *self, GError **error);
 
+typedef struct
+{
+  char *name;
+  char *version;
+  gint64 joined_at;
+  gint64 last_seen;
+  gint64 removed_at; /* 0 while it is one of the site's */
+} PbSiteBenchInfo;
+
+void pb_site_bench_info_free (PbSiteBenchInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteBenchInfo, pb_site_bench_info_free)
+/* (element-type PbSiteBenchInfo) (transfer full): every bench the site has
+ * had, by name, removed ones too. */
+GPtrArray *pb_site_list_benches (PbSite *self, GError **error);
+
 /* One poller per site: TRUE in @leader when this connection holds the
  * site's sync lock (a session advisory lock, released when the connection
  * ends, a crash included). */

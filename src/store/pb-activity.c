@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "pb-activity.h"
+#include "pb-audit.h"
 #include "pb-store-private.h"
 #include "util/pb-clock.h"
 
@@ -294,4 +296,182 @@ pb_activity_report (PbStore *store, gint64 since, gint64 until, GError **error)
       report->busiest_hour_total = MAX (report->busiest_hour_total, total);
     }
   return g_steal_pointer (&report);
+}
+
+/* ---- counted from audit rows ------------------------------------------ */
+
+typedef struct
+{
+  PbActivityOperatorSummary public;
+  GArray *times; /* gdouble: scan-to-print seconds */
+} OperatorCount;
+
+static void
+operator_count_free (OperatorCount *count)
+{
+  g_free (count->public.operator_name);
+  g_array_unref (count->times);
+  g_free (count);
+}
+
+static void
+operator_summary_free (PbActivityOperatorSummary *row)
+{
+  g_free (row->operator_name);
+  g_free (row);
+}
+
+static void
+bench_summary_free (PbActivityBenchSummary *bench)
+{
+  g_free (bench->bench);
+  g_free (bench);
+}
+
+void
+pb_activity_summary_free (PbActivitySummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_ptr_array_unref (summary->operators);
+  g_ptr_array_unref (summary->benches);
+  g_free (summary);
+}
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *)a;
+  gdouble y = *(const gdouble *)b;
+
+  return (x > y) - (x < y);
+}
+
+static gint
+compare_summaries (gconstpointer a, gconstpointer b)
+{
+  const PbActivityOperatorSummary *x = *(PbActivityOperatorSummary *const *)a;
+  const PbActivityOperatorSummary *y = *(PbActivityOperatorSummary *const *)b;
+
+  return g_strcmp0 (x->operator_name, y->operator_name);
+}
+
+static gint
+compare_benches (gconstpointer a, gconstpointer b)
+{
+  const PbActivityBenchSummary *x = *(PbActivityBenchSummary *const *)a;
+  const PbActivityBenchSummary *y = *(PbActivityBenchSummary *const *)b;
+
+  return g_strcmp0 (x->bench, y->bench);
+}
+
+PbActivityBenchSummary *
+pb_activity_summary_bench (PbActivitySummary *summary, const char *bench)
+{
+  PbActivityBenchSummary *row;
+
+  for (guint i = 0; i < summary->benches->len; i++)
+    {
+      row = g_ptr_array_index (summary->benches, i);
+      if (g_strcmp0 (row->bench, bench) == 0)
+        return row;
+    }
+  row = g_new0 (PbActivityBenchSummary, 1);
+  row->bench = g_strdup (bench);
+  g_ptr_array_add (summary->benches, row);
+  g_ptr_array_sort (summary->benches, compare_benches);
+  return row;
+}
+
+static OperatorCount *
+operator_count (GHashTable *by_name, const char *name)
+{
+  OperatorCount *count = g_hash_table_lookup (by_name, name);
+
+  if (count == NULL)
+    {
+      count = g_new0 (OperatorCount, 1);
+      count->public.operator_name = g_strdup (name);
+      count->times = g_array_new (FALSE, FALSE, sizeof (gdouble));
+      g_hash_table_insert (by_name, count->public.operator_name, count);
+    }
+  return count;
+}
+
+/* The seconds in a "label.printed" row's detail, or -1. */
+static gdouble
+scan_to_print (const char *detail)
+{
+  const char *found = detail != NULL ? strstr (detail, PB_ACTIVITY_SCAN_TO_PRINT) : NULL;
+  char *end = NULL;
+  gint64 seconds;
+
+  if (found == NULL)
+    return -1;
+  seconds = g_ascii_strtoll (found + strlen (PB_ACTIVITY_SCAN_TO_PRINT), &end, 10);
+  return end != found + strlen (PB_ACTIVITY_SCAN_TO_PRINT) && seconds >= 0 ? (gdouble)seconds : -1;
+}
+
+PbActivitySummary *
+pb_activity_summarise (GPtrArray *entries, const char *default_bench)
+{
+  PbActivitySummary *summary = g_new0 (PbActivitySummary, 1);
+  g_autoptr (GHashTable) by_name
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)operator_count_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  summary->operators = g_ptr_array_new_with_free_func ((GDestroyNotify)operator_summary_free);
+  summary->benches = g_ptr_array_new_with_free_func ((GDestroyNotify)bench_summary_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const PbAuditEntry *entry = g_ptr_array_index (entries, i);
+      const char *bench = entry->bench != NULL ? entry->bench : default_bench;
+      gboolean label = g_strcmp0 (entry->action, "label.printed") == 0
+                       && g_strcmp0 (entry->outcome, "ok") == 0;
+      gboolean mis_scan = g_strcmp0 (entry->action, "pack.mis_scan") == 0;
+      OperatorCount *count;
+
+      if (!label && !mis_scan)
+        continue;
+      count = operator_count (by_name, entry->actor != NULL ? entry->actor : "");
+      if (mis_scan)
+        {
+          count->public.mis_scans++;
+          continue;
+        }
+      count->public.labels++;
+      pb_activity_summary_bench (summary, bench)->labels++;
+      {
+        gdouble seconds = scan_to_print (entry->detail);
+
+        if (seconds >= 0)
+          g_array_append_val (count->times, seconds);
+      }
+    }
+
+  /* Each operator's median, then the public rows by name. */
+  g_hash_table_iter_init (&iter, by_name);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      OperatorCount *count = value;
+      PbActivityOperatorSummary *row = g_new0 (PbActivityOperatorSummary, 1);
+      guint n = count->times->len;
+
+      *row = count->public;
+      row->operator_name = g_strdup (count->public.operator_name);
+      row->timed = n;
+      if (n > 0)
+        {
+          g_array_sort (count->times, compare_doubles);
+          row->median_scan_to_print = n % 2 ? g_array_index (count->times, gdouble, n / 2)
+                                            : (g_array_index (count->times, gdouble, n / 2 - 1)
+                                               + g_array_index (count->times, gdouble, n / 2))
+                                                  / 2;
+        }
+      g_ptr_array_add (summary->operators, row);
+    }
+  g_ptr_array_sort (summary->operators, compare_summaries);
+  return summary;
 }

@@ -93,4 +93,44 @@ const PbActivityOperator *pb_activity_report_find_operator (PbActivityReport *re
 /* Labels per active hour (0 when none). */
 gdouble pb_activity_operator_get_rate (const PbActivityOperator *op);
 
+/*
+ * The same figures counted from audit rows alone (the site's copy of every
+ * bench's chain, or this store's log): what `packbenchctl activity` and the
+ * site's Activity read. A label is a "label.printed" row, whose detail
+ * carries the seconds from the order's first scan to the print
+ * (PB_ACTIVITY_SCAN_TO_PRINT) when the bench knew them; a mis-scan is a
+ * "pack.mis_scan" row.
+ */
+#define PB_ACTIVITY_SCAN_TO_PRINT "scan_to_print_s="
+
+typedef struct
+{
+  char *operator_name;
+  guint labels;
+  guint mis_scans;
+  guint timed;                  /* labels with a scan-to-print time */
+  gdouble median_scan_to_print; /* seconds; 0 when @timed is 0 */
+} PbActivityOperatorSummary;
+
+typedef struct
+{
+  char *bench;
+  guint labels;
+  gint64 last_seen; /* unix time; 0 when unknown */
+} PbActivityBenchSummary;
+
+typedef struct
+{
+  GPtrArray *operators; /* (element-type PbActivityOperatorSummary): by name */
+  GPtrArray *benches;   /* (element-type PbActivityBenchSummary): by name */
+} PbActivitySummary;
+
+/* Counts @entries (element-type PbAuditEntry); a row without a bench
+ * counts for @default_bench. */
+PbActivitySummary *pb_activity_summarise (GPtrArray *entries, const char *default_bench);
+/* The bench's row, added (with no labels) when it had none in the period. */
+PbActivityBenchSummary *pb_activity_summary_bench (PbActivitySummary *summary, const char *bench);
+void pb_activity_summary_free (PbActivitySummary *summary);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbActivitySummary, pb_activity_summary_free)
+
 G_END_DECLS

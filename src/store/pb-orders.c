@@ -693,6 +693,18 @@ pb_orders_find_unshipped_holding_except (PbStore *store, const char *const *code
   return TRUE;
 }
 
+gint64
+pb_orders_get_pack_started (PbStore *store, const char *order_id)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = pb_store_prepare (store, "SELECT pack_started_at FROM orders WHERE id = ?1", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
 gboolean
 pb_orders_set_pack_times (PbStore *store, const char *order_id, gint64 started_at,
                           gint64 completed_at, const char *operator_name, GError **error)

@@ -111,6 +111,8 @@ gboolean pb_orders_find_unshipped_holding_except (PbStore *store, const char *co
 
 /* Records when packing @order_id began and ended (0: not yet) and who
  * packed it. Times are Unix seconds. */
+/* When packing of @order_id began at this bench (0: never, or unknown). */
+gint64 pb_orders_get_pack_started (PbStore *store, const char *order_id);
 gboolean pb_orders_set_pack_times (PbStore *store, const char *order_id, gint64 started_at,
                                    gint64 completed_at, const char *operator_name, GError **error);
 

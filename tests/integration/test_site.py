@@ -538,6 +538,55 @@ class Audit(Shipping2):
         self.assertIn("BROKEN at Bench A row 2", broken.stdout)
         self.assertIn("BROKEN at Bench B row 3", broken.stdout)
 
+    def test_activity_counts_the_whole_floor_from_either_bench(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()[:3]]
+        # The first order was scanned at bench A 40 s before its print.
+        self.assertEqual(self.a.sql("UPDATE orders SET pack_started_at = %d WHERE id = '%s';"
+                                    % (self.a.now - 40, orders[0])).returncode, 0)
+        self.a.ok(self.ship_at(self.a, "pat", orders[0]))
+        self.a.ok(self.ship_at(self.a, "pat", orders[1]))
+        self.b.ok(self.ship_at(self.b, "sam", orders[2]))
+        self.a.add_user("sue", "supervisor")
+
+        day = self.a.iso_now()[:10]
+        report = json.loads(self.b.ok(self.run_at(
+            self.b, "activity", "--from", day, "--to", day, "--json", user="sue")).stdout)
+        operators = {o["username"]: o for o in report["operators"]}
+        self.assertEqual(operators["pat"]["labels"], 2)
+        self.assertEqual(operators["pat"]["mis_scans"], 0)
+        self.assertEqual(operators["pat"]["median_scan_to_print_s"], 40)
+        self.assertEqual(operators["sam"]["labels"], 1)
+        self.assertIsNone(operators["sam"]["median_scan_to_print_s"])
+        benches = {b["bench"]: b for b in report["benches"]}
+        self.assertEqual({name: b["labels"] for name, b in benches.items()},
+                         {"Bench A": 2, "Bench B": 1})
+        for bench in benches.values():
+            self.assertRegex(bench["last_seen"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+        # One bench; another day has nothing.
+        only_b = json.loads(self.a.ok(self.run_at(
+            self.a, "activity", "--from", day, "--bench", "Bench B", "--json", user="sue")).stdout)
+        self.assertEqual([(o["username"], o["labels"]) for o in only_b["operators"]], [("sam", 1)])
+        self.assertEqual([b["bench"] for b in only_b["benches"]], ["Bench B"])
+        empty = json.loads(self.a.ok(self.run_at(
+            self.a, "activity", "--from", "2020-01-01", "--to", "2020-01-01", "--json",
+            user="sue")).stdout)
+        self.assertEqual(empty["operators"], [])
+        self.assertEqual({b["bench"]: b["labels"] for b in empty["benches"]},
+                         {"Bench A": 0, "Bench B": 0})
+
+        # A packer may not; a bad date is refused in words.
+        refused = self.run_at(self.a, "activity", "--json", user="pat")
+        self.assertEqual(refused.returncode, 4)
+        bad = self.run_at(self.a, "activity", "--from", "yesterday", user="sue")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--from and --to need a date or time in ISO 8601", bad.stderr)
+        backwards = self.run_at(self.a, "activity", "--from", day, "--to", "2020-01-01", user="sue")
+        self.assertEqual(backwards.returncode, 2)
+        self.assertIn("--to is before --from", backwards.stderr)
+
     def test_bench_goes_with_list_and_export_in_a_site(self):
         refused = self.run_at(self.a, "audit", "verify", "--bench", "Bench A")
         self.assertEqual(refused.returncode, 2)
@@ -547,6 +596,14 @@ class Audit(Shipping2):
         refused = solo.as_user("admin", "audit", "list", "--bench", "Bench A")
         self.assertEqual(refused.returncode, 2)
         self.assertIn("at a bench in a site", refused.stderr)
+        refused = solo.as_user("admin", "activity", "--bench", "Bench A")
+        self.assertEqual(refused.returncode, 2)
+        self.assertIn("--bench is for a bench in a site", refused.stderr)
+        # A solo bench reports itself, by its host name.
+        report = json.loads(solo.ok(solo.as_user("admin", "activity", "--json")).stdout)
+        self.assertEqual(len(report["benches"]), 1)
+        self.assertEqual(report["benches"][0]["labels"], 0)
+        self.assertEqual(report["operators"], [])
         # A bench nobody has: no rows, not an error.
         rows = json.loads(self.a.ok(self.run_at(
             self.a, "audit", "list", "--bench", "Bench Z", "--json")).stdout)

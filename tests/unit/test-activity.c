@@ -364,12 +364,81 @@ test_period_bounds (void)
   g_assert_cmpint (until - since, ==, 7 * DAY);
 }
 
+static void
+add_row (GPtrArray *rows, const char *bench, const char *actor, const char *action,
+         const char *outcome, const char *detail)
+{
+  PbAuditEntry *entry = g_new0 (PbAuditEntry, 1);
+
+  entry->seq = rows->len + 1;
+  entry->bench = g_strdup (bench);
+  entry->actor = g_strdup (actor);
+  entry->action = g_strdup (action);
+  entry->outcome = g_strdup (outcome);
+  entry->detail = g_strdup (detail);
+  g_ptr_array_add (rows, entry);
+}
+
+/* The site's figures, counted from audit rows alone. */
+static void
+test_summarise_rows (void)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_audit_entry_free);
+  g_autoptr (PbActivitySummary) summary = NULL;
+  PbActivityOperatorSummary *op;
+  PbActivityBenchSummary *bench;
+
+  add_row (rows, "Bench B", "pat", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "30");
+  add_row (rows, "Bench A", "pat", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "90");
+  add_row (rows, "Bench A", "pat", "label.printed", "ok",
+           "weighed=typed " PB_ACTIVITY_SCAN_TO_PRINT "50");
+  add_row (rows, "Bench A", "pat", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "10");
+  add_row (rows, "Bench A", "pat", "pack.mis_scan", "refused", NULL);
+  add_row (rows, "Bench A", "sam", "pack.mis_scan", "refused", NULL);
+  add_row (rows, "Bench A", "sam", "pack.mis_scan", "refused", NULL);
+  /* Not a label: a reprint, a failed print, a damaged detail. */
+  add_row (rows, "Bench A", "sam", "label.reprinted", "ok", NULL);
+  add_row (rows, "Bench A", "sam", "label.printed", "failed", NULL);
+  add_row (rows, NULL, "ann", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "x");
+
+  summary = pb_activity_summarise (rows, "Bench C");
+  g_assert_cmpuint (summary->operators->len, ==, 3);
+  op = g_ptr_array_index (summary->operators, 0);
+  g_assert_cmpstr (op->operator_name, ==, "ann");
+  g_assert_cmpuint (op->labels, ==, 1);
+  g_assert_cmpuint (op->timed, ==, 0);
+  op = g_ptr_array_index (summary->operators, 1);
+  g_assert_cmpstr (op->operator_name, ==, "pat");
+  g_assert_cmpuint (op->labels, ==, 4);
+  g_assert_cmpuint (op->mis_scans, ==, 1);
+  g_assert_cmpuint (op->timed, ==, 4);
+  /* 10, 30, 50, 90: the middle two's mean. */
+  g_assert_cmpfloat (op->median_scan_to_print, ==, 40);
+  op = g_ptr_array_index (summary->operators, 2);
+  g_assert_cmpstr (op->operator_name, ==, "sam");
+  g_assert_cmpuint (op->labels, ==, 0);
+  g_assert_cmpuint (op->mis_scans, ==, 2);
+
+  g_assert_cmpuint (summary->benches->len, ==, 3);
+  bench = g_ptr_array_index (summary->benches, 0);
+  g_assert_cmpstr (bench->bench, ==, "Bench A");
+  g_assert_cmpuint (bench->labels, ==, 3);
+  bench = g_ptr_array_index (summary->benches, 2);
+  g_assert_cmpstr (bench->bench, ==, "Bench C");
+  g_assert_cmpuint (bench->labels, ==, 1);
+  /* A bench with nothing in the period is added, once. */
+  g_assert_true (pb_activity_summary_bench (summary, "Bench D")
+                 == pb_activity_summary_bench (summary, "Bench D"));
+  g_assert_cmpuint (summary->benches->len, ==, 4);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/activity/period-bounds", test_period_bounds);
+  g_test_add_func ("/activity/summarise-rows", test_summarise_rows);
 #define ADD(path, func) g_test_add ("/activity/" path, Fixture, NULL, set_up, func, tear_down)
   ADD ("empty", test_empty);
   ADD ("labels-per-hour", test_labels_per_hour);
