@@ -1097,6 +1097,50 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
                           error);
 }
 
+/**
+ * pb_ship_print_document:
+ * @store: the store
+ * @pdf: the document
+ * @kind: what it is ("despatch_note", "pick_list"): the audit actions' prefix
+ * @subject: (nullable): the order it is about, for the audit
+ * @operator_name: who prints it
+ * @cancellable: (nullable): stops the wait
+ * @error: why it did not print
+ *
+ * Prints @pdf as a document on the document printer (print.document_printer,
+ * else CUPS's default destination) and waits until CUPS has printed it, with
+ * the audit rows of every print ("<kind>.print_requested" first).
+ */
+gboolean
+pb_ship_print_document (PbStore *store, GBytes *pdf, const char *kind, const char *subject,
+                        const char *operator_name, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *destination = NULL;
+  g_autofree char *title = NULL;
+  PbPrintRequest print = { 0 };
+  const PrintRecord record = { kind, operator_name, subject, NULL };
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (pdf != NULL && kind != NULL && operator_name != NULL, FALSE);
+
+  destination = choose_document_printer (store, cancellable, error);
+  if (destination == NULL)
+    return FALSE;
+  /* The job's name CUPS keeps: never an address. */
+  title = g_strdup_printf ("Packbench %s", kind);
+  print.printer = destination;
+  print.mode = PB_PRINT_MODE_DOCUMENT;
+  print.title = title;
+  print.pdf = pdf;
+  if (!submit_and_watch (store, &print, 0, &record, cancellable, error))
+    return FALSE;
+  {
+    g_autofree char *action = g_strdup_printf ("%s.printed", kind);
+
+    return pb_audit_append (store, operator_name, action, subject, "ok", destination, error);
+  }
+}
+
 gboolean
 pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable, GError **error)
 {

@@ -131,6 +131,12 @@ gboolean pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char 
                                  const char *operator_name, GCancellable *cancellable,
                                  GError **error);
 
+/* A document (despatch note, pick list) on the document printer, audited
+ * as "<@kind>." rows; see pb-ship.c. */
+gboolean pb_ship_print_document (PbStore *store, GBytes *pdf, const char *kind, const char *subject,
+                                 const char *operator_name, GCancellable *cancellable,
+                                 GError **error);
+
 /* A test label on @printer (NULL: print.printer). */
 gboolean pb_ship_print_test (PbStore *store, const char *printer, GCancellable *cancellable,
                              GError **error);
