@@ -148,62 +148,6 @@ pb_documents_print_despatch_note (PbStore *store, const char *order_id, const ch
                                  error);
 }
 
-typedef struct
-{
-  PbStore *store;
-  char *order_id;
-  char *operator_name;
-} PrintData;
-
-static void
-print_data_free (PrintData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->order_id);
-  g_free (data->operator_name);
-  g_free (data);
-}
-
-static void
-print_despatch_note_thread (GTask *task, gpointer source, gpointer task_data,
-                            GCancellable *cancellable)
-{
-  PrintData *data = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PbStore) store = pb_store_open_worker (data->store, &error);
-
-  if (store == NULL
-      || !pb_documents_print_despatch_note (store, data->order_id, data->operator_name, cancellable,
-                                            &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/* In a worker thread on its own connection to the store. */
-void
-pb_documents_print_despatch_note_async (PbStore *store, const char *order_id,
-                                        const char *operator_name, GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  PrintData *data = g_new0 (PrintData, 1);
-
-  g_task_set_source_tag (task, pb_documents_print_despatch_note_async);
-  data->store = g_object_ref (store);
-  data->order_id = g_strdup (order_id);
-  data->operator_name = g_strdup (operator_name);
-  g_task_set_task_data (task, data, (GDestroyNotify)print_data_free);
-  g_task_run_in_thread (task, print_despatch_note_thread);
-}
-
-gboolean
-pb_documents_print_despatch_note_finish (GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 gboolean
 pb_documents_save_despatch_note (PbStore *store, const char *order_id, const char *operator_name,
                                  const char *path, GError **error)

@@ -38,10 +38,6 @@ GBytes *pb_documents_despatch_note (PbStore *store, const char *order_id, const 
 gboolean pb_documents_print_despatch_note (PbStore *store, const char *order_id,
                                            const char *operator_name, GCancellable *cancellable,
                                            GError **error);
-void pb_documents_print_despatch_note_async (PbStore *store, const char *order_id,
-                                             const char *operator_name, GCancellable *cancellable,
-                                             GAsyncReadyCallback callback, gpointer user_data);
-gboolean pb_documents_print_despatch_note_finish (GAsyncResult *result, GError **error);
 
 /* Makes the despatch note and writes it to @path (mode 0600), which then
  * is the operator's responsibility: the audit row ("despatch_note.saved")

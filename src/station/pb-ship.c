@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "pb-documents.h"
 #include "pb-outbox-worker.h"
 #include "pb-services.h"
 #include "pb-ship.h"
@@ -36,6 +37,7 @@ pb_ship_result_clear (PbShipResult *result)
   g_clear_pointer (&result->service, g_free);
   g_clear_pointer (&result->confirm_error, g_free);
   g_clear_pointer (&result->recheck_error, g_free);
+  g_clear_pointer (&result->despatch_note_error, g_free);
   memset (result, 0, sizeof *result);
 }
 
@@ -805,6 +807,24 @@ pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
          && left->len == 0;
 }
 
+/* The despatch note that goes with the label, when the bench asks for one
+ * (print.despatch_note_with_label); a failure is the result's, not the
+ * shipment's. */
+static void
+print_despatch_note (PbStore *store, const PbShipRequest *request, PbShipResult *result,
+                     GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_settings_get_bool (store, "print.despatch_note_with_label"))
+    return;
+  if (pb_documents_print_despatch_note (store, request->order_id, request->operator_name,
+                                        cancellable, &error))
+    result->despatch_note_printed = TRUE;
+  else
+    result->despatch_note_error = g_strdup (error->message);
+}
+
 gboolean
 pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
          GCancellable *cancellable, GError **error)
@@ -910,6 +930,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
     {
       if (!print_label (store, request, cancellable, error))
         return FALSE;
+      print_despatch_note (store, request, result, cancellable);
     }
   result->printed = TRUE;
 

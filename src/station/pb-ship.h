@@ -65,6 +65,10 @@ typedef struct
   gboolean recheck_skipped;
   gint64 last_sync;
   char *recheck_error;
+  /* print.despatch_note_with_label: the despatch note printed after the
+   * label, or why not (the label and the shipment stand either way). */
+  gboolean despatch_note_printed;
+  char *despatch_note_error;
 } PbShipResult;
 
 void pb_ship_result_clear (PbShipResult *result);

@@ -125,6 +125,35 @@ class DespatchNote(DocumentsTestCase):
         self.assertIn("responsibility", saved[0]["detail"])
 
 
+class WithLabel(DocumentsTestCase):
+    def test_note_follows_the_label_when_asked(self):
+        first, second = self.shipping.unshipped()[:2]
+        # Off by default: a label alone.
+        self.bench.ok(self.shipping.run("ship", first["orderId"], "--weight", "300", user="pat"))
+        self.shipping.sink.wait_for_jobs(1)
+        self.assertEqual(self.documents.jobs, [])
+        self.bench.ok(self.bench.as_user("admin", "config", "set",
+                                         "print.despatch_note_with_label", "true",
+                                         "print.despatch_note_paper", "4x6"))
+        self.bench.ok(self.shipping.run("ship", second["orderId"], "--weight", "300", user="pat"))
+        self.assertTrue(self.shipping.sink.wait_for_jobs(2)[1].startswith(b"^XA"))
+        job = self.documents.wait_for_jobs(1)[0]
+        text, codes = read_pdf(job)
+        self.assertEqual(codes, [second["orderId"].replace("-", "")])
+        self.assertIn(second["recipient"]["deliveryAddress"]["name"], text)
+        printed = [r["subject"] for r in self.audit("despatch_note.printed")]
+        self.assertEqual(printed, [second["orderId"]])
+        # The document printer gone: the parcel still ships, and says why
+        # no note came.
+        self.bench.ok(self.bench.as_user("admin", "config", "set",
+                                         "print.document_printer", "no-such-queue"))
+        third = self.shipping.unshipped(skip=(first["orderId"], second["orderId"]))[0]
+        result = self.bench.ok(self.shipping.run("ship", third["orderId"], "--weight", "300",
+                                                 user="pat"))
+        self.assertIn("Tracking: ", result.stdout)
+        self.assertIn("The despatch note was not printed", result.stderr)
+
+
 class PickList(DocumentsTestCase):
     def test_printed_and_saved_without_personal_data(self):
         self.bench.ok(self.shipping.run("pick-list", user="pat"))
