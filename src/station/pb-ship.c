@@ -1058,9 +1058,11 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
   return TRUE;
 }
 
-/* The document printer: the setting, else CUPS's default destination. */
+/* The document printer: the setting, else CUPS's default destination;
+ * @none_message when there is neither (NULL: the manifest's). */
 static char *
-choose_document_printer (PbStore *store, GCancellable *cancellable, GError **error)
+choose_document_printer (PbStore *store, const char *none_message, GCancellable *cancellable,
+                         GError **error)
 {
   g_autofree char *name = pb_settings_get (store, "print.document_printer");
   g_autoptr (GPtrArray) printers = NULL;
@@ -1074,9 +1076,11 @@ choose_document_printer (PbStore *store, GCancellable *cancellable, GError **err
     if (pb_printer_get_is_default (g_ptr_array_index (printers, i)))
       return g_strdup (pb_printer_get_name (g_ptr_array_index (printers, i)));
   g_set_error_literal (error, PB_PRINT_ERROR, PB_PRINT_ERROR_NOT_FOUND,
-                       _ ("No document printer is set and CUPS has no default printer. An "
-                          "administrator chooses one (print.document_printer), or save the "
-                          "manifest and print it from another program."));
+                       none_message != NULL
+                           ? none_message
+                           : _ ("No document printer is set and CUPS has no default printer. An "
+                                "administrator chooses one (print.document_printer), or save the "
+                                "manifest and print it from another program."));
   return NULL;
 }
 
@@ -1101,8 +1105,8 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
                           "retention purge)."));
       return FALSE;
     }
-  destination
-      = printer != NULL ? g_strdup (printer) : choose_document_printer (store, cancellable, error);
+  destination = printer != NULL ? g_strdup (printer)
+                                : choose_document_printer (store, NULL, cancellable, error);
   if (destination == NULL)
     return FALSE;
 
@@ -1144,7 +1148,11 @@ pb_ship_print_document (PbStore *store, GBytes *pdf, const char *kind, const cha
   g_return_val_if_fail (PB_IS_STORE (store), FALSE);
   g_return_val_if_fail (pdf != NULL && kind != NULL && operator_name != NULL, FALSE);
 
-  destination = choose_document_printer (store, cancellable, error);
+  destination = choose_document_printer (
+      store,
+      _ ("No document printer is set and CUPS has no default printer. An administrator "
+         "chooses one in Preferences › Bench (print.document_printer)."),
+      cancellable, error);
   if (destination == NULL)
     return FALSE;
   /* The job's name CUPS keeps: never an address. */
