@@ -182,6 +182,15 @@ class PickList(DocumentsTestCase):
                     if address.get(key):
                         self.assertNotIn(address[key], text)
         self.assertEqual(self.audit("order.recipient_viewed"), [])
+        # Due today: some of those orders, each still one barcode.
+        today = os.path.join(self.bench.root, "today.pdf")
+        result = self.bench.ok(self.shipping.run("pick-list", "--due", "today", "--output",
+                                                 today, user="pat"))
+        with open(today, "rb") as handle:
+            text, today_codes = read_pdf(handle.read())
+        self.assertLessEqual(set(today_codes), set(codes))
+        self.assertIn("Orders due today", text)
+        self.assertIn("%d order" % len(today_codes), result.stderr)
 
 
 class BadInput(DocumentsTestCase):

@@ -288,6 +288,28 @@ test_despatch_note_refusals (Fixture *fixture, gconstpointer data)
   g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "999-0000000-0000000"));
   g_assert_cmpuint (pb_test_count_audit (fixture->store, "order.recipient_viewed"), ==, 0);
+  g_clear_error (&error);
+
+  /* Site mode: an order known here without its recipient (another bench
+   * packs it) has no despatch note here, and no address was read. */
+  {
+    g_autoptr (PbOrderData) facts
+        = pb_test_order_new ("205-7777777-8888888", "UNSHIPPED", fixture->now - DAY,
+                             fixture->now - DAY, fixture->now + DAY);
+    PbOrderChange change;
+
+    pb_test_order_add_item (facts, "205-item", "TEA-1", 1);
+    g_assert_true (pb_store_begin (fixture->store, &error));
+    g_assert_true (pb_orders_apply_facts (fixture->store, facts, fixture->now, &change, &error));
+    g_assert_true (pb_store_commit (fixture->store, &error));
+    g_assert_no_error (error);
+  }
+  pdf = pb_documents_despatch_note (fixture->store, "205-7777777-8888888", OPERATOR, "print",
+                                    &error);
+  g_assert_null (pdf);
+  g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "does not hold the buyer's address"));
+  g_assert_cmpuint (pb_test_count_audit (fixture->store, "order.recipient_viewed"), ==, 0);
 }
 
 static void
