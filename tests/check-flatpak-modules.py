@@ -59,6 +59,10 @@ MODULES = {
     # Debian has one source package per major version.
     "libpq": {"debian": "postgresql-{major}", "archive": "postgresql",
               "provides": ["libpq"], "build": True, "smoke": "libpq"},
+    # Code 128 for despatch notes and pick lists; upstream's archive is
+    # zint-VERSION-src.tar.xz, installs no pkg-config file (Packbench finds
+    # the library by name), and only the library is needed.
+    "zint": {"debian": "zint", "suffix": "-src", "provides": []},
     # Not in the manifest any more (needs libcanberra, which the SDK lacks);
     # known here so that the checker's own test can show that it fails.
     "gsound": {"debian": "gsound", "provides": ["gsound"]},
@@ -184,7 +188,8 @@ def module_version(module, info):
         return source.get("tag", "").lstrip("v")
     name = os.path.basename(source["url"])
     archive = info.get("archive", module["name"])
-    match = re.match(r"^%s-(.+?)\.tar\.\w+$" % re.escape(archive), name)
+    match = re.match(r"^%s-(.+?)%s\.tar\.\w+$" % (re.escape(archive),
+                                                   re.escape(info.get("suffix", ""))), name)
     return match.group(1) if match else None
 
 
@@ -303,8 +308,12 @@ def configure(module, source, build, prefix, env):
     if system == "cmake-ninja" and unknown:
         # CMake names the unused variables on the lines after the warning.
         tail = output.split("Manually-specified variables were not used", 1)[1]
-        unknown += [l.strip() for l in tail.splitlines()[1:8] if l.strip().isupper()
-                    or l.strip().startswith(("ENABLE_", "BUILD_", "WITH_"))]
+        names = [l.strip() for l in tail.splitlines()[1:8] if l.strip().isupper()
+                 or l.strip().startswith(("ENABLE_", "BUILD_", "WITH_"))]
+        # flatpak-builder's own -DCMAKE_INSTALL_LIBDIR=lib (added above as it
+        # adds it) is not the manifest's: zint's CMake installs to lib anyway.
+        names = [n for n in names if n != "CMAKE_INSTALL_LIBDIR"]
+        unknown = unknown + names if names else []
     if unknown:
         fail(name, "options the module does not know: " + "; ".join(unknown))
     if status != 0:

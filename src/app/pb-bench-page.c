@@ -6,6 +6,7 @@
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
 #include "pb-queue-model.h"
+#include "station/pb-documents.h"
 #include "station/pb-pack.h"
 #include "station/pb-scan.h"
 #include "station/pb-ship.h"
@@ -46,6 +47,7 @@ struct _PbBenchPage
   GPtrArray *line_ticks;  /* (element-type GtkBox) (unowned) */
   GPtrArray *line_counts; /* (element-type GtkLabel) (unowned) */
   gboolean busy;          /* a label is being bought or printed */
+  gboolean documenting;   /* a despatch note or pick list is being printed */
   gboolean label_stored;  /* the open order has a label to reprint */
   guint last_line;        /* the line the last scan ticked */
 
@@ -159,6 +161,9 @@ update_actions (PbBenchPage *self)
                                  complete && !self->busy && !self->label_stored);
   gtk_widget_action_set_enabled (widget, "bench.reprint", self->label_stored && !self->busy);
   gtk_widget_action_set_enabled (widget, "bench.close-order", self->pack != NULL && !self->busy);
+  gtk_widget_action_set_enabled (widget, "bench.despatch-note",
+                                 self->pack != NULL && !self->documenting);
+  gtk_widget_action_set_enabled (widget, "bench.pick-list", !self->documenting);
   gtk_widget_set_visible (GTK_WIDGET (self->reprint_button), self->label_stored);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy || self->taking);
   gtk_spinner_set_spinning (self->spinner, self->busy || self->taking);
@@ -1609,7 +1614,15 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
     g_autofree char *text
         = g_strdup_printf (_ ("Label printed — Tracking %s"), number ? number : _ ("unknown"));
 
-    if (job->result.recheck_skipped)
+    if (job->result.despatch_note_error != NULL)
+      {
+        /* The parcel still goes: the note can be printed again. */
+        g_autofree char *both = g_strdup_printf (_ ("%s. The despatch note was not printed: %s"),
+                                                 text, job->result.despatch_note_error);
+
+        show_banner (self, BANNER_ERROR, both);
+      }
+    else if (job->result.recheck_skipped)
       {
         /* Shipped on the last sync's word: the packer hears of it. */
         g_autofree char *notice = format_recheck_skipped (&job->result);
@@ -1684,6 +1697,157 @@ static void
 reprint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   start_ship (PB_BENCH_PAGE (widget), TRUE);
+}
+
+/* Despatch notes and pick lists: printed on the document printer in a
+ * worker thread, never kept. */
+
+typedef struct
+{
+  PbStore *store;
+  char *operator_name;
+  char *order_id;  /* a despatch note; NULL: a pick list */
+  GStrv order_ids; /* the pick list's orders: the filtered queue; NULL: all */
+  guint n_orders;
+} DocumentJob;
+
+static void
+document_job_free (DocumentJob *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->operator_name);
+  g_free (job->order_id);
+  g_strfreev (job->order_ids);
+  g_free (job);
+}
+
+static void
+document_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  DocumentJob *job = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbStore) worker = pb_store_open_worker (job->store, &error);
+  g_autoptr (GBytes) pdf = NULL;
+  gboolean ok = FALSE;
+
+  if (worker != NULL && job->order_id != NULL)
+    ok = pb_documents_print_despatch_note (worker, job->order_id, job->operator_name, cancellable,
+                                           &error);
+  else if (worker != NULL)
+    {
+      pdf = pb_documents_pick_list (worker, PB_PICK_DUE_ALL, (const char *const *)job->order_ids,
+                                    &job->n_orders, &error);
+      ok = pdf != NULL
+           && pb_ship_print_document (worker, pdf, "pick_list", NULL, job->operator_name,
+                                      cancellable, &error);
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+on_document_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (source_object);
+  DocumentJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the page is going away */
+  self->documenting = FALSE;
+  update_actions (self);
+  if (error != NULL)
+    {
+      text = job->order_id != NULL
+                 ? g_strdup_printf (_ ("The despatch note was not printed: %s"), error->message)
+                 : g_strdup_printf (_ ("The pick list was not printed: %s"), error->message);
+      show_banner (self, BANNER_ERROR, text);
+      emit_feedback (self, "error");
+    }
+  else
+    {
+      text = job->order_id != NULL
+                 ? g_strdup_printf (_ ("Despatch note of %s printed"), job->order_id)
+                 : g_strdup_printf (ngettext ("Pick list of %u order printed",
+                                              "Pick list of %u orders printed", job->n_orders),
+                                    job->n_orders);
+      show_banner (self, BANNER_SUCCESS, text);
+    }
+  refocus_scan_entry (self);
+}
+
+static void
+start_document (PbBenchPage *self, DocumentJob *job)
+{
+  g_autoptr (GTask) task = NULL;
+
+  job->store = g_object_ref (get_store (self));
+  job->operator_name = g_strdup (pb_session_get_username (self->session));
+  self->documenting = TRUE;
+  update_actions (self);
+  task = g_task_new (self, self->cancellable, on_document_done_cb, NULL);
+  g_task_set_source_tag (task, start_document);
+  g_task_set_task_data (task, job, (GDestroyNotify)document_job_free);
+  g_task_run_in_thread (task, document_thread);
+}
+
+/* Ctrl+D: the open order's despatch note, which shows the address. */
+static void
+despatch_note_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  const char *order_id;
+  DocumentJob *job;
+
+  if (self->pack == NULL || self->documenting)
+    return;
+  order_id = pb_pack_session_get_order_id (self->pack);
+  if (!pb_session_require (self->session, PB_ACTION_VIEW_RECIPIENT, order_id, &error)
+      || !pb_session_require (self->session, PB_ACTION_PACK, order_id, &error))
+    {
+      show_banner (self, BANNER_ERROR, error->message);
+      emit_feedback (self, "refused");
+      return;
+    }
+  job = g_new0 (DocumentJob, 1);
+  job->order_id = g_strdup (order_id);
+  show_banner (self, BANNER_INFO, _ ("Printing the despatch note…"));
+  start_document (self, job);
+}
+
+/* The pick list of the queue as shown: every order, or those the filter
+ * leaves. */
+static void
+pick_list_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  DocumentJob *job;
+
+  if (self->documenting)
+    return;
+  if (!pb_session_require (self->session, PB_ACTION_VIEW_ORDERS, "pick_list", &error))
+    {
+      show_banner (self, BANNER_ERROR, error->message);
+      emit_feedback (self, "refused");
+      return;
+    }
+  job = g_new0 (DocumentJob, 1);
+  if (self->search != NULL && *self->search != '\0')
+    {
+      g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
+
+      for (guint i = 0; i < self->shown_items->len; i++)
+        g_strv_builder_add (ids, pb_queue_item_get_id (g_ptr_array_index (self->shown_items, i)));
+      job->order_ids = g_strv_builder_end (ids);
+    }
+  show_banner (self, BANNER_INFO, _ ("Printing the pick list…"));
+  start_document (self, job);
 }
 
 /* Ctrl+F: filter the queue; Escape in the filter goes back to scanning. */
@@ -1898,6 +2062,10 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
   gtk_widget_class_install_action (widget_class, "bench.close-order", NULL, close_order_action);
   gtk_widget_class_install_action (widget_class, "bench.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "bench.despatch-note", NULL, despatch_note_action);
+  gtk_widget_class_install_action (widget_class, "bench.pick-list", NULL, pick_list_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "bench.despatch-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F12, 0, "bench.print", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "bench.reprint",
                                        NULL);

@@ -52,6 +52,7 @@ static const struct
   { "print.mode", NULL },
   { "print.dpi", NULL },
   { "print.", "bench" },
+  { "despatch.", "bench" },
   { "sync.", "bench" },
   { "session.", "bench" },
   { "amazon.rate.", "limits" },

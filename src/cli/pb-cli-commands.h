@@ -22,6 +22,8 @@ int pb_cli_cmd_printers (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_print_test (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_label (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_manifest (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_despatch_note (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_pick_list (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_rules (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_backup (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv);

@@ -90,6 +90,8 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
       printf ("Tracking: %s\n", result.tracking_number);
     if (result.recheck_skipped)
       print_recheck_skipped (&result);
+    if (result.despatch_note_error != NULL)
+      fprintf (stderr, _ ("The despatch note was not printed: %s\n"), result.despatch_note_error);
     if (!ok)
       {
         pb_ship_result_clear (&result);

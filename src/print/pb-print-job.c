@@ -274,6 +274,10 @@ create_job (const char *printer, const char *title, const char *format, GBytes *
   int job_id = 0;
   ipp_status_t status;
 
+  /* CUPS keeps its server name and connection per thread, and worker
+   * threads are pooled: read CUPS_SERVER or client.conf again, so a job goes
+   * to the server named now, not the one a thread first met. */
+  cupsSetServer (NULL);
   dest = cupsGetNamedDest (CUPS_HTTP_DEFAULT, printer, NULL);
   if (dest == NULL)
     {

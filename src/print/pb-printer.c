@@ -416,6 +416,7 @@ pb_printer_list (GCancellable *cancellable, GError **error)
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  cupsSetServer (NULL); /* as in pb-print-job.c: not a pooled thread's old server */
   count = cupsGetDests2 (CUPS_HTTP_DEFAULT, &dests);
   if (count == 0)
     {

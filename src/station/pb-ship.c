@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "pb-documents.h"
 #include "pb-outbox-worker.h"
 #include "pb-services.h"
 #include "pb-ship.h"
@@ -37,6 +38,7 @@ pb_ship_result_clear (PbShipResult *result)
   g_clear_pointer (&result->service, g_free);
   g_clear_pointer (&result->confirm_error, g_free);
   g_clear_pointer (&result->recheck_error, g_free);
+  g_clear_pointer (&result->despatch_note_error, g_free);
   memset (result, 0, sizeof *result);
 }
 
@@ -814,6 +816,24 @@ pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
          && left->len == 0;
 }
 
+/* The despatch note that goes with the label, when the bench asks for one
+ * (print.despatch_note_with_label); a failure is the result's, not the
+ * shipment's. */
+static void
+print_despatch_note (PbStore *store, const PbShipRequest *request, PbShipResult *result,
+                     GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_settings_get_bool (store, "print.despatch_note_with_label"))
+    return;
+  if (pb_documents_print_despatch_note (store, request->order_id, request->operator_name,
+                                        cancellable, &error))
+    result->despatch_note_printed = TRUE;
+  else
+    result->despatch_note_error = g_strdup (error->message);
+}
+
 gboolean
 pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
          GCancellable *cancellable, GError **error)
@@ -919,6 +939,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
     {
       if (!print_label (store, request, cancellable, error))
         return FALSE;
+      print_despatch_note (store, request, result, cancellable);
     }
   result->printed = TRUE;
 
@@ -1046,9 +1067,11 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
   return TRUE;
 }
 
-/* The document printer: the setting, else CUPS's default destination. */
+/* The document printer: the setting, else CUPS's default destination;
+ * @none_message when there is neither (NULL: the manifest's). */
 static char *
-choose_document_printer (PbStore *store, GCancellable *cancellable, GError **error)
+choose_document_printer (PbStore *store, const char *none_message, GCancellable *cancellable,
+                         GError **error)
 {
   g_autofree char *name = pb_settings_get (store, "print.document_printer");
   g_autoptr (GPtrArray) printers = NULL;
@@ -1062,9 +1085,11 @@ choose_document_printer (PbStore *store, GCancellable *cancellable, GError **err
     if (pb_printer_get_is_default (g_ptr_array_index (printers, i)))
       return g_strdup (pb_printer_get_name (g_ptr_array_index (printers, i)));
   g_set_error_literal (error, PB_PRINT_ERROR, PB_PRINT_ERROR_NOT_FOUND,
-                       _ ("No document printer is set and CUPS has no default printer. An "
-                          "administrator chooses one (print.document_printer), or save the "
-                          "manifest and print it from another program."));
+                       none_message != NULL
+                           ? none_message
+                           : _ ("No document printer is set and CUPS has no default printer. An "
+                                "administrator chooses one (print.document_printer), or save the "
+                                "manifest and print it from another program."));
   return NULL;
 }
 
@@ -1089,8 +1114,8 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
                           "retention purge)."));
       return FALSE;
     }
-  destination
-      = printer != NULL ? g_strdup (printer) : choose_document_printer (store, cancellable, error);
+  destination = printer != NULL ? g_strdup (printer)
+                                : choose_document_printer (store, NULL, cancellable, error);
   if (destination == NULL)
     return FALSE;
 
@@ -1104,6 +1129,54 @@ pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
     return FALSE;
   return pb_audit_append (store, operator_name, "manifest.printed", subject, "ok", destination,
                           error);
+}
+
+/**
+ * pb_ship_print_document:
+ * @store: the store
+ * @pdf: the document
+ * @kind: what it is ("despatch_note", "pick_list"): the audit actions' prefix
+ * @subject: (nullable): the order it is about, for the audit
+ * @operator_name: who prints it
+ * @cancellable: (nullable): stops the wait
+ * @error: why it did not print
+ *
+ * Prints @pdf as a document on the document printer (print.document_printer,
+ * else CUPS's default destination) and waits until CUPS has printed it, with
+ * the audit rows of every print ("<kind>.print_requested" first).
+ */
+gboolean
+pb_ship_print_document (PbStore *store, GBytes *pdf, const char *kind, const char *subject,
+                        const char *operator_name, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *destination = NULL;
+  g_autofree char *title = NULL;
+  PbPrintRequest print = { 0 };
+  const PrintRecord record = { kind, operator_name, subject, NULL };
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (pdf != NULL && kind != NULL && operator_name != NULL, FALSE);
+
+  destination = choose_document_printer (
+      store,
+      _ ("No document printer is set and CUPS has no default printer. An administrator "
+         "chooses one in Preferences › Bench (print.document_printer)."),
+      cancellable, error);
+  if (destination == NULL)
+    return FALSE;
+  /* The job's name CUPS keeps: never an address. */
+  title = g_strdup_printf ("Packbench %s", kind);
+  print.printer = destination;
+  print.mode = PB_PRINT_MODE_DOCUMENT;
+  print.title = title;
+  print.pdf = pdf;
+  if (!submit_and_watch (store, &print, 0, &record, cancellable, error))
+    return FALSE;
+  {
+    g_autofree char *action = g_strdup_printf ("%s.printed", kind);
+
+    return pb_audit_append (store, operator_name, action, subject, "ok", destination, error);
+  }
 }
 
 gboolean

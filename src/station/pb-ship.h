@@ -65,6 +65,10 @@ typedef struct
   gboolean recheck_skipped;
   gint64 last_sync;
   char *recheck_error;
+  /* print.despatch_note_with_label: the despatch note printed after the
+   * label, or why not (the label and the shipment stand either way). */
+  gboolean despatch_note_printed;
+  char *despatch_note_error;
 } PbShipResult;
 
 void pb_ship_result_clear (PbShipResult *result);
@@ -128,6 +132,12 @@ gboolean pb_ship_preview (PbStore *store, const char *order_id, gint weight_g,
  * waits until CUPS has printed it. Audited as for pb_ship_reprint(), with
  * "manifest." rows. The caller checks PB_ACTION_MANIFEST. */
 gboolean pb_ship_print_manifest (PbStore *store, gint64 manifest_id, const char *printer,
+                                 const char *operator_name, GCancellable *cancellable,
+                                 GError **error);
+
+/* A document (despatch note, pick list) on the document printer, audited
+ * as "<@kind>." rows; see pb-ship.c. */
+gboolean pb_ship_print_document (PbStore *store, GBytes *pdf, const char *kind, const char *subject,
                                  const char *operator_name, GCancellable *cancellable,
                                  GError **error);
 

@@ -56,6 +56,7 @@ pb_product_free (PbProduct *product)
   g_free (product->customs_description);
   g_free (product->hs_code);
   g_free (product->origin_country);
+  g_free (product->bin);
   g_strfreev (product->barcodes);
   g_free (product);
 }
@@ -90,7 +91,7 @@ pb_catalogue_find (PbStore *store, const char *code, GError **error)
 
   stmt = pb_store_prepare (store,
                            "SELECT sku, asin, title, coalesce (weight_g, 0), package_format,"
-                           " customs_description, hs_code, origin_country FROM products"
+                           " customs_description, hs_code, origin_country, bin FROM products"
                            " WHERE sku = ?1"
                            "    OR sku = (SELECT sku FROM product_barcodes WHERE barcode = ?1)"
                            "    OR asin = ?1 LIMIT 1",
@@ -115,6 +116,7 @@ pb_catalogue_find (PbStore *store, const char *code, GError **error)
   product->customs_description = column_text (stmt, 5);
   product->hs_code = column_text (stmt, 6);
   product->origin_country = column_text (stmt, 7);
+  product->bin = column_text (stmt, 8);
 
   codes = pb_store_prepare (store, "SELECT barcode FROM product_barcodes WHERE sku = ?1", NULL);
   if (codes != NULL)
@@ -138,12 +140,13 @@ enum
   COL_CUSTOMS,
   COL_HS,
   COL_ORIGIN,
+  COL_BIN,
   N_COLUMNS
 };
 
 static const char *const column_names[N_COLUMNS] = {
   "sku",     "barcodes",       "asin", "title", "weight_g", "package_format", "customs_description",
-  "hs_code", "origin_country",
+  "hs_code", "origin_country", "bin",
 };
 
 static gboolean
@@ -161,6 +164,7 @@ check_row (char **cells, const int *index, guint line, GError **error)
   const char *format = index[COL_FORMAT] >= 0 ? cells[index[COL_FORMAT]] : "";
   const char *hs = index[COL_HS] >= 0 ? cells[index[COL_HS]] : "";
   const char *origin = index[COL_ORIGIN] >= 0 ? cells[index[COL_ORIGIN]] : "";
+  const char *bin = index[COL_BIN] >= 0 ? cells[index[COL_BIN]] : "";
   const char *sku = cells[index[COL_SKU]];
 
   if (*sku == '\0' || strlen (sku) > 64)
@@ -181,6 +185,8 @@ check_row (char **cells, const int *index, guint line, GError **error)
       && !(strlen (origin) == 2 && g_ascii_isalpha (origin[0]) && g_ascii_isalpha (origin[1])))
     return row_error (error, line, "origin_country",
                       _ ("the country of origin is a two-letter code such as GB"));
+  if (strlen (bin) > 32 || !g_utf8_validate (bin, -1, NULL))
+    return row_error (error, line, "bin", _ ("a bin location is at most 32 characters"));
   return TRUE;
 }
 
@@ -233,7 +239,7 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
       g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
                            _ ("The header row has no “sku” column. Columns: sku, barcodes, asin, "
                               "title, weight_g, package_format, customs_description, hs_code, "
-                              "origin_country."));
+                              "origin_country, bin."));
       return FALSE;
     }
 
@@ -257,7 +263,8 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
   upsert = pb_store_prepare (store,
                              "INSERT OR REPLACE INTO products (sku, asin, title, weight_g,"
                              " package_format, customs_description, hs_code, origin_country,"
-                             " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, upper (?8), ?9)",
+                             " updated_at, bin)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, upper (?8), ?9, ?10)",
                              error);
   forget = pb_store_prepare (store, "DELETE FROM product_barcodes WHERE sku = ?1", error);
   barcode = pb_store_prepare (store,
@@ -288,6 +295,7 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
       bind_cell (upsert, 7, cells, index[COL_HS]);
       bind_cell (upsert, 8, cells, index[COL_ORIGIN]);
       sqlite3_bind_int64 (upsert, 9, now);
+      bind_cell (upsert, 10, cells, index[COL_BIN]);
       sqlite3_reset (forget);
       sqlite3_bind_text (forget, 1, sku, -1, SQLITE_STATIC);
       if (sqlite3_step (upsert) != SQLITE_DONE || sqlite3_step (forget) != SQLITE_DONE)
@@ -563,21 +571,21 @@ pb_catalogue_export_csv (PbStore *store, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GString) out = g_string_new ("sku,barcodes,asin,title,weight_g,package_format,"
-                                          "customs_description,hs_code,origin_country\r\n");
+                                          "customs_description,hs_code,origin_country,bin\r\n");
   int rc;
 
   stmt = pb_store_prepare (store,
                            "SELECT p.sku, (SELECT group_concat (b.barcode, ';')"
                            "  FROM product_barcodes b WHERE b.sku = p.sku),"
                            " p.asin, p.title, p.weight_g, p.package_format,"
-                           " p.customs_description, p.hs_code, p.origin_country"
+                           " p.customs_description, p.hs_code, p.origin_country, p.bin"
                            " FROM products p ORDER BY p.sku",
                            error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    for (int i = 0; i < 9; i++)
-      append_csv_field (out, (const char *)sqlite3_column_text (stmt, i), i == 8);
+    for (int i = 0; i < 10; i++)
+      append_csv_field (out, (const char *)sqlite3_column_text (stmt, i), i == 9);
   if (rc != SQLITE_DONE)
     {
       pb_store_set_sql_error (store, error, _ ("Reading the catalogue"));

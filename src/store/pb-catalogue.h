@@ -31,6 +31,7 @@ typedef struct
   char *customs_description;
   char *hs_code;
   char *origin_country;
+  char *bin; /* where it is kept, e.g. "A-03-2"; NULL: not said */
   GStrv barcodes;
 } PbProduct;
 
@@ -49,8 +50,8 @@ typedef struct
 /* Imports a CSV file with a header row. Columns (any order, case does not
  * matter): sku (required), barcodes (separated by ';' or spaces), asin,
  * title, weight_g, package_format, customs_description, hs_code,
- * origin_country. All or nothing: the first bad row names its line and
- * column, and nothing is changed. */
+ * origin_country, bin (the shelf location on the pick list). All or nothing: the first bad row
+ * names its line and column, and nothing is changed. */
 gboolean pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const char *actor,
                                   PbCatalogueImport *result, GError **error);
 /* The whole catalogue as a CSV file that pb_catalogue_import_csv() reads

@@ -181,6 +181,9 @@ static const char *const migrations[] = {
   "ALTER TABLE orders ADD COLUMN pack_started_at INTEGER;"
   "ALTER TABLE orders ADD COLUMN pack_completed_at INTEGER;"
   "ALTER TABLE orders ADD COLUMN packed_by TEXT;",
+
+  /* 7: where a product is kept on the shelves (the pick list) */
+  "ALTER TABLE products ADD COLUMN bin TEXT;",
 };
 
 int

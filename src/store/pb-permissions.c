@@ -43,6 +43,7 @@ static const Permission permissions[PB_N_ACTIONS] = {
   [PB_ACTION_PURGE] = { SUPERVISOR_AND_UP, "retention.purge" },
   [PB_ACTION_CHOOSE_PRINTER] = { SUPERVISOR_AND_UP, "print.choose_printer" },
   [PB_ACTION_RELEASE_CLAIM] = { SUPERVISOR_AND_UP, "site.release_claim" },
+  [PB_ACTION_SAVE_DESPATCH_NOTE] = { SUPERVISOR_AND_UP, "despatch_note.save" },
 
   [PB_ACTION_MANAGE_ALL_USERS] = { ADMIN_ONLY, "user.manage" },
   [PB_ACTION_CHANGE_SETTINGS] = { ADMIN_ONLY, "settings.change" },

@@ -34,13 +34,14 @@ typedef enum
   PB_ACTION_REPRINT_ANY_LABEL,
   PB_ACTION_VOID_LABEL,
   PB_ACTION_MANIFEST,
-  PB_ACTION_RESOLVE_OUTBOX, /* retry or discard failed remote operations */
-  PB_ACTION_EXPORT_AUDIT,   /* CSV export, never PII */
-  PB_ACTION_REVIEW_ACCESS,  /* mark access rights reviewed */
-  PB_ACTION_VIEW_SETTINGS,  /* read business settings (secrets only as set/not set) */
-  PB_ACTION_PURGE,          /* run a retention purge now */
-  PB_ACTION_CHOOSE_PRINTER, /* send a label to another CUPS queue than print.printer */
-  PB_ACTION_RELEASE_CLAIM,  /* site mode: free an order another bench holds */
+  PB_ACTION_RESOLVE_OUTBOX,     /* retry or discard failed remote operations */
+  PB_ACTION_EXPORT_AUDIT,       /* CSV export, never PII */
+  PB_ACTION_REVIEW_ACCESS,      /* mark access rights reviewed */
+  PB_ACTION_VIEW_SETTINGS,      /* read business settings (secrets only as set/not set) */
+  PB_ACTION_PURGE,              /* run a retention purge now */
+  PB_ACTION_CHOOSE_PRINTER,     /* send a label to another CUPS queue than print.printer */
+  PB_ACTION_RELEASE_CLAIM,      /* site mode: free an order another bench holds */
+  PB_ACTION_SAVE_DESPATCH_NOTE, /* write a despatch note (an address) to a file */
   /* admin only */
   PB_ACTION_MANAGE_ALL_USERS, /* supervisors and admins too, roles */
   PB_ACTION_CHANGE_SETTINGS,

@@ -17,6 +17,7 @@ static const char *const package_formats[]
     = { "letter",      "largeLetter", "smallParcel", "mediumParcel",
         "largeParcel", "parcel",      "documents",   NULL };
 static const char *const print_dpis[] = { "203", "300", NULL };
+static const char *const despatch_papers[] = { "a4", "4x6", NULL };
 
 static const PbSettingInfo registry[] = {
   { "amazon.endpoint", PB_SETTING_URL, "https://sellingpartnerapi-eu.amazon.com", 0, 0, NULL,
@@ -53,6 +54,12 @@ static const PbSettingInfo registry[] = {
     N_ ("CUPS destination for documents such as the manifest (empty: the CUPS default)") },
   { "print.on_final_scan", PB_SETTING_BOOLEAN, "true", 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
     N_ ("Print the label by itself when the last item is scanned") },
+  { "print.despatch_note_paper", PB_SETTING_CHOICE, "a4", 0, 0, despatch_papers,
+    PB_ACTION_CHANGE_SETTINGS, N_ ("Despatch note paper: a4 or 4x6") },
+  { "print.despatch_note_with_label", PB_SETTING_BOOLEAN, "false", 0, 0, NULL,
+    PB_ACTION_CHANGE_SETTINGS, N_ ("Print a despatch note with each label") },
+  { "despatch.seller_name", PB_SETTING_TEXT, NULL, 0, 0, NULL, PB_ACTION_CHANGE_SETTINGS,
+    N_ ("Seller's name on despatch notes") },
   { "retention.days", PB_SETTING_INTEGER, "31", 1, 31, NULL, PB_ACTION_CHANGE_RETENTION,
     N_ ("Days after delivery before customer data is deleted (1–31)") },
   { "backup.folder", PB_SETTING_PATH, NULL, 0, 0, NULL, PB_ACTION_CHANGE_RETENTION,

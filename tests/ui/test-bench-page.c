@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <poppler.h>
 
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
 #include "pb-ui-servers.h"
 #include "pb-ui-test.h"
+#include "print/pb-documents.h"
 #include "station/pb-scan.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
@@ -585,6 +587,71 @@ test_catalogue_barcode_scanned_while_busy (Fixture *fixture, gconstpointer data)
   check_catalogue_barcode (fixture, TRUE);
 }
 
+/* The text of the PDF @job, every page. */
+static char *
+job_text (GBytes *job)
+{
+  g_autoptr (GError) error = NULL;
+  PopplerDocument *document = poppler_document_new_from_bytes (job, NULL, &error);
+  GString *text = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < poppler_document_get_n_pages (document); i++)
+    {
+      PopplerPage *page = poppler_document_get_page (document, i);
+      g_autofree char *page_text = poppler_page_get_text (page);
+
+      g_string_append (text, page_text);
+      g_object_unref (page);
+    }
+  g_object_unref (document);
+  return g_string_free (text, FALSE);
+}
+
+/* Issue 16: what a despatch note's barcode holds (tests/unit/test-documents.c
+ * decodes it from the page) opens its order at the bench; the open order's
+ * despatch note and the filtered queue's pick list print on the document
+ * printer. */
+static void
+test_despatch_note_and_pick_list (Fixture *fixture, gconstpointer data)
+{
+  PbStore *store = pb_session_get_store (fixture->session);
+  g_autofree char *barcode = pb_document_barcode_data (ORDER_TEA);
+  g_autoptr (GBytes) note = NULL;
+  g_autoptr (GBytes) list = NULL;
+  g_autofree char *note_text = NULL;
+  g_autofree char *list_text = NULL;
+
+  g_assert_cmpstr (barcode, ==, "20200000010000001");
+  scan (fixture, barcode);
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.despatch-note", NULL);
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Despatch note of")
+                         || banner_shows_error (fixture));
+  g_assert_cmpstr (label_text (fixture, "banner_label"), ==,
+                   "Despatch note of " ORDER_TEA " printed");
+  note = pb_ui_servers_next_job (&fixture->servers);
+  note_text = job_text (note);
+  g_assert_nonnull (strstr (note_text, ORDER_TEA));
+  g_assert_nonnull (strstr (note_text, "Ada Lovelace"));
+  g_assert_nonnull (strstr (note_text, "SW1A 1AA"));
+  g_assert_cmpuint (pb_test_count_audit (store, "despatch_note.printed"), ==, 1);
+  /* The order stays open for packing. */
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+
+  gtk_editable_set_text (GTK_EDITABLE (get_child (fixture, "filter_entry")), "PEN-3");
+  wait_for_label (fixture, "count_label", "1 of 3 orders");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.pick-list", NULL);
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Pick list of")
+                         || banner_shows_error (fixture));
+  g_assert_cmpstr (label_text (fixture, "banner_label"), ==, "Pick list of 1 order printed");
+  list = pb_ui_servers_next_job (&fixture->servers);
+  list_text = job_text (list);
+  g_assert_nonnull (strstr (list_text, ORDER_PEN_LATE));
+  g_assert_null (strstr (list_text, ORDER_TEA));
+  g_assert_null (strstr (list_text, "Ada Lovelace"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -620,6 +687,8 @@ main (int argc, char **argv)
               test_cancellation_request_refused, tear_down);
   g_test_add ("/bench-page/recheck-skipped-notice", Fixture, GINT_TO_POINTER (TRUE), set_up,
               test_recheck_skipped_notice, tear_down);
+  g_test_add ("/bench-page/despatch-note-and-pick-list", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_despatch_note_and_pick_list, tear_down);
 
   return g_test_run ();
 }

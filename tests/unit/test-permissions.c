@@ -36,6 +36,7 @@ static const struct
   { PB_ACTION_PURGE, "retention.purge", FALSE, TRUE, TRUE },
   { PB_ACTION_CHOOSE_PRINTER, "print.choose_printer", FALSE, TRUE, TRUE },
   { PB_ACTION_RELEASE_CLAIM, "site.release_claim", FALSE, TRUE, TRUE },
+  { PB_ACTION_SAVE_DESPATCH_NOTE, "despatch_note.save", FALSE, TRUE, TRUE },
   { PB_ACTION_MANAGE_ALL_USERS, "user.manage", FALSE, FALSE, TRUE },
   { PB_ACTION_CHANGE_SETTINGS, "settings.change", FALSE, FALSE, TRUE },
   { PB_ACTION_CHANGE_CREDENTIALS, "credentials.change", FALSE, FALSE, TRUE },
