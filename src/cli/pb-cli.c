@@ -51,6 +51,8 @@ static const PbCliCommand commands[] = {
     N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
   { "site", "site create|join|status|leave|release …",
     N_ ("Share the queue with the other benches of a site"), pb_cli_cmd_site },
+  { "scale", "scale list|read [--device PATH] [--json]",
+    N_ ("List the USB scales, or read the weight on one"), pb_cli_cmd_scale },
   { NULL, NULL, NULL, NULL },
 };
 
