@@ -1232,6 +1232,8 @@ open_order (PbBenchPage *self, const char *order_id)
   self->weight_g = 0;
   self->weight_source = PB_WEIGHT_SOURCE_UNSAID;
   self->scale_shown_valid = FALSE; /* the scale's next reading shows */
+  if (self->scale != NULL)
+    pb_scale_watch_rescan (self->scale); /* one plugged in unseen */
   update_plan (self);
   show_recipient (self, pb_pack_session_get_order_id (self->pack));
   gtk_stack_set_visible_child_name (self->order_stack, "order");

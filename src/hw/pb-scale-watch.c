@@ -271,6 +271,19 @@ pb_scale_watch_new (const char *device)
   return self;
 }
 
+void
+pb_scale_watch_rescan (PbScaleWatch *self)
+{
+  g_return_if_fail (PB_IS_SCALE_WATCH (self));
+
+  if (self->reader != NULL)
+    return;
+  if (self->wanted != NULL)
+    start_reading (self, self->wanted);
+  else
+    find_scale (self);
+}
+
 const char *
 pb_scale_watch_get_device (PbScaleWatch *self)
 {

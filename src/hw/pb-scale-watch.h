@@ -21,6 +21,11 @@ G_DECLARE_FINAL_TYPE (PbScaleWatch, pb_scale_watch, PB, SCALE_WATCH, GObject)
 /* @device: (nullable): a path, or NULL (or "") for the first scale found */
 PbScaleWatch *pb_scale_watch_new (const char *device);
 
+/* Looks again when no scale is being read (a hot-plug event that did not
+ * come, as in a sandbox; a file that ended): the first scale found, or the
+ * path named. */
+void pb_scale_watch_rescan (PbScaleWatch *self);
+
 /* (nullable): the path being read now */
 const char *pb_scale_watch_get_device (PbScaleWatch *self);
 /* (nullable): why the scale cannot be read (no access, not there), in

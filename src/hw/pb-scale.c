@@ -285,7 +285,7 @@ set_open_error (GError **error, const char *path, int saved_errno)
       || (saved_errno == ENOENT && in_flatpak () && g_str_has_prefix (path, "/dev/")))
     g_set_error (error, PB_SCALE_ERROR, PB_SCALE_ERROR_NO_ACCESS,
                  _ ("Packbench has no access to the scale %s. In the flatpak, IT allows USB "
-                    "devices once with “flatpak override --device=all %s” and restarts "
+                    "devices once with “flatpak override --user --device=all %s” and restarts "
                     "Packbench; outside the flatpak, a udev rule must give this user the device "
                     "(README, “USB scale”)."),
                  path, APPLICATION_ID);
