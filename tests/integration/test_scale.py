@@ -114,6 +114,28 @@ class ScaleRead(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("Cannot open the scale " + self.dir, result.stderr)
 
+    def test_no_access(self):
+        # A scale this user may not open: the bench's answer names the
+        # flatpak override and the udev rule. (As root, checked as nobody.)
+        path = self.recorded(report(STABLE, weight=450), name="hidraw-closed")
+        os.chmod(path, 0o600)
+        os.chmod(self.dir, 0o755)
+        command = [CTL, "scale", "read", "--device", path]
+        if os.geteuid() == 0:
+            runuser = shutil.which("runuser")
+            if runuser is None:
+                self.skipTest("running as root without runuser")
+            command = [runuser, "-u", "nobody", "--"] + command
+        else:
+            os.chmod(path, 0)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("Packbench has no access to the scale " + path, result.stderr)
+        self.assertIn("flatpak override --user --device=all io.github.packbench.Packbench",
+                      result.stderr)
+        self.assertIn("udev rule", result.stderr)
+
     def test_usage(self):
         for args in (["scale"], ["scale", "weigh"], ["scale", "read", "extra"],
                      ["scale", "read", "--device"], ["scale", "read", "--device", ""],
