@@ -119,7 +119,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void handle_scan (PbBenchPage *self, const char *code);
-static void pb_bench_page_scale_forget (PbBenchPage *self, gboolean had_order);
+static void forget_weight (PbBenchPage *self, gboolean had_order);
 static void start_ship (PbBenchPage *self, gboolean reprint);
 
 static PbStore *
@@ -930,7 +930,7 @@ close_order (PbBenchPage *self)
   gtk_label_set_text (self->format_label, "");
   gtk_label_set_text (self->service_label, "");
   gtk_label_set_text (self->plan_problem_label, "");
-  pb_bench_page_scale_forget (self, had_order);
+  forget_weight (self, had_order);
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
@@ -1028,7 +1028,7 @@ show_spin_value (PbBenchPage *self, gint grams)
 }
 
 static const char *
-pb_scale_watch_problem_or_null (PbScaleWatch *scale)
+scale_problem (PbScaleWatch *scale)
 {
   return scale != NULL ? pb_scale_watch_get_problem (scale) : NULL;
 }
@@ -1037,7 +1037,7 @@ pb_scale_watch_problem_or_null (PbScaleWatch *scale)
  * order (@had_order), a settled weight fills the field again only once the
  * scale has moved. */
 static void
-pb_bench_page_scale_forget (PbBenchPage *self, gboolean had_order)
+forget_weight (PbBenchPage *self, gboolean had_order)
 {
   self->weight_g = 0;
   self->weight_source = PB_WEIGHT_SOURCE_UNSAID;
@@ -1046,7 +1046,7 @@ pb_bench_page_scale_forget (PbBenchPage *self, gboolean had_order)
   self->scale_shown_valid = FALSE;
   g_clear_pointer (&self->scale_block, g_free);
   show_spin_value (self, 0);
-  show_scale_text (self, pb_scale_watch_problem_or_null (self->scale));
+  show_scale_text (self, scale_problem (self->scale));
 }
 
 static void
