@@ -15,9 +15,10 @@ ALLOWED = {
     "amazon": {"util", "net"},
     "royalmail": {"util", "net"},
     "print": {"util"},
-    "station": {"util", "net", "store", "site", "amazon", "royalmail", "print"},
-    "cli": {"util", "net", "store", "site", "amazon", "royalmail", "print", "station"},
-    "app": {"util", "net", "store", "amazon", "royalmail", "print", "station"},
+    "hw": {"util"},
+    "station": {"util", "net", "store", "site", "amazon", "royalmail", "print", "hw"},
+    "cli": {"util", "net", "store", "site", "amazon", "royalmail", "print", "hw", "station"},
+    "app": {"util", "net", "store", "amazon", "royalmail", "print", "hw", "station"},
 }
 GTK = re.compile(r'#\s*include\s*[<"](gtk/|gdk/|adwaita\.h|gsk/)')
 LOCAL = re.compile(r'#\s*include\s*"([a-z]+)/')

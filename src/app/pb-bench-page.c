@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hw/pb-scale-watch.h"
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
 #include "pb-queue-model.h"
@@ -78,6 +79,16 @@ struct _PbBenchPage
   gint weight_g;           /* weighed by the packer; 0: the catalogue's */
   gboolean setting_weight; /* the spin button is being filled in, not typed into */
 
+  /* The scale (Preferences › Bench, GSettings "scale-device") */
+  GSettings *settings;
+  PbScaleWatch *scale;          /* (nullable) none when the bench has no scale */
+  GtkLabel *scale_label;        /* where the weight came from, or what the scale says */
+  PbWeightSource weight_source; /* where weight_g came from */
+  gboolean scale_armed;         /* the scale moved since the last order closed */
+  char *scale_block;            /* (nullable) why the scale's reading stops the print */
+  PbScaleReading scale_shown;   /* the reading last shown, to pass over repeats */
+  gboolean scale_shown_valid;
+
   /* Site mode */
   gboolean in_site;
   PbStation *station;    /* (nullable) the window's: the site's state and claims */
@@ -110,6 +121,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void handle_scan (PbBenchPage *self, const char *code);
+static void forget_weight (PbBenchPage *self, gboolean had_order);
 static void start_ship (PbBenchPage *self, gboolean reprint);
 
 static PbStore *
@@ -908,6 +920,7 @@ static void
 close_order (PbBenchPage *self)
 {
   GtkWidget *child;
+  gboolean had_order = self->pack != NULL;
 
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
@@ -922,6 +935,7 @@ close_order (PbBenchPage *self)
   gtk_label_set_text (self->format_label, "");
   gtk_label_set_text (self->service_label, "");
   gtk_label_set_text (self->plan_problem_label, "");
+  forget_weight (self, had_order);
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
@@ -995,12 +1009,147 @@ update_plan (PbBenchPage *self)
     }
 }
 
+/* The scale ---------------------------------------------------------------
+ *
+ * A settled weight above zero fills the weight field; a moving one shows
+ * there live (without counting as the weight); overloaded, under zero or
+ * not ready stops the print with the reason. A weight typed stands for the
+ * order. Closing the order forgets it all, and a scale that has not moved
+ * since (the last parcel still on it) fills nothing until it does. */
+
+static void
+show_scale_text (PbBenchPage *self, const char *text)
+{
+  gtk_label_set_text (self->scale_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->scale_label), text != NULL);
+}
+
+static void
+show_spin_value (PbBenchPage *self, gint grams)
+{
+  self->setting_weight = TRUE;
+  gtk_spin_button_set_value (self->weight_spin, grams);
+  self->setting_weight = FALSE;
+}
+
+static const char *
+scale_problem (PbScaleWatch *scale)
+{
+  return scale != NULL ? pb_scale_watch_get_problem (scale) : NULL;
+}
+
+/* Called by close_order: nothing of this parcel reaches the next. After an
+ * order (@had_order), a settled weight fills the field again only once the
+ * scale has moved. */
+static void
+forget_weight (PbBenchPage *self, gboolean had_order)
+{
+  self->weight_g = 0;
+  self->weight_source = PB_WEIGHT_SOURCE_UNSAID;
+  if (had_order)
+    self->scale_armed = FALSE;
+  self->scale_shown_valid = FALSE;
+  g_clear_pointer (&self->scale_block, g_free);
+  show_spin_value (self, 0);
+  show_scale_text (self, scale_problem (self->scale));
+}
+
+static void
+on_scale_reading_cb (PbBenchPage *self, const PbScaleReading *reading, PbScaleWatch *scale)
+{
+  if (reading->state != PB_SCALE_STATE_STABLE)
+    self->scale_armed = TRUE;
+  if (self->pack == NULL || self->busy || self->weight_source == PB_WEIGHT_SOURCE_TYPED)
+    return;
+  /* A scale repeats itself several times a second. */
+  if (self->scale_shown_valid && self->scale_shown.state == reading->state
+      && self->scale_shown.grams == reading->grams)
+    return;
+  if (reading->state == PB_SCALE_STATE_STABLE && !self->scale_armed)
+    return; /* the last order's parcel, still on the scale */
+  self->scale_shown = *reading;
+  self->scale_shown_valid = TRUE;
+
+  g_clear_pointer (&self->scale_block, g_free);
+  switch (reading->state)
+    {
+      case PB_SCALE_STATE_STABLE:
+        self->weight_g = reading->grams;
+        self->weight_source = PB_WEIGHT_SOURCE_SCALE;
+        show_spin_value (self, reading->grams);
+        show_scale_text (self, _ ("From the scale"));
+        update_plan (self);
+        return;
+      case PB_SCALE_STATE_MOTION:
+        show_spin_value (self, reading->grams);
+        show_scale_text (self, _ ("Settling…"));
+        self->scale_block = pb_scale_reading_describe_problem (reading);
+        return;
+      case PB_SCALE_STATE_ZERO:
+        /* Taken off the scale: the weight it settled at stays. */
+        update_plan (self);
+        show_scale_text (self, self->weight_source == PB_WEIGHT_SOURCE_SCALE ? _ ("From the scale")
+                                                                             : NULL);
+        return;
+      case PB_SCALE_STATE_NEGATIVE:
+      case PB_SCALE_STATE_OVERLOAD:
+      case PB_SCALE_STATE_NOT_READY:
+      default:
+        self->scale_block = pb_scale_reading_describe_problem (reading);
+        update_plan (self);
+        show_scale_text (self, self->scale_block);
+        return;
+    }
+}
+
+static void
+on_scale_problem_cb (PbBenchPage *self, GParamSpec *pspec, PbScaleWatch *scale)
+{
+  const char *problem = pb_scale_watch_get_problem (scale);
+
+  /* No access to the scale (the flatpak's device permission, a udev
+   * rule), or the scale named in Preferences is not there. */
+  if (problem != NULL)
+    show_banner (self, BANNER_ERROR, problem);
+  if (self->weight_source == PB_WEIGHT_SOURCE_UNSAID)
+    show_scale_text (self, problem);
+}
+
+/* (Re)starts the scale the preferences name. */
+static void
+start_scale (PbBenchPage *self)
+{
+  g_autofree char *device = g_settings_get_string (self->settings, "scale-device");
+
+  if (self->scale != NULL)
+    g_signal_handlers_disconnect_by_data (self->scale, self);
+  g_clear_object (&self->scale);
+  if (g_str_equal (device, "none"))
+    return;
+  self->scale = pb_scale_watch_new (device);
+  g_signal_connect_object (self->scale, "reading", G_CALLBACK (on_scale_reading_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scale, "notify::problem", G_CALLBACK (on_scale_problem_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_scale_problem_cb (self, NULL, self->scale);
+}
+
+static void
+on_scale_device_changed_cb (PbBenchPage *self, const char *key, GSettings *settings)
+{
+  start_scale (self);
+}
+
 static void
 on_weight_changed_cb (PbBenchPage *self, GtkSpinButton *spin)
 {
   if (self->setting_weight)
     return;
   self->weight_g = gtk_spin_button_get_value_as_int (spin);
+  /* Typed: it stands for this order, whatever the scale says next. */
+  self->weight_source = self->weight_g > 0 ? PB_WEIGHT_SOURCE_TYPED : PB_WEIGHT_SOURCE_UNSAID;
+  g_clear_pointer (&self->scale_block, g_free);
+  show_scale_text (self, self->weight_g > 0 ? _ ("Typed") : NULL);
   update_plan (self);
 }
 
@@ -1086,6 +1235,10 @@ open_order (PbBenchPage *self, const char *order_id)
     }
   update_units (self);
   self->weight_g = 0;
+  self->weight_source = PB_WEIGHT_SOURCE_UNSAID;
+  self->scale_shown_valid = FALSE; /* the scale's next reading shows */
+  if (self->scale != NULL)
+    pb_scale_watch_rescan (self->scale); /* one plugged in unseen */
   update_plan (self);
   show_recipient (self, pb_pack_session_get_order_id (self->pack));
   gtk_stack_set_visible_child_name (self->order_stack, "order");
@@ -1483,6 +1636,7 @@ typedef struct
   char *order_id;
   char *operator_name;
   gint weight_g;
+  PbWeightSource weight_source;
   gboolean reprint;
   PbShipResult result;
 } ShipJob;
@@ -1520,6 +1674,7 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
       PbShipRequest request = { .order_id = job->order_id,
                                 .operator_name = job->operator_name,
                                 .weight_g = job->weight_g,
+                                .weight_source = job->weight_source,
                                 .keep_claim = TRUE };
 
       ok = pb_ship (worker, &request, &job->result, cancellable, &error);
@@ -1668,6 +1823,28 @@ start_ship (PbBenchPage *self, gboolean reprint)
       emit_feedback (self, "refused");
       return;
     }
+  /* The scale's reading stops the print: still moving, overloaded, under
+   * zero, not ready; or its weight is outside what the service takes. */
+  if (!reprint)
+    {
+      g_autofree char *stop = g_strdup (self->scale_block);
+
+      if (stop == NULL && self->weight_source == PB_WEIGHT_SOURCE_SCALE)
+        {
+          g_auto (PbShipPreview) preview = { 0 };
+
+          if (!pb_ship_preview (get_store (self), order_id, self->weight_g, &preview, &error))
+            stop = g_strdup (error->message);
+        }
+      if (stop != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_ ("No label: %s"), stop);
+
+          show_banner (self, BANNER_ERROR, text);
+          emit_feedback (self, "refused");
+          return;
+        }
+    }
 
   job = g_new0 (ShipJob, 1);
   job->store = g_object_ref (get_store (self));
@@ -1675,6 +1852,7 @@ start_ship (PbBenchPage *self, gboolean reprint)
   job->operator_name = g_strdup (pb_session_get_username (self->session));
   job->reprint = reprint;
   job->weight_g = self->weight_g;
+  job->weight_source = self->weight_source;
 
   self->busy = TRUE;
   show_banner (self, BANNER_INFO,
@@ -1923,6 +2101,12 @@ pb_bench_page_dispose (GObject *object)
   if (self->station != NULL)
     g_signal_handlers_disconnect_by_data (self->station, self);
   g_clear_object (&self->station);
+  if (self->scale != NULL)
+    g_signal_handlers_disconnect_by_data (self->scale, self);
+  g_clear_object (&self->scale);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
   g_clear_object (&self->pack);
@@ -1948,6 +2132,7 @@ pb_bench_page_finalize (GObject *object)
   g_clear_pointer (&self->shown_items, g_ptr_array_unref);
   g_clear_pointer (&self->countdown_cells, g_hash_table_unref);
   g_clear_pointer (&self->claims, g_hash_table_unref);
+  g_free (self->scale_block);
   if (self->pending_scans != NULL)
     g_queue_free_full (self->pending_scans, g_free);
   G_OBJECT_CLASS (pb_bench_page_parent_class)->finalize (object);
@@ -2057,6 +2242,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, format_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, service_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, plan_problem_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, scale_label);
 
   gtk_widget_class_install_action (widget_class, "bench.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
@@ -2113,6 +2299,13 @@ pb_bench_page_init (PbBenchPage *self)
   self->countdown_source = g_timeout_add_seconds (COUNTDOWN_SECONDS, on_countdown_tick_cb, self);
   update_count (self);
   update_actions (self);
+
+  /* The scale this bench weighs on: Preferences › Bench. */
+  self->scale_armed = TRUE;
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::scale-device",
+                           G_CALLBACK (on_scale_device_changed_cb), self, G_CONNECT_SWAPPED);
+  start_scale (self);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hw/pb-scale.h"
 #include "pb-preferences-window.h"
 #include "pb-setting-row.h"
 #include "station/pb-site-bench.h"
@@ -21,6 +22,7 @@ struct _PbPreferencesWindow
   GCancellable *cancellable;
   GPtrArray *setting_rows;
   GPtrArray *rule_rows;
+  GPtrArray *scale_values; /* (element-type utf8) the scale row's choices, as GSettings values */
   guint busy;
 
   AdwPreferencesGroup *read_only_group;
@@ -579,6 +581,62 @@ on_import_button_clicked_cb (PbPreferencesWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The scale: this bench's, so GSettings ("scale-device"): the first scale
+ * found, none, or a device path (no personal data). */
+
+static void
+on_scale_selected_cb (AdwComboRow *row, GParamSpec *pspec, PbPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected < self->scale_values->len)
+    g_settings_set_string (self->settings, "scale-device",
+                           g_ptr_array_index (self->scale_values, selected));
+}
+
+static GtkWidget *
+create_scale_row (PbPreferencesWindow *self)
+{
+  g_autoptr (GPtrArray) scales = pb_scale_list ();
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, "scale-device");
+  GtkWidget *row = adw_combo_row_new ();
+  guint selected = G_MAXUINT;
+
+  gtk_string_list_append (names, _ ("Automatic: the first scale found"));
+  g_ptr_array_add (self->scale_values, g_strdup (""));
+  gtk_string_list_append (names, _ ("No scale"));
+  g_ptr_array_add (self->scale_values, g_strdup ("none"));
+  for (guint i = 0; i < scales->len; i++)
+    {
+      PbScaleInfo *info = g_ptr_array_index (scales, i);
+      g_autofree char *name = g_strdup_printf (
+          "%s (%s)", info->name != NULL ? info->name : _ ("USB scale"), info->device);
+
+      gtk_string_list_append (names, name);
+      g_ptr_array_add (self->scale_values, g_strdup (info->device));
+    }
+  for (guint i = 0; i < self->scale_values->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->scale_values, i), current))
+      selected = i;
+  if (selected == G_MAXUINT)
+    {
+      /* A device named before, not plugged in now (or a file). */
+      selected = self->scale_values->len;
+      gtk_string_list_append (names, current);
+      g_ptr_array_add (self->scale_values, g_strdup (current));
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Scale"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _ ("Fills in the parcel’s weight when its reading settles"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (names));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (on_scale_selected_cb), self, 0);
+  return row;
+}
+
 /* Building ---------------------------------------------------------------- */
 
 static void
@@ -589,6 +647,7 @@ build (PbPreferencesWindow *self)
   gboolean admin = pb_session_can (self->session, PB_ACTION_CHANGE_SETTINGS);
   GtkWidget *sounds_row;
   GtkWidget *sounds_switch;
+  GtkWidget *scale_row;
 
   pb_setting_row_add_printer (self->printer_group, self->session, self->setting_rows);
   for (gsize i = 0; i < n_settings; i++)
@@ -620,6 +679,10 @@ build (PbPreferencesWindow *self)
   gtk_widget_set_sensitive (sounds_row, admin);
   adw_preferences_group_add (self->bench_group, sounds_row);
 
+  scale_row = create_scale_row (self);
+  gtk_widget_set_sensitive (scale_row, admin);
+  adw_preferences_group_add (self->bench_group, scale_row);
+
   gtk_widget_set_visible (GTK_WIDGET (self->read_only_group), !admin);
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), admin);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_rule_button), admin);
@@ -638,6 +701,7 @@ pb_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->setting_rows, g_ptr_array_unref);
   g_clear_pointer (&self->rule_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->scale_values, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pb_preferences_window_parent_class)->dispose (object);
 }
@@ -689,6 +753,7 @@ pb_preferences_window_init (PbPreferencesWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->setting_rows = g_ptr_array_new ();
   self->rule_rows = g_ptr_array_new ();
+  self->scale_values = g_ptr_array_new_with_free_func (g_free);
 }
 
 PbPreferencesWindow *

@@ -30,6 +30,7 @@ int pb_cli_cmd_restore (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_rekey (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_wipe (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_scale (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_version (PbCliContext *ctx, int argc, char **argv);
 
 G_END_DECLS

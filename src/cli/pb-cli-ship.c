@@ -81,6 +81,7 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
       .order_id = argv[1],
       .operator_name = pb_session_get_username (session),
       .weight_g = weight,
+      .weight_source = PB_WEIGHT_SOURCE_TYPED,
       .service = service,
       .printer = printer,
     };

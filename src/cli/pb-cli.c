@@ -59,6 +59,8 @@ static const PbCliCommand commands[] = {
     N_ ("Labels, mis-scans and scan-to-print per operator and per bench"), pb_cli_cmd_activity },
   { "site", "site create|join|status|leave|release …",
     N_ ("Share the queue with the other benches of a site"), pb_cli_cmd_site },
+  { "scale", "scale list|read [--device PATH] [--json]",
+    N_ ("List the USB scales, or read the weight on one"), pb_cli_cmd_scale },
   { NULL, NULL, NULL, NULL },
 };
 

@@ -899,8 +899,13 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
       ok = make_plan (store, request, &plan, error);
       if (ok && (request->weight_g > 0 || request->service != NULL))
         {
+          /* Whether the weight was typed or came from the scale. */
+          const char *from = request->weight_g <= 0                             ? ""
+                             : request->weight_source == PB_WEIGHT_SOURCE_SCALE ? " weighed=scale"
+                             : request->weight_source == PB_WEIGHT_SOURCE_TYPED ? " weighed=typed"
+                                                                                : "";
           g_autofree char *detail
-              = g_strdup_printf ("weight=%d service=%s", plan.weight_g, plan.service);
+              = g_strdup_printf ("weight=%d service=%s%s", plan.weight_g, plan.service, from);
           pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
                            detail, NULL);
         }

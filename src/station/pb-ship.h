@@ -37,11 +37,20 @@ typedef enum
 
 GQuark pb_ship_error_quark (void);
 
+/* Where a weight given to pb_ship came from; the audit row says. */
+typedef enum
+{
+  PB_WEIGHT_SOURCE_UNSAID, /* not said (or the catalogue's) */
+  PB_WEIGHT_SOURCE_TYPED,  /* typed by the packer */
+  PB_WEIGHT_SOURCE_SCALE,  /* read from the bench's scale */
+} PbWeightSource;
+
 typedef struct
 {
   const char *order_id;
   const char *operator_name;
-  gint weight_g;          /* 0: from the catalogue */
+  gint weight_g; /* 0: from the catalogue */
+  PbWeightSource weight_source;
   const char *service;    /* NULL: from the rules */
   const char *printer;    /* NULL: print.printer */
   guint print_timeout_ms; /* 0: 30 s */

@@ -197,7 +197,7 @@ class Operations(ShipTestCase):
         rows = json.loads(self.bench.ok(self.bench.as_user(
             "admin", "audit", "list", "--action", "label.override", "--json")).stdout)
         self.assertEqual([(r["subject"], r["detail"]) for r in rows],
-                         [(first, "weight=1200 service=TPS48")])
+                         [(first, "weight=1200 service=TPS48 weighed=typed")])
         sent = [r for r in self.shipping.clickdrop.control("GET", "/_test/requests")["requests"]
                 if r["method"] == "POST" and r["path"].endswith("/orders")][-1]["body"]
         item = sent["items"][0]

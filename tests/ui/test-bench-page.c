@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <poppler.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
@@ -463,8 +466,11 @@ banner_has_prefix (Fixture *fixture, const char *prefix)
 /* Amazon cannot be reached to re-check the order before its label is
  * bought: the label is bought and printed on the last sync's word, and the
  * banner says so. */
-static void
-test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
+/* Amazon at an address that refuses at once (a port bound, never
+ * listening), Click & Drop and the printer the local servers'; the last
+ * sync at @synced_at. Returns the socket, to keep until the test ends. */
+static GSocket *
+configure_unreachable_amazon (Fixture *fixture, gint64 synced_at)
 {
   PbStore *store = pb_session_get_store (fixture->session);
   g_autoptr (GError) error = NULL;
@@ -472,15 +478,9 @@ test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GBytes) job = NULL;
-  g_autoptr (GDateTime) synced = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *endpoint = NULL;
   g_autofree char *lwa = NULL;
   g_autofree char *last_sync = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *hhmm = NULL;
-  gint64 synced_at = pb_clock_now_unix () - 25 * 60;
 
   /* Amazon's address: a port bound but never listening refuses at once. */
   closed = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
@@ -514,7 +514,21 @@ test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
   last_sync = g_strdup_printf ("%" G_GINT64_FORMAT, synced_at);
   g_assert_true (pb_store_set_meta (store, "sync.last_success", last_sync, &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&closed);
+}
 
+static void
+test_recheck_skipped_notice (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSocket) closed = NULL;
+  g_autoptr (GBytes) job = NULL;
+  g_autoptr (GDateTime) synced = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *hhmm = NULL;
+  gint64 synced_at = pb_clock_now_unix () - 25 * 60;
+
+  closed = configure_unreachable_amazon (fixture, synced_at);
   scan (fixture, ORDER_TEA_LATER);
   scan (fixture, "TEA-1");
   g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
@@ -650,6 +664,165 @@ test_despatch_note_and_pick_list (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (list_text, ORDER_PEN_LATE));
   g_assert_null (strstr (list_text, ORDER_TEA));
   g_assert_null (strstr (list_text, "Ada Lovelace"));
+/* Issue 16: the bench's USB scale, here a FIFO named in Preferences
+ * (GSettings "scale-device") that carries the HID POS scale reports the
+ * device would: id 3, status, unit, exponent, weight little-endian. */
+#define SCALE_REPORT(status, grams)                                                                \
+  (const guint8[])                                                                                 \
+  {                                                                                                \
+    0x03, (status), 0x02, 0x00, (grams)&0xFF, ((grams) >> 8) & 0xFF                                \
+  }
+
+enum
+{
+  SCALE_IN_MOTION = 3,
+  SCALE_STABLE = 4,
+  SCALE_OVERLOAD = 6,
+  SCALE_REZERO = 8,
+};
+
+static void
+send_report (int fd, const guint8 *report)
+{
+  g_assert_cmpint (write (fd, report, 6), ==, 6);
+}
+
+static gint
+shown_weight (Fixture *fixture)
+{
+  return gtk_spin_button_get_value_as_int (get_child (fixture, "weight_spin"));
+}
+
+static gboolean
+scale_says (Fixture *fixture, const char *text)
+{
+  const char *shown = pb_ui_test_shown_text (get_child (fixture, "scale_label"));
+
+  return shown != NULL && strstr (shown, text) != NULL;
+}
+
+static char *
+override_detail (Fixture *fixture, const char *order_id)
+{
+  PbAuditFilter filter = { .action = "label.override" };
+  g_autoptr (GPtrArray) rows
+      = pb_audit_list (pb_session_get_store (fixture->session), &filter, NULL);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      PbAuditEntry *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->subject, order_id) == 0)
+        return g_strdup (row->detail);
+    }
+  return NULL;
+}
+
+static void
+print_and_wait (Fixture *fixture)
+{
+  gtk_label_set_text (get_child (fixture, "banner_label"), "");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.print", NULL);
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Label printed")
+                         || banner_has_prefix (fixture, "No label")
+                         || banner_has_prefix (fixture, "The label was not printed"));
+}
+
+/* Buys the label and closes the order. (The label is bought either way;
+ * whether this process's CUPS client still finds the private cupsd is
+ * another matter: libcups keeps the first server a worker thread used, and
+ * the recheck test's cupsd was another.) */
+static void
+buy_label_and_close (Fixture *fixture)
+{
+  print_and_wait (fixture);
+  g_assert_false (banner_has_prefix (fixture, "No label"));
+  if (pb_bench_page_get_order_id (fixture->page) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+}
+
+static void
+test_scale_fills_weight (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GSocket) closed = NULL;
+  g_autofree char *fifo = g_build_filename (fixture->root, "scale", NULL);
+  g_autofree char *missing = g_build_filename (fixture->root, "hidraw9", NULL);
+  g_autofree char *detail = NULL;
+  int fd = -1;
+
+  closed = configure_unreachable_amazon (fixture, pb_clock_now_unix () - 60);
+
+  /* A scale named but not there: the bench says so. */
+  g_settings_set_string (settings, "scale-device", missing);
+  PB_UI_TEST_WAIT_UNTIL (banner_shows_error (fixture)
+                         && strstr (label_text (fixture, "banner_label"), missing) != NULL);
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "There is no scale at"));
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_settings_set_string (settings, "scale-device", fifo);
+  /* The page opens the FIFO for reading; until then a writer cannot. */
+  PB_UI_TEST_WAIT_UNTIL ((fd = g_open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0)) >= 0);
+
+  scan (fixture, ORDER_TEA_LATER);
+  scan (fixture, "TEA-1");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
+
+  /* Moving: the live reading shows, and the print waits for it to settle. */
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 120));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 120 && scale_says (fixture, "Settling"));
+  print_and_wait (fixture);
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "has not settled"));
+  g_assert_true (feedback_has (fixture, "refused"));
+
+  /* Settled above Royal Mail's limit: filled in, and the print says why not. */
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 32000));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 32000 && scale_says (fixture, "From the scale"));
+  g_assert_nonnull (strstr (label_text (fixture, "plan_problem_label"), "allows 1 to 30000 g"));
+  print_and_wait (fixture);
+  g_assert_true (banner_has_prefix (fixture, "No label: The parcel weight is 32000 g"));
+
+  /* Overloaded: no weight, and the reason. */
+  send_report (fd, SCALE_REPORT (SCALE_OVERLOAD, 0));
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "overloaded"));
+  print_and_wait (fixture);
+  g_assert_true (banner_has_prefix (fixture, "No label: The scale is overloaded"));
+
+  /* Moving, then settled: the weight fills itself and goes on the label. */
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 300));
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 450 && scale_says (fixture, "From the scale"));
+  buy_label_and_close (fixture);
+  detail = override_detail (fixture, ORDER_TEA_LATER);
+  g_assert_true (g_str_has_prefix (detail, "weight=450 "));
+  g_assert_true (g_str_has_suffix (detail, " weighed=scale"));
+  g_clear_pointer (&detail, g_free);
+
+  /* The next order: the last parcel, still on the scale, is not its
+   * weight. (The re-zero report after it shows when both were read.) */
+  scan (fixture, ORDER_TEA);
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
+  send_report (fd, SCALE_REPORT (SCALE_REZERO, 0));
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "re-zeroing"));
+  g_assert_cmpint (shown_weight (fixture), !=, 450);
+
+  /* Typed: it stands, whatever the scale says, and the audit says typed. */
+  scan (fixture, "TEA-1");
+  scan (fixture, "TEA-1");
+  scan (fixture, "MUG-2");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 700);
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "Typed"));
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 900));
+  buy_label_and_close (fixture);
+  detail = override_detail (fixture, ORDER_TEA);
+  g_assert_true (g_str_has_prefix (detail, "weight=700 "));
+  g_assert_true (g_str_has_suffix (detail, " weighed=typed"));
+
+  close (fd);
+  g_settings_reset (settings, "scale-device");
+  g_unlink (fifo);
 }
 
 int
@@ -689,6 +862,8 @@ main (int argc, char **argv)
               test_recheck_skipped_notice, tear_down);
   g_test_add ("/bench-page/despatch-note-and-pick-list", Fixture, GINT_TO_POINTER (TRUE), set_up,
               test_despatch_note_and_pick_list, tear_down);
+  g_test_add ("/bench-page/scale-fills-weight", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_scale_fills_weight, tear_down);
 
   return g_test_run ();
 }
