@@ -49,21 +49,13 @@ has_weight (const PbScaleReading *reading)
 static void
 print_reading (const PbScaleReading *reading, gboolean json)
 {
-  if (json)
-    {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "grams");
-      if (has_weight (reading))
-        json_builder_add_int_value (builder, reading->grams);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, pb_scale_state_to_string (reading->state));
-      json_builder_end_object (builder);
-      pb_cli_print_json (builder);
-    }
+  /* One line, as the issue gives it: {"grams": 450, "state": "stable"}. A
+   * number and a fixed state name: nothing to escape. */
+  if (json && has_weight (reading))
+    printf ("{\"grams\": %d, \"state\": \"%s\"}\n", reading->grams,
+            pb_scale_state_to_string (reading->state));
+  else if (json)
+    printf ("{\"grams\": null, \"state\": \"%s\"}\n", pb_scale_state_to_string (reading->state));
   else if (has_weight (reading))
     printf (_ ("Weight: %d g (%s)\n"), reading->grams, state_display (reading->state));
   else

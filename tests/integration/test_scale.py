@@ -55,6 +55,8 @@ class ScaleRead(unittest.TestCase):
         result = self.read(*reports, json_output=True)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(json.loads(result.stdout), {"grams": grams, "state": state})
+        # One line, exactly as the issue writes it.
+        self.assertEqual(result.stdout, '{"grams": %d, "state": "%s"}\n' % (grams, state))
 
     def assert_no_reading(self, reports, says, last=None):
         result = self.read(*reports, json_output=True)
