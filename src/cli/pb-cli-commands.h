@@ -12,6 +12,7 @@ int pb_cli_cmd_user (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_config (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_activity (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_audit (PbCliContext *ctx, int argc, char **argv);
+int pb_cli_cmd_labels (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_sync (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_orders (PbCliContext *ctx, int argc, char **argv);
 int pb_cli_cmd_outbox (PbCliContext *ctx, int argc, char **argv);

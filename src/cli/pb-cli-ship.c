@@ -252,6 +252,137 @@ pb_cli_cmd_manifest (PbCliContext *ctx, int argc, char **argv)
                             &number, &orders, NULL, &error))
     return pb_cli_fail (error);
   printf ("Manifest: %" G_GINT64_FORMAT "\n", number);
-  fprintf (stderr, _ ("%u labels are in the manifest; it is kept in the store.\n"), orders);
+  if (pb_site_config_exists (pb_store_get_dir (pb_session_get_store (session))))
+    fprintf (stderr,
+             _ ("%u labels of the site’s benches are in the manifest; its document is kept in "
+                "this bench’s store.\n"),
+             orders);
+  else
+    fprintf (stderr, _ ("%u labels are in the manifest; it is kept in the store.\n"), orders);
+  return PB_EXIT_OK;
+}
+
+static void
+add_label_json (JsonBuilder *builder, const char *order_id, const char *tracking_number,
+                const char *bench, const char *operator_name, gint64 created, gint64 manifest)
+{
+  g_autoptr (GDateTime) when = created > 0 ? g_date_time_new_from_unix_utc (created) : NULL;
+  g_autofree char *created_text = when ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "order_id");
+  json_builder_add_string_value (builder, order_id);
+  json_builder_set_member_name (builder, "tracking_number");
+  json_builder_add_string_value (builder, tracking_number);
+  json_builder_set_member_name (builder, "bench");
+  json_builder_add_string_value (builder, bench);
+  json_builder_set_member_name (builder, "operator");
+  json_builder_add_string_value (builder, operator_name);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_string_value (builder, created_text);
+  json_builder_set_member_name (builder, "manifest");
+  if (manifest > 0)
+    json_builder_add_int_value (builder, manifest);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+print_label_line (const char *order_id, const char *tracking_number, const char *bench,
+                  const char *operator_name, gint64 created, gint64 manifest)
+{
+  g_autofree char *when = pb_cli_format_time (created);
+  g_autofree char *in
+      = manifest > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, manifest) : g_strdup (_ ("not yet"));
+
+  printf ("%-20s %-15s %-12s %-12s %s  %s\n", order_id, tracking_number ? tracking_number : "",
+          bench ? bench : "", operator_name ? operator_name : "", when, in);
+}
+
+/* labels list [--unmanifested] [--json]: every label bought and not voided
+ * — at a bench in a site, every bench's. */
+int
+pb_cli_cmd_labels (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "labels list [--unmanifested] [--json] --user NAME";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GPtrArray) rows = NULL;
+  gboolean unmanifested = FALSE;
+  gboolean json = FALSE;
+  PbStore *store;
+  PbSite *site;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "unmanifested", 0, 0, G_OPTION_ARG_NONE, &unmanifested,
+      N_ ("Only labels in no manifest yet (End of Day’s)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2 || !g_str_equal (argv[1], "list"))
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_MANIFEST, NULL, &error))
+    return pb_cli_fail (error);
+  store = pb_session_get_store (session);
+
+  json_builder_begin_array (builder);
+  if (pb_site_config_exists (pb_store_get_dir (store)))
+    {
+      site = pb_cli_site (ctx);
+      if (site == NULL)
+        {
+          fprintf (stderr, "%s\n",
+                   _ ("The site database cannot be reached: the site’s labels cannot be listed "
+                      "now."));
+          return PB_EXIT_FAILED;
+        }
+      /* This bench's labels in a manifest made elsewhere are marked here. */
+      pb_ship_finish_in_site (store, site, NULL);
+      rows = pb_site_list_labels (site, unmanifested, &error);
+      if (rows == NULL)
+        return pb_cli_fail (error);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          PbSiteLabel *label = g_ptr_array_index (rows, i);
+
+          if (json)
+            add_label_json (builder, label->order_id, label->tracking_number, label->bench,
+                            label->operator_name, label->labelled_at, label->manifest);
+          else
+            print_label_line (label->order_id, label->tracking_number, label->bench,
+                              label->operator_name, label->labelled_at, label->manifest);
+        }
+    }
+  else
+    {
+      rows = unmanifested ? pb_labels_list_unmanifested (store, &error)
+                          : pb_labels_list_bought (store, &error);
+      if (rows == NULL)
+        return pb_cli_fail (error);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          PbLabelRow *row = g_ptr_array_index (rows, i);
+
+          if (json)
+            add_label_json (builder, row->order_id, row->tracking_number, g_get_host_name (),
+                            row->operator_name, row->labelled_at, row->manifest_number);
+          else
+            print_label_line (row->order_id, row->tracking_number, g_get_host_name (),
+                              row->operator_name, row->labelled_at, row->manifest_number);
+        }
+    }
+  json_builder_end_array (builder);
+  if (json)
+    pb_cli_print_json (builder);
   return PB_EXIT_OK;
 }

@@ -33,6 +33,8 @@ static const PbCliCommand commands[] = {
   { "print-test", "print-test [--printer P]", N_ ("Print a test label"), pb_cli_cmd_print_test },
   { "label", "label reprint|void ORDER", N_ ("Print a label again, or void it"), pb_cli_cmd_label },
   { "manifest", "manifest", N_ ("Create the end-of-day Royal Mail manifest"), pb_cli_cmd_manifest },
+  { "labels", "labels list [--unmanifested] [--json]",
+    N_ ("The labels bought (at a site, every bench’s), and their manifests"), pb_cli_cmd_labels },
   { "despatch-note", "despatch-note ORDER [--output FILE.pdf]",
     N_ ("Print an order's despatch note, or write it to a file"), pb_cli_cmd_despatch_note },
   { "pick-list", "pick-list [--due today|all] [--output FILE.pdf]",

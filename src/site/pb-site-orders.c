@@ -720,3 +720,141 @@ pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_seconds, 
     }
   return TRUE;
 }
+
+/* ---- End of Day ------------------------------------------------------- */
+
+void
+pb_site_label_free (PbSiteLabel *label)
+{
+  if (label == NULL)
+    return;
+  g_free (label->order_id);
+  g_free (label->tracking_number);
+  g_free (label->bench);
+  g_free (label->operator_name);
+  g_free (label);
+}
+
+GPtrArray *
+pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error)
+{
+  const char *params[] = { unmanifested ? "true" : "false" };
+  g_autoptr (PGresult) result = NULL;
+  g_autoptr (GPtrArray) labels
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_site_label_free);
+
+  g_return_val_if_fail (PB_IS_SITE (self), NULL);
+
+  result
+      = pb_site_exec (self, _ ("Reading the site’s labels"),
+                      "SELECT order_id, tracking_number, bench, operator,"
+                      " coalesce (extract (epoch FROM labelled_at)::bigint, 0),"
+                      " coalesce (manifest, 0) FROM shipments"
+                      " WHERE tracking_number IS NOT NULL AND (NOT $1::boolean OR manifest IS NULL)"
+                      " ORDER BY labelled_at, order_id, parcel",
+                      1, params, error);
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      PbSiteLabel *label = g_new0 (PbSiteLabel, 1);
+
+      label->order_id = text_value (result, row, 0);
+      label->tracking_number = text_value (result, row, 1);
+      label->bench = text_value (result, row, 2);
+      label->operator_name = text_value (result, row, 3);
+      label->labelled_at = int64_value (result, row, 4);
+      label->manifest = int64_value (result, row, 5);
+      g_ptr_array_add (labels, label);
+    }
+  return g_steal_pointer (&labels);
+}
+
+gboolean
+pb_site_record_manifest (PbSite *self, gint64 number, const char *operator_name, gint64 asked_at,
+                         guint *n_labels, GError **error)
+{
+  g_autofree char *number_text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+  g_autofree char *asked_text = g_strdup_printf ("%" G_GINT64_FORMAT, asked_at);
+  const char *params[] = { number_text, asked_text, pb_site_get_bench (self), operator_name };
+  g_autoptr (PGresult) marked = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && pb_site_get_bench (self) != NULL, FALSE);
+
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  /* The labels Click & Drop had by then, whichever bench bought them. */
+  marked = pb_site_exec (self, _ ("Recording the manifest"),
+                         "UPDATE shipments SET manifest = $1::bigint"
+                         " WHERE manifest IS NULL AND tracking_number IS NOT NULL"
+                         " AND labelled_at <= to_timestamp ($2::bigint) RETURNING order_id",
+                         2, params, error);
+  if (marked == NULL)
+    goto fail;
+  count = g_strdup_printf ("%d", PQntuples (marked));
+  {
+    const char *row[] = { number_text, pb_site_get_bench (self), operator_name, count };
+
+    if (!pb_site_run (self, _ ("Recording the manifest"),
+                      "INSERT INTO manifests (number, bench, operator, labels)"
+                      " VALUES ($1::bigint, $2, $3, $4::integer)"
+                      " ON CONFLICT (number) DO UPDATE SET labels = manifests.labels + $4::integer",
+                      4, row, error)
+        || !pb_site_commit (self, error))
+      goto fail;
+  }
+  if (n_labels != NULL)
+    *n_labels = (guint)PQntuples (marked);
+  return TRUE;
+
+fail:
+  pb_site_rollback (self);
+  return FALSE;
+}
+
+GHashTable *
+pb_site_manifests_of (PbSite *self, GPtrArray *order_ids, GError **error)
+{
+  g_autoptr (GHashTable) manifests
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GString) array = g_string_new ("{");
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self), NULL);
+
+  if (order_ids->len == 0)
+    return g_steal_pointer (&manifests);
+  /* An array literal: each id quoted, its quotes and backslashes escaped. */
+  for (guint i = 0; i < order_ids->len; i++)
+    {
+      g_string_append (array, i ? ",\"" : "\"");
+      for (const char *c = g_ptr_array_index (order_ids, i); *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (array, '\\');
+          g_string_append_c (array, *c);
+        }
+      g_string_append_c (array, '"');
+    }
+  g_string_append_c (array, '}');
+  {
+    const char *params[] = { array->str, pb_site_get_bench (self) };
+
+    result = pb_site_exec (self, _ ("Reading the site’s manifests"),
+                           "SELECT order_id, manifest FROM shipments"
+                           " WHERE order_id = ANY ($1::text[]) AND bench = $2"
+                           " AND manifest IS NOT NULL",
+                           2, params, error);
+  }
+  if (result == NULL)
+    return NULL;
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      gint64 *number = g_new (gint64, 1);
+
+      *number = int64_value (result, row, 1);
+      g_hash_table_insert (manifests, text_value (result, row, 0), number);
+    }
+  return g_steal_pointer (&manifests);
+}

@@ -125,4 +125,18 @@ const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
   " hash text NOT NULL,"
   " PRIMARY KEY (chain, seq));"
   "CREATE INDEX audit_events_time ON audit_events (time);",
+
+  /* 4 → 5: End of Day for the site. Click & Drop's manifest covers every
+   * label of the account, whichever bench bought it: the manifest's number
+   * on each shipment it covers, and the manifests by number (their
+   * documents stay on the bench that made them: they may name buyers). */
+  "ALTER TABLE shipments ADD COLUMN manifest bigint;"
+  "CREATE TABLE manifests ("
+  " number bigint PRIMARY KEY,"
+  " bench text NOT NULL,"
+  " operator text NOT NULL,"
+  " created_at timestamptz NOT NULL DEFAULT now (),"
+  " labels integer NOT NULL);"
+  "CREATE INDEX shipments_unmanifested ON shipments (labelled_at)"
+  " WHERE manifest IS NULL AND tracking_number IS NOT NULL;",
 };

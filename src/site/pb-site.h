@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 4
+#define PB_SITE_SCHEMA_VERSION 5
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
@@ -208,6 +208,31 @@ gboolean pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **
  * order, marks the order shipped and releases the claim. */
 gboolean pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
                                   gint64 rm_order_identifier, GError **error);
+
+/* End of Day across the site. */
+typedef struct
+{
+  char *order_id;
+  char *tracking_number;
+  char *bench;
+  char *operator_name;
+  gint64 labelled_at;
+  gint64 manifest; /* Royal Mail's manifest number; 0: not yet in one */
+} PbSiteLabel;
+
+void pb_site_label_free (PbSiteLabel *label);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteLabel, pb_site_label_free)
+/* (element-type PbSiteLabel) (transfer full): every bench's labels (only
+ * those in no manifest yet with @unmanifested), oldest first. */
+GPtrArray *pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error);
+/* Manifest @number, made at this bench by @operator_name after Click & Drop
+ * was asked at @asked_at (unix time): every bench's labels bought by then
+ * and in no manifest are in it. @n_labels: how many. */
+gboolean pb_site_record_manifest (PbSite *self, gint64 number, const char *operator_name,
+                                  gint64 asked_at, guint *n_labels, GError **error);
+/* (element-type utf8 gint64*): this bench's orders whose labels are in a
+ * manifest, order id → manifest number, for @order_ids only. */
+GHashTable *pb_site_manifests_of (PbSite *self, GPtrArray *order_ids, GError **error);
 
 /* The audit log (pb-site-audit.c): every bench's chain, copied there row
  * for row. Push copies this bench's rows the site does not have yet

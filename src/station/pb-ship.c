@@ -791,6 +791,66 @@ finish_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, cons
     remember_unfinished (store, request->order_id);
 }
 
+/* A manifest made here that the site has not heard of yet: "NUMBER:ASKED_AT:OPERATOR"
+ * entries, space-separated. */
+#define META_SITE_UNRECORDED_MANIFESTS "site.unrecorded_manifests"
+
+static void
+remember_unrecorded_manifest (PbStore *store, gint64 number, gint64 asked_at,
+                              const char *operator_name)
+{
+  g_autofree char *list = pb_store_get_meta (store, META_SITE_UNRECORDED_MANIFESTS);
+  g_autofree char *joined
+      = g_strdup_printf ("%s%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", list ? list : "",
+                         list && *list ? " " : "", number, asked_at, operator_name);
+
+  pb_store_set_meta (store, META_SITE_UNRECORDED_MANIFESTS, joined, NULL);
+}
+
+/* Tells the site of the manifests made here while it was away, then marks
+ * this bench's labels that went into a manifest made elsewhere. */
+static gboolean
+sync_manifests (PbStore *store, PbSite *site, GError **error)
+{
+  g_autofree char *list = pb_store_get_meta (store, META_SITE_UNRECORDED_MANIFESTS);
+  g_autoptr (GString) left = g_string_new (NULL);
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GHashTable) manifests = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (list != NULL && *list != '\0')
+    {
+      g_auto (GStrv) entries = g_strsplit (list, " ", -1);
+
+      for (guint i = 0; entries[i] != NULL; i++)
+        {
+          g_auto (GStrv) parts = g_strsplit (entries[i], ":", 3);
+
+          if (g_strv_length (parts) != 3)
+            continue;
+          if (!pb_site_record_manifest (site, g_ascii_strtoll (parts[0], NULL, 10), parts[2],
+                                        g_ascii_strtoll (parts[1], NULL, 10), NULL, NULL))
+            g_string_append_printf (left, "%s%s", left->len ? " " : "", entries[i]);
+        }
+      if (!pb_store_set_meta (store, META_SITE_UNRECORDED_MANIFESTS, left->len ? left->str : NULL,
+                              error))
+        return FALSE;
+    }
+
+  pending = pb_labels_unmanifested (store, error);
+  if (pending == NULL)
+    return FALSE;
+  manifests = pb_site_manifests_of (site, pending, error);
+  if (manifests == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, manifests);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!pb_labels_set_manifest (store, key, *(gint64 *)value, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
 {
@@ -798,22 +858,25 @@ pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
   g_auto (GStrv) ids = NULL;
   g_autoptr (GString) left = g_string_new (NULL);
 
-  if (list == NULL || *list == '\0')
-    return TRUE;
-  ids = g_strsplit (list, " ", -1);
-  for (guint i = 0; ids[i] != NULL; i++)
+  if (list != NULL && *list != '\0')
     {
-      g_auto (PbLabelInfo) info = { 0 };
+      ids = g_strsplit (list, " ", -1);
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          g_auto (PbLabelInfo) info = { 0 };
 
-      if (*ids[i] == '\0' || !pb_labels_get_info (store, ids[i], &info, NULL)
-          || info.rm_order_identifier == 0)
-        continue;
-      if (!pb_site_finish_shipment (site, ids[i], info.tracking_number, info.rm_order_identifier,
-                                    left->len == 0 ? error : NULL))
-        g_string_append_printf (left, "%s%s", left->len ? " " : "", ids[i]);
+          if (*ids[i] == '\0' || !pb_labels_get_info (store, ids[i], &info, NULL)
+              || info.rm_order_identifier == 0)
+            continue;
+          if (!pb_site_finish_shipment (site, ids[i], info.tracking_number,
+                                        info.rm_order_identifier, left->len == 0 ? error : NULL))
+            g_string_append_printf (left, "%s%s", left->len ? " " : "", ids[i]);
+        }
+      if (!pb_store_set_meta (store, META_SITE_UNFINISHED, left->len ? left->str : NULL, error)
+          || left->len != 0)
+        return FALSE;
     }
-  return pb_store_set_meta (store, META_SITE_UNFINISHED, left->len ? left->str : NULL, error)
-         && left->len == 0;
+  return sync_manifests (store, site, error);
 }
 
 /* The despatch note that goes with the label, when the bench asks for one
@@ -1041,11 +1104,36 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
   g_autoptr (PbHttpClient) http = NULL;
   g_autoptr (PbRoyalMailClient) client = NULL;
   g_autoptr (GBytes) pdf = NULL;
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (GError) site_error = NULL;
   g_autofree char *detail = NULL;
   gint64 number = 0;
+  gint64 asked_at;
+  guint covered;
 
   if (pending == NULL)
     return FALSE;
+  covered = pending->len;
+  /* Click & Drop's manifest covers every label of the account, whichever
+   * bench bought it: at a site, every bench must learn of it, so End of Day
+   * waits for the site rather than leave the others believing their labels
+   * are still to go. */
+  if (pb_site_config_exists (pb_store_get_dir (store)))
+    {
+      g_autoptr (GPtrArray) labels = NULL;
+
+      site = pb_site_open (pb_store_get_dir (store), &site_error);
+      if (site == NULL || (labels = pb_site_list_labels (site, TRUE, &site_error)) == NULL)
+        {
+          g_set_error (error, PB_SHIP_ERROR, PB_SHIP_ERROR_SITE_UNREACHABLE,
+                       _ ("End of Day covers every bench’s labels, so it needs the site database, "
+                          "and it cannot be reached: %s"),
+                       site_error->message);
+          return FALSE;
+        }
+      covered = labels->len;
+    }
+  asked_at = pb_clock_now_unix ();
   http = pb_services_new_http_client (store);
   client = pb_services_new_royalmail_client (store, http);
   pdf = pb_royalmail_client_manifest (client, 1000, 60, &number, cancellable, error);
@@ -1055,7 +1143,7 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
       return FALSE;
     }
 
-  detail = g_strdup_printf ("orders=%u", pending->len);
+  detail = g_strdup_printf ("orders=%u number=%" G_GINT64_FORMAT, covered, number);
   if (!pb_store_begin (store, error))
     return FALSE;
   if (!pb_labels_store_manifest (store, number, pdf, pb_clock_now_unix (), error)
@@ -1065,10 +1153,14 @@ pb_ship_manifest (PbStore *store, const char *operator_name, gint64 *manifest_nu
       pb_store_rollback (store);
       return FALSE;
     }
+  /* The site is told now, or at the next sync. */
+  if (site != NULL
+      && !pb_site_record_manifest (site, number, operator_name, asked_at, &covered, NULL))
+    remember_unrecorded_manifest (store, number, asked_at, operator_name);
   if (manifest_number)
     *manifest_number = number;
   if (n_orders)
-    *n_orders = pending->len;
+    *n_orders = covered;
   return TRUE;
 }
 

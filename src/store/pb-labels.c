@@ -195,11 +195,11 @@ pb_labels_store_manifest (PbStore *store, gint64 manifest_number, GBytes *pdf, g
                           "UPDATE orders SET manifest_number = ?1"
                           " WHERE rm_order_identifier IS NOT NULL AND manifest_number IS NULL",
                           error);
-  g_autoptr (sqlite3_stmt) document
-      = pb_store_prepare (store,
-                          "INSERT INTO documents (order_id, kind, content_type, data, created_at)"
-                          " VALUES (NULL, 'manifest', 'application/pdf', ?1, ?2)",
-                          error);
+  g_autoptr (sqlite3_stmt) document = pb_store_prepare (
+      store,
+      "INSERT INTO documents (order_id, kind, content_type, data, created_at, manifest_number)"
+      " VALUES (NULL, 'manifest', 'application/pdf', ?1, ?2, ?3)",
+      error);
   gsize size;
   const void *data = pdf ? g_bytes_get_data (pdf, &size) : NULL;
 
@@ -212,6 +212,7 @@ pb_labels_store_manifest (PbStore *store, gint64 manifest_number, GBytes *pdf, g
     return TRUE;
   sqlite3_bind_blob (document, 1, data, (int)size, SQLITE_STATIC);
   sqlite3_bind_int64 (document, 2, now);
+  sqlite3_bind_int64 (document, 3, manifest_number);
   return run (store, document, _ ("Saving the manifest"), error);
 }
 
@@ -224,6 +225,7 @@ pb_label_row_free (PbLabelRow *row)
   g_free (row->state);
   g_free (row->tracking_number);
   g_free (row->service);
+  g_free (row->operator_name);
   g_free (row);
 }
 
@@ -232,7 +234,8 @@ list_rows (PbStore *store, const char *where, GError **error)
 {
   g_autofree char *sql
       = g_strconcat ("SELECT id, state, tracking_number, label_service, coalesce (labelled_at, 0),"
-                     " coalesce (printed_at, 0) FROM orders WHERE ",
+                     " coalesce (printed_at, 0), labelled_by, coalesce (manifest_number, 0)"
+                     " FROM orders WHERE ",
                      where, " ORDER BY labelled_at, id", NULL);
   g_autoptr (sqlite3_stmt) stmt = pb_store_prepare (store, sql, error);
   g_autoptr (GPtrArray) rows = NULL;
@@ -251,6 +254,8 @@ list_rows (PbStore *store, const char *where, GError **error)
       row->service = g_strdup (pb_sql_text (stmt, 3));
       row->labelled_at = sqlite3_column_int64 (stmt, 4);
       row->printed_at = sqlite3_column_int64 (stmt, 5);
+      row->operator_name = g_strdup (pb_sql_text (stmt, 6));
+      row->manifest_number = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (rows, row);
     }
   if (rc != SQLITE_DONE)
@@ -268,6 +273,29 @@ pb_labels_list_unmanifested (PbStore *store, GError **error)
 }
 
 GPtrArray *
+pb_labels_list_bought (PbStore *store, GError **error)
+{
+  return list_rows (store, "rm_order_identifier IS NOT NULL", error);
+}
+
+gboolean
+pb_labels_set_manifest (PbStore *store, const char *order_id, gint64 manifest_number,
+                        GError **error)
+{
+  g_autoptr (sqlite3_stmt) mark = pb_store_prepare (
+      store,
+      "UPDATE orders SET manifest_number = ?2"
+      " WHERE id = ?1 AND rm_order_identifier IS NOT NULL AND manifest_number IS NULL",
+      error);
+
+  if (mark == NULL)
+    return FALSE;
+  sqlite3_bind_text (mark, 1, order_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (mark, 2, manifest_number);
+  return run (store, mark, _ ("Saving the manifest"), error);
+}
+
+GPtrArray *
 pb_labels_list_cancelled (PbStore *store, GError **error)
 {
   return list_rows (store, "rm_order_identifier IS NOT NULL AND state = 'cancelled'", error);
@@ -278,7 +306,8 @@ pb_labels_list_manifests (PbStore *store, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt
       = pb_store_prepare (store,
-                          "SELECT id, created_at, length (data) FROM documents"
+                          "SELECT id, created_at, length (data), coalesce (manifest_number, 0)"
+                          " FROM documents"
                           " WHERE kind = 'manifest' ORDER BY created_at DESC, id DESC",
                           error);
   g_autoptr (GPtrArray) list = NULL;
@@ -294,6 +323,7 @@ pb_labels_list_manifests (PbStore *store, GError **error)
       info->id = sqlite3_column_int64 (stmt, 0);
       info->created_at = sqlite3_column_int64 (stmt, 1);
       info->size = (gsize)sqlite3_column_int64 (stmt, 2);
+      info->number = sqlite3_column_int64 (stmt, 3);
       g_ptr_array_add (list, info);
     }
   if (rc != SQLITE_DONE)

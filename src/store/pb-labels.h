@@ -63,7 +63,9 @@ typedef struct
   char *tracking_number;
   char *service;
   gint64 labelled_at;
-  gint64 printed_at; /* 0: never printed */
+  gint64 printed_at;      /* 0: never printed */
+  char *operator_name;    /* who bought it */
+  gint64 manifest_number; /* 0: not yet in a manifest */
 } PbLabelRow;
 
 void pb_label_row_free (PbLabelRow *row);
@@ -71,6 +73,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbLabelRow, pb_label_row_free)
 
 /* (element-type PbLabelRow): labels not yet in a manifest, oldest first. */
 GPtrArray *pb_labels_list_unmanifested (PbStore *store, GError **error);
+
+/* (element-type PbLabelRow): every label bought and not voided (in a
+ * manifest or not), oldest first. */
+GPtrArray *pb_labels_list_bought (PbStore *store, GError **error);
+
+/* Site mode: @order_id's label went into manifest @manifest_number made at
+ * another bench (its document is kept there). */
+gboolean pb_labels_set_manifest (PbStore *store, const char *order_id, gint64 manifest_number,
+                                 GError **error);
 
 /* (element-type PbLabelRow): orders cancelled although they still have a
  * label (bought and not voided), oldest label first. Each needs its label
@@ -83,6 +94,7 @@ typedef struct
   gint64 id; /* the document's id, for pb_labels_get_manifest_pdf() */
   gint64 created_at;
   gsize size;
+  gint64 number; /* Royal Mail's manifest number; 0 for one kept before it was recorded */
 } PbManifestInfo;
 
 /* (element-type PbManifestInfo): the manifests kept (newest first); the

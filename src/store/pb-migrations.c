@@ -184,6 +184,9 @@ static const char *const migrations[] = {
 
   /* 7: where a product is kept on the shelves (the pick list) */
   "ALTER TABLE products ADD COLUMN bin TEXT;",
+
+  /* 8: a kept manifest's Royal Mail number, to list manifests by it */
+  "ALTER TABLE documents ADD COLUMN manifest_number INTEGER;",
 };
 
 int

@@ -4,6 +4,7 @@ printer sink, and the Amazon confirmation — never two labels for one order,
 whatever breaks on the way."""
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -228,9 +229,20 @@ class Operations(ShipTestCase):
         self.assertIsNone(shown["tracking"])
 
         # End of day: the manifest holds the labels not yet manifested.
+        waiting = json.loads(self.bench.ok(self.shipping.run(
+            "labels", "list", "--unmanifested", "--json")).stdout)
+        self.assertEqual([(r["order_id"], r["operator"], r["manifest"]) for r in waiting],
+                         [(second, "admin", None)])
         result = self.bench.ok(self.shipping.run("manifest"))
-        self.assertRegex(result.stdout, r"Manifest: \d+")
+        number = int(re.search(r"Manifest: (\d+)", result.stdout).group(1))
         self.assertIn("1 labels", result.stderr)
+        self.assertEqual(json.loads(self.bench.ok(self.shipping.run(
+            "labels", "list", "--unmanifested", "--json")).stdout), [])
+        labels = json.loads(self.bench.ok(self.shipping.run("labels", "list", "--json")).stdout)
+        self.assertEqual([(r["order_id"], r["manifest"]) for r in labels], [(second, number)])
+        self.assertEqual(len(labels[0]["bench"]) > 0, True)
+        usage = self.shipping.run("labels", "show")
+        self.assertEqual(usage.returncode, 2)
 
     def test_packer_cannot_void(self):
         order = self.shipping.unshipped()[0]["orderId"]

@@ -610,6 +610,59 @@ class Audit(Shipping2):
         self.assertEqual(rows, [])
 
 
+class EndOfDay(Shipping2):
+    """Click & Drop's manifest is the account's: End of Day is the site's."""
+
+    def labels(self, bench, *args, user="sue"):
+        return json.loads(bench.ok(self.run_at(bench, "labels", "list", "--json", *args,
+                                               user=user)).stdout)
+
+    def test_one_manifest_covers_every_benchs_labels_and_every_bench_sees_it(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()[:3]]
+        self.a.ok(self.ship_at(self.a, "pat", orders[0]))
+        self.a.ok(self.ship_at(self.a, "pat", orders[1]))
+        self.b.ok(self.ship_at(self.b, "sam", orders[2]))
+        self.a.add_user("sue", "supervisor")
+
+        # Bench B's End of Day has bench A's labels too.
+        waiting = self.labels(self.b, "--unmanifested")
+        self.assertEqual(sorted((r["order_id"], r["bench"], r["operator"]) for r in waiting),
+                         sorted([(orders[0], "Bench A", "pat"), (orders[1], "Bench A", "pat"),
+                                 (orders[2], "Bench B", "sam")]))
+        for row in waiting:
+            self.assertRegex(row["tracking_number"], r"^RM\d{9}GB$")
+            self.assertRegex(row["created"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            self.assertIsNone(row["manifest"])
+
+        # The site database away: End of Day waits, and Click & Drop is not asked.
+        self.pg.stop_server(mode="fast")
+        refused = self.run_at(self.b, "manifest", user="sue")
+        self.pg.start_server()
+        self.assertEqual(refused.returncode, 1)
+        self.assertIn("End of Day covers every bench’s labels, so it needs the site database",
+                      refused.stderr)
+
+        made = self.b.ok(self.run_at(self.b, "manifest", user="sue"))
+        number = int(re.search(r"^Manifest: (\d+)$", made.stdout, re.M).group(1))
+        self.assertIn("3 labels of the site’s benches are in the manifest", made.stderr)
+        self.assertEqual(self.labels(self.a, "--unmanifested"), [])
+        self.assertEqual({(r["order_id"], r["manifest"]) for r in self.labels(self.a)},
+                         {(o, number) for o in orders})
+        self.assertEqual(self.site_sql("SELECT bench || ' ' || operator || ' ' || labels"
+                                       " FROM manifests WHERE number = %d" % number),
+                         "Bench B sue 3")
+        # Bench A's own store learns of it at its next sync.
+        self.a.ok(self.run_at(self.a, "sync"))
+        marked = self.a.sql("SELECT count(*) FROM orders WHERE manifest_number = %d;" % number)
+        self.assertEqual(marked.stdout.strip().splitlines()[-1], "2", marked.stderr)
+        # A packer may not; a second End of Day has nothing to send.
+        self.assertEqual(self.run_at(self.a, "labels", "list", user="pat").returncode, 4)
+        again = self.run_at(self.a, "manifest", user="sue")
+        self.assertEqual(again.returncode, 1)
+
+
 class NoPersonalData(Shipping2):
     def test_a_dump_after_a_days_work_holds_no_pii_and_no_secret(self):
         self.a.ok(self.run_at(self.a, "sync"))
