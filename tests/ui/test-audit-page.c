@@ -192,7 +192,7 @@ test_operator_filter_and_export (Fixture *fixture, gconstpointer data)
     {
       GStrv fields = g_ptr_array_index (records, i);
 
-      g_assert_cmpuint (g_strv_length (fields), ==, 7);
+      g_assert_cmpuint (g_strv_length (fields), ==, 8);
       g_assert_cmpstr (fields[2], ==, "pat");
     }
   g_assert_cmpstr (((GStrv)g_ptr_array_index (records, 3))[3], ==, "pack.mis_scan");

@@ -664,6 +664,8 @@ test_despatch_note_and_pick_list (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (list_text, ORDER_PEN_LATE));
   g_assert_null (strstr (list_text, ORDER_TEA));
   g_assert_null (strstr (list_text, "Ada Lovelace"));
+}
+
 /* Issue 16: the bench's USB scale, here a FIFO named in Preferences
  * (GSettings "scale-device") that carries the HID POS scale reports the
  * device would: id 3, status, unit, exponent, weight little-endian. */
@@ -673,190 +675,197 @@ test_despatch_note_and_pick_list (Fixture *fixture, gconstpointer data)
     0x03, (status), 0x02, 0x00, (grams)&0xFF, ((grams) >> 8) & 0xFF                                \
   }
 
-  enum
-  {
-    SCALE_IN_MOTION = 3,
-    SCALE_STABLE = 4,
-    SCALE_OVERLOAD = 6,
-    SCALE_REZERO = 8,
-  };
+enum
+{
+  SCALE_IN_MOTION = 3,
+  SCALE_STABLE = 4,
+  SCALE_OVERLOAD = 6,
+  SCALE_REZERO = 8,
+};
 
-  static void send_report (int fd, const guint8 *report)
-  {
-    g_assert_cmpint (write (fd, report, 6), ==, 6);
-  }
+static void
+send_report (int fd, const guint8 *report)
+{
+  g_assert_cmpint (write (fd, report, 6), ==, 6);
+}
 
-  static gint shown_weight (Fixture * fixture)
-  {
-    return gtk_spin_button_get_value_as_int (get_child (fixture, "weight_spin"));
-  }
+static gint
+shown_weight (Fixture *fixture)
+{
+  return gtk_spin_button_get_value_as_int (get_child (fixture, "weight_spin"));
+}
 
-  static gboolean scale_says (Fixture * fixture, const char *text)
-  {
-    const char *shown = pb_ui_test_shown_text (get_child (fixture, "scale_label"));
+static gboolean
+scale_says (Fixture *fixture, const char *text)
+{
+  const char *shown = pb_ui_test_shown_text (get_child (fixture, "scale_label"));
 
-    return shown != NULL && strstr (shown, text) != NULL;
-  }
+  return shown != NULL && strstr (shown, text) != NULL;
+}
 
-  static char *override_detail (Fixture * fixture, const char *order_id)
-  {
-    PbAuditFilter filter = { .action = "label.override" };
-    g_autoptr (GPtrArray) rows
-        = pb_audit_list (pb_session_get_store (fixture->session), &filter, NULL);
+static char *
+override_detail (Fixture *fixture, const char *order_id)
+{
+  PbAuditFilter filter = { .action = "label.override" };
+  g_autoptr (GPtrArray) rows
+      = pb_audit_list (pb_session_get_store (fixture->session), &filter, NULL);
 
-    for (guint i = 0; rows != NULL && i < rows->len; i++)
-      {
-        PbAuditEntry *row = g_ptr_array_index (rows, i);
-
-        if (g_strcmp0 (row->subject, order_id) == 0)
-          return g_strdup (row->detail);
-      }
-    return NULL;
-  }
-
-  static void print_and_wait (Fixture * fixture)
-  {
-    gtk_label_set_text (get_child (fixture, "banner_label"), "");
-    gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.print", NULL);
-    PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Label printed")
-                           || banner_has_prefix (fixture, "No label")
-                           || banner_has_prefix (fixture, "The label was not printed"));
-  }
-
-  /* Buys the label and closes the order. (The label is bought either way;
-   * whether this process's CUPS client still finds the private cupsd is
-   * another matter: libcups keeps the first server a worker thread used, and
-   * the recheck test's cupsd was another.) */
-  static void buy_label_and_close (Fixture * fixture)
-  {
-    print_and_wait (fixture);
-    g_assert_false (banner_has_prefix (fixture, "No label"));
-    if (pb_bench_page_get_order_id (fixture->page) != NULL)
-      gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
-    g_assert_null (pb_bench_page_get_order_id (fixture->page));
-  }
-
-  static void test_scale_fills_weight (Fixture * fixture, gconstpointer data)
-  {
-    g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-    g_autoptr (GSocket) closed = NULL;
-    g_autofree char *fifo = g_build_filename (fixture->root, "scale", NULL);
-    g_autofree char *missing = g_build_filename (fixture->root, "hidraw9", NULL);
-    g_autofree char *detail = NULL;
-    int fd = -1;
-
-    closed = configure_unreachable_amazon (fixture, pb_clock_now_unix () - 60);
-
-    /* A scale named but not there: the bench says so. */
-    g_settings_set_string (settings, "scale-device", missing);
-    PB_UI_TEST_WAIT_UNTIL (banner_shows_error (fixture)
-                           && strstr (label_text (fixture, "banner_label"), missing) != NULL);
-    g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "There is no scale at"));
-
-    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
-    g_settings_set_string (settings, "scale-device", fifo);
-    /* The page opens the FIFO for reading; until then a writer cannot. */
-    PB_UI_TEST_WAIT_UNTIL ((fd = g_open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0)) >= 0);
-
-    scan (fixture, ORDER_TEA_LATER);
-    scan (fixture, "TEA-1");
-    g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
-
-    /* Moving: the live reading shows, and the print waits for it to settle. */
-    send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 120));
-    PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 120 && scale_says (fixture, "Settling"));
-    print_and_wait (fixture);
-    g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "has not settled"));
-    g_assert_true (feedback_has (fixture, "refused"));
-
-    /* Settled above Royal Mail's limit: filled in, and the print says why not. */
-    send_report (fd, SCALE_REPORT (SCALE_STABLE, 32000));
-    PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 32000
-                           && scale_says (fixture, "From the scale"));
-    g_assert_nonnull (strstr (label_text (fixture, "plan_problem_label"), "allows 1 to 30000 g"));
-    print_and_wait (fixture);
-    g_assert_true (banner_has_prefix (fixture, "No label: The parcel weight is 32000 g"));
-
-    /* Overloaded: no weight, and the reason. */
-    send_report (fd, SCALE_REPORT (SCALE_OVERLOAD, 0));
-    PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "overloaded"));
-    print_and_wait (fixture);
-    g_assert_true (banner_has_prefix (fixture, "No label: The scale is overloaded"));
-
-    /* Moving, then settled: the weight fills itself and goes on the label. */
-    send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 300));
-    send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
-    PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 450 && scale_says (fixture, "From the scale"));
-    buy_label_and_close (fixture);
-    detail = override_detail (fixture, ORDER_TEA_LATER);
-    g_assert_true (g_str_has_prefix (detail, "weight=450 "));
-    g_assert_true (g_str_has_suffix (detail, " weighed=scale"));
-    g_clear_pointer (&detail, g_free);
-
-    /* The next order: the last parcel, still on the scale, is not its
-     * weight. (The re-zero report after it shows when both were read.) */
-    scan (fixture, ORDER_TEA);
-    g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
-    send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
-    send_report (fd, SCALE_REPORT (SCALE_REZERO, 0));
-    PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "re-zeroing"));
-    g_assert_cmpint (shown_weight (fixture), !=, 450);
-
-    /* Typed: it stands, whatever the scale says, and the audit says typed. */
-    scan (fixture, "TEA-1");
-    scan (fixture, "TEA-1");
-    scan (fixture, "MUG-2");
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 700);
-    PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "Typed"));
-    send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 900));
-    buy_label_and_close (fixture);
-    detail = override_detail (fixture, ORDER_TEA);
-    g_assert_true (g_str_has_prefix (detail, "weight=700 "));
-    g_assert_true (g_str_has_suffix (detail, " weighed=typed"));
-
-    close (fd);
-    g_settings_reset (settings, "scale-device");
-    g_unlink (fifo);
-  }
-
-  int main (int argc, char **argv)
-  {
-    if (!pb_ui_test_init (&argc, &argv))
-      return 0; /* the TAP plan above says SKIP */
-
-    /* A clock that stands still, so "in 24 h" does not turn into "in 23 h"
-     * within the same second, and the countdown can be moved on. */
-    g_setenv ("PACKBENCH_NOW", TEST_NOW_TEXT, TRUE);
-
-    /* What AdwApplication does with the resource base path for the real app:
-     * the banner and countdown colours are in style.css. */
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
-      g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+      PbAuditEntry *row = g_ptr_array_index (rows, i);
 
-      gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (css),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      if (g_strcmp0 (row->subject, order_id) == 0)
+        return g_strdup (row->detail);
     }
+  return NULL;
+}
 
-    g_test_add ("/bench-page/queue-and-filter", Fixture, NULL, set_up, test_queue_and_filter,
-                tear_down);
-    g_test_add ("/bench-page/scan-verify-wrong-item", Fixture, NULL, set_up,
-                test_scan_verify_wrong_item, tear_down);
-    g_test_add ("/bench-page/catalogue-barcode-scanned", Fixture, NULL, set_up,
-                test_catalogue_barcode_scanned, tear_down);
-    g_test_add ("/bench-page/catalogue-barcode-scanned-while-busy", Fixture, NULL, set_up,
-                test_catalogue_barcode_scanned_while_busy, tear_down);
-    g_test_add ("/bench-page/cancelled-order-refused", Fixture, NULL, set_up,
-                test_cancelled_order_refused, tear_down);
-    g_test_add ("/bench-page/cancellation-request-refused", Fixture, NULL, set_up,
-                test_cancellation_request_refused, tear_down);
-    g_test_add ("/bench-page/recheck-skipped-notice", Fixture, GINT_TO_POINTER (TRUE), set_up,
-                test_recheck_skipped_notice, tear_down);
-    g_test_add ("/bench-page/despatch-note-and-pick-list", Fixture, GINT_TO_POINTER (TRUE), set_up,
-                test_despatch_note_and_pick_list, tear_down);
-    g_test_add ("/bench-page/scale-fills-weight", Fixture, GINT_TO_POINTER (TRUE), set_up,
-                test_scale_fills_weight, tear_down);
+static void
+print_and_wait (Fixture *fixture)
+{
+  gtk_label_set_text (get_child (fixture, "banner_label"), "");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.print", NULL);
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Label printed")
+                         || banner_has_prefix (fixture, "No label")
+                         || banner_has_prefix (fixture, "The label was not printed"));
+}
 
-    return g_test_run ();
+/* Buys the label and closes the order. (The label is bought either way;
+ * whether this process's CUPS client still finds the private cupsd is
+ * another matter: libcups keeps the first server a worker thread used, and
+ * the recheck test's cupsd was another.) */
+static void
+buy_label_and_close (Fixture *fixture)
+{
+  print_and_wait (fixture);
+  g_assert_false (banner_has_prefix (fixture, "No label"));
+  if (pb_bench_page_get_order_id (fixture->page) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+}
+
+static void
+test_scale_fills_weight (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GSocket) closed = NULL;
+  g_autofree char *fifo = g_build_filename (fixture->root, "scale", NULL);
+  g_autofree char *missing = g_build_filename (fixture->root, "hidraw9", NULL);
+  g_autofree char *detail = NULL;
+  int fd = -1;
+
+  closed = configure_unreachable_amazon (fixture, pb_clock_now_unix () - 60);
+
+  /* A scale named but not there: the bench says so. */
+  g_settings_set_string (settings, "scale-device", missing);
+  PB_UI_TEST_WAIT_UNTIL (banner_shows_error (fixture)
+                         && strstr (label_text (fixture, "banner_label"), missing) != NULL);
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "There is no scale at"));
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_settings_set_string (settings, "scale-device", fifo);
+  /* The page opens the FIFO for reading; until then a writer cannot. */
+  PB_UI_TEST_WAIT_UNTIL ((fd = g_open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0)) >= 0);
+
+  scan (fixture, ORDER_TEA_LATER);
+  scan (fixture, "TEA-1");
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "1 of 1 units");
+
+  /* Moving: the live reading shows, and the print waits for it to settle. */
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 120));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 120 && scale_says (fixture, "Settling"));
+  print_and_wait (fixture);
+  g_assert_nonnull (strstr (label_text (fixture, "banner_label"), "has not settled"));
+  g_assert_true (feedback_has (fixture, "refused"));
+
+  /* Settled above Royal Mail's limit: filled in, and the print says why not. */
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 32000));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 32000 && scale_says (fixture, "From the scale"));
+  g_assert_nonnull (strstr (label_text (fixture, "plan_problem_label"), "allows 1 to 30000 g"));
+  print_and_wait (fixture);
+  g_assert_true (banner_has_prefix (fixture, "No label: The parcel weight is 32000 g"));
+
+  /* Overloaded: no weight, and the reason. */
+  send_report (fd, SCALE_REPORT (SCALE_OVERLOAD, 0));
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "overloaded"));
+  print_and_wait (fixture);
+  g_assert_true (banner_has_prefix (fixture, "No label: The scale is overloaded"));
+
+  /* Moving, then settled: the weight fills itself and goes on the label. */
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 300));
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 450 && scale_says (fixture, "From the scale"));
+  buy_label_and_close (fixture);
+  detail = override_detail (fixture, ORDER_TEA_LATER);
+  g_assert_true (g_str_has_prefix (detail, "weight=450 "));
+  g_assert_true (g_str_has_suffix (detail, " weighed=scale"));
+  g_clear_pointer (&detail, g_free);
+
+  /* The next order: the last parcel, still on the scale, is not its
+   * weight. (The re-zero report after it shows when both were read.) */
+  scan (fixture, ORDER_TEA);
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_TEA);
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 450));
+  send_report (fd, SCALE_REPORT (SCALE_REZERO, 0));
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "re-zeroing"));
+  g_assert_cmpint (shown_weight (fixture), !=, 450);
+
+  /* Typed: it stands, whatever the scale says, and the audit says typed. */
+  scan (fixture, "TEA-1");
+  scan (fixture, "TEA-1");
+  scan (fixture, "MUG-2");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 700);
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "Typed"));
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 900));
+  buy_label_and_close (fixture);
+  detail = override_detail (fixture, ORDER_TEA);
+  g_assert_true (g_str_has_prefix (detail, "weight=700 "));
+  g_assert_true (g_str_has_suffix (detail, " weighed=typed"));
+
+  close (fd);
+  g_settings_reset (settings, "scale-device");
+  g_unlink (fifo);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!pb_ui_test_init (&argc, &argv))
+    return 0; /* the TAP plan above says SKIP */
+
+  /* A clock that stands still, so "in 24 h" does not turn into "in 23 h"
+   * within the same second, and the countdown can be moved on. */
+  g_setenv ("PACKBENCH_NOW", TEST_NOW_TEXT, TRUE);
+
+  /* What AdwApplication does with the resource base path for the real app:
+   * the banner and countdown colours are in style.css. */
+  {
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+
+  g_test_add ("/bench-page/queue-and-filter", Fixture, NULL, set_up, test_queue_and_filter,
+              tear_down);
+  g_test_add ("/bench-page/scan-verify-wrong-item", Fixture, NULL, set_up,
+              test_scan_verify_wrong_item, tear_down);
+  g_test_add ("/bench-page/catalogue-barcode-scanned", Fixture, NULL, set_up,
+              test_catalogue_barcode_scanned, tear_down);
+  g_test_add ("/bench-page/catalogue-barcode-scanned-while-busy", Fixture, NULL, set_up,
+              test_catalogue_barcode_scanned_while_busy, tear_down);
+  g_test_add ("/bench-page/cancelled-order-refused", Fixture, NULL, set_up,
+              test_cancelled_order_refused, tear_down);
+  g_test_add ("/bench-page/cancellation-request-refused", Fixture, NULL, set_up,
+              test_cancellation_request_refused, tear_down);
+  g_test_add ("/bench-page/recheck-skipped-notice", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_recheck_skipped_notice, tear_down);
+  g_test_add ("/bench-page/despatch-note-and-pick-list", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_despatch_note_and_pick_list, tear_down);
+  g_test_add ("/bench-page/scale-fills-weight", Fixture, GINT_TO_POINTER (TRUE), set_up,
+              test_scale_fills_weight, tear_down);
+
+  return g_test_run ();
+}
