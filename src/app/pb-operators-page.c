@@ -253,8 +253,12 @@ load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **e
 {
   LoadJob *job = data;
 
+  g_autofree char *bench = NULL;
+
+  /* At a site, a review at any bench covers the site's operators. */
   return (job->operators = pb_operator_list (worker, error)) != NULL
-         && pb_audit_get_last_access_review (worker, &job->reviewed_at, &job->reviewer, error);
+         && pb_site_bench_last_access_review (worker, &job->reviewed_at, &job->reviewer, &bench,
+                                              error);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
 #include "store/pb-password-policy.h"
@@ -83,6 +84,26 @@ list_operators (PbSession *session, gboolean json)
 
   if (json)
     pb_cli_print_json (builder);
+  else
+    {
+      g_autofree char *reviewer = NULL;
+      g_autofree char *bench = NULL;
+      g_autofree char *when_text = NULL;
+      gint64 when = 0;
+
+      /* At a site, the newest review at any bench: it covers them all. */
+      if (!pb_site_bench_last_access_review (pb_session_get_store (session), &when, &reviewer,
+                                             &bench, &error))
+        return pb_cli_fail (error);
+      when_text = pb_cli_format_time (when);
+      printf ("\n");
+      if (when <= 0)
+        printf ("%s\n", _ ("Access has never been reviewed."));
+      else if (bench != NULL)
+        printf (_ ("Access last reviewed at %s by %s, at %s.\n"), when_text, reviewer, bench);
+      else
+        printf (_ ("Access last reviewed at %s by %s.\n"), when_text, reviewer);
+    }
   return PB_EXIT_OK;
 }
 
@@ -152,6 +173,10 @@ pb_cli_cmd_user (PbCliContext *ctx, int argc, char **argv)
       when_text = pb_cli_format_time (when);
       printf (_ ("Access reviewed: %u operators, by %s at %s.\n"), n_operators, reviewer,
               when_text);
+      if (pb_site_config_exists (pb_store_get_dir (pb_session_get_store (session))))
+        fprintf (stderr, "%s\n",
+                 _ ("The site’s operators are one set: this review counts for every bench of "
+                    "the site."));
       return PB_EXIT_OK;
     }
 

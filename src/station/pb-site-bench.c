@@ -533,6 +533,30 @@ pb_site_bench_release_order_now (PbStore *store, const char *order_id)
 }
 
 gboolean
+pb_site_bench_last_access_review (PbStore *store, gint64 *when, char **reviewer, char **bench,
+                                  GError **error)
+{
+  g_autoptr (PbSite) site = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  PbAuditFilter filter = { .action = "access.reviewed", .limit = 1 };
+
+  *bench = NULL;
+  if (pb_site_config_exists (pb_store_get_dir (store))
+      && (site = pb_site_open (pb_store_get_dir (store), NULL)) != NULL
+      && pb_site_push_audit (site, store, NULL, NULL)
+      && (rows = pb_site_list_audit (site, &filter, NULL, NULL)) != NULL)
+    {
+      PbAuditEntry *last = rows->len > 0 ? g_ptr_array_index (rows, 0) : NULL;
+
+      *when = last != NULL ? last->time : 0;
+      *reviewer = last != NULL ? g_strdup (last->actor) : NULL;
+      *bench = last != NULL ? g_strdup (last->bench) : NULL;
+      return TRUE;
+    }
+  return pb_audit_get_last_access_review (store, when, reviewer, error);
+}
+
+gboolean
 pb_site_bench_check_rekey (PbStore *store, GError **error)
 {
   if (!pb_site_config_exists (pb_store_get_dir (store)))

@@ -92,6 +92,14 @@ void pb_site_bench_release_order (PbStore *store, const char *order_id);
  * app closing with an order open, when no worker would outlive it. */
 void pb_site_bench_release_order_now (PbStore *store, const char *order_id);
 
+/* The last access review. At a site the operators are one set, reviewed
+ * once for every bench: the newest review made at any bench (this bench's
+ * newest audit rows copied to the site first), @bench saying where. On a
+ * solo bench, or when the site is out of reach, this store's own (@bench
+ * NULL). @when 0: never reviewed. Blocks: call it in a worker thread. */
+gboolean pb_site_bench_last_access_review (PbStore *store, gint64 *when, char **reviewer,
+                                           char **bench, GError **error);
+
 /* Re-keying (packbenchctl rekey, the Operators page) on a bench in a site
  * is refused in words, before anything changes: the site's key is every
  * bench's. TRUE on a solo bench. */

@@ -587,6 +587,15 @@ class Audit(Shipping2):
         self.assertEqual(backwards.returncode, 2)
         self.assertIn("--to is before --from", backwards.stderr)
 
+    def test_access_is_reviewed_once_for_the_site(self):
+        before = self.b.ok(self.run_at(self.b, "user", "list")).stdout
+        self.assertIn("Access has never been reviewed.", before)
+        reviewed = self.a.ok(self.run_at(self.a, "user", "review"))
+        self.assertIn("this review counts for every bench of the site", reviewed.stderr)
+        # Bench B sees bench A's review as the site's last one.
+        after = self.b.ok(self.run_at(self.b, "user", "list")).stdout
+        self.assertRegex(after, r"Access last reviewed at .* by admin, at Bench A\.")
+
     def test_bench_goes_with_list_and_export_in_a_site(self):
         refused = self.run_at(self.a, "audit", "verify", "--bench", "Bench A")
         self.assertEqual(refused.returncode, 2)
