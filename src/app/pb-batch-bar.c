@@ -106,7 +106,6 @@ pb_batch_bar_init (PbBatchBar *self)
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->label));
 
   self->ship_button = GTK_BUTTON (gtk_button_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (self->ship_button), "suggested-action");
   g_signal_connect (self->ship_button, "clicked", G_CALLBACK (on_ship_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->ship_button));
 
@@ -288,6 +287,7 @@ pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source)
   gtk_widget_set_visible (GTK_WIDGET (self->ship_button), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   show_progress (self, 0);
   pb_batch_run_async (g_object_ref (self->batch), self->cancellable, on_batch_done_cb,
                       g_object_ref (self));
