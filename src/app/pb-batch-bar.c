@@ -18,7 +18,8 @@ struct _PbBatchBar
   char *operator_name;
   char *code;
   guint offered;
-  PbBatch *batch; /* (nullable) the running batch */
+  GPtrArray *offered_ids; /* (nullable) the offered orders */
+  PbBatch *batch;         /* (nullable) the running batch */
   GCancellable *cancellable;
 };
 
@@ -70,6 +71,7 @@ pb_batch_bar_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->operator_name);
   g_free (self->code);
+  g_clear_pointer (&self->offered_ids, g_ptr_array_unref);
   G_OBJECT_CLASS (pb_batch_bar_parent_class)->finalize (object);
 }
 
@@ -144,6 +146,8 @@ pb_batch_bar_offer (PbBatchBar *self, PbStore *store, const char *operator_name,
   g_free (self->code);
   self->code = g_strdup (code);
   self->offered = ids->len;
+  g_clear_pointer (&self->offered_ids, g_ptr_array_unref);
+  self->offered_ids = g_ptr_array_ref (ids);
   text = g_strdup_printf (ngettext ("%u single-item order is waiting for this item.",
                                     "%u single-item orders are waiting for this item.", ids->len),
                           ids->len);
@@ -164,6 +168,16 @@ pb_batch_bar_withdraw (PbBatchBar *self)
     return;
   self->offered = 0;
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+gboolean
+pb_batch_bar_offers_order (PbBatchBar *self, const char *order_id)
+{
+  g_return_val_if_fail (PB_IS_BATCH_BAR (self), FALSE);
+  for (guint i = 0; self->offered_ids != NULL && i < self->offered_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->offered_ids, i), order_id) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 gboolean

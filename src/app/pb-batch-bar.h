@@ -33,6 +33,9 @@ gboolean pb_batch_bar_get_running (PbBatchBar *self);
 /* How many orders the offer is for (0: none offered). */
 guint pb_batch_bar_get_offered (PbBatchBar *self);
 
+/* Whether @order_id is one of the offered orders. */
+gboolean pb_batch_bar_offers_order (PbBatchBar *self, const char *order_id);
+
 /* Runs the offered batch at @weight_g each (0: the catalogue's). */
 void pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source);
 /* Stops the running batch before its next label. */

@@ -2092,8 +2092,9 @@ pb_bench_page_constructed (GObject *object)
   pb_bench_page_reload (self);
 }
 
-/* A batch: the open order is one of its orders, so it closes (its claim
- * kept: the batch ships it); the bench is busy until the batch ends. */
+/* A batch: the open order closes (when it is one of the batch's, its
+ * claim kept: the batch ships it); the bench is busy until the batch
+ * ends. */
 static void
 on_batch_start_cb (PbBatchBar *bar, gpointer user_data)
 {
@@ -2103,7 +2104,13 @@ on_batch_start_cb (PbBatchBar *bar, gpointer user_data)
 
   if (self->busy || self->taking)
     return;
-  close_order (self);
+  /* An order holding more than the item is not the batch's: at a site it
+   * is given back. */
+  if (self->pack != NULL
+      && !pb_batch_bar_offers_order (bar, pb_pack_session_get_order_id (self->pack)))
+    close_order_unshipped (self);
+  else
+    close_order (self);
   self->busy = TRUE;
   update_actions (self);
   hide_banner (self);
