@@ -913,6 +913,52 @@ check_batch (Fixture *fixture)
   wait_for_label (fixture, "count_label", "3 orders");
 }
 
+/* Stopped at once: at most the label already begun is bought; the banner
+ * says which orders shipped and which did not start, and the store
+ * agrees. */
+static void
+check_batch_stopped (Fixture *fixture)
+{
+  const Item pen[] = { { "PEN-3", 1 }, { NULL } };
+  const char *ids[] = { ORDER_PEN_LATE, "202-0000021-0000021", "202-0000022-0000022" };
+  gint64 now = pb_clock_now_unix ();
+  const char *text;
+  GtkWidget *button;
+
+  add_order (fixture, ids[1], "UNSHIPPED", now - DAY, now + HOUR, pen);
+  add_order (fixture, ids[2], "UNSHIPPED", now - DAY, now + 2 * HOUR, pen);
+  pb_bench_page_reload (fixture->page);
+  wait_for_label (fixture, "count_label", "5 orders");
+  scan (fixture, "PEN-3");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_PEN_LATE);
+  PB_UI_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item")
+                         != NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 20);
+  gtk_label_set_text (get_child (fixture, "banner_label"), "");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item"),
+                         "clicked");
+  button = find_button (GTK_WIDGET (fixture->page), "Stop after this label");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Batch stopped:")
+                         || banner_shows_error (fixture));
+  text = label_text (fixture, "banner_label");
+  g_assert_true (
+      g_str_has_prefix (text, "Batch stopped: 0 of 3 orders shipped.\nNot started: ")
+      || g_str_has_prefix (text, "Batch stopped: 1 of 3 orders shipped.\nShipped: " ORDER_PEN_LATE
+                                 "\nNot started: "));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_auto (PbLabelInfo) info = { 0 };
+      gboolean shipped = i == 0 && strstr (text, "Shipped: ") != NULL;
+
+      g_assert_true (
+          pb_labels_get_info (pb_session_get_store (fixture->session), ids[i], &info, NULL));
+      g_assert_cmpint (info.rm_order_identifier != 0, ==, shipped);
+      g_assert_true (strstr (text, ids[i]) != NULL);
+    }
+}
+
 /* In a process of its own: libcups keeps the first print server a worker
  * thread used, and the earlier tests' cupsd is gone. */
 static void
@@ -924,6 +970,7 @@ test_batch_offer (void)
 
       set_up (&fixture, GINT_TO_POINTER (TRUE));
       check_batch (&fixture);
+      check_batch_stopped (&fixture);
       tear_down (&fixture, GINT_TO_POINTER (TRUE));
       return;
     }
