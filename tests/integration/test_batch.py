@@ -11,6 +11,7 @@ import unittest
 from pbtest import Bench
 from shipping import Shipping
 import cupsd
+import test_site
 
 PRINTABLE = cupsd.available() is None
 SKU = "PB-BATCH-MUG"
@@ -186,6 +187,46 @@ class BadInput(BatchTestCase):
         for order_id in self.batch_ids:
             self.assertEqual(self.creates(order_id), 0)
         self.assertEqual(self.shipping.sink.jobs, [])
+
+
+class Site(test_site.Shipping2):
+    """Two benches of a site: an order the other bench holds is skipped,
+    the rest ship, each claimed first."""
+
+    orders = 4
+
+    def setUp(self):
+        super().setUp()
+        template = self.shipping.unshipped()[0]
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.batch_ids = ["204-%07d-%07d" % (7000 + n, 9700 + n) for n in range(3)]
+        self.shipping.api.control("POST", "/_test/orders", {"add": [
+            BatchTestCase.single_item(template, order_id, now + datetime.timedelta(hours=n), SKU)
+            for n, order_id in enumerate(self.batch_ids)]})
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+
+    def test_an_order_another_bench_holds_is_skipped_and_the_rest_ship(self):
+        first, held, last = self.batch_ids
+        # Bench B claims the second order and dies there: it holds it.
+        crashed = self.b.as_user("sam", "ship", held, "--weight", "450",
+                                 env=dict(self.shipping.env, PACKBENCH_FAULT="ship.after-claim"))
+        self.assertEqual(crashed.returncode, 99, crashed.stderr)
+        result = self.a.ok(self.a.as_user("pat", "ship", "--batch", SKU, "--weight", "450",
+                                          env=self.shipping.env))
+        self.assertEqual(started(result), self.batch_ids)
+        self.assertEqual(len(trackings(result)), 2)
+        self.assertIn("Order %s skipped: " % held, result.stderr)
+        self.assertIn("is being packed at Bench B by sam", result.stderr)
+        self.assertIn("2 of 3 orders shipped; 1 skipped.", result.stderr)
+        self.assertEqual([self.shipping.clickdrop.creates(o) for o in self.batch_ids], [1, 0, 1])
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(2)), 2)
+        # The shipped ones are Bench A's in the site.
+        labels = json.loads(self.a.ok(self.run_at(self.a, "labels", "list", "--json")).stdout)
+        benches = {l["order_id"]: l["bench"] for l in labels}
+        self.assertEqual(benches.get(first), "Bench A")
+        self.assertEqual(benches.get(last), "Bench A")
+        self.assertNotIn(held, benches)
 
 
 if __name__ == "__main__":
