@@ -254,6 +254,13 @@ describe (PbBatch *batch, const GError *error)
   append_orders (text, batch, PB_BATCH_ORDER_SKIPPED,
                  _ ("Skipped (another bench has them, or not to be sent):"));
   append_orders (text, batch, PB_BATCH_ORDER_NOT_STARTED, _ ("Not started:"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *notice = pb_batch_dup_order_notice (batch, i);
+
+      if (notice != NULL)
+        g_string_append_printf (text, "\n%s: %s", pb_batch_get_order_id (batch, i), notice);
+    }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 

@@ -57,8 +57,11 @@ on_batch_order_changed (PbBatch *batch, guint position, gpointer user_data)
         break;
       case PB_BATCH_ORDER_SHIPPED:
         tracking = pb_batch_dup_order_tracking (batch, position);
+        reason = pb_batch_dup_order_notice (batch, position);
         printf ("Tracking: %s\n", tracking ? tracking : "");
         fflush (stdout);
+        if (reason != NULL)
+          fprintf (stderr, _ ("Order %s: %s\n"), pb_batch_get_order_id (batch, position), reason);
         break;
       case PB_BATCH_ORDER_SKIPPED:
         reason = pb_batch_dup_order_error (batch, position);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "pb-batch.h"
 #include "pb-scan.h"
 #include "store/pb-orders.h"
@@ -11,6 +13,7 @@ typedef struct
   PbBatchOrderState state;
   char *tracking_number;
   char *error;
+  char *notice;
 } BatchOrder;
 
 struct _PbBatch
@@ -46,6 +49,7 @@ batch_order_clear (gpointer data)
   g_free (order->order_id);
   g_free (order->tracking_number);
   g_free (order->error);
+  g_free (order->notice);
 }
 
 static void
@@ -173,6 +177,16 @@ pb_batch_dup_order_error (PbBatch *self, guint position)
   return g_strdup (g_array_index (self->orders, BatchOrder, position).error);
 }
 
+char *
+pb_batch_dup_order_notice (PbBatch *self, guint position)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (PB_IS_BATCH (self) && position < self->orders->len, NULL);
+  locker = g_mutex_locker_new (&self->lock);
+  return g_strdup (g_array_index (self->orders, BatchOrder, position).notice);
+}
+
 guint
 pb_batch_count (PbBatch *self, PbBatchOrderState state)
 {
@@ -276,6 +290,36 @@ is_skippable (const GError *error)
              || error->code == PB_SHIP_ERROR_CANCEL_REQUESTED);
 }
 
+/* What pb_ship's result says beyond the label, in words; NULL: nothing. */
+static char *
+describe_result (const PbShipResult *result)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (result->recheck_skipped)
+    g_string_append_printf (text,
+                            _ ("Amazon could not be reached to re-check it (%s); it was shipped "
+                               "on what the last sync said."),
+                            result->recheck_error ? result->recheck_error : "");
+  if (!result->confirmed)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              _ ("Amazon has not confirmed it yet (%s); the confirmation waits "
+                                 "in the outbox."),
+                              result->confirm_error ? result->confirm_error : "");
+    }
+  if (result->despatch_note_error != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text, _ ("Its despatch note was not printed: %s"),
+                              result->despatch_note_error);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
 static gboolean
 run_batch (Runner *runner, PbStore *store, GCancellable *cancellable, GError **error)
 {
@@ -300,7 +344,14 @@ run_batch (Runner *runner, PbStore *store, GCancellable *cancellable, GError **e
         }
       set_state (runner, i, PB_BATCH_ORDER_SHIPPING, NULL, NULL);
       if (pb_ship (store, &request, &result, cancellable, &local_error))
-        set_state (runner, i, PB_BATCH_ORDER_SHIPPED, result.tracking_number, NULL);
+        {
+          g_autofree char *notice = describe_result (&result);
+
+          g_mutex_lock (&self->lock);
+          g_array_index (self->orders, BatchOrder, i).notice = g_steal_pointer (&notice);
+          g_mutex_unlock (&self->lock);
+          set_state (runner, i, PB_BATCH_ORDER_SHIPPED, result.tracking_number, NULL);
+        }
       else if (is_skippable (local_error))
         set_state (runner, i, PB_BATCH_ORDER_SKIPPED, NULL, local_error->message);
       else

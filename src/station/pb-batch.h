@@ -53,6 +53,10 @@ PbBatchOrderState pb_batch_get_order_state (PbBatch *self, guint position);
 char *pb_batch_dup_order_tracking (PbBatch *self, guint position);
 /* Why the order failed or was skipped; NULL otherwise. */
 char *pb_batch_dup_order_error (PbBatch *self, guint position);
+/* What the packer should know of a shipped order: Amazon could not be
+ * reached to re-check it, has not confirmed it yet, its despatch note did
+ * not print; NULL when nothing. */
+char *pb_batch_dup_order_notice (PbBatch *self, guint position);
 guint pb_batch_count (PbBatch *self, PbBatchOrderState state);
 /* Whether pb_batch_stop() stopped it before its end. */
 gboolean pb_batch_get_stopped (PbBatch *self);
