@@ -147,6 +147,33 @@ class Failures(BatchTestCase):
         self.assertEqual(len(self.shipping.sink.wait_for_jobs(5)), 5)
         self.assertEqual(sorted(self.printed()), sorted(self.batch_ids))
 
+    def test_printer_offline_stops_the_batch_and_a_rerun_prints_the_kept_label(self):
+        self.bench.ok(self.batch("--limit", "1"))
+        self.assertEqual(len(self.shipping.sink.wait_for_jobs(1)), 1)
+        port = self.shipping.sink.port
+        self.shipping.sink.stop()
+        self.bench.ok(self.bench.as_user("admin", "config", "set", "print.timeout_seconds", "4"))
+        result = self.batch()
+        self.assertEqual(result.returncode, 1, result.stderr)
+        second = self.batch_ids[1]
+        self.assertIn("The batch stopped at order %s" % second, result.stderr)
+        self.assertIn("was bought and is kept", result.stderr)
+        self.assertIn("label reprint %s" % second, result.stderr)
+        self.assertIn("Shipped: none\n", result.stderr)
+        self.assertIn("Not shipped: %s\n" % ", ".join(self.batch_ids[2:]), result.stderr)
+        self.assertEqual([self.creates(o) for o in self.batch_ids], [1, 1, 0, 0, 0])
+
+        # The printer back: the re-run prints the kept label, buys the rest.
+        import printer_sink
+        sink = printer_sink.PrinterSink(port=port).start()
+        self.addCleanup(sink.stop)
+        result = self.bench.ok(self.batch())
+        self.assertEqual(started(result), self.batch_ids[1:])
+        self.assertEqual(len(trackings(result)), 4)
+        self.assertEqual([self.creates(o) for o in self.batch_ids], [1, 1, 1, 1, 1])
+        self.assertEqual(len(sink.wait_for_jobs(4)), 4)
+        self.assertEqual(sorted(self.printed()), sorted(self.batch_ids))
+
     def test_crash_mid_batch_then_rerun_ends_with_one_label_per_order(self):
         self.bench.ok(self.batch("--limit", "1"))
         # The second order's label bought and lost in a crash, then found
