@@ -939,7 +939,8 @@ close_order (PbBenchPage *self)
   gtk_label_set_text (self->service_label, "");
   gtk_label_set_text (self->plan_problem_label, "");
   forget_weight (self, had_order);
-  pb_batch_bar_withdraw (self->batch_bar);
+  if (self->batch_bar != NULL)
+    pb_batch_bar_withdraw (self->batch_bar);
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
@@ -1288,7 +1289,8 @@ handle_scan_in_order (PbBenchPage *self, const char *code)
 
       case PB_PACK_SCAN_COMPLETE:
         emit_feedback (self, "complete");
-        if (pb_settings_get_bool (get_store (self), "print.on_final_scan"))
+        if (pb_settings_get_bool (get_store (self), "print.on_final_scan")
+            && (self->batch_bar == NULL || pb_batch_bar_get_offered (self->batch_bar) == 0))
           {
             show_banner (self, BANNER_SUCCESS, _ ("All items verified — printing the label"));
             start_ship (self, FALSE);
@@ -1330,9 +1332,12 @@ open_order_for_scan (PbBenchPage *self, const char *code, const char *order_id)
 
   if (pb_scan_classify (code, NULL) != PB_SCAN_KIND_AMAZON_ORDER_ID)
     {
+      /* Offered first: while the offer stands, the last scan does not
+       * print by itself — the packer chooses this label or the batch. */
+      if (self->batch_bar != NULL)
+        pb_batch_bar_offer (self->batch_bar, get_store (self),
+                            pb_session_get_username (self->session), code);
       handle_scan_in_order (self, code);
-      pb_batch_bar_offer (self->batch_bar, get_store (self),
-                          pb_session_get_username (self->session), code);
     }
   else
     {
@@ -2156,6 +2161,10 @@ pb_bench_page_dispose (GObject *object)
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
   g_clear_object (&self->pack);
+  /* A running batch stops before its next label and ends after the page. */
+  if (self->batch_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->batch_bar, self);
+  self->batch_bar = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_BENCH_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);

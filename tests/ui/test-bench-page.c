@@ -927,12 +927,20 @@ check_batch_stopped (Fixture *fixture)
   const char *text;
   GtkWidget *button;
 
+  g_autoptr (GError) error = NULL;
+
+  /* Printing on the last scan is the default; with the offer showing, the
+   * scan leaves the choice to the packer. */
+  g_assert_true (pb_session_set_setting (fixture->session, "print.on_final_scan", "true", &error));
+  g_assert_no_error (error);
   add_order (fixture, ids[1], "UNSHIPPED", now - DAY, now + HOUR, pen);
   add_order (fixture, ids[2], "UNSHIPPED", now - DAY, now + 2 * HOUR, pen);
   pb_bench_page_reload (fixture->page);
   wait_for_label (fixture, "count_label", "5 orders");
   scan (fixture, "PEN-3");
   g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_PEN_LATE);
+  g_assert_cmpstr (label_text (fixture, "banner_label"), ==,
+                   "All items verified — press Print Label (F12 or Enter)");
   PB_UI_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item")
                          != NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 20);
