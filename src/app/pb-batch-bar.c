@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-batch-bar.h"
+#include "station/pb-site-bench.h"
 
 struct _PbBatchBar
 {
@@ -19,6 +20,7 @@ struct _PbBatchBar
   char *code;
   guint offered;
   GPtrArray *offered_ids; /* (nullable) the offered orders */
+  char *held_order_id;    /* (nullable) open at the bench when the batch began */
   PbBatch *batch;         /* (nullable) the running batch */
   GCancellable *cancellable;
 };
@@ -72,6 +74,7 @@ pb_batch_bar_finalize (GObject *object)
   g_free (self->operator_name);
   g_free (self->code);
   g_clear_pointer (&self->offered_ids, g_ptr_array_unref);
+  g_free (self->held_order_id);
   G_OBJECT_CLASS (pb_batch_bar_parent_class)->finalize (object);
 }
 
@@ -276,6 +279,14 @@ on_batch_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_da
   if (self->batch != batch)
     return;
   g_clear_object (&self->batch);
+  /* At a site: the order that was open when the batch began stayed this
+   * bench's for the batch to ship; if the batch never reached it, it is
+   * given back. */
+  for (guint i = 0; self->held_order_id != NULL && i < pb_batch_get_n_orders (batch); i++)
+    if (g_str_equal (pb_batch_get_order_id (batch, i), self->held_order_id)
+        && pb_batch_get_order_state (batch, i) == PB_BATCH_ORDER_NOT_STARTED)
+      pb_site_bench_release_order (self->store, self->held_order_id);
+  g_clear_pointer (&self->held_order_id, g_free);
   text = describe (batch, ok ? NULL : error);
   self->offered = 0;
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
@@ -283,7 +294,8 @@ on_batch_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_da
 }
 
 void
-pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source)
+pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source,
+                  const char *held_order_id)
 {
   g_autoptr (GPtrArray) ids = NULL;
   g_autoptr (GError) error = NULL;
@@ -302,6 +314,8 @@ pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source)
                            : _ ("No single-item orders are waiting for this item any more."));
       return;
     }
+  g_free (self->held_order_id);
+  self->held_order_id = g_strdup (held_order_id);
   self->batch = pb_batch_new (self->store, (const char *const *)ids->pdata, ids->len,
                               self->operator_name, weight_g, weight_source);
   g_signal_connect_object (self->batch, "order-changed", G_CALLBACK (on_order_changed_cb), self, 0);

@@ -36,8 +36,11 @@ guint pb_batch_bar_get_offered (PbBatchBar *self);
 /* Whether @order_id is one of the offered orders. */
 gboolean pb_batch_bar_offers_order (PbBatchBar *self, const char *order_id);
 
-/* Runs the offered batch at @weight_g each (0: the catalogue's). */
-void pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source);
+/* Runs the offered batch at @weight_g each (0: the catalogue's).
+ * @held_order_id: the order that was open at the bench, claimed at a site,
+ * given back if the batch never reaches it. */
+void pb_batch_bar_run (PbBatchBar *self, gint weight_g, PbWeightSource weight_source,
+                       const char *held_order_id);
 /* Stops the running batch before its next label. */
 void pb_batch_bar_stop (PbBatchBar *self);
 

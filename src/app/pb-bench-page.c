@@ -2106,6 +2106,7 @@ on_batch_start_cb (PbBatchBar *bar, gpointer user_data)
   PbBenchPage *self = user_data;
   gint weight_g = self->weight_g;
   PbWeightSource weight_source = self->weight_source;
+  g_autofree char *held = NULL;
 
   if (self->busy || self->taking)
     return;
@@ -2115,11 +2116,14 @@ on_batch_start_cb (PbBatchBar *bar, gpointer user_data)
       && !pb_batch_bar_offers_order (bar, pb_pack_session_get_order_id (self->pack)))
     close_order_unshipped (self);
   else
-    close_order (self);
+    {
+      held = self->pack ? g_strdup (pb_pack_session_get_order_id (self->pack)) : NULL;
+      close_order (self);
+    }
   self->busy = TRUE;
   update_actions (self);
   hide_banner (self);
-  pb_batch_bar_run (bar, weight_g, weight_source);
+  pb_batch_bar_run (bar, weight_g, weight_source, held);
 }
 
 static void
