@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hw/pb-scale-watch.h"
+#include "pb-batch-bar.h"
 #include "pb-bench-page.h"
 #include "pb-queue-item.h"
 #include "pb-queue-model.h"
@@ -98,6 +99,8 @@ struct _PbBenchPage
   GQueue *pending_scans; /* scans that came while taking, to handle in order */
   GtkRevealer *site_revealer;
   GtkLabel *site_label;
+
+  PbBatchBar *batch_bar; /* the offer of a batch of single-item orders (issue 16) */
 };
 
 G_DEFINE_FINAL_TYPE (PbBenchPage, pb_bench_page, GTK_TYPE_WIDGET)
@@ -936,6 +939,8 @@ close_order (PbBenchPage *self)
   gtk_label_set_text (self->service_label, "");
   gtk_label_set_text (self->plan_problem_label, "");
   forget_weight (self, had_order);
+  if (self->batch_bar != NULL)
+    pb_batch_bar_withdraw (self->batch_bar);
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
@@ -1284,7 +1289,8 @@ handle_scan_in_order (PbBenchPage *self, const char *code)
 
       case PB_PACK_SCAN_COMPLETE:
         emit_feedback (self, "complete");
-        if (pb_settings_get_bool (get_store (self), "print.on_final_scan"))
+        if (pb_settings_get_bool (get_store (self), "print.on_final_scan")
+            && (self->batch_bar == NULL || pb_batch_bar_get_offered (self->batch_bar) == 0))
           {
             show_banner (self, BANNER_SUCCESS, _ ("All items verified — printing the label"));
             start_ship (self, FALSE);
@@ -1325,7 +1331,14 @@ open_order_for_scan (PbBenchPage *self, const char *code, const char *order_id)
     return FALSE;
 
   if (pb_scan_classify (code, NULL) != PB_SCAN_KIND_AMAZON_ORDER_ID)
-    handle_scan_in_order (self, code);
+    {
+      /* Offered first: while the offer stands, the last scan does not
+       * print by itself — the packer chooses this label or the batch. */
+      if (self->batch_bar != NULL)
+        pb_batch_bar_offer (self->batch_bar, get_store (self),
+                            pb_session_get_username (self->session), code);
+      handle_scan_in_order (self, code);
+    }
   else
     {
       g_autofree char *text = g_strdup_printf (_ ("Order %s opened: scan its items"), order_id);
@@ -2084,6 +2097,48 @@ pb_bench_page_constructed (GObject *object)
   pb_bench_page_reload (self);
 }
 
+/* A batch: the open order closes (when it is one of the batch's, its
+ * claim kept: the batch ships it); the bench is busy until the batch
+ * ends. */
+static void
+on_batch_start_cb (PbBatchBar *bar, gpointer user_data)
+{
+  PbBenchPage *self = user_data;
+  gint weight_g = self->weight_g;
+  PbWeightSource weight_source = self->weight_source;
+  g_autofree char *held = NULL;
+
+  if (self->busy || self->taking)
+    return;
+  /* An order holding more than the item is not the batch's: at a site it
+   * is given back. */
+  if (self->pack != NULL
+      && !pb_batch_bar_offers_order (bar, pb_pack_session_get_order_id (self->pack)))
+    close_order_unshipped (self);
+  else
+    {
+      held = self->pack ? g_strdup (pb_pack_session_get_order_id (self->pack)) : NULL;
+      close_order (self);
+    }
+  self->busy = TRUE;
+  update_actions (self);
+  hide_banner (self);
+  pb_batch_bar_run (bar, weight_g, weight_source, held);
+}
+
+static void
+on_batch_finished_cb (PbBatchBar *bar, gboolean ok, const char *text, gpointer user_data)
+{
+  PbBenchPage *self = user_data;
+
+  self->busy = FALSE;
+  show_banner (self, ok ? BANNER_SUCCESS : BANNER_ERROR, text);
+  emit_feedback (self, ok ? "printed" : "refused");
+  update_actions (self);
+  pb_bench_page_reload (self);
+  refocus_scan_entry (self);
+}
+
 static void
 pb_bench_page_dispose (GObject *object)
 {
@@ -2110,6 +2165,10 @@ pb_bench_page_dispose (GObject *object)
   if (self->pack != NULL)
     g_signal_handlers_disconnect_by_data (self->pack, self);
   g_clear_object (&self->pack);
+  /* A running batch stops before its next label and ends after the page. */
+  if (self->batch_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->batch_bar, self);
+  self->batch_bar = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_BENCH_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -2275,6 +2334,12 @@ pb_bench_page_init (PbBenchPage *self)
   self->line_ticks = g_ptr_array_new ();
   self->line_counts = g_ptr_array_new ();
   self->pending_scans = g_queue_new ();
+
+  self->batch_bar = PB_BATCH_BAR (pb_batch_bar_new ());
+  gtk_widget_insert_after (GTK_WIDGET (self->batch_bar), GTK_WIDGET (self),
+                           GTK_WIDGET (self->banner_revealer));
+  g_signal_connect (self->batch_bar, "start", G_CALLBACK (on_batch_start_cb), self);
+  g_signal_connect (self->batch_bar, "finished", G_CALLBACK (on_batch_finished_cb), self);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

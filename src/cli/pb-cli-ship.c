@@ -7,6 +7,7 @@
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
 #include "print/pb-printer.h"
+#include "station/pb-batch.h"
 #include "station/pb-ship.h"
 #include "store/pb-labels.h"
 
@@ -42,18 +43,125 @@ require_printer_choice (PbSession *session, const char *printer, GError **error)
   return printer == NULL || pb_session_require (session, PB_ACTION_CHOOSE_PRINTER, printer, error);
 }
 
+static void
+on_batch_order_changed (PbBatch *batch, guint position, gpointer user_data)
+{
+  g_autofree char *tracking = NULL;
+  g_autofree char *reason = NULL;
+
+  switch (pb_batch_get_order_state (batch, position))
+    {
+      case PB_BATCH_ORDER_SHIPPING:
+        fprintf (stderr, _ ("Order %u of %u: %s…\n"), position + 1, pb_batch_get_n_orders (batch),
+                 pb_batch_get_order_id (batch, position));
+        break;
+      case PB_BATCH_ORDER_SHIPPED:
+        tracking = pb_batch_dup_order_tracking (batch, position);
+        reason = pb_batch_dup_order_notice (batch, position);
+        printf ("Tracking: %s\n", tracking ? tracking : "");
+        fflush (stdout);
+        if (reason != NULL)
+          fprintf (stderr, _ ("Order %s: %s\n"), pb_batch_get_order_id (batch, position), reason);
+        break;
+      case PB_BATCH_ORDER_SKIPPED:
+        reason = pb_batch_dup_order_error (batch, position);
+        fprintf (stderr, _ ("Order %s skipped: %s\n"), pb_batch_get_order_id (batch, position),
+                 reason ? reason : "");
+        break;
+      case PB_BATCH_ORDER_NOT_STARTED:
+      case PB_BATCH_ORDER_FAILED:
+      default:
+        break;
+    }
+}
+
+static char *
+join_orders (PbBatch *batch, PbBatchOrderState state)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < pb_batch_get_n_orders (batch); i++)
+    if (pb_batch_get_order_state (batch, i) == state)
+      g_string_append_printf (text, "%s%s", text->len ? ", " : "",
+                              pb_batch_get_order_id (batch, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* ship --batch SKU: the single-item orders waiting for SKU, oldest
+ * ship-by first, each its own pb_ship. */
+static int
+ship_batch (PbSession *session, const char *sku, int limit, int weight)
+{
+  PbStore *store = pb_session_get_store (session);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ids = pb_batch_find_orders (store, sku, &error);
+  g_autoptr (PbBatch) batch = NULL;
+  g_autofree char *shipped = NULL;
+  g_autofree char *not_started = NULL;
+  guint n;
+
+  if (ids == NULL)
+    return pb_cli_fail (error);
+  if (ids->len == 0)
+    {
+      fprintf (stderr, _ ("No single-item orders are waiting for %s: nothing was shipped.\n"), sku);
+      return PB_EXIT_FAILED;
+    }
+  n = limit > 0 ? MIN ((guint)limit, ids->len) : ids->len;
+  for (guint i = 0; i < n; i++)
+    if (!pb_session_require (session, PB_ACTION_PACK, g_ptr_array_index (ids, i), &error))
+      return pb_cli_fail (error);
+
+  batch = pb_batch_new (store, (const char *const *)ids->pdata, n,
+                        pb_session_get_username (session), weight, PB_WEIGHT_SOURCE_TYPED);
+  g_signal_connect (batch, "order-changed", G_CALLBACK (on_batch_order_changed), NULL);
+  if (pb_batch_run (batch, NULL, &error))
+    {
+      if (pb_batch_count (batch, PB_BATCH_ORDER_SKIPPED) > 0)
+        fprintf (stderr, _ ("%u of %u orders shipped; %u skipped.\n"),
+                 pb_batch_count (batch, PB_BATCH_ORDER_SHIPPED), n,
+                 pb_batch_count (batch, PB_BATCH_ORDER_SKIPPED));
+      else
+        fprintf (stderr, _ ("%u of %u orders shipped.\n"),
+                 pb_batch_count (batch, PB_BATCH_ORDER_SHIPPED), n);
+      return PB_EXIT_OK;
+    }
+
+  for (guint i = 0; i < n; i++)
+    if (pb_batch_get_order_state (batch, i) == PB_BATCH_ORDER_FAILED)
+      {
+        g_autofree char *tracking = pb_batch_dup_order_tracking (batch, i);
+
+        fprintf (stderr, _ ("The batch stopped at order %s: %s\n"),
+                 pb_batch_get_order_id (batch, i), error->message);
+        if (tracking != NULL)
+          fprintf (stderr,
+                   _ ("Its label (tracking %s) was bought and is kept: reprint it with "
+                      "“packbenchctl label reprint %s”.\n"),
+                   tracking, pb_batch_get_order_id (batch, i));
+      }
+  shipped = join_orders (batch, PB_BATCH_ORDER_SHIPPED);
+  not_started = join_orders (batch, PB_BATCH_ORDER_NOT_STARTED);
+  fprintf (stderr, _ ("Shipped: %s\n"), *shipped ? shipped : _ ("none"));
+  fprintf (stderr, _ ("Not shipped: %s\n"), *not_started ? not_started : _ ("none"));
+  return PB_EXIT_FAILED;
+}
+
 int
 pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
 {
   static const char *synopsis
-      = "ship ORDER [--weight G] [--service CODE] [--printer P] --user NAME";
+      = "ship ORDER [--weight G] [--service CODE] [--printer P] --user NAME\n"
+        "  | ship --batch SKU [--limit N] [--weight G] --user NAME";
   g_autofree char *user = NULL;
   g_autofree char *service = NULL;
   g_autofree char *printer = NULL;
+  g_autofree char *batch = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   PbShipResult result = { 0 };
   int weight = 0;
+  int limit = G_MININT;
   int exit_code;
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
@@ -61,12 +169,27 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
     { "service", 0, 0, G_OPTION_ARG_STRING, &service, N_ ("A Royal Mail service code"),
       N_ ("CODE") },
     { "printer", 0, 0, G_OPTION_ARG_STRING, &printer, N_ ("A CUPS printer"), N_ ("P") },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &batch,
+      N_ ("Ship the single-item orders waiting for this SKU, oldest ship-by first"), N_ ("SKU") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_ ("With --batch: at most N orders"), N_ ("N") },
     { NULL },
   };
 
   if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
     return exit_code;
-  if (argc != 2 || weight < 0 || weight > 30000)
+  if (batch != NULL)
+    {
+      if (argc != 1 || service != NULL || printer != NULL || weight < 0 || weight > 30000
+          || *g_strstrip (batch) == '\0')
+        return pb_cli_usage (synopsis, NULL);
+      if (limit != G_MININT && limit < 1)
+        return pb_cli_usage (synopsis, _ ("--limit takes a number of orders, 1 or more."));
+      session = pb_cli_login (ctx, user, &exit_code);
+      if (session == NULL)
+        return exit_code;
+      return ship_batch (session, batch, limit == G_MININT ? 0 : limit, weight);
+    }
+  if (argc != 2 || weight < 0 || weight > 30000 || limit != G_MININT)
     return pb_cli_usage (synopsis, NULL);
 
   session = pb_cli_login (ctx, user, &exit_code);

@@ -27,7 +27,7 @@ static const PbCliCommand commands[] = {
   { "orders", "orders list|show|confirm …", N_ ("Orders in the store"), pb_cli_cmd_orders },
   { "outbox", "outbox list|retry|discard …", N_ ("Remote operations waiting or failed"),
     pb_cli_cmd_outbox },
-  { "ship", "ship ORDER [--weight G] [--service CODE] [--printer P]",
+  { "ship", "ship ORDER [--weight G] [--service CODE] [--printer P] | --batch SKU [--limit N]",
     N_ ("Buy the label, print it and tell Amazon"), pb_cli_cmd_ship },
   { "printers", "printers", N_ ("List the printers CUPS knows"), pb_cli_cmd_printers },
   { "print-test", "print-test [--printer P]", N_ ("Print a test label"), pb_cli_cmd_print_test },

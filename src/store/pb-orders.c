@@ -693,6 +693,54 @@ pb_orders_find_unshipped_holding_except (PbStore *store, const char *const *code
   return TRUE;
 }
 
+GPtrArray *
+pb_orders_list_single_item (PbStore *store, const char *const *codes, GError **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) list = g_string_new (NULL);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  guint n_codes;
+  int rc;
+
+  g_return_val_if_fail (codes != NULL && codes[0] != NULL, NULL);
+
+  n_codes = g_strv_length ((char **)codes);
+  for (guint i = 1; i <= n_codes; i++)
+    g_string_append_printf (list, "%s?%u", i > 1 ? ", " : "", i);
+  sql = g_strdup_printf (
+      "SELECT o.id FROM orders o"
+      " WHERE (o.state = 'unshipped' OR (o.state = 'labelled' AND o.printed_at IS NULL))"
+      "   AND o.cancel_requested = 0"
+      "   AND (SELECT sum (i.quantity - i.quantity_shipped) FROM order_items i"
+      "     WHERE i.order_id = o.id AND i.quantity > i.quantity_shipped) = 1"
+      "   AND EXISTS (SELECT 1 FROM order_items i"
+      "     WHERE i.order_id = o.id AND i.quantity > i.quantity_shipped"
+      "       AND (i.sku IN (%1$s) OR i.asin IN (%1$s)"
+      "         OR EXISTS (SELECT 1 FROM products p"
+      "           WHERE (p.sku = i.sku"
+      "                  OR (p.asin = i.asin"
+      "                      AND NOT EXISTS (SELECT 1 FROM products q WHERE q.sku = i.sku)))"
+      "             AND (p.sku IN (%1$s) OR p.asin IN (%1$s)"
+      "               OR EXISTS (SELECT 1 FROM product_barcodes b"
+      "                 WHERE b.sku = p.sku AND b.barcode IN (%1$s))))))"
+      " ORDER BY coalesce (o.ship_by_latest, o.purchased_at), o.purchased_at, o.id",
+      list->str);
+  stmt = pb_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; i < n_codes; i++)
+    sqlite3_bind_text (stmt, (int)i + 1, codes[i], -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, dup_column (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      pb_store_set_sql_error (store, error, _ ("Looking for single-item orders"));
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 gint64
 pb_orders_get_pack_started (PbStore *store, const char *order_id)
 {

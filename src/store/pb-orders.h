@@ -109,6 +109,13 @@ gboolean pb_orders_find_unshipped_holding_except (PbStore *store, const char *co
                                                   const char *const *exclude, char **order_id,
                                                   GError **error);
 
+/* The orders waiting for exactly one unit, of an item matching one of
+ * @codes (as pb_orders_find_unshipped_holding() matches), oldest ship-by
+ * first: a batch of single-item orders. Unshipped orders, and those whose
+ * label was bought but never printed (a batch cut short); orders whose
+ * buyer asked to cancel are passed over. Order ids; empty when none. */
+GPtrArray *pb_orders_list_single_item (PbStore *store, const char *const *codes, GError **error);
+
 /* Records when packing @order_id began and ended (0: not yet) and who
  * packed it. Times are Unix seconds. */
 /* When packing of @order_id began at this bench (0: never, or unknown). */

@@ -15,6 +15,7 @@
 #include "station/pb-scan.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
+#include "store/pb-labels.h"
 #include "store/pb-orders.h"
 #include "store/pb-session.h"
 #include "util/pb-clock.h"
@@ -827,6 +828,167 @@ test_scale_fills_weight (Fixture *fixture, gconstpointer data)
   g_unlink (fifo);
 }
 
+/* Issue 16: a batch of single-item orders. Three orders wait for one mug
+ * each (ORDER_TEA holds a mug too, but more besides: not in the batch). */
+#define ORDER_MUG_1 "202-0000011-0000011"
+#define ORDER_MUG_2 "202-0000012-0000012"
+#define ORDER_MUG_3 "202-0000013-0000013"
+
+/* The visible button under @widget whose label starts with @prefix. */
+static GtkWidget *
+find_button (GtkWidget *widget, const char *prefix)
+{
+  const char *label = GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+
+  if (label != NULL && gtk_widget_is_visible (widget) && g_str_has_prefix (label, prefix))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+check_batch (Fixture *fixture)
+{
+  const Item mug[] = { { "MUG-2", 1 }, { NULL } };
+  const char *ids[] = { ORDER_MUG_1, ORDER_MUG_2, ORDER_MUG_3 };
+  gint64 now = pb_clock_now_unix ();
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr (GSocket) closed = NULL;
+  GtkWidget *button;
+
+  /* Amazon out of reach (re-checks skipped), Click & Drop and the printer
+   * the local servers'. */
+  closed = configure_unreachable_amazon (fixture, now - 25 * 60);
+  /* Added latest ship-by first. */
+  add_order (fixture, ORDER_MUG_3, "UNSHIPPED", now - DAY, now + 3 * HOUR, mug);
+  add_order (fixture, ORDER_MUG_2, "UNSHIPPED", now - DAY, now + 2 * HOUR, mug);
+  add_order (fixture, ORDER_MUG_1, "UNSHIPPED", now - DAY, now + HOUR, mug);
+  pb_bench_page_reload (fixture->page);
+  wait_for_label (fixture, "count_label", "6 orders");
+
+  /* The mug opens the oldest, and the offer shows. */
+  scan (fixture, "MUG-2");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_MUG_1);
+  PB_UI_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item")
+                         != NULL);
+  button = find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item");
+  texture = pb_ui_test_snapshot (GTK_WIDGET (fixture->window), "bench-batch-offer.png");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 300);
+  gtk_label_set_text (get_child (fixture, "banner_label"), "");
+  g_signal_emit_by_name (button, "clicked");
+
+  /* The order closed into the batch; the stop button shows. */
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+  g_assert_nonnull (find_button (GTK_WIDGET (fixture->page), "Stop after this label"));
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "3 of 3 orders shipped.")
+                         || banner_shows_error (fixture));
+  /* Each order's notice follows: Amazon could not be reached. */
+  g_assert_true (g_str_has_prefix (label_text (fixture, "banner_label"),
+                                   "3 of 3 orders shipped.\nShipped: " ORDER_MUG_1 ", " ORDER_MUG_2
+                                   ", " ORDER_MUG_3 "\n" ORDER_MUG_1
+                                   ": Amazon could not be reached to re-check it"));
+  g_assert_true (feedback_has (fixture, "printed"));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_auto (PbLabelInfo) info = { 0 };
+      g_autoptr (GBytes) job = pb_ui_servers_next_job (&fixture->servers);
+
+      g_assert_cmpmem (g_bytes_get_data (job, NULL), 3, "^XA", 3);
+      g_assert_true (
+          pb_labels_get_info (pb_session_get_store (fixture->session), ids[i], &info, NULL));
+      g_assert_cmpint (info.rm_order_identifier, >, 0);
+      g_assert_cmpint (info.printed_at, >, 0);
+      g_assert_cmpint (info.weight_g, ==, 300);
+    }
+  /* ORDER_TEA is not a single-item order: no label. */
+  state = order_state (fixture, ORDER_TEA);
+  g_assert_cmpstr (state, ==, "unshipped");
+  g_assert_null (find_button (GTK_WIDGET (fixture->page), "Stop after this label"));
+  wait_for_label (fixture, "count_label", "3 orders");
+}
+
+/* Stopped at once: at most the label already begun is bought; the banner
+ * says which orders shipped and which did not start, and the store
+ * agrees. */
+static void
+check_batch_stopped (Fixture *fixture)
+{
+  const Item pen[] = { { "PEN-3", 1 }, { NULL } };
+  const char *ids[] = { ORDER_PEN_LATE, "202-0000021-0000021", "202-0000022-0000022" };
+  gint64 now = pb_clock_now_unix ();
+  const char *text;
+  GtkWidget *button;
+
+  g_autoptr (GError) error = NULL;
+
+  /* Printing on the last scan is the default; with the offer showing, the
+   * scan leaves the choice to the packer. */
+  g_assert_true (pb_session_set_setting (fixture->session, "print.on_final_scan", "true", &error));
+  g_assert_no_error (error);
+  add_order (fixture, ids[1], "UNSHIPPED", now - DAY, now + HOUR, pen);
+  add_order (fixture, ids[2], "UNSHIPPED", now - DAY, now + 2 * HOUR, pen);
+  pb_bench_page_reload (fixture->page);
+  wait_for_label (fixture, "count_label", "5 orders");
+  scan (fixture, "PEN-3");
+  g_assert_cmpstr (pb_bench_page_get_order_id (fixture->page), ==, ORDER_PEN_LATE);
+  g_assert_cmpstr (label_text (fixture, "banner_label"), ==,
+                   "All items verified — press Print Label (F12 or Enter)");
+  PB_UI_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item")
+                         != NULL);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (get_child (fixture, "weight_spin")), 20);
+  gtk_label_set_text (get_child (fixture, "banner_label"), "");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (fixture->page), "Ship 3 orders of this item"),
+                         "clicked");
+  button = find_button (GTK_WIDGET (fixture->page), "Stop after this label");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  PB_UI_TEST_WAIT_UNTIL (banner_has_prefix (fixture, "Batch stopped:")
+                         || banner_shows_error (fixture));
+  text = label_text (fixture, "banner_label");
+  g_assert_true (
+      g_str_has_prefix (text, "Batch stopped: 0 of 3 orders shipped.\nNot started: ")
+      || g_str_has_prefix (text, "Batch stopped: 1 of 3 orders shipped.\nShipped: " ORDER_PEN_LATE
+                                 "\nNot started: "));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_auto (PbLabelInfo) info = { 0 };
+      gboolean shipped = i == 0 && strstr (text, "Shipped: ") != NULL;
+
+      g_assert_true (
+          pb_labels_get_info (pb_session_get_store (fixture->session), ids[i], &info, NULL));
+      g_assert_cmpint (info.rm_order_identifier != 0, ==, shipped);
+      g_assert_true (strstr (text, ids[i]) != NULL);
+    }
+}
+
+/* In a process of its own: libcups keeps the first print server a worker
+ * thread used, and the earlier tests' cupsd is gone. */
+static void
+test_batch_offer (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      set_up (&fixture, GINT_TO_POINTER (TRUE));
+      check_batch (&fixture);
+      check_batch_stopped (&fixture);
+      tear_down (&fixture, GINT_TO_POINTER (TRUE));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0,
+                          G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -866,6 +1028,7 @@ main (int argc, char **argv)
               test_despatch_note_and_pick_list, tear_down);
   g_test_add ("/bench-page/scale-fills-weight", Fixture, GINT_TO_POINTER (TRUE), set_up,
               test_scale_fills_weight, tear_down);
+  g_test_add_func ("/bench-page/batch-offer", test_batch_offer);
 
   return g_test_run ();
 }

@@ -4,7 +4,9 @@
 #include <glib/gstdio.h>
 
 #include "pb-test-store.h"
+#include "station/pb-batch.h"
 #include "station/pb-pack.h"
+#include "station/pb-scan.h"
 #include "store/pb-audit.h"
 #include "store/pb-catalogue.h"
 #include "store/pb-keyslots.h"
@@ -590,6 +592,59 @@ test_find_nothing_or_a_badge (Fixture *fixture, gconstpointer data)
   g_assert_error (badge_error, PB_PACK_ERROR, PB_PACK_ERROR_NOT_AN_ITEM);
 }
 
+/* Issue 16: the single-item orders a batch ships — one unit left to send,
+ * of an item the scan names however it is spelt, oldest ship-by first. */
+static void
+test_batch_finds_single_item_orders (Fixture *fixture, gconstpointer data)
+{
+  const Item one_mug[] = { { "MUG-2", NULL, 1, 0 }, { NULL } };
+  const Item two_mugs[] = { { "MUG-2", NULL, 2, 0 }, { NULL } };
+  const Item last_mug[] = { { "MUG-2", NULL, 3, 2 }, { NULL } };
+  const Item mug_and_pen[] = { { "MUG-2", NULL, 1, 0 }, { "PEN-3", NULL, 1, 0 }, { NULL } };
+  const char *codes[] = { "MUG-2", "5098765432100", "B0MUG00002" };
+  gint64 now = fixture->now;
+
+  add_order_full (fixture, "202-0000001-0000001", "UNSHIPPED", now - DAY, now + 3 * DAY, FALSE,
+                  one_mug);
+  add_order_full (fixture, "202-0000002-0000002", "UNSHIPPED", now - DAY, now + DAY, FALSE,
+                  last_mug);
+  add_order_full (fixture, "202-0000003-0000003", "UNSHIPPED", now - DAY, now + 2 * DAY, FALSE,
+                  one_mug);
+  /* Not single-item, asked to be cancelled, cancelled, or not released. */
+  add_order_full (fixture, "202-0000004-0000004", "UNSHIPPED", now - DAY, now, FALSE, two_mugs);
+  add_order_full (fixture, "202-0000005-0000005", "UNSHIPPED", now - DAY, now, FALSE, mug_and_pen);
+  add_order_full (fixture, "202-0000006-0000006", "UNSHIPPED", now - DAY, now, TRUE, one_mug);
+  add_order_full (fixture, "202-0000007-0000007", "CANCELLED", now - DAY, now, FALSE, one_mug);
+  add_order_full (fixture, "202-0000008-0000008", "PENDING", now - DAY, now, FALSE, one_mug);
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) ids = pb_batch_find_orders (fixture->store, codes[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (ids);
+      g_assert_cmpuint (ids->len, ==, 3);
+      g_assert_cmpstr (g_ptr_array_index (ids, 0), ==, "202-0000002-0000002");
+      g_assert_cmpstr (g_ptr_array_index (ids, 1), ==, "202-0000003-0000003");
+      g_assert_cmpstr (g_ptr_array_index (ids, 2), ==, "202-0000001-0000001");
+    }
+  /* An order id, a badge, an unknown item: no batch. */
+  {
+    const char *none[]
+        = { "202-0000001-0000001", PB_SCAN_BADGE_PREFIX "packer1", "NO-SUCH-SKU", "  " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (none); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GPtrArray) ids = pb_batch_find_orders (fixture->store, none[i], &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (ids->len, ==, 0);
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -610,6 +665,7 @@ main (int argc, char **argv)
   ADD ("find/oldest-unshipped-holding-item", test_find_oldest_unshipped_holding_item);
   ADD ("find/order-id-opens-that-order", test_find_order_id_opens_that_order);
   ADD ("find/nothing-or-a-badge", test_find_nothing_or_a_badge);
+  ADD ("batch/finds-single-item-orders", test_batch_finds_single_item_orders);
 #undef ADD
 
   return g_test_run ();
