@@ -286,7 +286,7 @@ class App:
         try:
             # A launcher first sets up what the app needs (the demo: servers,
             # a store, users) before it starts the app.
-            self.root = self._find_application(timeout=240 if command else 45)
+            self.root = self._find_application(timeout=240 if command else 180)
         except BaseException:
             self.stop()
             raise
