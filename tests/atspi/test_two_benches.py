@@ -356,7 +356,7 @@ class Site(Person):
         # Printed on the last scan, or by Print Label (print.on_final_scan).
         said = self.wait_for_banner(r"%s|%s" % (BANNER["verified"], BANNER["printed"]),
                                     timeout=90)
-        if "press Print Label" in said.group(0):
+        if "press Print Label" in said.string:
             app_a.click(app_a.find(*BENCH["print"], sensitive=True))
         tracking = self.wait_for_banner(BANNER["printed"], timeout=90).group(1)
         # A's sync copies its audit rows to the site (Sync Now, F5).
