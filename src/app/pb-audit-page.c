@@ -324,8 +324,8 @@ group_actions (const char *const *actions)
   return g_strv_builder_end (builder);
 }
 
-/* Each bench's chain: "Bench A: intact, 120 rows" per line, and a break
- * in the bench's own words (which bench, which row). */
+/* Each bench's chain: "Bench A: audit log intact, 120 rows" per line, and
+ * a break in the site's words (which bench, which row). */
 static void
 show_chains (PbAuditPage *self, GPtrArray *chains)
 {
@@ -339,16 +339,16 @@ show_chains (PbAuditPage *self, GPtrArray *chains)
       if (text->len > 0)
         g_string_append_c (text, '\n');
       if (chain->problem == NULL)
+        /* TRANSLATORS: "Bench A: audit log intact, 120 rows" */
         g_string_append_printf (text,
-                                ngettext ("Bench %s: audit log intact, %" PRIu64 " row",
-                                          "Bench %s: audit log intact, %" PRIu64 " rows",
-                                          chain->n_rows),
+                                ngettext ("%s: audit log intact, %" PRIu64 " row",
+                                          "%s: audit log intact, %" PRIu64 " rows", chain->n_rows),
                                 chain->bench, chain->n_rows);
       else
         {
+          /* The site's words name the bench and the row. */
           broken = TRUE;
-          g_string_append_printf (text, _ ("Bench %s: audit log broken at row %" PRId64 ": %s"),
-                                  chain->bench, chain->bad_seq, chain->problem);
+          g_string_append (text, chain->problem);
         }
     }
   if (chains->len == 0)

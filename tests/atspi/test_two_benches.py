@@ -18,8 +18,9 @@ two real packbench apps, bench A and bench B, on one private PostgreSQL
       issue 13: someone at bench A opens an order and bench B's queue says
       so; A prints; the supervisor at B sees A's label on Activity (the
       floor, by bench and by operator, the leader) and on End of Day
-      (bench and operator), creates the manifest, and A's End of Day shows
-      its label in that manifest.
+      (bench and operator), creates the manifest, sees both benches' rows
+      and chains on the Audit Log, and A's End of Day shows its label in
+      that manifest.
 
 Every step waits for what a person would see, with generous deadlines.
 """
@@ -387,6 +388,15 @@ class Site(Person):
         number = re.search(r"(\d+)", app_b.text(made) or atspi_app.name_of(made)).group(1)
         app_b.find("label", "0 labels not yet manifested")
         app_b.find("label", "Manifest %s" % number)
+
+        # B's Audit Log: every bench's rows, with the bench; each chain verified.
+        self.open_tab(app_b, "Audit Log")
+        app_b.find("label", re.compile(r"(^|\n)Bench A: audit log intact, \d+ rows(\n|$)"),
+                   timeout=60)
+        app_b.find("label", re.compile(r"(^|\n)Bench B: audit log intact, \d+ rows(\n|$)"))
+        view = app_b.find("tree table", "Audit log")
+        app_b.find("label", "Bench A", root=view)
+        app_b.find("label", "Bench B", root=view)
 
         # A: its label is in B's manifest.
         self.at(app_a)
