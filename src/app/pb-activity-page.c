@@ -5,6 +5,7 @@
 
 #include "pb-activity-chart.h"
 #include "pb-activity-page.h"
+#include "station/pb-site-supervision.h"
 #include "station/pb-sync.h"
 #include "store/pb-activity.h"
 #include "util/pb-clock.h"
@@ -14,8 +15,10 @@ struct _PbActivityPage
   PbPage parent_instance;
 
   PbActivityPeriod period;
-  PbActivityReport *report; /* what is shown; NULL before the first load */
-  GPtrArray *operator_rows; /* (element-type AdwActionRow) (unowned) */
+  PbActivityReport *report;  /* what is shown; NULL before the first load */
+  GPtrArray *operator_rows;  /* (element-type AdwActionRow) (unowned) */
+  GPtrArray *bench_rows;     /* (element-type AdwActionRow) (unowned) */
+  gboolean updating_benches; /* the bench list is being refilled: no reload */
 
   GtkStack *stack;
   GtkSpinner *spinner;
@@ -37,6 +40,11 @@ struct _PbActivityPage
   GtkLabel *last_sync_label;
   GtkLabel *sync_error_label;
   GtkLabel *syncs_label;
+  GtkDropDown *bench_dropdown;
+  GtkStringList *bench_list;
+  AdwPreferencesGroup *benches_group;
+  AdwActionRow *leader_row;
+  GtkLabel *leader_label;
 };
 
 G_DEFINE_FINAL_TYPE (PbActivityPage, pb_activity_page, PB_TYPE_PAGE)
@@ -50,6 +58,9 @@ typedef struct
   gint64 last_sync;
   char *last_error;
   PbActivityReport *report;
+  /* At a bench of a site: the floor, only @bench's when not NULL. */
+  char *bench;
+  PbSupervisionActivity *site;
 } Load;
 
 static void
@@ -57,6 +68,8 @@ load_free (Load *load)
 {
   g_free (load->last_error);
   g_clear_pointer (&load->report, pb_activity_report_unref);
+  g_free (load->bench);
+  g_clear_pointer (&load->site, pb_supervision_activity_free);
   g_free (load);
 }
 
@@ -166,14 +179,16 @@ show_operators (PbActivityPage *self, PbActivityReport *report)
 }
 
 static void
-show_sync (PbActivityPage *self, PbActivityReport *report, gint64 last_sync, const char *last_error)
+show_sync (PbActivityPage *self, PbActivityReport *report, gint64 last_sync, const char *last_error,
+           gboolean in_site)
 {
   g_autofree char *last = NULL;
   g_autofree char *syncs = NULL;
 
   PbStation *station = pb_page_get_station (PB_PAGE (self));
 
-  if (station != NULL)
+  /* At a site the leader syncs: when the site's sync last ran. */
+  if (station != NULL && !in_site)
     {
       last_sync = pb_station_get_last_sync (station);
       last_error = pb_station_get_last_error (station);
@@ -197,7 +212,7 @@ show_sync (PbActivityPage *self, PbActivityReport *report, gint64 last_sync, con
 
 static void
 show_report (PbActivityPage *self, PbActivityReport *report, gint64 last_sync,
-             const char *last_error)
+             const char *last_error, gboolean in_site)
 {
   g_autofree char *labels = g_strdup_printf ("%u", report->labels);
   g_autofree char *reprints = NULL;
@@ -248,8 +263,119 @@ show_report (PbActivityPage *self, PbActivityReport *report, gint64 last_sync,
 
   pb_activity_chart_set_report (self->chart, report);
   show_operators (self, report);
-  show_sync (self, report, last_sync, last_error);
+  show_sync (self, report, last_sync, last_error, in_site);
   gtk_stack_set_visible_child_name (self->stack, "report");
+}
+
+static void
+clear_bench_rows (PbActivityPage *self)
+{
+  for (guint i = 0; i < self->bench_rows->len; i++)
+    adw_preferences_group_remove (self->benches_group, g_ptr_array_index (self->bench_rows, i));
+  g_ptr_array_set_size (self->bench_rows, 0);
+}
+
+/* The benches' names after "All benches", keeping the one chosen. */
+static void
+refill_benches (PbActivityPage *self, GPtrArray *benches)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) names = NULL;
+  g_autofree char *selected = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->bench_list));
+  guint position = 0;
+  gboolean same;
+
+  for (guint i = 0; i < benches->len; i++)
+    {
+      const PbSupervisionBench *bench = g_ptr_array_index (benches, i);
+
+      if (!bench->removed)
+        g_strv_builder_add (builder, bench->name);
+    }
+  names = g_strv_builder_end (builder);
+  same = n == g_strv_length (names) + 1;
+  for (guint i = 1; same && i < n; i++)
+    same = g_str_equal (gtk_string_list_get_string (self->bench_list, i), names[i - 1]);
+  if (same)
+    return;
+
+  if (gtk_drop_down_get_selected (self->bench_dropdown) > 0)
+    selected = g_strdup (gtk_string_list_get_string (
+        self->bench_list, gtk_drop_down_get_selected (self->bench_dropdown)));
+  self->updating_benches = TRUE;
+  gtk_string_list_splice (self->bench_list, 1, n - 1, (const char *const *)names);
+  for (guint i = 0; selected != NULL && names[i] != NULL; i++)
+    if (g_str_equal (names[i], selected))
+      position = i + 1;
+  gtk_drop_down_set_selected (self->bench_dropdown, position);
+  self->updating_benches = FALSE;
+}
+
+/* The bench chosen in the filter; NULL for all of them. */
+static char *
+selected_bench (PbActivityPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->bench_dropdown);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return g_strdup (gtk_string_list_get_string (self->bench_list, selected));
+}
+
+static void
+show_site (PbActivityPage *self, PbSupervisionActivity *site)
+{
+  gboolean in_site = site != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->bench_dropdown), in_site);
+  gtk_widget_set_visible (GTK_WIDGET (self->benches_group), in_site);
+  gtk_widget_set_visible (GTK_WIDGET (self->leader_row), in_site);
+  clear_bench_rows (self);
+  if (!in_site)
+    return;
+
+  gtk_label_set_text (self->leader_label, site->leader != NULL ? site->leader : _ ("None"));
+  if (site->leader == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->leader_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->leader_label), "error");
+
+  refill_benches (self, site->benches);
+  for (guint i = 0; i < site->benches->len; i++)
+    {
+      const PbSupervisionBench *bench = g_ptr_array_index (site->benches, i);
+      g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (bench->removed && bench->labels == 0)
+        continue;
+      g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u label", "%u labels", bench->labels),
+                                               bench->labels));
+      if (bench->last_seen > 0)
+        {
+          g_autofree char *seen = format_time (bench->last_seen);
+
+          /* TRANSLATORS: when the bench last told the site it is alive */
+          g_ptr_array_add (parts, g_strdup_printf (_ ("last seen %s"), seen));
+        }
+      if (bench->leader)
+        g_ptr_array_add (parts, g_strdup (_ ("leads the sync")));
+      if (bench->this_one)
+        g_ptr_array_add (parts, g_strdup (_ ("this bench")));
+      if (bench->removed)
+        g_ptr_array_add (parts, g_strdup (_ ("removed")));
+      g_ptr_array_add (parts, NULL);
+      subtitle = g_strjoinv (" · ", (char **)parts->pdata);
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), bench->name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_preferences_group_add (self->benches_group, row);
+      g_ptr_array_add (self->bench_rows, row);
+    }
 }
 
 /* No data at all: a refusal or a failure. */
@@ -290,6 +416,17 @@ load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **e
 {
   Load *load = data;
 
+  if (pb_site_supervision_in_site (worker))
+    {
+      load->site
+          = pb_site_supervision_activity (worker, load->since, load->until, load->bench, error);
+      if (load->site == NULL)
+        return FALSE;
+      load->report = pb_activity_report_ref (load->site->report);
+      pb_sync_get_status (worker, NULL, &load->last_error, NULL);
+      load->last_sync = load->site->last_sync;
+      return TRUE;
+    }
   load->report = pb_activity_report (worker, load->since, load->until, error);
   if (load->report == NULL)
     return FALSE;
@@ -317,7 +454,8 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       return;
     }
   gtk_spinner_set_spinning (self->spinner, FALSE);
-  show_report (self, load->report, load->last_sync, load->last_error);
+  show_site (self, load->site);
+  show_report (self, load->report, load->last_sync, load->last_error, load->site != NULL);
 }
 
 static void
@@ -338,6 +476,7 @@ pb_activity_page_reload_page (PbPage *page)
     }
 
   load = g_new0 (Load, 1);
+  load->bench = selected_bench (self);
   now_utc = pb_clock_now ();
   now = g_date_time_to_local (now_utc);
   pb_activity_period_bounds (self->period, now, &load->since, &load->until);
@@ -376,6 +515,15 @@ on_period_button_toggled_cb (PbActivityPage *self, GtkToggleButton *button)
 }
 
 static void
+on_bench_selected_cb (PbActivityPage *self)
+{
+  if (self->updating_benches)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    pb_activity_page_reload (self);
+}
+
+static void
 on_refresh_activated_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   pb_activity_page_reload (PB_ACTIVITY_PAGE (widget));
@@ -400,6 +548,7 @@ pb_activity_page_finalize (GObject *object)
   PbActivityPage *self = PB_ACTIVITY_PAGE (object);
 
   g_ptr_array_unref (self->operator_rows);
+  g_ptr_array_unref (self->bench_rows);
 
   G_OBJECT_CLASS (pb_activity_page_parent_class)->finalize (object);
 }
@@ -438,7 +587,13 @@ pb_activity_page_class_init (PbActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, last_sync_label);
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, sync_error_label);
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, syncs_label);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, bench_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, bench_list);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, benches_group);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, leader_row);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, leader_label);
   gtk_widget_class_bind_template_callback (widget_class, on_period_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_bench_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "activity.refresh", NULL, on_refresh_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "activity.refresh", NULL);
@@ -451,6 +606,7 @@ pb_activity_page_init (PbActivityPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->operator_rows = g_ptr_array_new ();
+  self->bench_rows = g_ptr_array_new ();
   self->period = PB_ACTIVITY_TODAY;
 }
 

@@ -7,6 +7,7 @@
 
 #include "pb-audit-item.h"
 #include "pb-audit-page.h"
+#include "station/pb-site-supervision.h"
 #include "store/pb-audit.h"
 #include "store/pb-operator.h"
 
@@ -22,9 +23,13 @@ struct _PbAuditPage
   gboolean updating_filters; /* the lists are being refilled: no reload */
   gboolean loading;
   gboolean exporting;
+  gboolean in_site; /* the last load was the site's: every bench's chain */
   GtkFileChooserNative *chooser;
 
   AdwToastOverlay *toast_overlay;
+  GtkDropDown *bench_dropdown;
+  GtkStringList *bench_list;
+  GtkColumnViewColumn *bench_column;
   GtkDropDown *operator_dropdown;
   GtkStringList *operator_list;
   GtkDropDown *action_dropdown;
@@ -50,6 +55,7 @@ typedef struct
   gint64 until;
   char *action;
   char *actor;
+  char *bench; /* at a site: only this bench's rows; NULL: every bench's */
 } FilterCopy;
 
 static void
@@ -57,6 +63,7 @@ filter_copy_clear (FilterCopy *copy)
 {
   g_clear_pointer (&copy->action, g_free);
   g_clear_pointer (&copy->actor, g_free);
+  g_clear_pointer (&copy->bench, g_free);
 }
 
 static PbAuditFilter
@@ -85,6 +92,9 @@ read_filter (PbAuditPage *self, FilterCopy *copy)
   copy->until = self->until;
   copy->actor = NULL;
   copy->action = NULL;
+  copy->bench = NULL;
+  if (gtk_drop_down_get_selected (self->bench_dropdown) > 0)
+    copy->bench = g_strdup (selected_string (self->bench_dropdown));
   if (gtk_drop_down_get_selected (self->operator_dropdown) > 0)
     copy->actor = g_strdup (selected_string (self->operator_dropdown));
   if (gtk_drop_down_get_selected (self->action_dropdown) > 0)
@@ -155,6 +165,12 @@ on_time_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpoi
 }
 
 static void
+on_bench_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
+{
+  set_cell (list_item, item_entry (list_item)->bench);
+}
+
+static void
 on_operator_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer user_data)
 {
   set_cell (list_item, item_entry (list_item)->actor);
@@ -203,6 +219,10 @@ typedef struct
   gboolean intact;
   guint64 n_rows;
   char *broken;
+  /* At a site: every bench's name, and each bench's chain verified. */
+  gboolean in_site;
+  GStrv benches;
+  GPtrArray *chains; /* PbSupervisionChain */
 } LoadJob;
 
 static void
@@ -213,6 +233,8 @@ load_job_free (LoadJob *job)
   g_strfreev (job->operators);
   g_strfreev (job->actions);
   g_free (job->broken);
+  g_strfreev (job->benches);
+  g_clear_pointer (&job->chains, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -225,14 +247,28 @@ load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **e
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   PbAuditFilter filter = filter_copy_get (&job->filter, MAX_ROWS);
 
-  if ((job->entries = pb_audit_list (worker, &filter, error)) == NULL
-      || (job->actions = pb_audit_list_actions (worker, error)) == NULL
+  if ((job->in_site = pb_site_supervision_in_site (worker)))
+    {
+      g_autoptr (PbSupervisionAudit) audit
+          = pb_site_supervision_audit (worker, &filter, job->filter.bench, error);
+
+      if (audit == NULL)
+        return FALSE;
+      job->entries = g_steal_pointer (&audit->entries);
+      job->benches = g_steal_pointer (&audit->benches);
+      job->chains = g_steal_pointer (&audit->chains);
+    }
+  else if ((job->entries = pb_audit_list (worker, &filter, error)) == NULL)
+    return FALSE;
+  if ((job->actions = pb_audit_list_actions (worker, error)) == NULL
       || (operators = pb_operator_list (worker, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < operators->len; i++)
     g_strv_builder_add (names, pb_operator_get_username (g_ptr_array_index (operators, i)));
   job->operators = g_strv_builder_end (names);
 
+  if (job->in_site)
+    return TRUE;
   job->intact = pb_audit_verify (worker, NULL, &job->n_rows, &verify_error);
   if (!job->intact)
     job->broken = g_strdup (verify_error->message);
@@ -288,6 +324,40 @@ group_actions (const char *const *actions)
   return g_strv_builder_end (builder);
 }
 
+/* Each bench's chain: "Bench A: audit log intact, 120 rows" per line, and
+ * a break in the site's words (which bench, which row). */
+static void
+show_chains (PbAuditPage *self, GPtrArray *chains)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  gboolean broken = FALSE;
+
+  for (guint i = 0; i < chains->len; i++)
+    {
+      const PbSupervisionChain *chain = g_ptr_array_index (chains, i);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (chain->problem == NULL)
+        /* TRANSLATORS: "Bench A: audit log intact, 120 rows" */
+        g_string_append_printf (text,
+                                ngettext ("%s: audit log intact, %" PRIu64 " row",
+                                          "%s: audit log intact, %" PRIu64 " rows", chain->n_rows),
+                                chain->bench, chain->n_rows);
+      else
+        {
+          /* The site's words name the bench and the row. */
+          broken = TRUE;
+          g_string_append (text, chain->problem);
+        }
+    }
+  if (chains->len == 0)
+    g_string_append (text, _ ("No bench has copied its audit log to the site yet."));
+  gtk_label_set_text (self->verify_label, text->str);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_label), broken ? "success" : "error");
+  gtk_widget_add_css_class (GTK_WIDGET (self->verify_label), broken ? "error" : "success");
+}
+
 static void
 on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
@@ -329,7 +399,9 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
     count = g_strdup_printf (ngettext ("%u row", "%u rows", items->len), items->len);
   gtk_label_set_text (self->count_label, count);
 
-  if (job->intact)
+  if (job->in_site)
+    show_chains (self, job->chains);
+  else if (job->intact)
     {
       g_autofree char *text
           = g_strdup_printf (ngettext ("Audit log intact, %" PRIu64 " row",
@@ -349,7 +421,12 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
       gtk_widget_add_css_class (GTK_WIDGET (self->verify_label), "error");
     }
 
+  self->in_site = job->in_site;
+  gtk_widget_set_visible (GTK_WIDGET (self->bench_dropdown), job->in_site);
+  gtk_column_view_column_set_visible (self->bench_column, job->in_site);
   self->updating_filters = TRUE;
+  if (job->in_site)
+    refill_list (self->bench_dropdown, self->bench_list, (const char *const *)job->benches);
   refill_list (self->operator_dropdown, self->operator_list, (const char *const *)job->operators);
   grouped = group_actions ((const char *const *)job->actions);
   refill_list (self->action_dropdown, self->action_list, (const char *const *)grouped);
@@ -512,6 +589,20 @@ export_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError *
   g_autoptr (GFileOutputStream) out = NULL;
   PbAuditFilter filter = filter_copy_get (&job->filter, 0);
 
+  /* At a site: every bench's rows (or the chosen bench's), with the bench. */
+  if (pb_site_supervision_in_site (worker))
+    {
+      g_autoptr (PbSupervisionAudit) audit
+          = pb_site_supervision_audit (worker, &filter, job->filter.bench, error);
+
+      if (audit == NULL)
+        return FALSE;
+      out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
+      return out != NULL
+             && pb_audit_export_entries_csv (worker, job->actor, audit->entries,
+                                             G_OUTPUT_STREAM (out), &job->n_rows, cancellable,
+                                             error);
+    }
   /* Private: the log names operators and orders. */
   out = g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_PRIVATE, cancellable, error);
   return out != NULL
@@ -673,6 +764,9 @@ pb_audit_page_class_init (PbAuditPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbAuditPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PbAuditPage, audit_view);
   gtk_widget_class_bind_template_child (widget_class, PbAuditPage, audit_store);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, bench_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, bench_list);
+  gtk_widget_class_bind_template_child (widget_class, PbAuditPage, bench_column);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_from_calendar_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_until_calendar_day_selected_cb);
@@ -685,6 +779,7 @@ pb_audit_page_class_init (PbAuditPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_subject_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_outcome_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_detail_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_bench_bind_cb);
 
   gtk_widget_class_install_action (widget_class, "audit.export", NULL, export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "audit.export",
@@ -701,6 +796,8 @@ pb_audit_page_init (PbAuditPage *self)
   self->updating_filters = TRUE;
   gtk_string_list_append (self->operator_list, _ ("All operators"));
   gtk_string_list_append (self->action_list, _ ("All actions"));
+  gtk_string_list_append (self->bench_list, _ ("All benches"));
+  gtk_drop_down_set_selected (self->bench_dropdown, 0);
   gtk_drop_down_set_selected (self->operator_dropdown, 0);
   gtk_drop_down_set_selected (self->action_dropdown, 0);
   self->updating_filters = FALSE;

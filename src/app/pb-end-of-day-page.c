@@ -8,6 +8,7 @@
 #include "pb-end-of-day-page.h"
 #include "pb-row-item.h"
 #include "station/pb-ship.h"
+#include "station/pb-site-supervision.h"
 #include "store/pb-audit.h"
 #include "store/pb-labels.h"
 #include "store/pb-orders.h"
@@ -133,11 +134,14 @@ create_manifest_row_cb (gpointer object, gpointer user_data)
   PbRowItem *item = object;
   GtkWidget *row = make_row (item);
   gint64 id = pb_row_item_get_id (item);
-  g_autofree char *print_name
-      = g_strdup_printf (_ ("Print the manifest of %s"), pb_row_item_get_key (item));
-  g_autofree char *save_name
-      = g_strdup_printf (_ ("Save the manifest of %s"), pb_row_item_get_key (item));
+  g_autofree char *print_name = NULL;
+  g_autofree char *save_name = NULL;
 
+  /* A manifest made at another bench: its document is kept there. */
+  if (id == 0)
+    return row;
+  print_name = g_strdup_printf (_ ("Print the manifest of %s"), pb_row_item_get_key (item));
+  save_name = g_strdup_printf (_ ("Save the manifest of %s"), pb_row_item_get_key (item));
   adw_action_row_add_suffix (
       ADW_ACTION_ROW (row), make_button ("printer-symbolic", print_name, "eod.print-manifest", id));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_button ("document-save-symbolic", save_name,
@@ -151,6 +155,10 @@ typedef struct
 {
   GPtrArray *labels;    /* PbLabelRow */
   GPtrArray *manifests; /* PbManifestInfo */
+  /* At a bench of a site: every bench's labels, and the site's manifests. */
+  gboolean in_site;
+  GPtrArray *site_labels;    /* PbSupervisionLabel */
+  GPtrArray *site_manifests; /* PbSupervisionManifest */
 } EndOfDay;
 
 static void
@@ -158,6 +166,8 @@ end_of_day_free (EndOfDay *data)
 {
   g_clear_pointer (&data->labels, g_ptr_array_unref);
   g_clear_pointer (&data->manifests, g_ptr_array_unref);
+  g_clear_pointer (&data->site_labels, g_ptr_array_unref);
+  g_clear_pointer (&data->site_manifests, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -166,6 +176,11 @@ load_work (PbStore *worker, gpointer user_data, GCancellable *cancellable, GErro
 {
   EndOfDay *data = user_data;
 
+  /* The site's manifests of the last week, wherever they were made. */
+  if ((data->in_site = pb_site_supervision_in_site (worker)))
+    return pb_site_supervision_end_of_day (worker, 7, &data->site_labels, &data->site_manifests,
+                                           error)
+           && (data->manifests = pb_labels_list_manifests (worker, error)) != NULL;
   return (data->labels = pb_labels_list_unmanifested (worker, error)) != NULL
          && (data->manifests = pb_labels_list_manifests (worker, error)) != NULL;
 }
@@ -194,14 +209,52 @@ label_to_row (PbLabelRow *label)
 }
 
 static PbRowItem *
+site_label_to_row (PbSupervisionLabel *label)
+{
+  g_autofree char *when = format_time (label->labelled_at);
+  g_autofree char *title = g_strdup_printf (_ ("Order %s"), label->order_id);
+  /* Translators: tracking number · bench · operator · 5 Mar 2026 16:02 */
+  g_autofree char *subtitle = g_strdup_printf (
+      _ ("Tracking %s · bench %s · by %s · %s"),
+      label->tracking_number ? label->tracking_number : "—", label->bench ? label->bench : "—",
+      label->operator_name ? label->operator_name : "—", when);
+
+  return pb_row_item_new (title, subtitle, 0, label->order_id);
+}
+
+static PbRowItem *
 manifest_to_row (PbManifestInfo *info)
 {
   g_autofree char *when = format_time (info->created_at);
-  g_autofree char *title = g_strdup_printf (_ ("Manifest of %s"), when);
+  g_autofree char *title = NULL;
   g_autofree char *size = g_format_size (info->size);
-  g_autofree char *subtitle = g_strdup_printf (_ ("PDF, %s"), size);
+  g_autofree char *subtitle = NULL;
 
-  return pb_row_item_new (title, subtitle, info->id, when);
+  if (info->number == 0)
+    {
+      title = g_strdup_printf (_ ("Manifest of %s"), when);
+      subtitle = g_strdup_printf (_ ("PDF, %s"), size);
+      return pb_row_item_new (title, subtitle, info->id, when);
+    }
+  /* Royal Mail's number: what the driver's paperwork says. */
+  title = g_strdup_printf (_ ("Manifest %" PRId64), info->number);
+  /* Translators: 5 Mar 2026 16:02 · PDF, 12 kB */
+  subtitle = g_strdup_printf (_ ("%s · PDF, %s"), when, size);
+  return pb_row_item_new (title, subtitle, info->id, title);
+}
+
+/* A manifest of the site's whose document this bench does not keep. */
+static PbRowItem *
+site_manifest_to_row (PbSupervisionManifest *manifest)
+{
+  g_autofree char *title = g_strdup_printf (_ ("Manifest %" PRId64), manifest->number);
+  g_autofree char *count = g_strdup_printf (
+      g_dngettext (NULL, "%u label", "%u labels", manifest->n_labels), manifest->n_labels);
+  /* Translators: "3 labels · 1 of this bench’s · made at another bench" */
+  g_autofree char *subtitle = g_strdup_printf (
+      _ ("%s · %u of this bench’s · made at another bench"), count, manifest->n_here);
+
+  return pb_row_item_new (title, subtitle, 0, title);
 }
 
 static void
@@ -225,11 +278,28 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
     }
 
   labels = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < data->labels->len; i++)
-    g_ptr_array_add (labels, label_to_row (g_ptr_array_index (data->labels, i)));
+  if (data->in_site)
+    for (guint i = 0; i < data->site_labels->len; i++)
+      g_ptr_array_add (labels, site_label_to_row (g_ptr_array_index (data->site_labels, i)));
+  else
+    for (guint i = 0; i < data->labels->len; i++)
+      g_ptr_array_add (labels, label_to_row (g_ptr_array_index (data->labels, i)));
   manifests = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < data->manifests->len; i++)
     g_ptr_array_add (manifests, manifest_to_row (g_ptr_array_index (data->manifests, i)));
+  self->n_manifests = manifests->len;
+  /* Then the site's manifests made at other benches. */
+  for (guint i = 0; data->in_site && i < data->site_manifests->len; i++)
+    {
+      PbSupervisionManifest *manifest = g_ptr_array_index (data->site_manifests, i);
+      gboolean kept = FALSE;
+
+      for (guint j = 0; j < data->manifests->len && !kept; j++)
+        kept = ((PbManifestInfo *)g_ptr_array_index (data->manifests, j))->number
+               == manifest->number;
+      if (!kept)
+        g_ptr_array_add (manifests, site_manifest_to_row (manifest));
+    }
 
   g_list_store_splice (self->labels_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->labels_store)), labels->pdata,
@@ -238,14 +308,13 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
                        g_list_model_get_n_items (G_LIST_MODEL (self->manifests_store)),
                        manifests->pdata, manifests->len);
   self->n_labels = labels->len;
-  self->n_manifests = manifests->len;
 
   text = g_strdup_printf (g_dngettext (NULL, "%u label not yet manifested",
                                        "%u labels not yet manifested", self->n_labels),
                           self->n_labels);
   gtk_label_set_text (self->count_label, text);
   gtk_stack_set_visible_child_name (self->labels_stack, self->n_labels ? "list" : "empty");
-  gtk_widget_set_visible (self->manifests_box, self->n_manifests > 0);
+  gtk_widget_set_visible (self->manifests_box, manifests->len > 0);
   update_actions (self);
 }
 

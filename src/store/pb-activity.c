@@ -475,3 +475,93 @@ pb_activity_summarise (GPtrArray *entries, const char *default_bench)
   g_ptr_array_sort (summary->operators, compare_summaries);
   return summary;
 }
+
+PbActivityReport *
+pb_activity_report_from_entries (GPtrArray *entries, gint64 since, gint64 until, GError **error)
+{
+  g_autoptr (PbActivityReport) report = NULL;
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  gdouble total_seconds = 0;
+
+  g_return_val_if_fail (entries != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (until <= since || until - since > MAX_SPAN)
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                   _ ("An activity report covers up to 31 days, ending after it starts."));
+      return NULL;
+    }
+
+  report = g_atomic_rc_box_new0 (PbActivityReport);
+  report->since = since;
+  report->until = until;
+  report->n_hours = (guint)((until - since + HOUR - 1) / HOUR);
+  report->operators = g_ptr_array_new_with_free_func ((GDestroyNotify)operator_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const PbAuditEntry *entry = g_ptr_array_index (entries, i);
+      const char *action = entry->action != NULL ? entry->action : "";
+      PbActivityOperator *op;
+
+      if (entry->time < since || entry->time >= until)
+        continue;
+      if (g_str_equal (action, "sync.completed"))
+        {
+          report->syncs_completed++;
+          report->last_sync_completed = MAX (report->last_sync_completed, entry->time);
+          continue;
+        }
+      if (g_str_equal (action, "sync.failed"))
+        {
+          report->syncs_failed++;
+          report->last_sync_failed = MAX (report->last_sync_failed, entry->time);
+          continue;
+        }
+      if (!g_str_equal (action, "pack.mis_scan") && !g_str_equal (action, "label.reprinted")
+          && !(g_str_equal (action, "label.printed") && g_strcmp0 (entry->outcome, "ok") == 0))
+        continue;
+
+      op = get_operator (report, by_name, entry->actor != NULL ? entry->actor : "");
+      if (g_str_equal (action, "pack.mis_scan"))
+        {
+          op->mis_scans++;
+          report->mis_scans++;
+        }
+      else if (g_str_equal (action, "label.reprinted"))
+        {
+          op->reprints++;
+          report->reprints++;
+        }
+      else
+        {
+          guint hour = (guint)((entry->time - since) / HOUR);
+          gdouble seconds = scan_to_print (entry->detail);
+
+          op->labels++;
+          report->labels++;
+          if (op->per_hour[hour]++ == 0)
+            op->active_hours++;
+          if (seconds >= 0)
+            {
+              op->timed++;
+              op->avg_scan_to_print += (seconds - op->avg_scan_to_print) / op->timed;
+              report->timed++;
+              total_seconds += seconds;
+            }
+        }
+    }
+  report->avg_scan_to_print = report->timed > 0 ? total_seconds / report->timed : 0;
+
+  g_ptr_array_sort (report->operators, compare_operators);
+  for (guint hour = 0; hour < report->n_hours; hour++)
+    {
+      guint total = 0;
+
+      for (guint i = 0; i < report->operators->len; i++)
+        total += ((PbActivityOperator *)g_ptr_array_index (report->operators, i))->per_hour[hour];
+      report->busiest_hour_total = MAX (report->busiest_hour_total, total);
+    }
+  return g_steal_pointer (&report);
+}

@@ -128,6 +128,14 @@ typedef struct
 /* Counts @entries (element-type PbAuditEntry); a row without a bench
  * counts for @default_bench. */
 PbActivitySummary *pb_activity_summarise (GPtrArray *entries, const char *default_bench);
+/* The report of [@since, @until) counted from @entries (element-type
+ * PbAuditEntry) alone — the site's rows of every bench (or one bench's):
+ * labels per operator per hour, reprints, mis-scans, scan-to-print from
+ * each "label.printed" row's detail, syncs. The store's order figures
+ * (late, shipped) are left at 0 for the caller. NULL with @error for a
+ * period over 31 days. */
+PbActivityReport *pb_activity_report_from_entries (GPtrArray *entries, gint64 since, gint64 until,
+                                                   GError **error);
 /* The bench's row, added (with no labels) when it had none in the period. */
 PbActivityBenchSummary *pb_activity_summary_bench (PbActivitySummary *summary, const char *bench);
 void pb_activity_summary_free (PbActivitySummary *summary);

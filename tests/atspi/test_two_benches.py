@@ -14,6 +14,13 @@ two real packbench apps, bench A and bench B, on one private PostgreSQL
       to open an order; it starts again: the banner goes by itself, and an
       order number and an item scanned straight after it open the order
       and tick the item, in that order.
+  Site.test_a_supervisor_sees_the_floor_and_manifests_every_bench
+      issue 13: someone at bench A opens an order and bench B's queue says
+      so; A prints; the supervisor at B sees A's label on Activity (the
+      floor, by bench and by operator, the leader) and on End of Day
+      (bench and operator), creates the manifest, sees both benches' rows
+      and chains on the Audit Log, and A's End of Day shows its label in
+      that manifest.
 
 Every step waits for what a person would see, with generous deadlines.
 """
@@ -30,9 +37,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import atspi_app  # noqa: E402  (sets the paths below)
 from atspi_app import App  # noqa: E402
-from pbtest import Bench  # noqa: E402
+from pbtest import Bench, totp  # noqa: E402
 from shipping import Shipping  # noqa: E402
-from test_scenarios import BENCH, LOGIN, Person, setUpModule  # noqa: E402,F401
+from test_scenarios import BANNER, BENCH, LOGIN, Person, setUpModule  # noqa: E402,F401
 import cupsd  # noqa: E402
 import pg_server  # noqa: E402
 
@@ -74,6 +81,7 @@ def twin_orders(shipping):
     else:
         raise AssertionError("the server made no small UK order to copy")
     twins = []
+    units = order["orderItems"][0]["quantityOrdered"]
     for n in (1, 2):
         twin = copy.deepcopy(order)
         twin["orderId"] = "206-%07d-%07d" % (4242000 + n, 1234500 + n)
@@ -81,7 +89,7 @@ def twin_orders(shipping):
         twin["orderItems"][0]["orderItemId"] = "%014d" % (77700 + n)
         twins.append(twin)
     ids = shipping.api.control("POST", "/_test/orders", {"add": twins})["orderIds"]
-    return [order["orderId"]] + ids, order["orderItems"][0]["product"]["sellerSku"]
+    return [order["orderId"]] + ids, order["orderItems"][0]["product"]["sellerSku"], units
 
 
 @unittest.skipIf(PG_MISSING, PG_MISSING or "")
@@ -97,12 +105,15 @@ class Site(Person):
         self.bench = Bench(self)
         self.bench.init()
         self.shipping = Shipping(self, self.bench, orders=6)
-        self.twins, self.sku = twin_orders(self.shipping)
+        self.twins, self.sku, self.units = twin_orders(self.shipping)
         a = self.bench
         a.ok(a.run("site", "create", uri, "--bench", "Bench A", "--user", "admin",
                    lines=[self.pg.password] + a.login_lines("admin")))
         a.add_user("pat", "packer")
         a.add_user("sam", "packer")
+        # Issue 13: a supervisor at each bench (one packs at A).
+        a.add_user("lee", "supervisor")
+        a.add_user("sue", "supervisor")
         # The packer presses Print: a complete order stays open.
         a.ok(a.as_user("admin", "config", "set", "print.on_final_scan", "false"))
         a.ok(a.as_user("admin", "sync", env=self.shipping.env))
@@ -124,6 +135,25 @@ class Site(Person):
         self.addCleanup(self._shoot, app, name)
         self.app = app
         self.log_in(user, bench.passwords[user], bench.secrets.get(user))
+        return app
+
+    def start_supervisor_at(self, bench, name, user):
+        """The same for a supervisor, whose header shows the page tabs
+        rather than their name and the sync: logged in once the tabs and
+        the filled queue show."""
+        env = dict(self.shipping.env, PACKBENCH_NOW=bench.iso_now())
+        app = App(bench.dir, env=env, name="Site-%s" % name)
+        self.addCleanup(app.stop)
+        self.addCleanup(self._shoot, app, name)
+        self.app = app
+        app.set_text(app.find(*LOGIN["username"]), user)
+        app.set_text(app.find(*LOGIN["password"]), bench.passwords[user])
+        app.click(app.find(*LOGIN["log_in"]))
+        app.set_text(app.find(*LOGIN["code"]), totp(bench.secrets[user], self.bench.now))
+        app.click(app.find(*LOGIN["confirm_code"]))
+        app.find(*BENCH["scan"], timeout=60)
+        app.find("page tab", "Activity", timeout=60)
+        app.find("label", re.compile(r"^[1-9]\d* orders?$"), timeout=60)
         return app
 
     def _shoot(self, app, name):
@@ -279,6 +309,101 @@ class Site(Person):
         self.scan(self.sku)
         self.order_number(self.twins[0])
         app.find("label", re.compile(r"^1 of \d+ units$"))
+
+    def open_tab(self, app, title):
+        app.click(app.find("page tab", title))
+
+    def refreshed_until(self, app, pattern, what):
+        """Refreshes the page shown (its Refresh button) until a label on
+        it says @pattern: another bench's rows reach the site when that
+        bench syncs, not at a known moment."""
+        regex = re.compile(pattern)
+
+        def shown():
+            found = [n for n in app.find_all("label", regex) if app.is_on_top(n)]
+            if found:
+                return found[0]
+            buttons = [n for n in app.find_all("push button", "Refresh") if app.is_on_top(n)]
+            if buttons and app.has_state(buttons[0], "sensitive"):
+                app.click(buttons[0])
+            return None
+        return app.wait_for(shown, what, timeout=120)
+
+    def test_a_supervisor_sees_the_floor_and_manifests_every_bench(self):
+        # The item's weight, so that a label can be bought.
+        path = os.path.join(self.bench.root, "catalogue.csv")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("sku,weight_g,package_format\n%s,300,smallParcel\n" % self.sku)
+        self.bench.ok(self.bench.as_user("admin", "catalogue", "import", path))
+
+        app_b = self.start_supervisor_at(self.bench_b, "supervisor-b", "sue")
+        app_a = self.start_supervisor_at(self.bench, "packing-a", "lee")
+        order_id = self.twins[0]
+
+        # A opens the order; B's queue says who has it.
+        self.at(app_a)
+        self.scan(order_id)
+        self.order_number(order_id)
+        self.at(app_b)
+        app_b.wait_for(lambda: re.search(r"^Being packed at Bench A by lee since",
+                                         self.row_description(order_id)),
+                       "bench B's row of %s to say bench A has it" % order_id)
+
+        # A verifies the items and prints.
+        self.at(app_a)
+        for scanned in range(1, self.units + 1):
+            self.scan(self.sku)
+            app_a.find("label", "%d of %d units" % (scanned, self.units))
+        # Printed on the last scan, or by Print Label (print.on_final_scan).
+        said = self.wait_for_banner(r"%s|%s" % (BANNER["verified"], BANNER["printed"]),
+                                    timeout=90)
+        if "press Print Label" in said.string:
+            app_a.click(app_a.find(*BENCH["print"], sensitive=True))
+        tracking = self.wait_for_banner(BANNER["printed"], timeout=90).group(1)
+        # A's sync copies its audit rows to the site (Sync Now, F5).
+        app_a.key("F5")
+
+        # B's Activity: the floor, A's label on A's row and lee's.
+        self.at(app_b)
+        self.open_tab(app_b, "Activity")
+        self.refreshed_until(app_b, r"^1 label · last seen ",
+                             "bench B's Activity to count bench A's label")
+        app_b.find("label", re.compile(r"^1 label · "))
+        app_b.find("label", "Bench A")
+        app_b.find("label", re.compile(r"^Bench [AB]$|^None$"))  # the leader
+        # Both windows open at the same place: B's on top for the picture.
+        subprocess.run(["xdotool", "windowraise", app_b._window()], check=True,
+                       capture_output=True, timeout=30)
+        shot = app_b.screenshot("site-activity")
+        shutil.copy(shot, os.path.join(atspi_app.ARTIFACTS, "site-activity.png"))
+
+        # B's End of Day: A's label, with its bench and operator.
+        self.open_tab(app_b, "End of Day")
+        app_b.find("label", re.compile(r"^Tracking %s · bench Bench A · by lee · "
+                                       % re.escape(tracking)), timeout=60)
+        app_b.find("label", "1 label not yet manifested")
+        app_b.click(app_b.find("push button", "Create Manifest", sensitive=True))
+        made = app_b.find("label", re.compile(r"^Manifest (\d+) created with 1 label\.$"),
+                          timeout=90)
+        number = re.search(r"(\d+)", app_b.text(made) or atspi_app.name_of(made)).group(1)
+        app_b.find("label", "0 labels not yet manifested")
+        app_b.find("label", "Manifest %s" % number)
+
+        # B's Audit Log: every bench's rows, with the bench; each chain verified.
+        self.open_tab(app_b, "Audit Log")
+        app_b.find("label", re.compile(r"(^|\n)Bench A: audit log intact, \d+ rows(\n|$)"),
+                   timeout=60)
+        app_b.find("label", re.compile(r"(^|\n)Bench B: audit log intact, \d+ rows(\n|$)"))
+        view = app_b.find("tree table", "Audit log")
+        app_b.find("label", "Bench A", root=view)
+        app_b.find("label", "Bench B", root=view)
+
+        # A: its label is in B's manifest.
+        self.at(app_a)
+        self.open_tab(app_a, "End of Day")
+        app_a.find("label", "0 labels not yet manifested", timeout=60)
+        app_a.find("label", "Manifest %s" % number)
+        app_a.find("label", re.compile(r"^1 label · 1 of this bench’s · made at another bench$"))
 
     @staticmethod
     def _inside(node, container):

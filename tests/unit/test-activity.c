@@ -432,6 +432,60 @@ test_summarise_rows (void)
   g_assert_cmpuint (summary->benches->len, ==, 4);
 }
 
+/* The site's Activity page: the report's figures from every bench's rows,
+ * per operator per hour, outside the period left out. */
+static void
+test_report_from_rows (void)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_audit_entry_free);
+  g_autoptr (PbActivityReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  const PbActivityOperator *op;
+  gint64 since = 1000 * 3600;
+
+  add_row (rows, "Bench A", "pat", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "30");
+  add_row (rows, "Bench B", "pat", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "90");
+  add_row (rows, "Bench B", "pat", "label.printed", "ok", NULL);
+  add_row (rows, "Bench B", "sam", "pack.mis_scan", "refused", NULL);
+  add_row (rows, "Bench B", "sam", "label.reprinted", "ok", NULL);
+  add_row (rows, "Bench A", "sam", "label.printed", "failed", NULL);
+  add_row (rows, "Bench A", "system", "sync.completed", "ok", NULL);
+  add_row (rows, "Bench A", "system", "sync.failed", "failed", NULL);
+  add_row (rows, "Bench A", "pat", "label.printed", "ok", NULL); /* the day after */
+  for (guint i = 0; i < rows->len; i++)
+    ((PbAuditEntry *)g_ptr_array_index (rows, i))->time = since + 60 + (gint64)i * 1800;
+  ((PbAuditEntry *)g_ptr_array_index (rows, rows->len - 1))->time = since + DAY;
+
+  report = pb_activity_report_from_entries (rows, since, since + DAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->labels, ==, 3);
+  g_assert_cmpuint (report->reprints, ==, 1);
+  g_assert_cmpuint (report->mis_scans, ==, 1);
+  g_assert_cmpuint (report->timed, ==, 2);
+  g_assert_cmpfloat (report->avg_scan_to_print, ==, 60);
+  g_assert_cmpuint (report->syncs_completed, ==, 1);
+  g_assert_cmpuint (report->syncs_failed, ==, 1);
+  g_assert_cmpuint (report->n_hours, ==, 24);
+  g_assert_cmpuint (report->operators->len, ==, 2);
+  op = pb_activity_report_find_operator (report, "pat");
+  g_assert_nonnull (op);
+  g_assert_cmpuint (op->labels, ==, 3);
+  /* Rows 0 and 1 in the first hour, row 2 in the second. */
+  g_assert_cmpuint (op->per_hour[0], ==, 2);
+  g_assert_cmpuint (op->per_hour[1], ==, 1);
+  g_assert_cmpuint (op->active_hours, ==, 2);
+  g_assert_cmpuint (report->busiest_hour_total, ==, 2);
+  op = pb_activity_report_find_operator (report, "sam");
+  g_assert_cmpuint (op->labels, ==, 0);
+  g_assert_cmpuint (op->mis_scans, ==, 1);
+
+  /* The same bound as the store's report. */
+  g_clear_pointer (&report, pb_activity_report_unref);
+  report = pb_activity_report_from_entries (rows, since, since + 40 * DAY, &error);
+  g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
+  g_assert_null (report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -439,6 +493,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/activity/period-bounds", test_period_bounds);
   g_test_add_func ("/activity/summarise-rows", test_summarise_rows);
+  g_test_add_func ("/activity/report-from-rows", test_report_from_rows);
 #define ADD(path, func) g_test_add ("/activity/" path, Fixture, NULL, set_up, func, tear_down)
   ADD ("empty", test_empty);
   ADD ("labels-per-hour", test_labels_per_hour);
