@@ -7,6 +7,7 @@
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "station/pb-site-admin.h"
 #include "station/pb-site-bench.h"
 #include "util/pb-secure.h"
 
@@ -316,13 +317,143 @@ site_release (PbCliContext *ctx, int argc, char **argv)
   return PB_EXIT_OK;
 }
 
+static char *
+format_utc (gint64 when)
+{
+  g_autoptr (GDateTime) time = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
+
+  return time ? g_date_time_format_iso8601 (time) : NULL;
+}
+
+static void
+add_time_member (JsonBuilder *builder, const char *name, gint64 when)
+{
+  g_autofree char *text = format_utc (when);
+
+  json_builder_set_member_name (builder, name);
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static int
+site_benches (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site benches [--json]";
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autoptr (GPtrArray) benches = NULL;
+  g_autofree char *leader = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean in_site = FALSE;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  if (!pb_site_admin_list_benches (dir, &in_site, &benches, &leader, &error))
+    return pb_cli_fail (error);
+  if (!in_site)
+    {
+      fprintf (stderr, "%s\n", _ ("This bench is not in a site (solo): it has no other benches."));
+      return PB_EXIT_FAILED;
+    }
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < benches->len; i++)
+        {
+          PbSiteBenchInfo *info = g_ptr_array_index (benches, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, info->name);
+          json_builder_set_member_name (builder, "version");
+          json_builder_add_string_value (builder, info->version);
+          add_time_member (builder, "joined_at", info->joined_at);
+          add_time_member (builder, "last_seen", info->last_seen);
+          add_time_member (builder, "removed_at", info->removed_at);
+          json_builder_set_member_name (builder, "leader");
+          json_builder_add_boolean_value (builder, g_strcmp0 (leader, info->name) == 0);
+          json_builder_set_member_name (builder, "printer");
+          if (info->printer_state != NULL)
+            json_builder_add_string_value (builder, info->printer_state);
+          else
+            json_builder_add_null_value (builder);
+          add_time_member (builder, "printer_checked_at", info->printer_checked_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      pb_cli_print_json (builder);
+      return PB_EXIT_OK;
+    }
+  for (guint i = 0; i < benches->len; i++)
+    {
+      PbSiteBenchInfo *info = g_ptr_array_index (benches, i);
+      g_autofree char *name = pb_cli_printable (info->name);
+      g_autofree char *version = pb_cli_printable (info->version);
+      g_autofree char *seen = format_utc (info->last_seen);
+
+      printf (_ ("%s: Packbench %s, last seen %s, printer %s%s%s\n"), name, version,
+              seen ? seen : "—", info->printer_state ? info->printer_state : "—",
+              g_strcmp0 (leader, info->name) == 0 ? _ (", runs the site’s sync") : "",
+              info->removed_at != 0 ? _ (", removed") : "");
+    }
+  return PB_EXIT_OK;
+}
+
+static int
+site_remove_bench (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site remove-bench NAME --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return pb_cli_usage (synopsis, _ ("site remove-bench needs the bench’s name."));
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_MANAGE_SITE, argv[1], &error)
+      || !pb_site_admin_remove_bench (pb_session_get_store (session), argv[1],
+                                      pb_session_get_username (session), &error))
+    return pb_cli_fail (error);
+  {
+    g_autofree char *name = pb_cli_printable (argv[1]);
+
+    printf (_ ("Bench %s is removed from the site: its orders are free again, its audit chain "
+               "is kept.\n"),
+            name);
+  }
+  return PB_EXIT_OK;
+}
+
 int
 pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "site create|join|status|leave|release …";
+  static const char *synopsis = "site create|join|status|leave|release|benches|remove-bench …";
 
   if (argc < 2)
-    return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
+    return pb_cli_usage (
+        synopsis,
+        _ ("Say what to do: create, join, status, leave, release, benches or remove-bench."));
   if (g_str_equal (argv[1], "create"))
     return site_create (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "join"))
@@ -333,5 +464,11 @@ pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
     return site_leave (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "release"))
     return site_release (ctx, argc - 1, argv + 1);
-  return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
+  if (g_str_equal (argv[1], "benches"))
+    return site_benches (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "remove-bench"))
+    return site_remove_bench (ctx, argc - 1, argv + 1);
+  return pb_cli_usage (
+      synopsis,
+      _ ("Say what to do: create, join, status, leave, release, benches or remove-bench."));
 }
