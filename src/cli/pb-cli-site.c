@@ -445,15 +445,156 @@ site_remove_bench (PbCliContext *ctx, int argc, char **argv)
   return PB_EXIT_OK;
 }
 
+static int
+site_problems (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site problems [--json] --user SUPERVISOR";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (PbSiteProblems) problems = { 0 };
+  g_autoptr (GList) orders = NULL;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_RESOLVE_OUTBOX, NULL, &error)
+      || !pb_site_admin_list_problems (pb_session_get_store (session), &problems, &error))
+    return pb_cli_fail (error);
+  if (!problems.in_site)
+    {
+      fprintf (stderr, "%s\n",
+               _ ("This bench is not in a site (solo): its problems are in "
+                  "“outbox list” and “labels list”."));
+      return PB_EXIT_FAILED;
+    }
+  orders = g_list_sort (g_hash_table_get_keys (problems.silent), (GCompareFunc)g_strcmp0);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "silent_claims");
+      json_builder_begin_array (builder);
+      for (GList *l = orders; l != NULL; l = l->next)
+        {
+          PbSiteClaim *claim = g_hash_table_lookup (problems.silent, l->data);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "order_id");
+          json_builder_add_string_value (builder, l->data);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, claim->bench);
+          json_builder_set_member_name (builder, "operator");
+          json_builder_add_string_value (builder, claim->operator_name);
+          add_time_member (builder, "since", claim->since);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "cancelled_labels");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < problems.cancelled->len; i++)
+        {
+          PbSiteLabel *label = g_ptr_array_index (problems.cancelled, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "order_id");
+          json_builder_add_string_value (builder, label->order_id);
+          json_builder_set_member_name (builder, "tracking_number");
+          json_builder_add_string_value (builder, label->tracking_number);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, label->bench);
+          add_time_member (builder, "labelled_at", label->labelled_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "outbox");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < problems.outbox->len; i++)
+        {
+          PbSiteOutboxItem *item = g_ptr_array_index (problems.outbox, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, item->bench);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, item->item);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, item->kind);
+          json_builder_set_member_name (builder, "order_id");
+          if (item->order_id != NULL)
+            json_builder_add_string_value (builder, item->order_id);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder, item->state);
+          json_builder_set_member_name (builder, "attempts");
+          json_builder_add_int_value (builder, item->attempts);
+          add_time_member (builder, "next_attempt_at", item->next_attempt_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      pb_cli_print_json (builder);
+      return PB_EXIT_OK;
+    }
+  for (GList *l = orders; l != NULL; l = l->next)
+    {
+      PbSiteClaim *claim = g_hash_table_lookup (problems.silent, l->data);
+      g_autofree char *bench = pb_cli_printable (claim->bench);
+      g_autofree char *holder = pb_cli_printable (claim->operator_name);
+
+      printf (_ ("Order %s is held at %s by %s, and %s has gone quiet: “site release %s” frees "
+                 "it.\n"),
+              (char *)l->data, bench, holder, bench, (char *)l->data);
+    }
+  for (guint i = 0; i < problems.cancelled->len; i++)
+    {
+      PbSiteLabel *label = g_ptr_array_index (problems.cancelled, i);
+      g_autofree char *bench = pb_cli_printable (label->bench);
+
+      printf (_ ("Order %s was cancelled after its label (%s) was bought at %s: void it at "
+                 "%s.\n"),
+              label->order_id, label->tracking_number, bench, bench);
+    }
+  for (guint i = 0; i < problems.outbox->len; i++)
+    {
+      PbSiteOutboxItem *item = g_ptr_array_index (problems.outbox, i);
+      g_autofree char *bench = pb_cli_printable (item->bench);
+
+      printf (_ ("%s, outbox item %" G_GINT64_FORMAT " (%s, order %s): %s after %d attempts; "
+                 "retry or discard it at %s.\n"),
+              bench, item->item, item->kind, item->order_id ? item->order_id : "—", item->state,
+              item->attempts, bench);
+    }
+  if (orders == NULL && problems.cancelled->len == 0 && problems.outbox->len == 0)
+    printf ("%s\n", _ ("The other benches of the site have no problems."));
+  return PB_EXIT_OK;
+}
+
 int
 pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "site create|join|status|leave|release|benches|remove-bench …";
+  static const char *synopsis
+      = "site create|join|status|leave|release|benches|remove-bench|problems …";
 
   if (argc < 2)
     return pb_cli_usage (
         synopsis,
-        _ ("Say what to do: create, join, status, leave, release, benches or remove-bench."));
+        _ ("Say what to do: create, join, status, leave, release, benches, remove-bench or "
+           "problems."));
   if (g_str_equal (argv[1], "create"))
     return site_create (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "join"))
@@ -468,7 +609,9 @@ pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
     return site_benches (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "remove-bench"))
     return site_remove_bench (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "problems"))
+    return site_problems (ctx, argc - 1, argv + 1);
   return pb_cli_usage (
-      synopsis,
-      _ ("Say what to do: create, join, status, leave, release, benches or remove-bench."));
+      synopsis, _ ("Say what to do: create, join, status, leave, release, benches, remove-bench or "
+                   "problems."));
 }
