@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
@@ -574,7 +575,7 @@ site_problems (PbCliContext *ctx, int argc, char **argv)
       PbSiteOutboxItem *item = g_ptr_array_index (problems.outbox, i);
       g_autofree char *bench = pb_cli_printable (item->bench);
 
-      printf (_ ("%s, outbox item %" G_GINT64_FORMAT " (%s, order %s): %s after %d attempts; "
+      printf (_ ("%s, outbox item %" PRId64 " (%s, order %s): %s after %d attempts; "
                  "retry or discard it at %s.\n"),
               bench, item->item, item->kind, item->order_id ? item->order_id : "—", item->state,
               item->attempts, bench);
