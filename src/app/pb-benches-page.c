@@ -31,7 +31,7 @@ static char *
 format_time (gint64 when)
 {
   g_autoptr (GDateTime) time = when > 0 ? g_date_time_new_from_unix_local (when) : NULL;
-  g_autofree char *text = time ? g_date_time_format (time, "%e %b %H:%M") : NULL;
+  g_autofree char *text = time ? g_date_time_format (time, "%-d %b %H:%M") : NULL;
 
   return text ? g_strdup (g_strstrip (text)) : g_strdup (_ ("never"));
 }
