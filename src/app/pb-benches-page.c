@@ -166,7 +166,6 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
         }
       return;
     }
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   g_free (self->this_bench);
   self->this_bench = g_strdup (load->this_bench);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
@@ -237,6 +236,7 @@ on_removed_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
     }
   else
     {
+      gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
       text = g_strdup_printf (_ ("Bench %s is removed: its orders are free again."), removal->name);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
     }

@@ -34,6 +34,7 @@ struct _PbProblemsPage
   GtkListBox *outbox_list;
   GtkListBox *cancelled_list;
   GtkListBox *claims_list;
+  gboolean site_error_shown; /* the banner says the site could not be read */
 };
 
 G_DEFINE_FINAL_TYPE (PbProblemsPage, pb_problems_page, PB_TYPE_PAGE)
@@ -47,6 +48,7 @@ get_session (PbProblemsPage *self)
 static void
 show_error (PbProblemsPage *self, const char *text)
 {
+  self->site_error_shown = FALSE;
   gtk_label_set_text (self->error_label, text);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
@@ -452,9 +454,14 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
           = g_strdup_printf (_ ("The other benches’ problems could not be read from the site: %s"),
                              problems->site_error);
       show_error (self, text);
+      self->site_error_shown = TRUE;
     }
-  else
-    hide_error (self);
+  else if (self->site_error_shown)
+    {
+      /* The site answers again; an action's error is left alone. */
+      hide_error (self);
+      self->site_error_shown = FALSE;
+    }
   update_count (self);
 }
 
