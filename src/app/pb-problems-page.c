@@ -9,6 +9,7 @@
 #include "pb-row-item.h"
 #include "station/pb-outbox-worker.h"
 #include "station/pb-ship.h"
+#include "station/pb-site-admin.h"
 #include "store/pb-labels.h"
 #include "store/pb-outbox.h"
 #include "util/pb-clock.h"
@@ -18,7 +19,8 @@ struct _PbProblemsPage
   PbPage parent_instance;
 
   GListStore *outbox_store;    /* (element-type PbRowItem): id = outbox item */
-  GListStore *cancelled_store; /* (element-type PbRowItem): key = order id */
+  GListStore *cancelled_store; /* (element-type PbRowItem): key = order id; id -1: elsewhere */
+  GListStore *claims_store;    /* (element-type PbRowItem): key = order id */
 
   AdwToastOverlay *toast_overlay;
   GtkRevealer *error_revealer;
@@ -28,8 +30,11 @@ struct _PbProblemsPage
   GtkSpinner *spinner;
   GtkWidget *outbox_box;
   GtkWidget *cancelled_box;
+  GtkWidget *claims_box;
   GtkListBox *outbox_list;
   GtkListBox *cancelled_list;
+  GtkListBox *claims_list;
+  gboolean site_error_shown; /* the banner says the site could not be read */
 };
 
 G_DEFINE_FINAL_TYPE (PbProblemsPage, pb_problems_page, PB_TYPE_PAGE)
@@ -43,6 +48,7 @@ get_session (PbProblemsPage *self)
 static void
 show_error (PbProblemsPage *self, const char *text)
 {
+  self->site_error_shown = FALSE;
   gtk_label_set_text (self->error_label, text);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
@@ -79,6 +85,9 @@ set_busy (PbProblemsPage *self, gboolean busy)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "problems.void",
                                  !busy
                                      && pb_session_can (get_session (self), PB_ACTION_VOID_LABEL));
+  gtk_widget_action_set_enabled (
+      GTK_WIDGET (self), "problems.release",
+      !busy && pb_session_can (get_session (self), PB_ACTION_RELEASE_CLAIM));
 }
 
 /* Rows */
@@ -121,6 +130,9 @@ create_outbox_row_cb (gpointer object, gpointer user_data)
   g_autofree char *retry_name = g_strdup_printf (_ ("Retry outbox item %" PRId64), id);
   g_autofree char *discard_name = g_strdup_printf (_ ("Discard outbox item %" PRId64), id);
 
+  /* Another bench's item: only that bench has it (and its error). */
+  if (id <= 0)
+    return row;
   adw_action_row_add_suffix (
       ADW_ACTION_ROW (row),
       make_button (_ ("Retry"), retry_name, "problems.retry", g_variant_new_int64 (id), FALSE));
@@ -139,11 +151,95 @@ create_cancelled_row_cb (gpointer object, gpointer user_data)
   const char *order_id = pb_row_item_get_key (item);
   g_autofree char *name = g_strdup_printf (_ ("Void the label of order %s"), order_id);
 
-  if (pb_session_can (get_session (self), PB_ACTION_VOID_LABEL))
+  /* Another bench's label (id -1): its record is there, voided there. */
+  if (pb_row_item_get_id (item) >= 0 && pb_session_can (get_session (self), PB_ACTION_VOID_LABEL))
     adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                make_button (_ ("Void Label"), name, "problems.void",
                                             g_variant_new_string (order_id), TRUE));
   return row;
+}
+
+static GtkWidget *
+create_claim_row_cb (gpointer object, gpointer user_data)
+{
+  PbProblemsPage *self = user_data;
+  PbRowItem *item = object;
+  GtkWidget *row = make_row (item);
+  const char *order_id = pb_row_item_get_key (item);
+  g_autofree char *name = g_strdup_printf (_ ("Release order %s"), order_id);
+
+  if (pb_session_can (get_session (self), PB_ACTION_RELEASE_CLAIM))
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               make_button (_ ("Release"), name, "problems.release",
+                                            g_variant_new_string (order_id), FALSE));
+  return row;
+}
+
+static const char *
+outbox_kind_title (const char *kind, const char *order_id, char **title)
+{
+  if (g_strcmp0 (kind, PB_OUTBOX_KIND_CONFIRM_SHIPMENT) == 0)
+    *title = g_strdup_printf (_ ("Tell Amazon order %s has shipped"), order_id);
+  else if (g_strcmp0 (kind, PB_OUTBOX_KIND_CREATE_LABEL) == 0)
+    *title = g_strdup_printf (_ ("Buy the Royal Mail label for order %s"), order_id);
+  else
+    *title = g_strdup_printf (_ ("%s for order %s"), kind, order_id);
+  return *title;
+}
+
+/* Another bench's item: what it is and where, never its error's text. */
+static PbRowItem *
+site_outbox_item_to_row (PbSiteOutboxItem *item)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *state = NULL;
+
+  outbox_kind_title (item->kind, item->order_id ? item->order_id : "—", &title);
+  if (g_str_equal (item->state, PB_OUTBOX_ATTENTION))
+    state = g_strdup_printf (
+        g_dngettext (NULL, "stopped after %d attempt", "stopped after %d attempts", item->attempts),
+        item->attempts);
+  else
+    {
+      g_autofree char *next = format_time (item->next_attempt_at);
+
+      state = g_strdup_printf (g_dngettext (NULL, "failed %d time, tries again at %s",
+                                            "failed %d times, tries again at %s", item->attempts),
+                               item->attempts, g_strstrip (next));
+    }
+  /* Translators: e.g. "Bench B, item 12: stopped after 8 attempts. Only Bench B can retry or
+   * discard it: its outbox and the error are there." */
+  subtitle = g_strdup_printf (_ ("%s, item %" PRId64 ": %s. Only %s can retry or discard it: its "
+                                 "outbox and the error are there."),
+                              item->bench, item->item, state, item->bench);
+  return pb_row_item_new (title, subtitle, 0, item->order_id);
+}
+
+static PbRowItem *
+site_cancelled_to_row (PbSiteLabel *label)
+{
+  g_autofree char *when = format_time (label->labelled_at);
+  g_autofree char *title = g_strdup_printf (_ ("Order %s"), label->order_id);
+  g_autofree char *subtitle = NULL;
+
+  subtitle = g_strdup_printf (_ ("Cancelled by the buyer · Tracking %s · labelled %s at %s. Void "
+                                 "it at %s: the label’s record is there."),
+                              label->tracking_number ? label->tracking_number : "—",
+                              g_strstrip (when), label->bench, label->bench);
+  return pb_row_item_new (title, subtitle, -1, label->order_id);
+}
+
+static PbRowItem *
+claim_to_row (const char *order_id, PbSiteClaim *claim)
+{
+  g_autofree char *when = format_time (claim->since);
+  g_autofree char *title = g_strdup_printf (_ ("Order %s"), order_id);
+  g_autofree char *subtitle = g_strdup_printf (
+      _ ("Held at %s by %s since %s; %s has not been heard from since."), claim->bench,
+      claim->operator_name ? claim->operator_name : "—", g_strstrip (when), claim->bench);
+
+  return pb_row_item_new (title, subtitle, 0, order_id);
 }
 
 static PbRowItem *
@@ -154,12 +250,7 @@ outbox_item_to_row (PbOutboxItem *item)
   const char *order_id = item->order_id ? item->order_id : "—";
   const char *why = item->last_error ? item->last_error : _ ("no error recorded");
 
-  if (g_strcmp0 (item->kind, PB_OUTBOX_KIND_CONFIRM_SHIPMENT) == 0)
-    title = g_strdup_printf (_ ("Tell Amazon order %s has shipped"), order_id);
-  else if (g_strcmp0 (item->kind, PB_OUTBOX_KIND_CREATE_LABEL) == 0)
-    title = g_strdup_printf (_ ("Buy the Royal Mail label for order %s"), order_id);
-  else
-    title = g_strdup_printf (_ ("%s for order %s"), item->kind, order_id);
+  outbox_kind_title (item->kind, order_id, &title);
 
   if (g_str_equal (item->state, PB_OUTBOX_ATTENTION))
     subtitle = g_strdup_printf (g_dngettext (NULL, "Item %" PRId64 ": stopped after %d attempt: %s",
@@ -197,6 +288,8 @@ typedef struct
 {
   GPtrArray *outbox;    /* PbOutboxItem, only those a person should see */
   GPtrArray *cancelled; /* PbLabelRow */
+  PbSiteProblems site;  /* the other benches' */
+  char *site_error;     /* the site could not be read: in words */
 } Problems;
 
 static void
@@ -204,6 +297,8 @@ problems_free (Problems *problems)
 {
   g_clear_pointer (&problems->outbox, g_ptr_array_unref);
   g_clear_pointer (&problems->cancelled, g_ptr_array_unref);
+  pb_site_problems_clear (&problems->site);
+  g_free (problems->site_error);
   g_free (problems);
 }
 
@@ -230,6 +325,16 @@ load_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **e
               && item->attempts > 0))
         g_ptr_array_add (problems->outbox, g_ptr_array_steal_index (all, i--));
     }
+  /* The rest of the site: its absence is not this bench's problem list's. */
+  {
+    g_autoptr (GError) site_error = NULL;
+
+    if (!pb_site_admin_list_problems (worker, &problems->site, &site_error))
+      {
+        problems->site_error = g_strdup (site_error->message);
+        pb_site_problems_clear (&problems->site);
+      }
+  }
   return TRUE;
 }
 
@@ -245,30 +350,52 @@ update_count (PbProblemsPage *self)
 {
   guint n_outbox = g_list_model_get_n_items (G_LIST_MODEL (self->outbox_store));
   guint n_cancelled = g_list_model_get_n_items (G_LIST_MODEL (self->cancelled_store));
+  guint n_claims = g_list_model_get_n_items (G_LIST_MODEL (self->claims_store));
   g_autofree char *outbox = NULL;
   g_autofree char *cancelled = NULL;
+  g_autofree char *claims = NULL;
   g_autofree char *text = NULL;
 
   gtk_widget_set_visible (self->outbox_box, n_outbox > 0);
   gtk_widget_set_visible (self->cancelled_box, n_cancelled > 0);
-  if (n_outbox + n_cancelled == 0)
+  gtk_widget_set_visible (self->claims_box, n_claims > 0);
+  if (n_outbox + n_cancelled + n_claims == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-  outbox = g_strdup_printf (g_dngettext (NULL, "%u remote operation needs attention",
-                                         "%u remote operations need attention", n_outbox),
-                            n_outbox);
-  cancelled = g_strdup_printf (
-      g_dngettext (NULL, "%u label to void", "%u labels to void", n_cancelled), n_cancelled);
-  if (n_cancelled == 0)
-    text = g_steal_pointer (&outbox);
-  else if (n_outbox == 0)
-    text = g_steal_pointer (&cancelled);
-  else
-    /* Translators: the two counts of the Problems page, e.g. "1 remote
-     * operation needs attention · 2 labels to void" */
-    text = g_strdup_printf (_ ("%s · %s"), outbox, cancelled);
+  if (n_outbox > 0)
+    outbox = g_strdup_printf (g_dngettext (NULL, "%u remote operation needs attention",
+                                           "%u remote operations need attention", n_outbox),
+                              n_outbox);
+  if (n_cancelled > 0)
+    cancelled = g_strdup_printf (
+        g_dngettext (NULL, "%u label to void", "%u labels to void", n_cancelled), n_cancelled);
+  if (n_claims > 0)
+    claims = g_strdup_printf (g_dngettext (NULL, "%u order held by a bench gone quiet",
+                                           "%u orders held by benches gone quiet", n_claims),
+                              n_claims);
+  {
+    const char *parts[] = { outbox, cancelled, claims };
+
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      {
+        char *joined;
+
+        if (parts[i] == NULL)
+          continue;
+        if (text == NULL)
+          {
+            text = g_strdup (parts[i]);
+            continue;
+          }
+        /* Translators: the counts of the Problems page, e.g. "1 remote
+         * operation needs attention · 2 labels to void" */
+        joined = g_strdup_printf (_ ("%s · %s"), text, parts[i]);
+        g_free (text);
+        text = joined;
+      }
+  }
   gtk_label_set_text (self->count_label, text);
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
@@ -281,6 +408,7 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   Problems *problems = NULL;
   g_autoptr (GPtrArray) outbox = NULL;
   g_autoptr (GPtrArray) cancelled = NULL;
+  g_autoptr (GPtrArray) claims = NULL;
 
   if (!pb_page_run_finish (PB_PAGE (self), result, (gpointer *)&problems, &error))
     {
@@ -300,9 +428,40 @@ on_loaded_cb (GObject *source_object, GAsyncResult *result, gpointer user_data)
   cancelled = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < problems->cancelled->len; i++)
     g_ptr_array_add (cancelled, cancelled_to_row (g_ptr_array_index (problems->cancelled, i)));
+  claims = g_ptr_array_new_with_free_func (g_object_unref);
+  if (problems->site.in_site && problems->site.silent != NULL)
+    {
+      g_autoptr (GList) orders
+          = g_list_sort (g_hash_table_get_keys (problems->site.silent), (GCompareFunc)g_strcmp0);
+
+      for (guint i = 0; i < problems->site.outbox->len; i++)
+        g_ptr_array_add (outbox,
+                         site_outbox_item_to_row (g_ptr_array_index (problems->site.outbox, i)));
+      for (guint i = 0; i < problems->site.cancelled->len; i++)
+        g_ptr_array_add (cancelled,
+                         site_cancelled_to_row (g_ptr_array_index (problems->site.cancelled, i)));
+      for (GList *l = orders; l != NULL; l = l->next)
+        g_ptr_array_add (
+            claims, claim_to_row (l->data, g_hash_table_lookup (problems->site.silent, l->data)));
+    }
 
   fill_store (self->outbox_store, outbox);
   fill_store (self->cancelled_store, cancelled);
+  fill_store (self->claims_store, claims);
+  if (problems->site_error != NULL)
+    {
+      g_autofree char *text
+          = g_strdup_printf (_ ("The other benches’ problems could not be read from the site: %s"),
+                             problems->site_error);
+      show_error (self, text);
+      self->site_error_shown = TRUE;
+    }
+  else if (self->site_error_shown)
+    {
+      /* The site answers again; an action's error is left alone. */
+      hide_error (self);
+      self->site_error_shown = FALSE;
+    }
   update_count (self);
 }
 
@@ -336,6 +495,7 @@ typedef enum
   JOB_RETRY,
   JOB_DISCARD,
   JOB_VOID,
+  JOB_RELEASE,
 } JobKind;
 
 typedef struct
@@ -362,6 +522,8 @@ job_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **er
 
   if (job->kind == JOB_VOID)
     return pb_ship_void (worker, job->order_id, job->operator_name, cancellable, error);
+  if (job->kind == JOB_RELEASE)
+    return pb_site_admin_release_claim (worker, job->order_id, job->operator_name, error);
   return pb_outbox_resolve (worker, job->id, job->kind == JOB_RETRY, job->operator_name,
                             pb_clock_now_unix (), error);
 }
@@ -392,6 +554,10 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
             text = g_strdup_printf (_ ("Outbox item %" PRId64 " was not discarded: %s"), job->id,
                                     error->message);
             break;
+          case JOB_RELEASE:
+            text = g_strdup_printf (_ ("Order %s was not released: %s"), job->order_id,
+                                    error->message);
+            break;
           case JOB_VOID:
           default:
             text = g_strdup_printf (_ ("The label of order %s was not voided: %s"), job->order_id,
@@ -415,6 +581,9 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
       case JOB_DISCARD:
         text = g_strdup_printf (_ ("Outbox item %" PRId64 " discarded."), job->id);
         break;
+      case JOB_RELEASE:
+        text = g_strdup_printf (_ ("Order %s is back in the queue."), job->order_id);
+        break;
       case JOB_VOID:
       default:
         text = g_strdup_printf (_ ("The label of order %s is void."), job->order_id);
@@ -434,7 +603,9 @@ start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
   if (pb_page_get_busy (PB_PAGE (self)))
     return;
   if (!pb_session_require (get_session (self),
-                           kind == JOB_VOID ? PB_ACTION_VOID_LABEL : PB_ACTION_RESOLVE_OUTBOX,
+                           kind == JOB_VOID      ? PB_ACTION_VOID_LABEL
+                           : kind == JOB_RELEASE ? PB_ACTION_RELEASE_CLAIM
+                                                 : PB_ACTION_RESOLVE_OUTBOX,
                            subject, &error))
     {
       show_error (self, error->message);
@@ -522,6 +693,30 @@ void_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+on_release_response_cb (AdwMessageDialog *dialog, const char *response, PbProblemsPage *self)
+{
+  if (g_str_equal (response, "release"))
+    start_job (self, JOB_RELEASE, 0, g_object_get_data (G_OBJECT (dialog), "pb-order-id"));
+}
+
+static void
+release_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (widget);
+  const char *order_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *heading = g_strdup_printf (_ ("Release Order %s?"), order_id);
+  AdwMessageDialog *dialog = make_dialog (
+      self, heading,
+      _ ("The order goes back in the queue for any bench. If its parcel is packed at the quiet "
+         "bench, take it off that bench first."),
+      "release", _ ("_Release"));
+
+  g_object_set_data_full (G_OBJECT (dialog), "pb-order-id", g_strdup (order_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_release_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   pb_problems_page_reload (PB_PROBLEMS_PAGE (widget));
@@ -536,6 +731,7 @@ pb_problems_page_dispose (GObject *object)
 
   g_clear_object (&self->outbox_store);
   g_clear_object (&self->cancelled_store);
+  g_clear_object (&self->claims_store);
 
   G_OBJECT_CLASS (pb_problems_page_parent_class)->dispose (object);
 }
@@ -585,10 +781,13 @@ pb_problems_page_class_init (PbProblemsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, cancelled_box);
   gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, cancelled_list);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, claims_box);
+  gtk_widget_class_bind_template_child (widget_class, PbProblemsPage, claims_list);
 
   gtk_widget_class_install_action (widget_class, "problems.retry", "x", retry_action);
   gtk_widget_class_install_action (widget_class, "problems.discard", "x", discard_action);
   gtk_widget_class_install_action (widget_class, "problems.void", "s", void_action);
+  gtk_widget_class_install_action (widget_class, "problems.release", "s", release_action);
   gtk_widget_class_install_action (widget_class, "problems.reload", NULL, reload_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "problems.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "problems.reload",
@@ -601,10 +800,13 @@ pb_problems_page_init (PbProblemsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->outbox_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   self->cancelled_store = g_list_store_new (PB_TYPE_ROW_ITEM);
+  self->claims_store = g_list_store_new (PB_TYPE_ROW_ITEM);
   gtk_list_box_bind_model (self->outbox_list, G_LIST_MODEL (self->outbox_store),
                            create_outbox_row_cb, self, NULL);
   gtk_list_box_bind_model (self->cancelled_list, G_LIST_MODEL (self->cancelled_store),
                            create_cancelled_row_cb, self, NULL);
+  gtk_list_box_bind_model (self->claims_list, G_LIST_MODEL (self->claims_store),
+                           create_claim_row_cb, self, NULL);
 }
 
 GtkWidget *

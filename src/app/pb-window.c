@@ -6,6 +6,7 @@
 #include "pb-activity-page.h"
 #include "pb-audit-page.h"
 #include "pb-bench-page.h"
+#include "pb-benches-page.h"
 #include "pb-end-of-day-page.h"
 #include "pb-login-page.h"
 #include "pb-operators-page.h"
@@ -15,6 +16,7 @@
 #include "pb-setup-assistant.h"
 #include "pb-sounds.h"
 #include "pb-window.h"
+#include "station/pb-site-bench.h"
 #include "store/pb-operator.h"
 #include "store/pb-settings.h"
 
@@ -27,6 +29,7 @@ typedef struct
   const char *icon_name;
   PbAction action;
   GtkWidget *(*create) (PbSession *session, PbStation *station);
+  gboolean site_only; /* only at a bench in a site */
 } PageInfo;
 
 static const PageInfo pages[] = {
@@ -40,6 +43,8 @@ static const PageInfo pages[] = {
     pb_operators_page_new },
   { "audit", N_ ("Audit Log"), "document-open-recent-symbolic", PB_ACTION_VIEW_AUDIT,
     pb_audit_page_new },
+  { "benches", N_ ("Benches"), "computer-symbolic", PB_ACTION_MANAGE_SITE, pb_benches_page_new,
+    TRUE },
 };
 
 #define N_PAGES G_N_ELEMENTS (pages)
@@ -167,7 +172,9 @@ update_actions (PbWindow *self)
 
   for (guint i = 0; i < N_PAGES; i++)
     {
-      gboolean allowed = ready && pb_session_can (self->session, pages[i].action);
+      gboolean allowed = ready && pb_session_can (self->session, pages[i].action)
+                         && (!pages[i].site_only
+                             || pb_site_bench_in_site (pb_session_get_store (self->session)));
 
       if (allowed && self->page_widgets[i] == NULL)
         {

@@ -383,6 +383,9 @@ pb_cli_site_with_audit (PbCliContext *ctx, PbSession *session)
   if (site != NULL && !pb_site_push_audit (site, pb_session_get_store (session), NULL, &error))
     fprintf (stderr, _ ("Warning: this bench’s newest audit rows are not in the site yet: %s\n"),
              error->message);
+  else if (site != NULL && !pb_site_push_outbox (site, pb_session_get_store (session), &error))
+    fprintf (stderr, _ ("Warning: the site does not have this bench’s outbox yet: %s\n"),
+             error->message);
   return site;
 }
 

@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "pb-cli-commands.h"
 #include "pb-cli-common.h"
+#include "station/pb-site-admin.h"
 #include "station/pb-site-bench.h"
 #include "util/pb-secure.h"
 
@@ -316,13 +318,284 @@ site_release (PbCliContext *ctx, int argc, char **argv)
   return PB_EXIT_OK;
 }
 
+static char *
+format_utc (gint64 when)
+{
+  g_autoptr (GDateTime) time = when > 0 ? g_date_time_new_from_unix_utc (when) : NULL;
+
+  return time ? g_date_time_format_iso8601 (time) : NULL;
+}
+
+static void
+add_time_member (JsonBuilder *builder, const char *name, gint64 when)
+{
+  g_autofree char *text = format_utc (when);
+
+  json_builder_set_member_name (builder, name);
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static int
+site_benches (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site benches [--json]";
+  g_autofree char *dir = pb_cli_store_dir (ctx);
+  g_autoptr (GPtrArray) benches = NULL;
+  g_autofree char *leader = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean in_site = FALSE;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  if (!pb_site_admin_list_benches (dir, &in_site, &benches, &leader, &error))
+    return pb_cli_fail (error);
+  if (!in_site)
+    {
+      fprintf (stderr, "%s\n", _ ("This bench is not in a site (solo): it has no other benches."));
+      return PB_EXIT_FAILED;
+    }
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < benches->len; i++)
+        {
+          PbSiteBenchInfo *info = g_ptr_array_index (benches, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, info->name);
+          json_builder_set_member_name (builder, "version");
+          json_builder_add_string_value (builder, info->version);
+          add_time_member (builder, "joined_at", info->joined_at);
+          add_time_member (builder, "last_seen", info->last_seen);
+          add_time_member (builder, "removed_at", info->removed_at);
+          json_builder_set_member_name (builder, "leader");
+          json_builder_add_boolean_value (builder, g_strcmp0 (leader, info->name) == 0);
+          json_builder_set_member_name (builder, "printer");
+          if (info->printer_state != NULL)
+            json_builder_add_string_value (builder, info->printer_state);
+          else
+            json_builder_add_null_value (builder);
+          add_time_member (builder, "printer_checked_at", info->printer_checked_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      pb_cli_print_json (builder);
+      return PB_EXIT_OK;
+    }
+  for (guint i = 0; i < benches->len; i++)
+    {
+      PbSiteBenchInfo *info = g_ptr_array_index (benches, i);
+      g_autofree char *name = pb_cli_printable (info->name);
+      g_autofree char *version = pb_cli_printable (info->version);
+      g_autofree char *seen = format_utc (info->last_seen);
+
+      printf (_ ("%s: Packbench %s, last seen %s, printer %s%s%s\n"), name, version,
+              seen ? seen : "—", info->printer_state ? info->printer_state : "—",
+              g_strcmp0 (leader, info->name) == 0 ? _ (", runs the site’s sync") : "",
+              info->removed_at != 0 ? _ (", removed") : "");
+    }
+  return PB_EXIT_OK;
+}
+
+static int
+site_remove_bench (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site remove-bench NAME --user ADMIN";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 2)
+    return pb_cli_usage (synopsis, _ ("site remove-bench needs the bench’s name."));
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_MANAGE_SITE, argv[1], &error)
+      || !pb_site_admin_remove_bench (pb_session_get_store (session), argv[1],
+                                      pb_session_get_username (session), &error))
+    return pb_cli_fail (error);
+  {
+    g_autofree char *name = pb_cli_printable (argv[1]);
+
+    printf (_ ("Bench %s is removed from the site: its orders are free again, its audit chain "
+               "is kept.\n"),
+            name);
+  }
+  return PB_EXIT_OK;
+}
+
+static int
+site_problems (PbCliContext *ctx, int argc, char **argv)
+{
+  static const char *synopsis = "site problems [--json] --user SUPERVISOR";
+  g_autofree char *user = NULL;
+  g_autoptr (PbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (PbSiteProblems) problems = { 0 };
+  g_autoptr (GList) orders = NULL;
+  gboolean json = FALSE;
+  int exit_code;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON"), NULL },
+    { NULL },
+  };
+
+  if (!pb_cli_parse (entries, synopsis, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc != 1)
+    return pb_cli_usage (synopsis, NULL);
+  session = pb_cli_login (ctx, user, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  if (!pb_session_require (session, PB_ACTION_RESOLVE_OUTBOX, NULL, &error)
+      || !pb_site_admin_list_problems (pb_session_get_store (session), &problems, &error))
+    return pb_cli_fail (error);
+  if (!problems.in_site)
+    {
+      fprintf (stderr, "%s\n",
+               _ ("This bench is not in a site (solo): its problems are in "
+                  "“outbox list” and “labels list”."));
+      return PB_EXIT_FAILED;
+    }
+  orders = g_list_sort (g_hash_table_get_keys (problems.silent), (GCompareFunc)g_strcmp0);
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "silent_claims");
+      json_builder_begin_array (builder);
+      for (GList *l = orders; l != NULL; l = l->next)
+        {
+          PbSiteClaim *claim = g_hash_table_lookup (problems.silent, l->data);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "order_id");
+          json_builder_add_string_value (builder, l->data);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, claim->bench);
+          json_builder_set_member_name (builder, "operator");
+          json_builder_add_string_value (builder, claim->operator_name);
+          add_time_member (builder, "since", claim->since);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "cancelled_labels");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < problems.cancelled->len; i++)
+        {
+          PbSiteLabel *label = g_ptr_array_index (problems.cancelled, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "order_id");
+          json_builder_add_string_value (builder, label->order_id);
+          json_builder_set_member_name (builder, "tracking_number");
+          json_builder_add_string_value (builder, label->tracking_number);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, label->bench);
+          add_time_member (builder, "labelled_at", label->labelled_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "outbox");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < problems.outbox->len; i++)
+        {
+          PbSiteOutboxItem *item = g_ptr_array_index (problems.outbox, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "bench");
+          json_builder_add_string_value (builder, item->bench);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, item->item);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, item->kind);
+          json_builder_set_member_name (builder, "order_id");
+          if (item->order_id != NULL)
+            json_builder_add_string_value (builder, item->order_id);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "state");
+          json_builder_add_string_value (builder, item->state);
+          json_builder_set_member_name (builder, "attempts");
+          json_builder_add_int_value (builder, item->attempts);
+          add_time_member (builder, "next_attempt_at", item->next_attempt_at);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      pb_cli_print_json (builder);
+      return PB_EXIT_OK;
+    }
+  for (GList *l = orders; l != NULL; l = l->next)
+    {
+      PbSiteClaim *claim = g_hash_table_lookup (problems.silent, l->data);
+      g_autofree char *bench = pb_cli_printable (claim->bench);
+      g_autofree char *holder = pb_cli_printable (claim->operator_name);
+
+      printf (_ ("Order %s is held at %s by %s, and %s has gone quiet: “site release %s” frees "
+                 "it.\n"),
+              (char *)l->data, bench, holder, bench, (char *)l->data);
+    }
+  for (guint i = 0; i < problems.cancelled->len; i++)
+    {
+      PbSiteLabel *label = g_ptr_array_index (problems.cancelled, i);
+      g_autofree char *bench = pb_cli_printable (label->bench);
+
+      printf (_ ("Order %s was cancelled after its label (%s) was bought at %s: void it at "
+                 "%s.\n"),
+              label->order_id, label->tracking_number, bench, bench);
+    }
+  for (guint i = 0; i < problems.outbox->len; i++)
+    {
+      PbSiteOutboxItem *item = g_ptr_array_index (problems.outbox, i);
+      g_autofree char *bench = pb_cli_printable (item->bench);
+
+      printf (_ ("%s, outbox item %" PRId64 " (%s, order %s): %s after %d attempts; "
+                 "retry or discard it at %s.\n"),
+              bench, item->item, item->kind, item->order_id ? item->order_id : "—", item->state,
+              item->attempts, bench);
+    }
+  if (orders == NULL && problems.cancelled->len == 0 && problems.outbox->len == 0)
+    printf ("%s\n", _ ("The other benches of the site have no problems."));
+  return PB_EXIT_OK;
+}
+
 int
 pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "site create|join|status|leave|release …";
+  static const char *synopsis
+      = "site create|join|status|leave|release|benches|remove-bench|problems …";
 
   if (argc < 2)
-    return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
+    return pb_cli_usage (
+        synopsis,
+        _ ("Say what to do: create, join, status, leave, release, benches, remove-bench or "
+           "problems."));
   if (g_str_equal (argv[1], "create"))
     return site_create (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "join"))
@@ -333,5 +606,13 @@ pb_cli_cmd_site (PbCliContext *ctx, int argc, char **argv)
     return site_leave (ctx, argc - 1, argv + 1);
   if (g_str_equal (argv[1], "release"))
     return site_release (ctx, argc - 1, argv + 1);
-  return pb_cli_usage (synopsis, _ ("Say what to do: create, join, status, leave or release."));
+  if (g_str_equal (argv[1], "benches"))
+    return site_benches (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "remove-bench"))
+    return site_remove_bench (ctx, argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "problems"))
+    return site_problems (ctx, argc - 1, argv + 1);
+  return pb_cli_usage (
+      synopsis, _ ("Say what to do: create, join, status, leave, release, benches, remove-bench or "
+                   "problems."));
 }

@@ -59,7 +59,7 @@ static const PbCliCommand commands[] = {
     N_ ("Use the recovery code to give an administrator a new password"), pb_cli_cmd_recover },
   { "activity", "activity [--from DATE] [--to DATE] [--bench NAME] [--json] --user NAME",
     N_ ("Labels, mis-scans and scan-to-print per operator and per bench"), pb_cli_cmd_activity },
-  { "site", "site create|join|status|leave|release …",
+  { "site", "site create|join|status|leave|release|benches|remove-bench|problems …",
     N_ ("Share the queue with the other benches of a site"), pb_cli_cmd_site },
   { "scale", "scale list|read [--device PATH] [--json]",
     N_ ("List the USB scales, or read the weight on one"), pb_cli_cmd_scale },

@@ -139,4 +139,24 @@ const char *const pb_site_migrations[PB_SITE_SCHEMA_VERSION] = {
   " labels integer NOT NULL);"
   "CREATE INDEX shipments_unmanifested ON shipments (labelled_at)"
   " WHERE manifest IS NULL AND tracking_number IS NOT NULL;",
+
+  /* 5 → 6: supervision across the site. Each bench's printer as its last
+   * heartbeat found it (a fixed keyword, e.g. "ready", "media-empty");
+   * when a bench voided a shipment's label; and a summary of each bench's
+   * outbox: kind, order id, state, attempts and next try, whether it has
+   * failed, never the error's text (it may quote an address). */
+  "ALTER TABLE benches ADD COLUMN printer_state text,"
+  " ADD COLUMN printer_checked_at timestamptz;"
+  "ALTER TABLE shipments ADD COLUMN voided_at timestamptz;"
+  "CREATE TABLE bench_outbox ("
+  " bench text NOT NULL REFERENCES benches (name),"
+  " item bigint NOT NULL,"
+  " kind text NOT NULL,"
+  " order_id text,"
+  " state text NOT NULL,"
+  " attempts integer NOT NULL,"
+  " next_attempt_at timestamptz,"
+  " failed boolean NOT NULL,"
+  " updated_at timestamptz NOT NULL DEFAULT now (),"
+  " PRIMARY KEY (bench, item));",
 };

@@ -662,6 +662,7 @@ pb_site_bench_info_free (PbSiteBenchInfo *info)
     return;
   g_free (info->name);
   g_free (info->version);
+  g_free (info->printer_state);
   g_free (info);
 }
 
@@ -686,7 +687,9 @@ pb_site_list_benches (PbSite *self, GError **error)
                          "SELECT name, coalesce (version, ''),"
                          " extract (epoch FROM joined_at)::bigint,"
                          " extract (epoch FROM last_seen)::bigint,"
-                         " extract (epoch FROM removed_at)::bigint"
+                         " extract (epoch FROM removed_at)::bigint,"
+                         " printer_state,"
+                         " extract (epoch FROM printer_checked_at)::bigint"
                          " FROM benches ORDER BY name",
                          0, NULL, error);
   if (result == NULL)
@@ -700,6 +703,9 @@ pb_site_list_benches (PbSite *self, GError **error)
       info->joined_at = epoch_value (result, row, 2);
       info->last_seen = epoch_value (result, row, 3);
       info->removed_at = epoch_value (result, row, 4);
+      info->printer_state
+          = PQgetisnull (result, row, 5) ? NULL : g_strdup (PQgetvalue (result, row, 5));
+      info->printer_checked_at = epoch_value (result, row, 6);
       g_ptr_array_add (benches, info);
     }
   return g_steal_pointer (&benches);

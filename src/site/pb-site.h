@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 #define PB_SITE_CONF_NAME "site.conf"
 
 /* The newest schema this Packbench knows. */
-#define PB_SITE_SCHEMA_VERSION 5
+#define PB_SITE_SCHEMA_VERSION 6
 
 #define PB_SITE_ERROR (pb_site_error_quark ())
 
@@ -109,7 +109,9 @@ typedef struct
   char *version;
   gint64 joined_at;
   gint64 last_seen;
-  gint64 removed_at; /* 0 while it is one of the site's */
+  gint64 removed_at;   /* 0 while it is one of the site's */
+  char *printer_state; /* as its heartbeat last found it (PB_SITE_PRINTER_*); NULL: never said */
+  gint64 printer_checked_at;
 } PbSiteBenchInfo;
 
 void pb_site_bench_info_free (PbSiteBenchInfo *info);
@@ -260,6 +262,55 @@ GPtrArray *pb_site_verify_audit (PbSite *self, GError **error);
  * bench is set. */
 GPtrArray *pb_site_list_audit (PbSite *self, const PbAuditFilter *filter, const char *bench,
                                GError **error);
+
+/* Supervision across the site (pb-site-problems.c). */
+
+/* The printer states a bench reports with its heartbeat: fixed keywords,
+ * never a printer's message (it is the printer's own words). */
+#define PB_SITE_PRINTER_READY "ready"
+#define PB_SITE_PRINTER_NONE "none"           /* no printer chosen */
+#define PB_SITE_PRINTER_NO_SERVER "no-server" /* CUPS cannot be reached */
+#define PB_SITE_PRINTER_NOT_FOUND "not-found" /* no such queue */
+#define PB_SITE_PRINTER_PAUSED "paused"       /* stopped or rejecting jobs */
+#define PB_SITE_PRINTER_MEDIA_EMPTY "media-empty"
+#define PB_SITE_PRINTER_MEDIA_JAM "media-jam"
+#define PB_SITE_PRINTER_COVER_OPEN "cover-open"
+#define PB_SITE_PRINTER_FAILED "failed"
+/* Records this bench's printer state (one of the keywords above). */
+gboolean pb_site_report_printer (PbSite *self, const char *state, GError **error);
+
+/* Orders held by a bench that has sent no heartbeat for @stale_seconds
+ * (this bench's own excepted): (element-type utf8 PbSiteClaim) order id →
+ * who holds it. */
+GHashTable *pb_site_list_silent_claims (PbSite *self, gint64 stale_seconds, GError **error);
+
+/* (element-type PbSiteLabel) (transfer full): every bench's labels, not
+ * voided, of orders Amazon has cancelled (or whose buyer asked to). */
+GPtrArray *pb_site_list_cancelled_labels (PbSite *self, GError **error);
+/* This bench voided the label of @order_id. */
+gboolean pb_site_mark_voided (PbSite *self, const char *order_id, GError **error);
+
+/* A summary of one outbox item of a bench: no error text, no payload. */
+typedef struct
+{
+  char *bench;
+  gint64 item; /* the id at its bench */
+  char *kind;
+  char *order_id; /* NULL: none */
+  char *state;
+  int attempts;
+  gint64 next_attempt_at;
+  gboolean failed; /* its last attempt failed */
+} PbSiteOutboxItem;
+
+void pb_site_outbox_item_free (PbSiteOutboxItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSiteOutboxItem, pb_site_outbox_item_free)
+/* Replaces the site's summary of this bench's outbox by the items of
+ * @store's outbox that are not done or discarded. */
+gboolean pb_site_push_outbox (PbSite *self, PbStore *store, GError **error);
+/* (element-type PbSiteOutboxItem) (transfer full): every bench's, by bench
+ * then item. */
+GPtrArray *pb_site_list_outbox (PbSite *self, GError **error);
 
 /* People and settings (pb-site-people.c): sealed under @store's master
  * key, which is the site's. Push writes this bench's copy to the site;

@@ -1093,6 +1093,15 @@ pb_ship_void (PbStore *store, const char *order_id, const char *operator_name,
       pb_store_rollback (store);
       return FALSE;
     }
+  /* The site's Problems page stops listing it; if the site cannot be told
+   * now, the label stays listed there (the void itself is done). */
+  if (pb_site_config_exists (pb_store_get_dir (store)))
+    {
+      g_autoptr (PbSite) site = pb_site_open (pb_store_get_dir (store), NULL);
+
+      if (site != NULL)
+        pb_site_mark_voided (site, order_id, NULL);
+    }
   return TRUE;
 }
 

@@ -7,6 +7,7 @@
 #include "pb-backup.h"
 #include "pb-outbox-worker.h"
 #include "pb-services.h"
+#include "pb-site-admin.h"
 #include "pb-station.h"
 #include "pb-sync.h"
 #include "site/pb-site-watch.h"
@@ -175,13 +176,18 @@ job_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
         /* The bench's audit rows since the last sync, for the supervisors
          * of the site; the next sync tries again. */
         if (self->site != NULL && pb_site_is_connected (self->site))
-          pb_site_push_audit (self->site, self->worker, NULL, NULL);
+          {
+            pb_site_push_audit (self->site, self->worker, NULL, NULL);
+            pb_site_push_outbox (self->site, self->worker, NULL);
+          }
         break;
 
       case JOB_OUTBOX:
         http = pb_services_new_http_client (self->worker);
         amazon = pb_services_new_amazon_client (self->worker, http);
         result->ok = pb_outbox_run (self->worker, amazon, 0, &result->outbox, cancellable, &error);
+        if (self->site != NULL && pb_site_is_connected (self->site))
+          pb_site_push_outbox (self->site, self->worker, NULL);
         break;
 
       case JOB_PURGE:
@@ -662,6 +668,8 @@ heartbeat_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The printer as CUPS sees it, for the Benches page: a keyword only. */
+  pb_site_report_printer (site, pb_site_admin_printer_state (data), NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -702,6 +710,7 @@ on_heartbeat_timer_cb (gpointer data)
   self->heartbeat_running = TRUE;
   task = g_task_new (self, NULL, on_heartbeat_done_cb, NULL);
   g_task_set_source_tag (task, on_heartbeat_timer_cb);
+  g_task_set_task_data (task, pb_settings_get (self->store, "print.printer"), g_free);
   g_task_run_in_thread (task, heartbeat_thread);
   return G_SOURCE_CONTINUE;
 }

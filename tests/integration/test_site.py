@@ -672,6 +672,137 @@ class EndOfDay(Shipping2):
         self.assertEqual(again.returncode, 1)
 
 
+class Benches(Shipping2):
+    def test_an_admin_lists_the_benches_and_removes_one_gone_for_good(self):
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        order_id = self.shipping.unshipped()[0]["orderId"]
+        # Bench B dies holding an order, and never comes back.
+        crashed = self.b.as_user("sam", "ship", order_id, "--weight", "450",
+                                 env=dict(self.shipping.env, PACKBENCH_FAULT="ship.after-claim"))
+        self.assertEqual(crashed.returncode, 99, crashed.stderr)
+        benches = json.loads(self.a.ok(self.a.run("site", "benches", "--json")).stdout)
+        self.assertEqual([b["name"] for b in benches], ["Bench A", "Bench B"])
+        for bench in benches:
+            self.assertTrue(bench["version"])
+            self.assertIsNotNone(bench["last_seen"])
+            self.assertIsNone(bench["removed_at"])
+            self.assertIn("printer", bench)
+            self.assertIn("leader", bench)
+        text = self.a.ok(self.a.run("site", "benches")).stdout
+        self.assertIn("Bench B: Packbench", text)
+        # Bad input, in words; a packer may not; this bench is not removed so.
+        unknown = self.run_at(self.a, "site", "remove-bench", "Bench Z")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("no bench called “Bench Z”", unknown.stderr)
+        itself = self.run_at(self.a, "site", "remove-bench", "Bench A")
+        self.assertEqual(itself.returncode, 1)
+        self.assertIn("leave the site here instead", itself.stderr)
+        packer = self.run_at(self.a, "site", "remove-bench", "Bench B", user="pat")
+        self.assertEqual(packer.returncode, 4, packer.stderr)
+        missing = self.run_at(self.a, "site", "remove-bench")
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("needs the bench’s name", missing.stderr)
+        chain_before = self.site_sql(
+            "SELECT count(*) FROM audit_events WHERE bench = 'Bench B'").strip()
+        self.assertNotEqual(chain_before.split()[-1] if chain_before else "0", "0")
+        removed = self.a.ok(self.run_at(self.a, "site", "remove-bench", "Bench B"))
+        self.assertIn("Bench B is removed from the site", removed.stdout)
+        again = self.run_at(self.a, "site", "remove-bench", "Bench B")
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("removed from the site already", again.stderr)
+        benches = json.loads(self.a.ok(self.a.run("site", "benches", "--json")).stdout)
+        self.assertIsNotNone([b for b in benches if b["name"] == "Bench B"][0]["removed_at"])
+        # Its order is free again, its audit chain stays in the site.
+        self.a.ok(self.ship_at(self.a, "pat", order_id))
+        self.assertEqual(self.shipping.clickdrop.creates(order_id), 1)
+        self.assertEqual(self.site_sql(
+            "SELECT count(*) FROM audit_events WHERE bench = 'Bench B'").strip(), chain_before)
+        audit = json.loads(self.a.ok(self.a.as_user("admin", "audit", "list", "--json")).stdout)
+        self.assertIn(("site.bench_removed", "Bench B"),
+                      [(r["action"], r["subject"]) for r in audit])
+
+    def test_a_solo_bench_has_no_benches_to_list(self):
+        solo = Bench(self)
+        solo.init()
+        result = solo.run("site", "benches")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("not in a site", result.stderr)
+
+
+class Problems(Shipping2):
+    ADDRESS = "17 Quarrybank Lane"
+
+    def test_other_benches_problems_show_at_any_bench_without_personal_data(self):
+        self.a.add_user("sue", "supervisor")
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()[:3]]
+        # 1. Bench B's confirmations are refused with an error that quotes an address.
+        self.shipping.api.fault(operation="confirmShipment", kind="status", status=400, count=2,
+                                body={"errors": [{"code": "InvalidInput",
+                                                  "message": "Bad address " + self.ADDRESS,
+                                                  "details": "address"}]})
+        self.b.ok(self.ship_at(self.b, "sam", orders[0]))
+        self.b.ok(self.ship_at(self.b, "sam", orders[1]))
+        local = json.loads(self.b.ok(self.run_at(self.b, "outbox", "list", "--json")).stdout)
+        stopped = sorted((i for i in local if i["state"] == "attention"),
+                         key=lambda i: orders.index(i["order_id"]))
+        self.assertEqual([i["order_id"] for i in stopped], orders[:2], local)
+        self.assertIn(self.ADDRESS, stopped[0]["last_error"])
+        # 2. The buyer cancels the second order after its label was bought.
+        self.shipping.api.control("POST", "/_test/orders/%s/cancel" % orders[1])
+        # 3. Bench B holds an order and goes quiet (its heartbeat is old).
+        crashed = self.b.as_user("sam", "ship", orders[2], "--weight", "450",
+                                 env=dict(self.shipping.env, PACKBENCH_FAULT="ship.after-claim"))
+        self.assertEqual(crashed.returncode, 99, crashed.stderr)
+        # The site's next search of Amazon is due (as if the interval had passed).
+        self.site_sql("DELETE FROM sync_state WHERE key = 'sync.last_run'")
+        self.shipping.api.advance(180)
+        self.a.ok(self.run_at(self.a, "sync"))
+        held = json.loads(self.a.ok(self.run_at(self.a, "site", "problems", "--json",
+                                                user="sue")).stdout)
+        self.assertEqual(held["silent_claims"], [])  # B was heard from just now
+        self.site_sql("UPDATE orders SET heartbeat_at = now () - interval '1 hour'"
+                      " WHERE order_id = '%s'" % orders[2])
+        problems = json.loads(self.a.ok(self.run_at(self.a, "site", "problems", "--json",
+                                                    user="sue")).stdout)
+        self.assertEqual([(c["order_id"], c["bench"], c["operator"])
+                          for c in problems["silent_claims"]], [(orders[2], "Bench B", "sam")])
+        self.assertEqual([(l["order_id"], l["bench"]) for l in problems["cancelled_labels"]],
+                         [(orders[1], "Bench B")])
+        self.assertRegex(problems["cancelled_labels"][0]["tracking_number"], r"^RM\d{9}GB$")
+        outbox = sorted((i["bench"], i["order_id"], i["state"]) for i in problems["outbox"])
+        self.assertEqual(outbox, sorted([("Bench B", orders[0], "attention"),
+                                         ("Bench B", orders[1], "attention")]))
+        self.assertEqual(set(problems["outbox"][0]),
+                         {"bench", "id", "kind", "order_id", "state", "attempts",
+                          "next_attempt_at"})
+        text = self.a.ok(self.run_at(self.a, "site", "problems", user="sue")).stdout
+        self.assertIn("void it at Bench B", text)
+        self.assertIn("retry or discard it at Bench B", text)
+        self.assertNotIn(self.ADDRESS, text)
+        # The site holds no error text.
+        self.assertNotIn(self.ADDRESS, self.site_sql("SELECT * FROM bench_outbox"))
+        # A packer may not look; Bench B does not list its own as the others'.
+        refused = self.run_at(self.a, "site", "problems", user="pat")
+        self.assertEqual(refused.returncode, 4, refused.stderr)
+        own = json.loads(self.b.ok(self.run_at(self.b, "site", "problems", "--json")).stdout)
+        self.assertEqual((own["silent_claims"], own["cancelled_labels"], own["outbox"]),
+                         ([], [], []))
+        # A supervisor frees the quiet bench's order without --force.
+        freed = self.a.ok(self.run_at(self.a, "site", "release", orders[2], user="sue"))
+        self.assertIn("held at Bench B by sam", freed.stdout)
+        # Bench B voids its label and retries its item: the site hears of both.
+        self.b.ok(self.run_at(self.b, "label", "void", orders[1]))
+        self.b.ok(self.run_at(self.b, "outbox", "discard", str(stopped[1]["id"])))
+        self.b.ok(self.run_at(self.b, "outbox", "retry", str(stopped[0]["id"])))
+        problems = json.loads(self.a.ok(self.run_at(self.a, "site", "problems", "--json",
+                                                    user="sue")).stdout)
+        self.assertEqual((problems["silent_claims"], problems["cancelled_labels"],
+                          problems["outbox"]), ([], [], []))
+
+
 class NoPersonalData(Shipping2):
     def test_a_dump_after_a_days_work_holds_no_pii_and_no_secret(self):
         self.a.ok(self.run_at(self.a, "sync"))
@@ -679,8 +810,17 @@ class NoPersonalData(Shipping2):
         unshipped = self.shipping.unshipped()
         for order in unshipped[:3]:
             self.a.ok(self.ship_at(self.a, "pat", order["orderId"]))
+        # An error that quotes the address stays at its bench (schema 6).
+        address = self.shipping.api.control(
+            "GET", "/_test/orders/" + unshipped[3]["orderId"])["order"]["recipient"][
+                "deliveryAddress"]["addressLine1"]
+        self.shipping.api.fault(operation="confirmShipment", kind="status", status=400, count=1,
+                                body={"errors": [{"code": "InvalidInput",
+                                                  "message": "Bad address " + address,
+                                                  "details": "address"}]})
         for order in unshipped[3:6]:
             self.b.ok(self.ship_at(self.b, "sam", order["orderId"]))
+        self.b.ok(self.run_at(self.b, "sync"))
         dump = subprocess.run(
             [os.path.join(self.pg.bindir, "pg_dump") if self.pg.bindir else "pg_dump",
              "--no-owner", self.pg.uri()], capture_output=True, text=True, timeout=300)
@@ -689,6 +829,8 @@ class NoPersonalData(Shipping2):
         self.assertIn("COPY public.orders", text)
         self.assertIn("COPY public.audit_events", text)
         self.assertIn("label.printed", text)
+        self.assertIn("COPY public.bench_outbox", text)
+        self.assertRegex(text, r"Bench B\t\d+\tamazon\.confirm_shipment")
         markers = []
         for summary in self.shipping.api.orders():
             order = self.shipping.api.control("GET", "/_test/orders/" + summary["orderId"])["order"]
