@@ -193,22 +193,6 @@ pb_site_publish_orders (PbSite *self, GPtrArray *orders, GError **error)
   return TRUE;
 }
 
-static gint64
-int64_value (PGresult *result, int row, int column)
-{
-  if (PQgetisnull (result, row, column))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static char *
-text_value (PGresult *result, int row, int column)
-{
-  if (PQgetisnull (result, row, column))
-    return NULL;
-  return g_strdup (PQgetvalue (result, row, column));
-}
-
 GPtrArray *
 pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **error)
 {
@@ -246,29 +230,29 @@ pb_site_list_orders (PbSite *self, gint64 since, gint64 *until_out, GError **err
         {
           order = g_new0 (PbOrderData, 1);
           order->order_id = g_strdup (id);
-          order->status = text_value (result, row, 1);
-          order->last_updated = int64_value (result, row, 2);
-          order->created = int64_value (result, row, 3);
-          order->ship_by_earliest = int64_value (result, row, 4);
-          order->ship_by_latest = int64_value (result, row, 5);
-          order->deliver_by_earliest = int64_value (result, row, 6);
-          order->deliver_by_latest = int64_value (result, row, 7);
-          order->service_level = text_value (result, row, 8);
+          order->status = pb_site_text_value (result, row, 1);
+          order->last_updated = pb_site_int64_value (result, row, 2);
+          order->created = pb_site_int64_value (result, row, 3);
+          order->ship_by_earliest = pb_site_int64_value (result, row, 4);
+          order->ship_by_latest = pb_site_int64_value (result, row, 5);
+          order->deliver_by_earliest = pb_site_int64_value (result, row, 6);
+          order->deliver_by_latest = pb_site_int64_value (result, row, 7);
+          order->service_level = pb_site_text_value (result, row, 8);
           order->prime = g_str_equal (PQgetvalue (result, row, 9), "t");
           order->cancel_requested = g_str_equal (PQgetvalue (result, row, 10), "t");
           order->items = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_order_item_data_free);
-          until = MAX (until, int64_value (result, row, 11));
+          until = MAX (until, pb_site_int64_value (result, row, 11));
           g_ptr_array_add (orders, order);
         }
       if (!PQgetisnull (result, row, 12))
         {
           PbOrderItemData *item = g_new0 (PbOrderItemData, 1);
 
-          item->item_id = text_value (result, row, 12);
-          item->sku = text_value (result, row, 13);
-          item->asin = text_value (result, row, 14);
-          item->quantity = (gint)int64_value (result, row, 15);
-          item->quantity_shipped = (gint)int64_value (result, row, 16);
+          item->item_id = pb_site_text_value (result, row, 12);
+          item->sku = pb_site_text_value (result, row, 13);
+          item->asin = pb_site_text_value (result, row, 14);
+          item->quantity = (gint)pb_site_int64_value (result, row, 15);
+          item->quantity_shipped = (gint)pb_site_int64_value (result, row, 16);
           g_ptr_array_add (order->items, item);
         }
     }
@@ -316,17 +300,17 @@ pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GErro
   if (!PQgetisnull (result, 0, 3))
     {
       /* A shipment outranks a claim: that bench has the order for good. */
-      claim->bench = text_value (result, 0, 3);
-      claim->operator_name = text_value (result, 0, 4);
-      claim->shipped = int64_value (result, 0, 5);
-      claim->tracking_number = text_value (result, 0, 6);
-      claim->since = int64_value (result, 0, 7);
-      claim->rm_order_identifier = int64_value (result, 0, 8);
+      claim->bench = pb_site_text_value (result, 0, 3);
+      claim->operator_name = pb_site_text_value (result, 0, 4);
+      claim->shipped = pb_site_int64_value (result, 0, 5);
+      claim->tracking_number = pb_site_text_value (result, 0, 6);
+      claim->since = pb_site_int64_value (result, 0, 7);
+      claim->rm_order_identifier = pb_site_int64_value (result, 0, 8);
       return TRUE;
     }
-  claim->bench = text_value (result, 0, 0);
-  claim->operator_name = text_value (result, 0, 1);
-  claim->since = int64_value (result, 0, 2);
+  claim->bench = pb_site_text_value (result, 0, 0);
+  claim->operator_name = pb_site_text_value (result, 0, 1);
+  claim->since = pb_site_int64_value (result, 0, 2);
   return TRUE;
 }
 
@@ -370,11 +354,11 @@ pb_site_list_claims (PbSite *self, GError **error)
     {
       PbSiteClaim *claim = g_new0 (PbSiteClaim, 1);
 
-      claim->bench = text_value (result, row, 1);
-      claim->operator_name = text_value (result, row, 2);
-      claim->since = int64_value (result, row, 3);
-      claim->shipped = int64_value (result, row, 4);
-      g_hash_table_replace (claims, text_value (result, row, 0), claim);
+      claim->bench = pb_site_text_value (result, row, 1);
+      claim->operator_name = pb_site_text_value (result, row, 2);
+      claim->since = pb_site_int64_value (result, row, 3);
+      claim->shipped = pb_site_int64_value (result, row, 4);
+      g_hash_table_replace (claims, pb_site_text_value (result, row, 0), claim);
     }
   return g_steal_pointer (&claims);
 }
@@ -759,12 +743,12 @@ pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error)
     {
       PbSiteLabel *label = g_new0 (PbSiteLabel, 1);
 
-      label->order_id = text_value (result, row, 0);
-      label->tracking_number = text_value (result, row, 1);
-      label->bench = text_value (result, row, 2);
-      label->operator_name = text_value (result, row, 3);
-      label->labelled_at = int64_value (result, row, 4);
-      label->manifest = int64_value (result, row, 5);
+      label->order_id = pb_site_text_value (result, row, 0);
+      label->tracking_number = pb_site_text_value (result, row, 1);
+      label->bench = pb_site_text_value (result, row, 2);
+      label->operator_name = pb_site_text_value (result, row, 3);
+      label->labelled_at = pb_site_int64_value (result, row, 4);
+      label->manifest = pb_site_int64_value (result, row, 5);
       g_ptr_array_add (labels, label);
     }
   return g_steal_pointer (&labels);
@@ -853,8 +837,8 @@ pb_site_manifests_of (PbSite *self, GPtrArray *order_ids, GError **error)
     {
       gint64 *number = g_new (gint64, 1);
 
-      *number = int64_value (result, row, 1);
-      g_hash_table_insert (manifests, text_value (result, row, 0), number);
+      *number = pb_site_int64_value (result, row, 1);
+      g_hash_table_insert (manifests, pb_site_text_value (result, row, 0), number);
     }
   return g_steal_pointer (&manifests);
 }

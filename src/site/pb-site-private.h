@@ -29,6 +29,10 @@ gboolean pb_site_run (PbSite *self, const char *what, const char *sql, int n_par
                       const char *const *params, GError **error);
 void pb_site_set_pq_error (PbSite *self, GError **error, PbSiteError code, const char *what);
 
+/* A column of @result's @row: 0 or NULL when it is NULL. */
+gint64 pb_site_int64_value (PGresult *result, int row, int column);
+char *pb_site_text_value (PGresult *result, int row, int column);
+
 gboolean pb_site_begin (PbSite *self, GError **error);
 /* @sql alone in a transaction whose commit does not wait for the site's
  * disk (synchronous_commit off): a server crash may forget it, never

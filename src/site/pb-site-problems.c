@@ -13,22 +13,6 @@
  * personal data: an outbox item's error text and payload stay at its bench.
  */
 
-static gint64
-int64_value (PGresult *result, int row, int column)
-{
-  if (PQgetisnull (result, row, column))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static char *
-text_value (PGresult *result, int row, int column)
-{
-  if (PQgetisnull (result, row, column))
-    return NULL;
-  return g_strdup (PQgetvalue (result, row, column));
-}
-
 gboolean
 pb_site_report_printer (PbSite *self, const char *state, GError **error)
 {
@@ -71,10 +55,10 @@ pb_site_list_silent_claims (PbSite *self, gint64 stale_seconds, GError **error)
     {
       PbSiteClaim *claim = g_new0 (PbSiteClaim, 1);
 
-      claim->bench = text_value (result, row, 1);
-      claim->operator_name = text_value (result, row, 2);
-      claim->since = int64_value (result, row, 3);
-      g_hash_table_replace (claims, text_value (result, row, 0), claim);
+      claim->bench = pb_site_text_value (result, row, 1);
+      claim->operator_name = pb_site_text_value (result, row, 2);
+      claim->since = pb_site_int64_value (result, row, 3);
+      g_hash_table_replace (claims, pb_site_text_value (result, row, 0), claim);
     }
   return g_steal_pointer (&claims);
 }
@@ -103,12 +87,12 @@ pb_site_list_cancelled_labels (PbSite *self, GError **error)
     {
       PbSiteLabel *label = g_new0 (PbSiteLabel, 1);
 
-      label->order_id = text_value (result, row, 0);
-      label->tracking_number = text_value (result, row, 1);
-      label->bench = text_value (result, row, 2);
-      label->operator_name = text_value (result, row, 3);
-      label->labelled_at = int64_value (result, row, 4);
-      label->manifest = int64_value (result, row, 5);
+      label->order_id = pb_site_text_value (result, row, 0);
+      label->tracking_number = pb_site_text_value (result, row, 1);
+      label->bench = pb_site_text_value (result, row, 2);
+      label->operator_name = pb_site_text_value (result, row, 3);
+      label->labelled_at = pb_site_int64_value (result, row, 4);
+      label->manifest = pb_site_int64_value (result, row, 5);
       g_ptr_array_add (labels, label);
     }
   return g_steal_pointer (&labels);
@@ -207,13 +191,13 @@ pb_site_list_outbox (PbSite *self, GError **error)
     {
       PbSiteOutboxItem *item = g_new0 (PbSiteOutboxItem, 1);
 
-      item->bench = text_value (result, row, 0);
-      item->item = int64_value (result, row, 1);
-      item->kind = text_value (result, row, 2);
-      item->order_id = text_value (result, row, 3);
-      item->state = text_value (result, row, 4);
-      item->attempts = (int)int64_value (result, row, 5);
-      item->next_attempt_at = int64_value (result, row, 6);
+      item->bench = pb_site_text_value (result, row, 0);
+      item->item = pb_site_int64_value (result, row, 1);
+      item->kind = pb_site_text_value (result, row, 2);
+      item->order_id = pb_site_text_value (result, row, 3);
+      item->state = pb_site_text_value (result, row, 4);
+      item->attempts = (int)pb_site_int64_value (result, row, 5);
+      item->next_attempt_at = pb_site_int64_value (result, row, 6);
       item->failed = g_str_equal (PQgetvalue (result, row, 7), "t");
       g_ptr_array_add (items, item);
     }

@@ -666,12 +666,20 @@ pb_site_bench_info_free (PbSiteBenchInfo *info)
   g_free (info);
 }
 
-static gint64
-epoch_value (PGresult *result, int row, int column)
+gint64
+pb_site_int64_value (PGresult *result, int row, int column)
 {
-  return PQgetisnull (result, row, column)
-             ? 0
-             : g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+  if (PQgetisnull (result, row, column))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+char *
+pb_site_text_value (PGresult *result, int row, int column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return g_strdup (PQgetvalue (result, row, column));
 }
 
 GPtrArray *
@@ -700,12 +708,12 @@ pb_site_list_benches (PbSite *self, GError **error)
 
       info->name = g_strdup (PQgetvalue (result, row, 0));
       info->version = g_strdup (PQgetvalue (result, row, 1));
-      info->joined_at = epoch_value (result, row, 2);
-      info->last_seen = epoch_value (result, row, 3);
-      info->removed_at = epoch_value (result, row, 4);
+      info->joined_at = pb_site_int64_value (result, row, 2);
+      info->last_seen = pb_site_int64_value (result, row, 3);
+      info->removed_at = pb_site_int64_value (result, row, 4);
       info->printer_state
           = PQgetisnull (result, row, 5) ? NULL : g_strdup (PQgetvalue (result, row, 5));
-      info->printer_checked_at = epoch_value (result, row, 6);
+      info->printer_checked_at = pb_site_int64_value (result, row, 6);
       g_ptr_array_add (benches, info);
     }
   return g_steal_pointer (&benches);
