@@ -8,6 +8,7 @@
 #include "pb-cli-common.h"
 #include "print/pb-printer.h"
 #include "station/pb-batch.h"
+#include "station/pb-parcel-spec.h"
 #include "station/pb-ship.h"
 #include "store/pb-labels.h"
 
@@ -152,11 +153,15 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
 {
   static const char *synopsis
       = "ship ORDER [--weight G] [--service CODE] [--printer P] --user NAME\n"
+        "  | ship ORDER --parcel GRAMS[:SKU*QTY,…] [--parcel …] [--service CODE] [--printer P] "
+        "--user NAME\n"
         "  | ship --batch SKU [--limit N] [--weight G] --user NAME";
   g_autofree char *user = NULL;
   g_autofree char *service = NULL;
   g_autofree char *printer = NULL;
   g_autofree char *batch = NULL;
+  g_auto (GStrv) parcel_specs = NULL;
+  g_autoptr (GPtrArray) parcels = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   PbShipResult result = { 0 };
@@ -172,6 +177,9 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_STRING, &batch,
       N_ ("Ship the single-item orders waiting for this SKU, oldest ship-by first"), N_ ("SKU") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_ ("With --batch: at most N orders"), N_ ("N") },
+    { "parcel", 0, 0, G_OPTION_ARG_STRING_ARRAY, &parcel_specs,
+      N_ ("One parcel: its weight in grams and what is in it (repeat for each parcel)"),
+      N_ ("GRAMS[:SKU*QTY,…]") },
     { NULL },
   };
 
@@ -180,7 +188,7 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
   if (batch != NULL)
     {
       if (argc != 1 || service != NULL || printer != NULL || weight < 0 || weight > 30000
-          || *g_strstrip (batch) == '\0')
+          || parcel_specs != NULL || *g_strstrip (batch) == '\0')
         return pb_cli_usage (synopsis, NULL);
       if (limit != G_MININT && limit < 1)
         return pb_cli_usage (synopsis, _ ("--limit takes a number of orders, 1 or more."));
@@ -191,6 +199,8 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
     }
   if (argc != 2 || weight < 0 || weight > 30000 || limit != G_MININT)
     return pb_cli_usage (synopsis, NULL);
+  if (parcel_specs != NULL && weight != 0)
+    return pb_cli_usage (synopsis, _ ("Give the weight with each --parcel, not with --weight."));
 
   session = pb_cli_login (ctx, user, &exit_code);
   if (session == NULL)
@@ -198,6 +208,19 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
   if (!pb_session_require (session, PB_ACTION_PACK, argv[1], &error)
       || !require_printer_choice (session, printer, &error))
     return pb_cli_fail (error);
+  if (parcel_specs != NULL)
+    {
+      parcels = pb_parcels_from_specs (pb_session_get_store (session), argv[1],
+                                       (const char *const *)parcel_specs, &error);
+      if (parcels == NULL)
+        return pb_cli_fail (error);
+      /* One parcel is the order as one: its weight is all there is. */
+      if (parcels->len == 1)
+        {
+          weight = ((PbParcel *)g_ptr_array_index (parcels, 0))->weight_g;
+          g_clear_pointer (&parcels, g_ptr_array_unref);
+        }
+    }
 
   {
     PbShipRequest request = {
@@ -207,10 +230,15 @@ pb_cli_cmd_ship (PbCliContext *ctx, int argc, char **argv)
       .weight_source = PB_WEIGHT_SOURCE_TYPED,
       .service = service,
       .printer = printer,
+      .parcels = parcels,
     };
     gboolean ok = pb_ship (pb_session_get_store (session), &request, &result, NULL, &error);
 
-    if (result.tracking_number != NULL)
+    /* One line per parcel. */
+    if (result.parcel_tracking != NULL)
+      for (guint i = 0; result.parcel_tracking[i] != NULL; i++)
+        printf ("Tracking: %s\n", result.parcel_tracking[i]);
+    else if (result.tracking_number != NULL)
       printf ("Tracking: %s\n", result.tracking_number);
     if (result.recheck_skipped)
       print_recheck_skipped (&result);

@@ -152,6 +152,25 @@ threshold_surface (cairo_surface_t *surface, PbBitmap *bitmap)
 PbBitmap *
 pb_label_render (GBytes *pdf, guint dpi, GError **error)
 {
+  return pb_label_render_page (pdf, 0, dpi, error);
+}
+
+int
+pb_label_count_pages (GBytes *pdf, GError **error)
+{
+  PopplerDocument *document = open_document (pdf, error);
+  int n;
+
+  if (document == NULL)
+    return 0;
+  n = poppler_document_get_n_pages (document);
+  g_object_unref (document);
+  return n;
+}
+
+PbBitmap *
+pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
+{
   /* No g_autoptr: poppler-glib 22.12 declares no cleanup functions. */
   PopplerDocument *document;
   PopplerPage *page;
@@ -175,7 +194,7 @@ pb_label_render (GBytes *pdf, guint dpi, GError **error)
   document = open_document (pdf, error);
   if (document == NULL)
     return NULL;
-  page = poppler_document_get_page (document, 0);
+  page = poppler_document_get_page (document, index);
   if (page == NULL)
     {
       g_object_unref (document);
@@ -345,15 +364,41 @@ pb_label_encode_zpl (const PbBitmap *bitmap)
 GBytes *
 pb_label_pdf_to_zpl (GBytes *pdf, guint dpi, GError **error)
 {
-  g_autoptr (PbBitmap) bitmap = NULL;
+  g_autoptr (GPtrArray) formats = NULL;
+  gsize length = 0;
+  guint8 *data;
+  int n;
 
   g_return_val_if_fail (pdf != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  bitmap = pb_label_render (pdf, dpi, error);
-  if (bitmap == NULL)
+  n = pb_label_count_pages (pdf, error);
+  if (n < 1)
     return NULL;
-  return pb_label_encode_zpl (bitmap);
+  /* A label of several parcels: one ^XA…^XZ format per page, in order. */
+  formats = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr (PbBitmap) bitmap = pb_label_render_page (pdf, i, dpi, error);
+
+      if (bitmap == NULL)
+        return NULL;
+      g_ptr_array_add (formats, pb_label_encode_zpl (bitmap));
+      length += g_bytes_get_size (g_ptr_array_index (formats, i));
+    }
+  if (n == 1)
+    return g_bytes_ref (g_ptr_array_index (formats, 0));
+  data = g_malloc (length);
+  length = 0;
+  for (int i = 0; i < n; i++)
+    {
+      gsize size;
+      const void *format = g_bytes_get_data (g_ptr_array_index (formats, i), &size);
+
+      memcpy (data + length, format, size);
+      length += size;
+    }
+  return pb_print_bytes_new_wiped (data, length);
 }
 
 /* The test label */

@@ -331,6 +331,34 @@ check_item (GString *problems, const PbRoyalMailItem *item, guint number)
  * before anything is sent. Every problem is listed, one a line, each naming
  * the field, its size and the limit. Nothing is ever cut short.
  */
+/* One package's weight and contents; @parcel is its number when the
+ * shipment has several, else 0. */
+static void
+check_package (GString *problems, gint weight_g, const PbRoyalMailItem *items, guint n_items,
+               guint parcel)
+{
+  if (weight_g < MIN_WEIGHT_G || weight_g > MAX_WEIGHT_G)
+    {
+      g_autofree char *problem
+          = parcel == 0
+                ? g_strdup_printf (_ ("The parcel weight is %d g; Royal Mail allows %d to %d g. "
+                                      "Weigh the parcel again, or split it into parcels of at "
+                                      "most 30 kg, before printing."),
+                                   weight_g, MIN_WEIGHT_G, MAX_WEIGHT_G)
+                : g_strdup_printf (_ ("Parcel %u weighs %d g; Royal Mail allows %d to %d g. Weigh "
+                                      "it again, or move items to another parcel, before "
+                                      "printing."),
+                                   parcel, weight_g, MIN_WEIGHT_G, MAX_WEIGHT_G);
+      add_problem (problems, problem);
+    }
+
+  if (n_items > 0 && items == NULL)
+    add_problem (problems, _ ("The order’s items are missing. Sync the order again before "
+                              "printing."));
+  for (guint i = 0; items != NULL && i < n_items; i++)
+    check_item (problems, &items[i], i + 1);
+}
+
 gboolean
 pb_royalmail_shipment_validate (const PbRoyalMailShipment *shipment, GError **error)
 {
@@ -394,20 +422,11 @@ pb_royalmail_shipment_validate (const PbRoyalMailShipment *shipment, GError **er
                              shipment->package_format, formats, fix_hint (FIX_RULES, FALSE));
       add_problem (problems, problem);
     }
-  if (shipment->weight_g < MIN_WEIGHT_G || shipment->weight_g > MAX_WEIGHT_G)
-    {
-      g_autofree char *problem = g_strdup_printf (
-          _ ("The parcel weight is %d g; Royal Mail allows %d to %d g. Weigh the parcel again, "
-             "or split it into parcels of at most 30 kg, before printing."),
-          shipment->weight_g, MIN_WEIGHT_G, MAX_WEIGHT_G);
-      add_problem (problems, problem);
-    }
-
-  if (shipment->n_items > 0 && shipment->items == NULL)
-    add_problem (problems, _ ("The order’s items are missing. Sync the order again before "
-                              "printing."));
-  for (guint i = 0; shipment->items != NULL && i < shipment->n_items; i++)
-    check_item (problems, &shipment->items[i], i + 1);
+  if (shipment->n_packages == 0)
+    check_package (problems, shipment->weight_g, shipment->items, shipment->n_items, 0);
+  for (guint i = 0; i < shipment->n_packages; i++)
+    check_package (problems, shipment->packages[i].weight_g, shipment->packages[i].items,
+                   shipment->packages[i].n_items, i + 1);
 
   if (problems->len == 0)
     return TRUE;
@@ -508,12 +527,49 @@ format_time (gint64 when)
  * in the response. Only the delivery address and phone number of the
  * recipient go to Royal Mail: never an e-mail address.
  */
+/* One ShipmentPackageRequest: weight, format and contents. */
+static void
+append_package (GString *out, const char *package_format, gint weight_g,
+                const PbRoyalMailItem *items, guint n_items)
+{
+  gboolean package = TRUE;
+
+  g_string_append_c (out, '{');
+  add_int (out, &package, "weightInGrams", weight_g);
+  add_string (out, &package, "packageFormatIdentifier", package_format);
+  if (n_items > 0)
+    {
+      begin_member (out, &package, "contents");
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < n_items; i++)
+        {
+          const PbRoyalMailItem *item = &items[i];
+          gboolean content = TRUE;
+
+          if (i > 0)
+            g_string_append_c (out, ',');
+          g_string_append_c (out, '{');
+          add_string (out, &content, "name", item->name);
+          add_string (out, &content, "SKU", item->sku);
+          add_int (out, &content, "quantity", item->quantity);
+          add_money (out, &content, "unitValue", item->unit_value);
+          add_int (out, &content, "unitWeightInGrams", item->unit_weight_g);
+          add_string (out, &content, "customsDescription", item->customs_description);
+          add_string (out, &content, "customsCode", item->hs_code);
+          add_string (out, &content, "originCountryCode", item->origin_country);
+          g_string_append_c (out, '}');
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, '}');
+}
+
 char *
 pb_royalmail_shipment_to_json (const PbRoyalMailShipment *shipment)
 {
   g_autoptr (GString) out = g_string_new (NULL);
   g_autofree char *order_date = NULL;
-  gboolean order = TRUE, recipient = TRUE, address = TRUE, postage = TRUE, package = TRUE;
+  gboolean order = TRUE, recipient = TRUE, address = TRUE, postage = TRUE;
   gboolean label = TRUE;
 
   g_return_val_if_fail (shipment != NULL, NULL);
@@ -552,34 +608,18 @@ pb_royalmail_shipment_to_json (const PbRoyalMailShipment *shipment)
   g_string_append_c (out, '}');
 
   begin_member (out, &order, "packages");
-  g_string_append (out, "[{");
-  add_int (out, &package, "weightInGrams", shipment->weight_g);
-  add_string (out, &package, "packageFormatIdentifier", shipment->package_format);
-  if (shipment->n_items > 0)
+  g_string_append_c (out, '[');
+  if (shipment->n_packages == 0)
+    append_package (out, shipment->package_format, shipment->weight_g, shipment->items,
+                    shipment->n_items);
+  for (guint i = 0; i < shipment->n_packages; i++)
     {
-      begin_member (out, &package, "contents");
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < shipment->n_items; i++)
-        {
-          const PbRoyalMailItem *item = &shipment->items[i];
-          gboolean content = TRUE;
-
-          if (i > 0)
-            g_string_append_c (out, ',');
-          g_string_append_c (out, '{');
-          add_string (out, &content, "name", item->name);
-          add_string (out, &content, "SKU", item->sku);
-          add_int (out, &content, "quantity", item->quantity);
-          add_money (out, &content, "unitValue", item->unit_value);
-          add_int (out, &content, "unitWeightInGrams", item->unit_weight_g);
-          add_string (out, &content, "customsDescription", item->customs_description);
-          add_string (out, &content, "customsCode", item->hs_code);
-          add_string (out, &content, "originCountryCode", item->origin_country);
-          g_string_append_c (out, '}');
-        }
-      g_string_append_c (out, ']');
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_package (out, shipment->package_format, shipment->packages[i].weight_g,
+                      shipment->packages[i].items, shipment->packages[i].n_items);
     }
-  g_string_append (out, "}]");
+  g_string_append_c (out, ']');
 
   begin_member (out, &order, "label");
   g_string_append_c (out, '{');

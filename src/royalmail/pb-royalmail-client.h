@@ -45,6 +45,15 @@ typedef struct
   const char *origin_country;
 } PbRoyalMailItem;
 
+/* One parcel of a shipment that goes as several: its own weight and
+ * contents, and its own label and tracking number. */
+typedef struct
+{
+  gint weight_g;
+  const PbRoyalMailItem *items;
+  guint n_items;
+} PbRoyalMailPackage;
+
 typedef struct
 {
   const char *reference; /* the Amazon order id */
@@ -69,6 +78,10 @@ typedef struct
   gint weight_g;
   const PbRoyalMailItem *items;
   guint n_items;
+  /* Several parcels (at least two): one package each, all of
+   * @package_format, in place of @weight_g and @items. 0: one package. */
+  const PbRoyalMailPackage *packages;
+  guint n_packages;
 } PbRoyalMailShipment;
 
 /* Checks every field against the spec's limits before anything is sent:
@@ -83,9 +96,10 @@ typedef struct
 {
   gint64 order_identifier;
   char *reference;
-  char *tracking_number; /* NULL until a label exists */
-  GBytes *label;         /* the label PDF when it came with the response */
-  gint64 manifested_on;  /* 0: not manifested */
+  char *tracking_number;  /* NULL until a label exists */
+  GStrv package_tracking; /* each package's, by packageNumber; NULL when none */
+  GBytes *label;          /* the label PDF when it came with the response */
+  gint64 manifested_on;   /* 0: not manifested */
 } PbRoyalMailOrder;
 
 void pb_royalmail_order_free (PbRoyalMailOrder *order);

@@ -21,6 +21,7 @@ pb_royalmail_order_free (PbRoyalMailOrder *order)
     return;
   g_free (order->reference);
   g_free (order->tracking_number);
+  g_strfreev (order->package_tracking);
   g_clear_pointer (&order->label, g_bytes_unref);
   g_free (order);
 }
@@ -334,6 +335,7 @@ read_order (Walk *walk, JsonObject *object)
   const char *reference;
   const char *tracking;
   JsonArray *packages;
+  g_autoptr (GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
 
   order->order_identifier = get_int (walk, object, "orderIdentifier", TRUE);
   if (!walk->failed && order->order_identifier <= 0)
@@ -358,6 +360,25 @@ read_order (Walk *walk, JsonObject *object)
       number = get_string (walk, package, "trackingNumber", FALSE);
       if ((tracking == NULL || *tracking == '\0') && number != NULL && *number != '\0')
         tracking = number;
+      /* Each package's own, in packageNumber order (1, 2 …). */
+      if (!walk->failed)
+        {
+          gint64 position = json_object_has_member (package, "packageNumber")
+                                ? get_int (walk, package, "packageNumber", FALSE)
+                                : (gint64)i + 1;
+
+          if (!walk->failed
+              && (position < 1 || position > (gint64)json_array_get_length (packages)))
+            walk_fail (walk, "packageNumber", _ ("is out of range"));
+          else if (!walk->failed)
+            {
+              if (numbers->len < (guint)position)
+                g_ptr_array_set_size (numbers, (guint)position);
+              g_free (g_ptr_array_index (numbers, position - 1));
+              g_ptr_array_index (numbers, position - 1)
+                  = number != NULL && *number != '\0' ? g_strdup (number) : NULL;
+            }
+        }
       leave (walk, index_mark);
       leave (walk, mark);
     }
@@ -366,6 +387,15 @@ read_order (Walk *walk, JsonObject *object)
 
   order->reference = g_strdup (reference);
   order->tracking_number = tracking != NULL && *tracking != '\0' ? g_strdup (tracking) : NULL;
+  /* Every package numbered and tracked, or none at all. */
+  for (guint i = 0; i < numbers->len; i++)
+    if (g_ptr_array_index (numbers, i) == NULL)
+      g_ptr_array_set_size (numbers, 0);
+  if (numbers->len > 0)
+    {
+      g_ptr_array_add (numbers, NULL);
+      order->package_tracking = (GStrv)g_ptr_array_steal (numbers, NULL);
+    }
   return g_steal_pointer (&order);
 }
 

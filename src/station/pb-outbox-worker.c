@@ -8,6 +8,7 @@
 #include "store/pb-audit.h"
 #include "store/pb-orders.h"
 #include "store/pb-outbox.h"
+#include "store/pb-parcels.h"
 #include "util/pb-clock.h"
 #include "util/pb-fault.h"
 
@@ -18,19 +19,71 @@ retry_delay (gint attempts)
   return MIN ((gint64)60 << MIN (MAX (attempts - 1, 0), 6), 3600);
 }
 
-gboolean
-pb_outbox_queue_confirmation (PbStore *store, const char *order_id, const char *tracking_number,
-                              const char *shipping_method, const char *operator_name,
-                              gint64 *outbox_id, GError **error)
+/* One confirmShipment payload: the package's number, tracking number and
+ * items (PbParcelItem). No PII. */
+static char *
+confirmation_payload (const char *order_id, guint package, const char *tracking_number,
+                      const char *shipping_method, gint64 now, GArray *items)
 {
-  g_autoptr (PbOrderData) order = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
+  g_autofree char *reference = g_strdup_printf ("%u", package);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "order_id");
+  json_builder_add_string_value (builder, order_id);
+  json_builder_set_member_name (builder, "package_reference_id");
+  json_builder_add_string_value (builder, reference);
+  json_builder_set_member_name (builder, "tracking_number");
+  json_builder_add_string_value (builder, tracking_number);
+  if (shipping_method != NULL)
+    {
+      json_builder_set_member_name (builder, "shipping_method");
+      json_builder_add_string_value (builder, shipping_method);
+    }
+  json_builder_set_member_name (builder, "ship_date");
+  json_builder_add_int_value (builder, now);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const PbParcelItem *item = &g_array_index (items, PbParcelItem, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "order_item_id");
+      json_builder_add_string_value (builder, item->order_item_id);
+      json_builder_set_member_name (builder, "quantity");
+      json_builder_add_int_value (builder, item->quantity);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+check_tracking_number (const char *tracking_number, GError **error)
+{
+  if (tracking_number != NULL && *tracking_number != '\0' && strlen (tracking_number) <= 64)
+    return TRUE;
+  g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                       _ ("A tracking number is needed (at most 64 characters)."));
+  return FALSE;
+}
+
+gboolean
+pb_outbox_queue_confirmations (PbStore *store, const char *order_id, GPtrArray *parcels,
+                               const char *tracking_number, const char *shipping_method,
+                               const char *operator_name, GArray *outbox_ids, GError **error)
+{
+  g_autoptr (PbOrderData) order = NULL;
+  g_autoptr (GPtrArray) packages = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_parcel_free);
   g_autofree char *state = NULL;
   g_autofree char *existing = NULL;
-  g_autofree char *payload = NULL;
-  g_autofree char *dedupe = NULL;
+  g_autofree char *detail = NULL;
   gint64 now = pb_clock_now_unix ();
 
   if (!pb_orders_get_local (store, order_id, &state, NULL, &existing, NULL, error))
@@ -47,66 +100,80 @@ pb_outbox_queue_confirmation (PbStore *store, const char *order_id, const char *
                    _ ("Order %s was already shipped with tracking number %s."), order_id, existing);
       return FALSE;
     }
-  if (tracking_number == NULL || *tracking_number == '\0' || strlen (tracking_number) > 64)
-    {
-      g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
-                           _ ("A tracking number is needed (at most 64 characters)."));
-      return FALSE;
-    }
+  if (!check_tracking_number (tracking_number, error))
+    return FALSE;
 
   order = pb_orders_get (store, order_id, error);
   if (order == NULL)
     return FALSE;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "order_id");
-  json_builder_add_string_value (builder, order_id);
-  json_builder_set_member_name (builder, "package_reference_id");
-  json_builder_add_string_value (builder, "1");
-  json_builder_set_member_name (builder, "tracking_number");
-  json_builder_add_string_value (builder, tracking_number);
-  if (shipping_method != NULL)
+  /* One package with every unit still to send, unless the order goes as
+   * several parcels: then one confirmation each, numbered as the parcels. */
+  if (parcels == NULL || parcels->len == 0)
     {
-      json_builder_set_member_name (builder, "shipping_method");
-      json_builder_add_string_value (builder, shipping_method);
-    }
-  json_builder_set_member_name (builder, "ship_date");
-  json_builder_add_int_value (builder, now);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < order->items->len; i++)
-    {
-      PbOrderItemData *item = g_ptr_array_index (order->items, i);
-      gint quantity = item->quantity - item->quantity_shipped;
+      PbParcel *whole = pb_parcel_new (1, 0);
 
-      if (quantity <= 0)
-        continue;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "order_item_id");
-      json_builder_add_string_value (builder, item->item_id);
-      json_builder_set_member_name (builder, "quantity");
-      json_builder_add_int_value (builder, quantity);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  payload = json_generator_to_data (generator, NULL);
+      whole->tracking_number = g_strdup (tracking_number);
+      for (guint i = 0; i < order->items->len; i++)
+        {
+          PbOrderItemData *item = g_ptr_array_index (order->items, i);
 
-  dedupe = g_strdup_printf ("%s:%s:%s", PB_OUTBOX_KIND_CONFIRM_SHIPMENT, order_id, tracking_number);
+          if (item->quantity > item->quantity_shipped)
+            pb_parcel_add_item (whole, item->item_id, item->quantity - item->quantity_shipped);
+        }
+      g_ptr_array_add (packages, whole);
+      parcels = packages;
+    }
+  for (guint i = 0; i < parcels->len; i++)
+    if (!check_tracking_number (((PbParcel *)g_ptr_array_index (parcels, i))->tracking_number,
+                                error))
+      return FALSE;
+
   if (!pb_store_begin (store, error))
     return FALSE;
-  if (!pb_orders_set_shipped (store, order_id, tracking_number, operator_name, now, error)
-      || !pb_outbox_enqueue (store, PB_OUTBOX_KIND_CONFIRM_SHIPMENT, order_id, dedupe, payload,
-                             operator_name, now, outbox_id, error)
-      || !pb_audit_append (store, operator_name, "order.shipped", order_id, "ok", NULL, error)
-      || !pb_store_commit (store, error))
+  if (!pb_orders_set_shipped (store, order_id, tracking_number, operator_name, now, error))
+    goto fail;
+  for (guint i = 0; i < parcels->len; i++)
     {
-      pb_store_rollback (store);
-      return FALSE;
+      const PbParcel *parcel = g_ptr_array_index (parcels, i);
+      g_autofree char *payload = confirmation_payload (
+          order_id, parcel->number, parcel->tracking_number, shipping_method, now, parcel->items);
+      g_autofree char *dedupe = g_strdup_printf ("%s:%s:%s", PB_OUTBOX_KIND_CONFIRM_SHIPMENT,
+                                                 order_id, parcel->tracking_number);
+      gint64 id = 0;
+
+      if (!pb_outbox_enqueue (store, PB_OUTBOX_KIND_CONFIRM_SHIPMENT, order_id, dedupe, payload,
+                              operator_name, now, &id, error))
+        goto fail;
+      if (outbox_ids != NULL)
+        g_array_append_val (outbox_ids, id);
     }
+  detail = parcels->len > 1 ? g_strdup_printf ("parcels=%u", parcels->len) : NULL;
+  if (!pb_audit_append (store, operator_name, "order.shipped", order_id, "ok", detail, error)
+      || !pb_store_commit (store, error))
+    goto fail;
   pb_fault_point ("outbox.after-enqueue");
+  return TRUE;
+
+fail:
+  pb_store_rollback (store);
+  if (outbox_ids != NULL)
+    g_array_set_size (outbox_ids, 0);
+  return FALSE;
+}
+
+gboolean
+pb_outbox_queue_confirmation (PbStore *store, const char *order_id, const char *tracking_number,
+                              const char *shipping_method, const char *operator_name,
+                              gint64 *outbox_id, GError **error)
+{
+  g_autoptr (GArray) ids = g_array_new (FALSE, TRUE, sizeof (gint64));
+
+  if (!pb_outbox_queue_confirmations (store, order_id, NULL, tracking_number, shipping_method,
+                                      operator_name, ids, error))
+    return FALSE;
+  if (outbox_id != NULL)
+    *outbox_id = g_array_index (ids, gint64, 0);
   return TRUE;
 }
 

@@ -16,6 +16,17 @@ gboolean pb_outbox_queue_confirmation (PbStore *store, const char *order_id,
                                        const char *operator_name, gint64 *outbox_id,
                                        GError **error);
 
+/* The same for an order that goes as @parcels (PbParcel, each with its
+ * tracking number; NULL: one package with every unit, @tracking_number):
+ * one confirmation per parcel, its packageReferenceId the parcel's number
+ * and its items the parcel's, all queued in one transaction with the
+ * order marked shipped (its tracking number parcel 1's). The rows' ids
+ * are appended to @outbox_ids. */
+gboolean pb_outbox_queue_confirmations (PbStore *store, const char *order_id, GPtrArray *parcels,
+                                        const char *tracking_number, const char *shipping_method,
+                                        const char *operator_name, GArray *outbox_ids,
+                                        GError **error);
+
 typedef struct
 {
   guint done;

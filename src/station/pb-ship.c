@@ -6,6 +6,7 @@
 
 #include "pb-documents.h"
 #include "pb-outbox-worker.h"
+#include "pb-parcel-spec.h"
 #include "pb-services.h"
 #include "pb-ship.h"
 #include "pb-sync.h"
@@ -20,6 +21,7 @@
 #include "store/pb-labels.h"
 #include "store/pb-orders.h"
 #include "store/pb-outbox.h"
+#include "store/pb-parcels.h"
 #include "store/pb-settings.h"
 #include "util/pb-clock.h"
 #include "util/pb-fault.h"
@@ -34,6 +36,7 @@ G_DEFINE_QUARK (pb - ship - error - quark, pb_ship_error)
 void
 pb_ship_result_clear (PbShipResult *result)
 {
+  g_clear_pointer (&result->parcel_tracking, g_strfreev);
   g_clear_pointer (&result->tracking_number, g_free);
   g_clear_pointer (&result->service, g_free);
   g_clear_pointer (&result->confirm_error, g_free);
@@ -97,6 +100,11 @@ typedef struct
   char *service;
   char *package_format;
   gint weight_g;
+  /* Several parcels: PbParcel (not owned), and for each its
+   * PbRoyalMailPackage with its own PbRoyalMailItem lines. NULL: one. */
+  GPtrArray *parcels;
+  GArray *packages;
+  GPtrArray *package_items;
   PbRoyalMailShipment shipment;
 } Plan;
 
@@ -110,6 +118,42 @@ plan_clear (Plan *plan)
   g_clear_pointer (&plan->subtotal, g_free);
   g_clear_pointer (&plan->service, g_free);
   g_clear_pointer (&plan->package_format, g_free);
+  g_clear_pointer (&plan->packages, g_array_unref);
+  g_clear_pointer (&plan->package_items, g_ptr_array_unref);
+}
+
+/* Each parcel's package: the order's lines, with the parcel's counts. */
+static void
+plan_packages (Plan *plan)
+{
+  plan->packages = g_array_new (FALSE, TRUE, sizeof (PbRoyalMailPackage));
+  plan->package_items = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  for (guint i = 0; i < plan->parcels->len; i++)
+    {
+      const PbParcel *parcel = g_ptr_array_index (plan->parcels, i);
+      GArray *lines = g_array_new (FALSE, TRUE, sizeof (PbRoyalMailItem));
+      PbRoyalMailPackage package = { parcel->weight_g, NULL, 0 };
+
+      for (guint j = 0; j < parcel->items->len; j++)
+        {
+          const PbParcelItem *entry = &g_array_index (parcel->items, PbParcelItem, j);
+
+          for (guint k = 0; k < plan->order->items->len; k++)
+            {
+              const PbOrderItemData *item = g_ptr_array_index (plan->order->items, k);
+              PbRoyalMailItem line = g_array_index (plan->items, PbRoyalMailItem, k);
+
+              if (!g_str_equal (item->item_id, entry->order_item_id))
+                continue;
+              line.quantity = entry->quantity;
+              g_array_append_val (lines, line);
+            }
+        }
+      g_ptr_array_add (plan->package_items, lines);
+      package.items = (const PbRoyalMailItem *)lines->data;
+      package.n_items = lines->len;
+      g_array_append_val (plan->packages, package);
+    }
 }
 
 /* A Royal Mail service code as Click & Drop spells them: TPN24, CRL48… */
@@ -179,6 +223,7 @@ make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **er
   PbDestination destination;
   gint64 subtotal = 0;
   gint weight = 0;
+  gint rule_weight = 0;
   gint64 rule_id = 0;
   gboolean weight_known = TRUE;
 
@@ -253,17 +298,35 @@ make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **er
       g_array_append_val (plan->items, line);
     }
 
-  if (request->weight_g > 0)
+  /* Several parcels: each weighed on its own; the rules see the heaviest,
+   * which every parcel's service must carry. */
+  if (plan->parcels != NULL)
+    {
+      gint heaviest = 0;
+
+      weight = 0;
+      for (guint i = 0; i < plan->parcels->len; i++)
+        {
+          const PbParcel *parcel = g_ptr_array_index (plan->parcels, i);
+
+          weight += parcel->weight_g;
+          heaviest = MAX (heaviest, parcel->weight_g);
+        }
+      rule_weight = heaviest;
+    }
+  else if (request->weight_g > 0)
     weight = request->weight_g;
   else if (!weight_known)
     return refuse (error, _ ("The catalogue has no weight for an item of this order. Weigh the "
                              "parcel and give the weight, or add the SKU to the catalogue."));
   plan->weight_g = weight;
+  if (rule_weight == 0)
+    rule_weight = weight;
 
   sku_list = g_strv_builder_end (skus);
   {
     PbRuleQuery query
-        = { (const char *const *)sku_list, weight,
+        = { (const char *const *)sku_list, rule_weight,
             pb_service_level_classify (plan->order->service_level, plan->order->prime),
             destination };
 
@@ -313,6 +376,12 @@ make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **er
     .items = (const PbRoyalMailItem *)plan->items->data,
     .n_items = plan->items->len,
   };
+  if (plan->parcels != NULL)
+    {
+      plan_packages (plan);
+      plan->shipment.packages = (const PbRoyalMailPackage *)plan->packages->data;
+      plan->shipment.n_packages = plan->packages->len;
+    }
   return pb_royalmail_shipment_validate (&plan->shipment, error);
 }
 
@@ -404,13 +473,22 @@ buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellabl
 
   /* The intent is on disk before anything is sent. No PII in the row: the
    * address is read from the order when the label is bought. */
-  payload
-      = g_strdup_printf ("{\"order_id\":\"%s\",\"service\":\"%s\",\"package_format\":\"%s\","
-                         "\"weight_g\":%d}",
-                         request->order_id, plan->service, plan->package_format, plan->weight_g);
-  if (!pb_outbox_enqueue (store, PB_OUTBOX_KIND_CREATE_LABEL, request->order_id, dedupe, payload,
-                          request->operator_name, now, &id, error))
+  payload = g_strdup_printf ("{\"order_id\":\"%s\",\"service\":\"%s\",\"package_format\":\"%s\","
+                             "\"weight_g\":%d,\"parcels\":%u}",
+                             request->order_id, plan->service, plan->package_format, plan->weight_g,
+                             plan->parcels != NULL ? plan->parcels->len : 1);
+  /* Several parcels: the split is kept with the intent, so that a run
+   * after a crash buys (or finds) the same parcels. */
+  if (!pb_store_begin (store, error))
     return FALSE;
+  if ((plan->parcels != NULL && !pb_parcels_plan (store, request->order_id, plan->parcels, error))
+      || !pb_outbox_enqueue (store, PB_OUTBOX_KIND_CREATE_LABEL, request->order_id, dedupe, payload,
+                             request->operator_name, now, &id, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
   pb_fault_point ("ship.after-queue-label");
 
   pb_outbox_recover_one (store, id, now, NULL);
@@ -425,6 +503,9 @@ buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellabl
       gboolean permanent
           = !g_error_matches (local_error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_UNAVAILABLE);
       pb_outbox_fail (store, id, local_error->message, permanent, now + 60, now, NULL);
+      /* Refused: no label exists, so the packer may split it anew. */
+      if (permanent)
+        pb_parcels_forget (store, request->order_id, NULL);
       pb_audit_append (store, request->operator_name, "label.failed", request->order_id, "failed",
                        NULL, NULL);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -434,9 +515,15 @@ buy_label (PbStore *store, const PbShipRequest *request, Plan *plan, GCancellabl
 
   if (!pb_store_begin (store, error))
     return FALSE;
-  if (!pb_labels_store (store, request->order_id, label->order_identifier, label->tracking_number,
+  if (!pb_labels_store (store, request->order_id, label->order_identifier,
+                        plan->parcels != NULL && label->package_tracking != NULL
+                            ? label->package_tracking[0]
+                            : label->tracking_number,
                         plan->service, plan->package_format, plan->weight_g, label->label,
                         request->operator_name, now, error)
+      || (plan->parcels != NULL
+          && !pb_parcels_set_tracking (store, request->order_id,
+                                       (const char *const *)label->package_tracking, error))
       || !pb_outbox_complete (store, id, now, error)
       || !pb_audit_append (store, request->operator_name, "label.created", request->order_id, "ok",
                            plan->service, error)
@@ -581,25 +668,36 @@ confirm (PbStore *store, const PbShipRequest *request, const PbLabelInfo *info,
   g_autoptr (GError) error = NULL;
   g_autoptr (PbHttpClient) http = pb_services_new_http_client (store);
   g_autoptr (PbAmazonClient) amazon = pb_services_new_amazon_client (store, http);
-  g_autoptr (PbOutboxItem) item = NULL;
-  gint64 id = 0;
+  g_autoptr (GPtrArray) parcels = pb_parcels_get (store, request->order_id, &error);
+  g_autoptr (GArray) ids = g_array_new (FALSE, TRUE, sizeof (gint64));
 
-  if (!pb_outbox_queue_confirmation (store, request->order_id, info->tracking_number, info->service,
-                                     request->operator_name, &id, &error))
+  /* One confirmation per parcel, all queued at once. */
+  if (parcels == NULL
+      || !pb_outbox_queue_confirmations (store, request->order_id, parcels, info->tracking_number,
+                                         info->service, request->operator_name, ids, &error))
     {
       result->confirm_error = g_strdup (error->message);
       return;
     }
   pb_fault_point ("ship.after-queue-confirm");
-  /* A crash may have left it in progress (perhaps sent): recovering makes
-   * the worker ask Amazon before sending again. */
-  pb_outbox_recover_one (store, id, pb_clock_now_unix (), NULL);
-  pb_outbox_run (store, amazon, id, NULL, cancellable, NULL);
-  item = pb_outbox_get (store, id, NULL);
-  result->confirmed = item != NULL && g_str_equal (item->state, PB_OUTBOX_DONE);
-  if (!result->confirmed)
-    result->confirm_error
-        = g_strdup (item && item->last_error ? item->last_error : _ ("not sent yet"));
+  result->confirmed = TRUE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr (PbOutboxItem) item = NULL;
+
+      /* A crash may have left it in progress (perhaps sent): recovering
+       * makes the worker ask Amazon before sending again. */
+      pb_outbox_recover_one (store, id, pb_clock_now_unix (), NULL);
+      pb_outbox_run (store, amazon, id, NULL, cancellable, NULL);
+      item = pb_outbox_get (store, id, NULL);
+      if (item != NULL && g_str_equal (item->state, PB_OUTBOX_DONE))
+        continue;
+      result->confirmed = FALSE;
+      if (result->confirm_error == NULL)
+        result->confirm_error
+            = g_strdup (item && item->last_error ? item->last_error : _ ("not sent yet"));
+    }
 }
 
 static gboolean
@@ -897,6 +995,61 @@ print_despatch_note (PbStore *store, const PbShipRequest *request, PbShipResult 
     result->despatch_note_error = g_strdup (error->message);
 }
 
+static gboolean
+same_parcels (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const PbParcel *x = g_ptr_array_index (a, i);
+      const PbParcel *y = g_ptr_array_index (b, i);
+
+      if (x->weight_g != y->weight_g || x->items->len != y->items->len)
+        return FALSE;
+      for (guint j = 0; j < x->items->len; j++)
+        {
+          const PbParcelItem *p = &g_array_index (x->items, PbParcelItem, j);
+          const PbParcelItem *q = &g_array_index (y->items, PbParcelItem, j);
+
+          if (p->quantity != q->quantity || !g_str_equal (p->order_item_id, q->order_item_id))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The parcels this run buys: the ones an interrupted run chose (Royal Mail
+ * may have their label already), else the request's; NULL for one. */
+static gboolean
+choose_parcels (PbStore *store, const PbShipRequest *request, GPtrArray **parcels, GError **error)
+{
+  g_autoptr (GPtrArray) stored = pb_parcels_get (store, request->order_id, error);
+  gboolean asked = request->parcels != NULL && request->parcels->len > 1;
+
+  *parcels = NULL;
+  if (stored == NULL)
+    return FALSE;
+  if (stored->len > 0 && asked && !same_parcels (stored, request->parcels))
+    {
+      g_set_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
+                   _ ("An earlier attempt to buy the labels of this order’s %u parcels did not "
+                      "finish, and Royal Mail may have them. Ship it again without changing the "
+                      "parcels to finish it."),
+                   stored->len);
+      return FALSE;
+    }
+  if (stored->len > 0)
+    *parcels = g_steal_pointer (&stored);
+  else if (asked)
+    {
+      if (!pb_parcels_check (store, request->order_id, request->parcels, error))
+        return FALSE;
+      *parcels = g_ptr_array_ref (request->parcels);
+    }
+  return TRUE;
+}
+
 gboolean
 pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
          GCancellable *cancellable, GError **error)
@@ -950,6 +1103,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
   if (info.rm_order_identifier == 0)
     {
       Plan plan = { 0 };
+      g_autoptr (GPtrArray) parcels = NULL;
       gboolean ok;
 
       if (!recheck (store, request, result, cancellable, error)
@@ -959,7 +1113,9 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
           return FALSE;
         }
 
-      ok = make_plan (store, request, &plan, error);
+      ok = choose_parcels (store, request, &parcels, error);
+      plan.parcels = parcels;
+      ok = ok && make_plan (store, request, &plan, error);
       if (ok && (request->weight_g > 0 || request->service != NULL))
         {
           /* Whether the weight was typed or came from the scale. */
@@ -1000,6 +1156,15 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
 
   finish_in_site (store, site, request, &info);
   result->tracking_number = g_strdup (info.tracking_number);
+  {
+    g_autoptr (GPtrArray) parcels = pb_parcels_get (store, request->order_id, NULL);
+    g_autoptr (GStrvBuilder) tracking = g_strv_builder_new ();
+
+    for (guint i = 0; parcels != NULL && i < parcels->len; i++)
+      g_strv_builder_add (tracking, ((PbParcel *)g_ptr_array_index (parcels, i))->tracking_number);
+    if (parcels != NULL && parcels->len > 0)
+      result->parcel_tracking = g_strv_builder_end (tracking);
+  }
   result->service = g_strdup (info.service);
 
   /* Step 2: print, unless that already happened before a crash. */
@@ -1086,7 +1251,7 @@ pb_ship_void (PbStore *store, const char *order_id, const char *operator_name,
 
   if (!pb_store_begin (store, error))
     return FALSE;
-  if (!pb_labels_forget (store, order_id, error)
+  if (!pb_labels_forget (store, order_id, error) || !pb_parcels_forget (store, order_id, error)
       || !pb_audit_append (store, operator_name, "label.voided", order_id, "ok", NULL, error)
       || !pb_store_commit (store, error))
     {

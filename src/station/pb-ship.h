@@ -51,7 +51,12 @@ typedef struct
   const char *operator_name;
   gint weight_g; /* 0: from the catalogue */
   PbWeightSource weight_source;
-  const char *service;    /* NULL: from the rules */
+  const char *service; /* NULL: from the rules */
+  /* (element-type PbParcel): two or more parcels, each with its weight and
+   * items (pb_parcels_from_specs()), in place of @weight_g; NULL: one
+   * parcel. A run that finishes an earlier, interrupted one keeps the
+   * parcels that run chose. */
+  GPtrArray *parcels;
   const char *printer;    /* NULL: print.printer */
   guint print_timeout_ms; /* 0: 30 s */
   /* Site mode: the order stays open at the bench when no label was bought
@@ -62,7 +67,8 @@ typedef struct
 
 typedef struct
 {
-  char *tracking_number;
+  char *tracking_number; /* parcel 1's when there are several */
+  GStrv parcel_tracking; /* several parcels: each one's, in order; else NULL */
   char *service;
   gboolean printed;
   gboolean confirmed;  /* Amazon has the tracking number */

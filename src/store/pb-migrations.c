@@ -187,6 +187,16 @@ static const char *const migrations[] = {
 
   /* 8: a kept manifest's Royal Mail number, to list manifests by it */
   "ALTER TABLE documents ADD COLUMN manifest_number INTEGER;",
+
+  /* 9: an order sent as several parcels (no PII: weights, order item ids,
+   * tracking numbers). Parcel 1's label is also the order's own. */
+  "CREATE TABLE parcels ("
+  "  order_id TEXT NOT NULL REFERENCES orders (id),"
+  "  number INTEGER NOT NULL CHECK (number >= 1),"
+  "  weight_g INTEGER NOT NULL,"
+  "  items TEXT NOT NULL,"
+  "  tracking_number TEXT,"
+  "  PRIMARY KEY (order_id, number));",
 };
 
 int

@@ -270,6 +270,64 @@ test_create_with_label (Fixture *fixture, gconstpointer data)
                    ==, "TPN24");
 }
 
+/* Several parcels: one Click & Drop order, a package (with its own
+ * contents), a label page and a tracking number each. */
+static void
+test_packages (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (PbRoyalMailOrder) order = NULL;
+  g_autoptr (PbRoyalMailOrder) found = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) sent = NULL;
+  JsonArray *packages;
+  PbRoyalMailPackage parcels[2] = {
+    { 1200, &fixture->items[0], 1 },
+    { 300, &fixture->items[1], 1 },
+  };
+
+  fixture->shipment.packages = parcels;
+  fixture->shipment.n_packages = 2;
+  order = create_ok (fixture);
+  g_assert_nonnull (order->package_tracking);
+  g_assert_cmpuint (g_strv_length (order->package_tracking), ==, 2);
+  g_assert_cmpstr (order->package_tracking[0], ==, order->tracking_number);
+  g_assert_cmpstr (order->package_tracking[0], !=, order->package_tracking[1]);
+  g_assert_true (g_regex_match_simple ("^RM[0-9]{9}GB$", order->package_tracking[1], 0, 0));
+  g_assert_cmpint (creates (fixture->http, "026-1111111-1111111"), ==, 1);
+
+  sent = requests (fixture->http, "CreateOrdersAsync");
+  packages = json_object_get_array_member (
+      json_array_get_object_element (
+          json_object_get_array_member (
+              json_object_get_object_member (json_array_get_object_element (sent, 0), "body"),
+              "items"),
+          0),
+      "packages");
+  g_assert_cmpuint (json_array_get_length (packages), ==, 2);
+  g_assert_cmpint (
+      json_object_get_int_member (json_array_get_object_element (packages, 1), "weightInGrams"), ==,
+      300);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (packages, 1), "contents")),
+                    ==, 1);
+
+  /* A look-up (after a lost answer) gives the same numbers, in order. */
+  all = pb_royalmail_client_find (fixture->client, "026-1111111-1111111", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  found = g_ptr_array_steal_index (all, 0);
+  g_assert_nonnull (found->package_tracking);
+  g_assert_cmpstrv (found->package_tracking, order->package_tracking);
+
+  /* A parcel over Royal Mail's limit is refused by number, nothing sent. */
+  parcels[1].weight_g = 40000;
+  fixture->shipment.reference = "026-1111111-1111112";
+  g_assert_false (pb_royalmail_shipment_validate (&fixture->shipment, &error));
+  g_assert_error (error, PB_ROYALMAIL_ERROR, PB_ROYALMAIL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Parcel 2 weighs 40000 g"));
+}
+
 static void
 test_rejected (Fixture *fixture, gconstpointer data)
 {
@@ -769,6 +827,7 @@ main (int argc, char **argv)
 #define ADD(path, test) g_test_add ("/royalmail/" path, Fixture, NULL, set_up, test, tear_down)
   ADD ("json-body", test_json_body);
   ADD ("create-with-label", test_create_with_label);
+  ADD ("packages", test_packages);
   ADD ("rejected", test_rejected);
   ADD ("invalid-not-sent", test_invalid_not_sent);
   ADD ("find", test_find);
