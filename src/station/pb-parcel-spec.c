@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pb-parcel-spec.h"
+#include "store/pb-catalogue.h"
 #include "store/pb-orders.h"
 
 #define MAX_PARCEL_WEIGHT_G 30000
@@ -210,4 +211,64 @@ pb_parcels_check (PbStore *store, const char *order_id, GPtrArray *parcels, GErr
       return FALSE;
     }
   return TRUE;
+}
+
+static PbProduct *
+find_product (PbStore *store, const PbOrderItemData *item)
+{
+  PbProduct *product = NULL;
+
+  if (item->sku != NULL)
+    product = pb_catalogue_find (store, item->sku, NULL);
+  if (product == NULL && item->asin != NULL)
+    product = pb_catalogue_find (store, item->asin, NULL);
+  return product;
+}
+
+GPtrArray *
+pb_parcels_split_by_catalogue (PbStore *store, const char *order_id, GError **error)
+{
+  g_autoptr (GPtrArray) parcels = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_parcel_free);
+  g_autoptr (GPtrArray) items = pb_orders_list_items (store, order_id, error);
+  g_autoptr (PbParcel) rest = NULL;
+  gboolean split = FALSE;
+
+  if (items == NULL)
+    return NULL;
+  rest = pb_parcel_new (0, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const PbOrderItemData *item = g_ptr_array_index (items, i);
+      g_autoptr (PbProduct) product = find_product (store, item);
+      gint left = item->quantity - item->quantity_shipped;
+
+      if (left <= 0)
+        continue;
+      if (product == NULL || product->weight_g <= 0)
+        return NULL;
+      if (product->units_per_parcel <= 0 || left <= product->units_per_parcel)
+        {
+          pb_parcel_add_item (rest, item->item_id, left);
+          rest->weight_g += product->weight_g * left;
+          continue;
+        }
+      split = TRUE;
+      while (left > 0)
+        {
+          gint units = MIN (left, product->units_per_parcel);
+          PbParcel *parcel = pb_parcel_new (parcels->len + 1, product->weight_g * units);
+
+          pb_parcel_add_item (parcel, item->item_id, units);
+          g_ptr_array_add (parcels, parcel);
+          left -= units;
+        }
+    }
+  if (!split)
+    return NULL;
+  if (rest->items->len > 0)
+    {
+      rest->number = parcels->len + 1;
+      g_ptr_array_add (parcels, g_steal_pointer (&rest));
+    }
+  return g_steal_pointer (&parcels);
 }

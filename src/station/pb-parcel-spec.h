@@ -26,4 +26,12 @@ GPtrArray *pb_parcels_from_specs (PbStore *store, const char *order_id, const ch
 gboolean pb_parcels_check (PbStore *store, const char *order_id, GPtrArray *parcels,
                            GError **error);
 
+/* The split by quantity: when the catalogue says how many units of a
+ * product fit one parcel (units_per_parcel) and the order has more, its
+ * units go in parcels of at most that many, and the order's other items in
+ * one parcel more; each parcel weighs its units' catalogue weights. NULL
+ * without an error when the order fits one parcel, or when a weight the
+ * split needs is not in the catalogue. */
+GPtrArray *pb_parcels_split_by_catalogue (PbStore *store, const char *order_id, GError **error);
+
 G_END_DECLS

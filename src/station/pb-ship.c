@@ -1042,10 +1042,23 @@ choose_parcels (PbStore *store, const PbShipRequest *request, GPtrArray **parcel
   if (stored->len > 0)
     *parcels = g_steal_pointer (&stored);
   else if (asked)
+    *parcels = g_ptr_array_ref (request->parcels);
+  /* Weighed by the catalogue: its units_per_parcel may split the order. */
+  else if (request->weight_g <= 0 && request->parcels == NULL)
     {
-      if (!pb_parcels_check (store, request->order_id, request->parcels, error))
-        return FALSE;
-      *parcels = g_ptr_array_ref (request->parcels);
+      g_autoptr (GError) local_error = NULL;
+
+      *parcels = pb_parcels_split_by_catalogue (store, request->order_id, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  if (*parcels != NULL && !pb_parcels_check (store, request->order_id, *parcels, error))
+    {
+      g_clear_pointer (parcels, g_ptr_array_unref);
+      return FALSE;
     }
   return TRUE;
 }

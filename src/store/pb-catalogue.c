@@ -91,7 +91,8 @@ pb_catalogue_find (PbStore *store, const char *code, GError **error)
 
   stmt = pb_store_prepare (store,
                            "SELECT sku, asin, title, coalesce (weight_g, 0), package_format,"
-                           " customs_description, hs_code, origin_country, bin FROM products"
+                           " customs_description, hs_code, origin_country, bin,"
+                           " coalesce (units_per_parcel, 0) FROM products"
                            " WHERE sku = ?1"
                            "    OR sku = (SELECT sku FROM product_barcodes WHERE barcode = ?1)"
                            "    OR asin = ?1 LIMIT 1",
@@ -117,6 +118,7 @@ pb_catalogue_find (PbStore *store, const char *code, GError **error)
   product->hs_code = column_text (stmt, 6);
   product->origin_country = column_text (stmt, 7);
   product->bin = column_text (stmt, 8);
+  product->units_per_parcel = sqlite3_column_int (stmt, 9);
 
   codes = pb_store_prepare (store, "SELECT barcode FROM product_barcodes WHERE sku = ?1", NULL);
   if (codes != NULL)
@@ -141,12 +143,22 @@ enum
   COL_HS,
   COL_ORIGIN,
   COL_BIN,
+  COL_UNITS,
   N_COLUMNS
 };
 
 static const char *const column_names[N_COLUMNS] = {
-  "sku",     "barcodes",       "asin", "title", "weight_g", "package_format", "customs_description",
-  "hs_code", "origin_country", "bin",
+  "sku",
+  "barcodes",
+  "asin",
+  "title",
+  "weight_g",
+  "package_format",
+  "customs_description",
+  "hs_code",
+  "origin_country",
+  "bin",
+  "units_per_parcel",
 };
 
 static gboolean
@@ -165,6 +177,7 @@ check_row (char **cells, const int *index, guint line, GError **error)
   const char *hs = index[COL_HS] >= 0 ? cells[index[COL_HS]] : "";
   const char *origin = index[COL_ORIGIN] >= 0 ? cells[index[COL_ORIGIN]] : "";
   const char *bin = index[COL_BIN] >= 0 ? cells[index[COL_BIN]] : "";
+  const char *units = index[COL_UNITS] >= 0 ? cells[index[COL_UNITS]] : "";
   const char *sku = cells[index[COL_SKU]];
 
   if (*sku == '\0' || strlen (sku) > 64)
@@ -187,6 +200,9 @@ check_row (char **cells, const int *index, guint line, GError **error)
                       _ ("the country of origin is a two-letter code such as GB"));
   if (strlen (bin) > 32 || !g_utf8_validate (bin, -1, NULL))
     return row_error (error, line, "bin", _ ("a bin location is at most 32 characters"));
+  if (*units && !g_ascii_string_to_unsigned (units, 10, 1, 999, NULL, NULL))
+    return row_error (error, line, "units_per_parcel",
+                      _ ("the units that fit one parcel are a whole number, 1 to 999"));
   return TRUE;
 }
 
@@ -239,7 +255,7 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
       g_set_error_literal (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID,
                            _ ("The header row has no “sku” column. Columns: sku, barcodes, asin, "
                               "title, weight_g, package_format, customs_description, hs_code, "
-                              "origin_country, bin."));
+                              "origin_country, bin, units_per_parcel."));
       return FALSE;
     }
 
@@ -263,8 +279,8 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
   upsert = pb_store_prepare (store,
                              "INSERT OR REPLACE INTO products (sku, asin, title, weight_g,"
                              " package_format, customs_description, hs_code, origin_country,"
-                             " updated_at, bin)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, upper (?8), ?9, ?10)",
+                             " updated_at, bin, units_per_parcel)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, upper (?8), ?9, ?10, ?11)",
                              error);
   forget = pb_store_prepare (store, "DELETE FROM product_barcodes WHERE sku = ?1", error);
   barcode = pb_store_prepare (store,
@@ -296,6 +312,7 @@ pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const c
       bind_cell (upsert, 8, cells, index[COL_ORIGIN]);
       sqlite3_bind_int64 (upsert, 9, now);
       bind_cell (upsert, 10, cells, index[COL_BIN]);
+      bind_cell (upsert, 11, cells, index[COL_UNITS]);
       sqlite3_reset (forget);
       sqlite3_bind_text (forget, 1, sku, -1, SQLITE_STATIC);
       if (sqlite3_step (upsert) != SQLITE_DONE || sqlite3_step (forget) != SQLITE_DONE)
@@ -570,22 +587,23 @@ char *
 pb_catalogue_export_csv (PbStore *store, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GString) out = g_string_new ("sku,barcodes,asin,title,weight_g,package_format,"
-                                          "customs_description,hs_code,origin_country,bin\r\n");
+  g_autoptr (GString) out
+      = g_string_new ("sku,barcodes,asin,title,weight_g,package_format,"
+                      "customs_description,hs_code,origin_country,bin,units_per_parcel\r\n");
   int rc;
 
   stmt = pb_store_prepare (store,
                            "SELECT p.sku, (SELECT group_concat (b.barcode, ';')"
                            "  FROM product_barcodes b WHERE b.sku = p.sku),"
                            " p.asin, p.title, p.weight_g, p.package_format,"
-                           " p.customs_description, p.hs_code, p.origin_country, p.bin"
-                           " FROM products p ORDER BY p.sku",
+                           " p.customs_description, p.hs_code, p.origin_country, p.bin,"
+                           " p.units_per_parcel FROM products p ORDER BY p.sku",
                            error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    for (int i = 0; i < 10; i++)
-      append_csv_field (out, (const char *)sqlite3_column_text (stmt, i), i == 9);
+    for (int i = 0; i < 11; i++)
+      append_csv_field (out, (const char *)sqlite3_column_text (stmt, i), i == 10);
   if (rc != SQLITE_DONE)
     {
       pb_store_set_sql_error (store, error, _ ("Reading the catalogue"));

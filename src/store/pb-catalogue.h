@@ -31,7 +31,8 @@ typedef struct
   char *customs_description;
   char *hs_code;
   char *origin_country;
-  char *bin; /* where it is kept, e.g. "A-03-2"; NULL: not said */
+  char *bin;             /* where it is kept, e.g. "A-03-2"; NULL: not said */
+  gint units_per_parcel; /* at most this many in one parcel; 0: not said */
   GStrv barcodes;
 } PbProduct;
 
@@ -50,7 +51,8 @@ typedef struct
 /* Imports a CSV file with a header row. Columns (any order, case does not
  * matter): sku (required), barcodes (separated by ';' or spaces), asin,
  * title, weight_g, package_format, customs_description, hs_code,
- * origin_country, bin (the shelf location on the pick list). All or nothing: the first bad row
+ * origin_country, bin (the shelf location on the pick list), units_per_parcel
+ * (an order with more ships as several parcels, pb_ship). All or nothing: the first bad row
  * names its line and column, and nothing is changed. */
 gboolean pb_catalogue_import_csv (PbStore *store, const char *data, gsize length, const char *actor,
                                   PbCatalogueImport *result, GError **error);

@@ -197,6 +197,10 @@ static const char *const migrations[] = {
   "  items TEXT NOT NULL,"
   "  tracking_number TEXT,"
   "  PRIMARY KEY (order_id, number));",
+
+  /* 10: how many units of a product fit one parcel (the split by
+   * quantity) */
+  "ALTER TABLE products ADD COLUMN units_per_parcel INTEGER;",
 };
 
 int

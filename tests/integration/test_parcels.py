@@ -8,6 +8,7 @@ confirmation per parcel (issue 16)."""
 
 import copy
 import json
+import os
 import unittest
 
 from pbtest import Bench
@@ -136,6 +137,38 @@ class Parcels(ParcelsTestCase):
         stored = self.clickdrop_orders()
         self.assertEqual([p["weightInGrams"] for p in stored[0]["request"]["packages"]], [2600])
         self.assertEqual(len([c for c in self.confirmations() if not c["duplicate"]]), 1)
+
+
+class SplitByQuantity(ParcelsTestCase):
+    def catalogue(self, rows):
+        path = os.path.join(self.bench.root, "catalogue.csv")
+        with open(path, "w") as f:
+            f.write("sku,weight_g,package_format,units_per_parcel\n" + rows)
+        return self.bench.as_user("admin", "catalogue", "import", path)
+
+    def test_the_catalogue_splits_an_order_by_quantity(self):
+        self.bench.ok(self.catalogue("%s,700,parcel,2\n%s,150,parcel,\n" % (MUG, LID)))
+        numbers = trackings(self.bench.ok(self.shipping.run("ship", ORDER)))
+        self.assertEqual(len(numbers), 3)
+        stored = self.clickdrop_orders()
+        packages = stored[0]["request"]["packages"]
+        self.assertEqual([p["weightInGrams"] for p in packages], [1400, 700, 150])
+        self.assertEqual([[(c["SKU"], c["quantity"]) for c in p["contents"]] for p in packages],
+                         [[(MUG, 2)], [(MUG, 1)], [(LID, 1)]])
+        sent = [c for c in self.confirmations() if not c["duplicate"]]
+        self.assertEqual(sorted(c["packageReferenceId"] for c in sent), ["1", "2", "3"])
+
+    def test_a_weighed_parcel_is_not_split_and_bad_counts_are_refused(self):
+        self.bench.ok(self.catalogue("%s,700,parcel,2\n%s,150,parcel,\n" % (MUG, LID)))
+        # The packer weighed the whole order as one parcel: it goes as one.
+        self.assertEqual(len(trackings(self.bench.ok(self.shipping.run(
+            "ship", ORDER, "--weight", "2400")))), 1)
+        for bad in ("0", "1000", "two"):
+            with self.subTest(units=bad):
+                result = self.catalogue("%s,700,parcel,%s\n" % (MUG, bad))
+                self.assertEqual(result.returncode, 1, result.stderr)
+                self.assertIn("column units_per_parcel", result.stderr)
+                self.assertIn("Nothing was imported", result.stderr)
 
 
 class PdfParcels(ParcelsTestCase):

@@ -419,8 +419,9 @@ test_catalogue_bin_round_trip (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (mug->bin, ==, "A-01-3");
   g_assert_null (pen->bin);
   g_assert_true (g_str_has_prefix (csv, "sku,barcodes,asin,title,weight_g,package_format,"
-                                        "customs_description,hs_code,origin_country,bin\r\n"));
-  g_assert_nonnull (strstr (csv, ",\"A-01-3\"\r\n"));
+                                        "customs_description,hs_code,origin_country,bin,"
+                                        "units_per_parcel\r\n"));
+  g_assert_nonnull (strstr (csv, ",\"A-01-3\",\"\"\r\n"));
   g_assert_false (
       pb_catalogue_import_csv (fixture->store, too_long, strlen (too_long), "test", NULL, &error));
   g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
