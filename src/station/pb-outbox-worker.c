@@ -45,19 +45,7 @@ confirmation_payload (const char *order_id, guint package, const char *tracking_
   json_builder_set_member_name (builder, "ship_date");
   json_builder_add_int_value (builder, now);
   json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    {
-      const PbParcelItem *item = &g_array_index (items, PbParcelItem, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "order_item_id");
-      json_builder_add_string_value (builder, item->order_item_id);
-      json_builder_set_member_name (builder, "quantity");
-      json_builder_add_int_value (builder, item->quantity);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  pb_parcel_items_to_json (items, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -142,10 +142,7 @@ load_lines (PbPackSession *self, GError **error)
       if (item->quantity <= item->quantity_shipped)
         continue;
       /* As pb-ship.c finds it: by SKU, then by ASIN. */
-      if (item->sku != NULL)
-        product = pb_catalogue_find (self->store, item->sku, &local_error);
-      if (product == NULL && local_error == NULL && item->asin != NULL)
-        product = pb_catalogue_find (self->store, item->asin, &local_error);
+      product = pb_catalogue_find_item (self->store, item->sku, item->asin, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));

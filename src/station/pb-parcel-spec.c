@@ -213,18 +213,6 @@ pb_parcels_check (PbStore *store, const char *order_id, GPtrArray *parcels, GErr
   return TRUE;
 }
 
-static PbProduct *
-find_product (PbStore *store, const PbOrderItemData *item)
-{
-  PbProduct *product = NULL;
-
-  if (item->sku != NULL)
-    product = pb_catalogue_find (store, item->sku, NULL);
-  if (product == NULL && item->asin != NULL)
-    product = pb_catalogue_find (store, item->asin, NULL);
-  return product;
-}
-
 GPtrArray *
 pb_parcels_split_by_catalogue (PbStore *store, const char *order_id, GError **error)
 {
@@ -239,7 +227,7 @@ pb_parcels_split_by_catalogue (PbStore *store, const char *order_id, GError **er
   for (guint i = 0; i < items->len; i++)
     {
       const PbOrderItemData *item = g_ptr_array_index (items, i);
-      g_autoptr (PbProduct) product = find_product (store, item);
+      g_autoptr (PbProduct) product = pb_catalogue_find_item (store, item->sku, item->asin, NULL);
       gint left = item->quantity - item->quantity_shipped;
 
       if (left <= 0)

@@ -255,10 +255,7 @@ make_plan (PbStore *store, const PbShipRequest *request, Plan *plan, GError **er
       PbRoyalMailItem line = { 0 };
       gint64 price;
 
-      if (item->sku != NULL)
-        product = pb_catalogue_find (store, item->sku, NULL);
-      if (product == NULL && item->asin != NULL)
-        product = pb_catalogue_find (store, item->asin, NULL);
+      product = pb_catalogue_find_item (store, item->sku, item->asin, NULL);
       g_ptr_array_add (plan->products, product);
 
       if (product == NULL || product->weight_g <= 0)

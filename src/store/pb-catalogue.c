@@ -131,6 +131,21 @@ pb_catalogue_find (PbStore *store, const char *code, GError **error)
   return product;
 }
 
+PbProduct *
+pb_catalogue_find_item (PbStore *store, const char *sku, const char *asin, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  PbProduct *product = NULL;
+
+  if (sku != NULL)
+    product = pb_catalogue_find (store, sku, &local_error);
+  if (product == NULL && local_error == NULL && asin != NULL)
+    product = pb_catalogue_find (store, asin, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return product;
+}
+
 enum
 {
   COL_SKU,

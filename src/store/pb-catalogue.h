@@ -42,6 +42,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbProduct, pb_product_free)
 /* By SKU, barcode (EAN/UPC) or ASIN; NULL without an error when unknown. */
 PbProduct *pb_catalogue_find (PbStore *store, const char *code, GError **error);
 
+/* An order item's product: by its SKU, else by its ASIN (either may be
+ * NULL); NULL without an error when the catalogue has neither. */
+PbProduct *pb_catalogue_find_item (PbStore *store, const char *sku, const char *asin,
+                                   GError **error);
+
 typedef struct
 {
   guint added;

@@ -2,8 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
-
 #include "pb-parcels.h"
 #include "pb-store-private.h"
 
@@ -55,17 +53,13 @@ pb_parcel_free (PbParcel *parcel)
   g_free (parcel);
 }
 
-static char *
-items_to_json (const PbParcel *parcel)
+void
+pb_parcel_items_to_json (GArray *items, JsonBuilder *builder)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-
   json_builder_begin_array (builder);
-  for (guint i = 0; i < parcel->items->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      const PbParcelItem *item = &g_array_index (parcel->items, PbParcelItem, i);
+      const PbParcelItem *item = &g_array_index (items, PbParcelItem, i);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "order_item_id");
@@ -75,6 +69,16 @@ items_to_json (const PbParcel *parcel)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+static char *
+items_to_json (const PbParcel *parcel)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  pb_parcel_items_to_json (parcel->items, builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, NULL);

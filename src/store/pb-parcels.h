@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "pb-store.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,11 @@ PbParcel *pb_parcel_new (guint number, gint weight_g);
 void pb_parcel_add_item (PbParcel *parcel, const char *order_item_id, gint quantity);
 void pb_parcel_free (PbParcel *parcel);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbParcel, pb_parcel_free)
+
+/* Adds @items (PbParcelItem) to @builder as a JSON array of
+ * {"order_item_id", "quantity"}: the store's record of a parcel, and the
+ * items of its confirmation to Amazon. */
+void pb_parcel_items_to_json (GArray *items, JsonBuilder *builder);
 
 /* (element-type PbParcel): @order_id's parcels in number order; empty for
  * an order sent as one parcel. */
