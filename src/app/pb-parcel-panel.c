@@ -67,6 +67,8 @@ update (PbParcelPanel *self)
 
       gtk_label_set_text (self->open_label, text);
     }
+  else
+    gtk_label_set_text (self->open_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->open_label), n > 0);
 }
 
