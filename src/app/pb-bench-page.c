@@ -6,6 +6,7 @@
 #include "hw/pb-scale-watch.h"
 #include "pb-batch-bar.h"
 #include "pb-bench-page.h"
+#include "pb-parcel-panel.h"
 #include "pb-queue-item.h"
 #include "pb-queue-model.h"
 #include "station/pb-documents.h"
@@ -100,7 +101,8 @@ struct _PbBenchPage
   GtkRevealer *site_revealer;
   GtkLabel *site_label;
 
-  PbBatchBar *batch_bar; /* the offer of a batch of single-item orders (issue 16) */
+  PbBatchBar *batch_bar;       /* the offer of a batch of single-item orders (issue 16) */
+  PbParcelPanel *parcel_panel; /* the open order's parcels, when it goes as several */
 };
 
 G_DEFINE_FINAL_TYPE (PbBenchPage, pb_bench_page, GTK_TYPE_WIDGET)
@@ -176,6 +178,13 @@ update_actions (PbBenchPage *self)
                                  complete && !self->busy && !self->label_stored);
   gtk_widget_action_set_enabled (widget, "bench.reprint", self->label_stored && !self->busy);
   gtk_widget_action_set_enabled (widget, "bench.close-order", self->pack != NULL && !self->busy);
+  /* Not once a label is bought: a reprint keeps the parcels it has. */
+  gtk_widget_action_set_enabled (widget, "bench.new-parcel",
+                                 self->pack != NULL && !self->busy && !self->label_stored);
+  gtk_widget_action_set_enabled (widget, "bench.undo-parcel",
+                                 self->pack != NULL && !self->busy && !self->label_stored
+                                     && self->parcel_panel != NULL
+                                     && pb_parcel_panel_get_n_parcels (self->parcel_panel) > 0);
   gtk_widget_action_set_enabled (widget, "bench.despatch-note",
                                  self->pack != NULL && !self->documenting);
   gtk_widget_action_set_enabled (widget, "bench.pick-list", !self->documenting);
@@ -939,6 +948,8 @@ close_order (PbBenchPage *self)
   gtk_label_set_text (self->service_label, "");
   gtk_label_set_text (self->plan_problem_label, "");
   forget_weight (self, had_order);
+  if (self->parcel_panel != NULL)
+    pb_parcel_panel_set_pack (self->parcel_panel, NULL);
   if (self->batch_bar != NULL)
     pb_batch_bar_withdraw (self->batch_bar);
   gtk_stack_set_visible_child_name (self->order_stack, "idle");
@@ -998,9 +1009,14 @@ update_plan (PbBenchPage *self)
           = g_strdup_printf (_ ("Package: %s"), package_format_display (preview.package_format));
       g_autofree char *service_text = g_strdup_printf (_ ("Service: %s"), preview.service);
 
-      self->setting_weight = TRUE;
-      gtk_spin_button_set_value (self->weight_spin, preview.weight_g);
-      self->setting_weight = FALSE;
+      /* Once the order goes as several parcels, the catalogue's weight of
+       * it all is no parcel's weight. */
+      if (self->weight_g > 0 || pb_parcel_panel_get_n_parcels (self->parcel_panel) == 0)
+        {
+          self->setting_weight = TRUE;
+          gtk_spin_button_set_value (self->weight_spin, preview.weight_g);
+          self->setting_weight = FALSE;
+        }
       gtk_label_set_text (self->format_label, format_text);
       gtk_label_set_text (self->service_label, service_text);
       gtk_widget_set_visible (GTK_WIDGET (self->plan_problem_label), FALSE);
@@ -1230,6 +1246,7 @@ open_order (PbBenchPage *self, const char *order_id)
   g_signal_connect_object (self->pack, "notify::verified-units",
                            G_CALLBACK (on_pack_verified_units_changed_cb), self, G_CONNECT_SWAPPED);
 
+  pb_parcel_panel_set_pack (self->parcel_panel, self->pack);
   gtk_label_set_text (self->order_label, pb_pack_session_get_order_id (self->pack));
   n_lines = pb_pack_session_get_n_lines (self->pack);
   for (guint i = 0; i < n_lines; i++)
@@ -1250,6 +1267,15 @@ open_order (PbBenchPage *self, const char *order_id)
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORDER_ID]);
   return TRUE;
+}
+
+/* Whether parcels were closed and the units since the last still wait for
+ * their weight. */
+static gboolean
+needs_last_weight (PbBenchPage *self)
+{
+  return pb_parcel_panel_get_n_parcels (self->parcel_panel) > 0
+         && pb_parcel_panel_get_open_units (self->parcel_panel) > 0 && self->weight_g <= 0;
 }
 
 static void
@@ -1289,8 +1315,18 @@ handle_scan_in_order (PbBenchPage *self, const char *code)
 
       case PB_PACK_SCAN_COMPLETE:
         emit_feedback (self, "complete");
-        if (pb_settings_get_bool (get_store (self), "print.on_final_scan")
-            && (self->batch_bar == NULL || pb_batch_bar_get_offered (self->batch_bar) == 0))
+        if (needs_last_weight (self))
+          {
+            /* Several parcels: the last one is weighed on its own. */
+            guint number = pb_parcel_panel_get_n_parcels (self->parcel_panel) + 1;
+            g_autofree char *text = g_strdup_printf (
+                _ ("All items verified — weigh parcel %u, then press Print Label (F12 or Enter)"),
+                number);
+
+            show_banner (self, BANNER_SUCCESS, text);
+          }
+        else if (pb_settings_get_bool (get_store (self), "print.on_final_scan")
+                 && (self->batch_bar == NULL || pb_batch_bar_get_offered (self->batch_bar) == 0))
           {
             show_banner (self, BANNER_SUCCESS, _ ("All items verified — printing the label"));
             start_ship (self, FALSE);
@@ -1650,6 +1686,7 @@ typedef struct
   char *operator_name;
   gint weight_g;
   PbWeightSource weight_source;
+  GPtrArray *parcels; /* (nullable) (element-type PbParcel): several parcels */
   gboolean reprint;
   PbShipResult result;
 } ShipJob;
@@ -1660,6 +1697,7 @@ ship_job_free (ShipJob *job)
   g_clear_object (&job->store);
   g_free (job->order_id);
   g_free (job->operator_name);
+  g_clear_pointer (&job->parcels, g_ptr_array_unref);
   pb_ship_result_clear (&job->result);
   g_free (job);
 }
@@ -1688,6 +1726,7 @@ ship_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellab
                                 .operator_name = job->operator_name,
                                 .weight_g = job->weight_g,
                                 .weight_source = job->weight_source,
+                                .parcels = job->parcels,
                                 .keep_claim = TRUE };
 
       ok = pb_ship (worker, &request, &job->result, cancellable, &error);
@@ -1779,8 +1818,20 @@ on_ship_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_dat
 
   {
     const char *number = job->result.tracking_number ? job->result.tracking_number : tracking;
-    g_autofree char *text
-        = g_strdup_printf (_ ("Label printed — Tracking %s"), number ? number : _ ("unknown"));
+    g_autofree char *text = NULL;
+
+    if (job->result.parcel_tracking != NULL)
+      {
+        /* Several parcels: every tracking number, in parcel order. */
+        guint n = g_strv_length (job->result.parcel_tracking);
+        g_autofree char *numbers = g_strjoinv (", ", job->result.parcel_tracking);
+
+        text = g_strdup_printf (ngettext ("Labels printed for %u parcel — Tracking %s",
+                                          "Labels printed for %u parcels — Tracking %s", n),
+                                n, numbers);
+      }
+    else
+      text = g_strdup_printf (_ ("Label printed — Tracking %s"), number ? number : _ ("unknown"));
 
     if (job->result.despatch_note_error != NULL)
       {
@@ -1812,9 +1863,12 @@ start_ship (PbBenchPage *self, gboolean reprint)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GTask) task = NULL;
+  g_autoptr (GPtrArray) parcels = NULL;
   ShipJob *job;
   const char *order_id;
   PbAction action = PB_ACTION_PACK;
+  gint weight_g = self->weight_g;
+  PbWeightSource weight_source = self->weight_source;
 
   if (self->pack == NULL || self->busy)
     return;
@@ -1849,6 +1903,14 @@ start_ship (PbBenchPage *self, gboolean reprint)
           if (!pb_ship_preview (get_store (self), order_id, self->weight_g, &preview, &error))
             stop = g_strdup (error->message);
         }
+      if (stop == NULL)
+        {
+          /* Several parcels: the ones closed, and the units since the last
+           * at the weight now in the field. */
+          parcels = pb_parcel_panel_finish (self->parcel_panel, self->weight_g, &error);
+          if (parcels == NULL && error != NULL)
+            stop = g_strdup (error->message);
+        }
       if (stop != NULL)
         {
           g_autofree char *text = g_strdup_printf (_ ("No label: %s"), stop);
@@ -1857,6 +1919,15 @@ start_ship (PbBenchPage *self, gboolean reprint)
           emit_feedback (self, "refused");
           return;
         }
+      if (parcels != NULL && parcels->len == 1)
+        {
+          /* One parcel holding everything: the order as one. */
+          weight_g = ((PbParcel *)g_ptr_array_index (parcels, 0))->weight_g;
+          weight_source = PB_WEIGHT_SOURCE_UNSAID;
+          g_clear_pointer (&parcels, g_ptr_array_unref);
+        }
+      else if (parcels != NULL)
+        weight_g = 0; /* each parcel has its own */
     }
 
   job = g_new0 (ShipJob, 1);
@@ -1864,8 +1935,9 @@ start_ship (PbBenchPage *self, gboolean reprint)
   job->order_id = g_strdup (order_id);
   job->operator_name = g_strdup (pb_session_get_username (self->session));
   job->reprint = reprint;
-  job->weight_g = self->weight_g;
-  job->weight_source = self->weight_source;
+  job->weight_g = weight_g;
+  job->weight_source = weight_source;
+  job->parcels = g_steal_pointer (&parcels);
 
   self->busy = TRUE;
   show_banner (self, BANNER_INFO,
@@ -1888,6 +1960,67 @@ static void
 reprint_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   start_ship (PB_BENCH_PAGE (widget), TRUE);
+}
+
+/* Several parcels (issue 16) */
+
+/* Ctrl+N: closes the parcel being packed, at the weight in the field;
+ * the next parcel starts with no weight. */
+static void
+new_parcel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint n;
+
+  if (self->pack == NULL || self->busy || self->label_stored)
+    return;
+  /* Still moving, overloaded…: not a weight to close a parcel with. */
+  if (self->scale_block != NULL)
+    text = g_strdup_printf (_ ("No parcel closed: %s"), self->scale_block);
+  else if (!pb_parcel_panel_close_parcel (self->parcel_panel, self->weight_g, &error))
+    text = g_strdup_printf (_ ("No parcel closed: %s"), error->message);
+  if (text != NULL)
+    {
+      show_banner (self, BANNER_ERROR, text);
+      emit_feedback (self, "refused");
+      refocus_scan_entry (self);
+      return;
+    }
+  n = pb_parcel_panel_get_n_parcels (self->parcel_panel);
+  if (pb_pack_session_get_complete (self->pack))
+    text = g_strdup_printf (_ ("Parcel %u closed. Every unit is in a parcel: press Print Label "
+                               "(F12 or Enter)."),
+                            n);
+  else
+    text = g_strdup_printf (_ ("Parcel %u closed. Scan the units of parcel %u, then weigh it."), n,
+                            n + 1);
+  /* The parcel just closed may still be on the scale. */
+  forget_weight (self, TRUE);
+  show_banner (self, BANNER_SUCCESS, text);
+  emit_feedback (self, "verified");
+  update_actions (self);
+  refocus_scan_entry (self);
+}
+
+/* Ctrl+U: the last closed parcel's units go back into the one being
+ * packed. */
+static void
+undo_parcel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbBenchPage *self = PB_BENCH_PAGE (widget);
+  guint n = pb_parcel_panel_get_n_parcels (self->parcel_panel);
+  g_autofree char *text = NULL;
+
+  if (self->pack == NULL || self->busy || self->label_stored
+      || !pb_parcel_panel_undo (self->parcel_panel))
+    return;
+  text = g_strdup_printf (
+      _ ("Parcel %u opened again: its units are back in the parcel being packed."), n);
+  show_banner (self, BANNER_INFO, text);
+  update_actions (self);
+  refocus_scan_entry (self);
 }
 
 /* Despatch notes and pick lists: printed on the document printer in a
@@ -2267,6 +2400,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
 
   g_type_ensure (PB_TYPE_QUEUE_ITEM);
   g_type_ensure (PB_TYPE_QUEUE_MODEL);
+  g_type_ensure (PB_TYPE_PARCEL_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/pb-bench-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, banner_box);
@@ -2302,6 +2436,7 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, service_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, plan_problem_label);
   gtk_widget_class_bind_template_child (widget_class, PbBenchPage, scale_label);
+  gtk_widget_class_bind_template_child (widget_class, PbBenchPage, parcel_panel);
 
   gtk_widget_class_install_action (widget_class, "bench.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "bench.reprint", NULL, reprint_action);
@@ -2309,6 +2444,12 @@ pb_bench_page_class_init (PbBenchPageClass *klass)
   gtk_widget_class_install_action (widget_class, "bench.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "bench.despatch-note", NULL, despatch_note_action);
   gtk_widget_class_install_action (widget_class, "bench.pick-list", NULL, pick_list_action);
+  gtk_widget_class_install_action (widget_class, "bench.new-parcel", NULL, new_parcel_action);
+  gtk_widget_class_install_action (widget_class, "bench.undo-parcel", NULL, undo_parcel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "bench.new-parcel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK,
+                                       "bench.undo-parcel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "bench.despatch-note", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F12, 0, "bench.print", NULL);

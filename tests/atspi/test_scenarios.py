@@ -7,6 +7,7 @@ private cupsd whose label queue prints into a TCP sink.
   FirstRun.test_setup_then_add_a_packer   first-run assistant → Preferences → add a packer → ship
   Packer.test_ships_an_order              log in → sync → scan → verify → label → Amazon
   Packer.test_no_supervisor_pages_and_a_wrong_item_does_not_print
+  BenchParcels.test_two_parcels_at_the_bench   issue 16: New Parcel, Undo, two labels
 
 Run under xvfb-run (tools/test.sh does), or standalone with PB_ATSPI_XVFB=1.
 Without a display the tests skip, unless PB_REQUIRE_DISPLAY=1.
@@ -30,6 +31,7 @@ from shipping import Shipping  # noqa: E402
 import cupsd  # noqa: E402
 import pg_server  # noqa: E402
 from test_site import SiteBench, tcp_uri  # noqa: E402
+import test_parcels  # noqa: E402  (its order of three mugs and a lid)
 
 # ---------------------------------------------------------------------------
 # The accessible names and roles the scenarios look for, in one place.
@@ -73,6 +75,12 @@ BENCH = {
     "items": ("list", "Items in the order"),
     "print": ("push button", "Print label"),
     "close": ("push button", "Close order"),
+    # Several parcels (src/app/pb-parcel-panel.c).
+    "new_parcel": ("push button", "New parcel"),
+    "undo_parcel": ("push button", "Undo last parcel"),
+    # GTK 4.8 names it by its mnemonic label ("Weight") rather than by
+    # its accessible label ("Parcel weight").
+    "weight": ("spin button", re.compile(r"^(Parcel weight|Weight)$")),
     # The banner is an alert, so a screen reader announces it.
     "banner": "alert",
 }
@@ -83,6 +91,14 @@ BANNER = {
     "verified": r"^All items verified",
     "printed": r"^Label printed — Tracking (RM\d{9}GB)$",
     "wrong_item": r"^Wrong item — it is not in this order$",
+    "parcel_closed": r"^Parcel %d closed\. Scan the units of parcel %d, then weigh it\.$",
+    "no_weight": r"^No parcel closed: Parcel 1 has no weight: put it on the scale, or type its "
+                 r"weight\.$",
+    "empty_parcel": r"^No parcel closed: Parcel 1 is empty: scan the units that go in it first\.$",
+    "reopened": r"^Parcel 1 opened again: its units are back in the parcel being packed\.$",
+    "weigh_last": r"^All items verified — weigh parcel 2, then press Print Label \(F12 or "
+                  r"Enter\)$",
+    "printed_parcels": r"^Labels printed for 2 parcels — Tracking (RM\d{9}GB), (RM\d{9}GB)$",
 }
 
 # The first-run assistant (ui/pb-setup-assistant.ui). The settings steps
@@ -565,6 +581,132 @@ class Packer(Scenario):
         self.badge(self.packer, self.password)
         app.wait_for(lambda: self.title_label(re.compile(r"^%s \(" % self.packer)),
                      "the header to name the packer")
+
+
+@unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")
+class BenchParcels(Scenario):
+    """Issue 16 at the bench: an order of three mugs and a lid goes as two
+    parcels. The packer scans two mugs, weighs them and presses New
+    Parcel; scans the rest, weighs that and prints: two labels on one
+    Click & Drop order, two confirmations to Amazon."""
+
+    ORDER, MUG, LID = test_parcels.ORDER, test_parcels.MUG, test_parcels.LID
+
+    @classmethod
+    def prepare(cls, holder):
+        template = cls.shipping.unshipped()[0]
+        cls.shipping.api.control("POST", "/_test/orders",
+                                 {"add": [test_parcels.ParcelsTestCase.two_items(template)]})
+
+    def weight_field(self):
+        return self.app.find(*BENCH["weight"])
+
+    def type_weight(self, grams):
+        """As a packer does without a scale: Alt+W to the weight field,
+        the grams, Enter (back to the scan field)."""
+        app = self.app
+        field = self.weight_field()
+        app.key("alt+w")
+        app.wait_for(lambda: app.has_state(field, "focused") or
+                     any(app.has_state(n, "focused") for n, _ in app.walk(field)),
+                     "the weight field to take the focus")
+        app.key("ctrl+a")
+        app.type_keys(str(grams))
+        app.key("Return")
+        app.wait_for(lambda: app.has_state(app.find(*BENCH["scan"]), "focused"),
+                     "the scan field to take the focus again")
+
+    def weight_shown(self):
+        value = self.weight_field().get_value_iface()
+        return value.get_current_value() if value is not None else None
+
+    def parcel_label(self, pattern):
+        return [n for n in self.app.find_all("label", re.compile(pattern)) if self.app.is_on_top(n)]
+
+    def test_two_parcels_at_the_bench(self):
+        app = self.start_app("parcels")
+        self.log_in(self.packer, self.password)
+        self.wait_for_sync()
+        self.scan(self.ORDER)
+        self.order_number(self.ORDER)
+        units = app.find("label", "0 of 4 units")
+
+        # Nothing scanned yet: New Parcel says why it did nothing.
+        app.click(app.find(*BENCH["new_parcel"]))
+        self.wait_for_banner(BANNER["empty_parcel"])
+
+        self.scan(self.MUG)
+        app.wait_for_text(units, r"^1 of 4 units$")
+        self.scan(self.MUG)
+        app.wait_for_text(units, r"^2 of 4 units$")
+
+        # No weight yet (the catalogue has none for a parcel): refused in
+        # words, and no parcel closed.
+        app.click(app.find(*BENCH["new_parcel"]))
+        self.wait_for_banner(BANNER["no_weight"])
+        self.assertEqual(self.parcel_label(r"^Parcel \d+: "), [])
+
+        # Weighed: Ctrl+N closes parcel 1, and its weight is not carried on.
+        self.type_weight(1800)
+        app.key("ctrl+n")
+        self.wait_for_banner(BANNER["parcel_closed"] % (1, 2))
+        first = r"^Parcel 1: 2 × %s, 1800 g$" % re.escape(self.MUG)
+        app.wait_for(lambda: self.parcel_label(first), "parcel 1 in the list")
+        app.wait_for(lambda: self.weight_shown() == 0, "the weight field to clear")
+
+        # Undo puts the mugs back into the parcel being packed; closed again
+        # with the button.
+        app.click(app.find(*BENCH["undo_parcel"]))
+        self.wait_for_banner(BANNER["reopened"])
+        app.wait_for(lambda: not self.parcel_label(first), "parcel 1 to leave the list")
+        self.type_weight(1800)
+        app.click(app.find(*BENCH["new_parcel"]))
+        self.wait_for_banner(BANNER["parcel_closed"] % (1, 2))
+        app.wait_for(lambda: self.parcel_label(first), "parcel 1 in the list again")
+        app.screenshot("parcel-1-closed")
+
+        # The rest: the last scan does not print a parcel without a weight.
+        jobs_before = len(self.shipping.sink.jobs)
+        self.scan(self.MUG)
+        app.wait_for_text(units, r"^3 of 4 units$")
+        self.scan(self.LID)
+        self.wait_for_banner(BANNER["weigh_last"])
+        self.assertEqual(len(self.shipping.sink.jobs), jobs_before)
+        self.assertEqual(self.shipping.clickdrop.creates(self.ORDER), 0)
+
+        self.type_weight(1100)
+        app.key("F12")
+        found = self.wait_for_banner(BANNER["printed_parcels"], timeout=90)
+        numbers = [found.group(1), found.group(2)]
+        self.assertNotEqual(numbers[0], numbers[1])
+        app.screenshot("parcels-printed")
+
+        # One Click & Drop order, a package per parcel at the weights typed.
+        self.assertEqual(self.shipping.clickdrop.creates(self.ORDER), 1)
+        stored = [o for o in self.shipping.clickdrop.control("GET", "/_test/orders")["orders"]
+                  if o.get("orderReference") == self.ORDER]
+        self.assertEqual(len(stored), 1)
+        packages = stored[0]["request"]["packages"]
+        self.assertEqual([p["weightInGrams"] for p in packages], [1800, 1100])
+        self.assertEqual([[(c["SKU"], c["quantity"]) for c in p["contents"]] for p in packages],
+                         [[(self.MUG, 2)], [(self.MUG, 1), (self.LID, 1)]])
+        self.assertEqual([p["trackingNumber"] for p in stored[0]["packages"]], numbers)
+        self.shipping.sink.wait_for_jobs(jobs_before + 1, timeout=60)
+
+        # Amazon: one confirmation per parcel, packageReferenceId 1 and 2.
+        def confirmed():
+            sent = [c for c in self.shipping.api.confirmations()
+                    if c.get("orderId") == self.ORDER and not c["duplicate"]]
+            return sent if len(sent) >= 2 else None
+        sent = app.wait_for(confirmed, "Amazon to record both confirmations", timeout=90)
+        self.assertEqual(len(sent), 2)
+        by_reference = {c["packageReferenceId"]: c["body"]["packageDetail"]["trackingNumber"]
+                        for c in sent}
+        self.assertEqual(by_reference, {"1": numbers[0], "2": numbers[1]})
+
+        # The order closed, and its parcels with it.
+        app.wait_for(lambda: not self.parcel_label(r"^Parcel \d+: "),
+                     "the parcels to leave the bench")
 
 
 @unittest.skipUnless(PRINTABLE is None, PRINTABLE or "")

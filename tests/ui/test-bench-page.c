@@ -828,6 +828,75 @@ test_scale_fills_weight (Fixture *fixture, gconstpointer data)
   g_unlink (fifo);
 }
 
+/* Issue 16: several parcels at the bench, weighed on the scale. A parcel
+ * closes at the scale's weight; the next parcel starts with none, and the
+ * closed one, still on the scale, is not its weight. Closing the order
+ * forgets the parcels. */
+static void
+test_parcels_on_the_scale (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *fifo = g_build_filename (fixture->root, "scale", NULL);
+  GtkWidget *panel = get_child (fixture, "parcel_panel");
+  int fd = -1;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_settings_set_string (settings, "scale-device", fifo);
+  PB_UI_TEST_WAIT_UNTIL ((fd = g_open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0)) >= 0);
+
+  scan (fixture, ORDER_TEA);
+  scan (fixture, "TEA-1");
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 500));
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 800));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 800 && scale_says (fixture, "From the scale"));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.new-parcel", NULL);
+  g_assert_true (
+      banner_has_prefix (fixture, "Parcel 1 closed. Scan the units of parcel 2, then weigh it."));
+  g_assert_nonnull (pb_ui_test_find_label (panel, "Parcel 1: 1 × TEA-1, 800 g"));
+  g_assert_nonnull (pb_ui_test_find_label (panel, "Parcel 2 being packed: 0 units"));
+  g_assert_cmpint (shown_weight (fixture), ==, 0);
+
+  /* Parcel 1 still on the scale: not parcel 2's weight. (The re-zero
+   * report after it shows when both were read.) */
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 800));
+  send_report (fd, SCALE_REPORT (SCALE_REZERO, 0));
+  PB_UI_TEST_WAIT_UNTIL (scale_says (fixture, "re-zeroing"));
+  g_assert_cmpint (shown_weight (fixture), ==, 0);
+  scan (fixture, "TEA-1");
+  g_assert_nonnull (pb_ui_test_find_label (panel, "Parcel 2 being packed: 1 unit"));
+  /* A scale that is not ready closes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.new-parcel", NULL);
+  g_assert_true (banner_has_prefix (fixture, "No parcel closed: "));
+  g_assert_true (feedback_has (fixture, "refused"));
+  g_assert_null (pb_ui_test_find_label_with_prefix (panel, "Parcel 2: "));
+
+  /* Parcel 2 weighed: moved, then settled. */
+  send_report (fd, SCALE_REPORT (SCALE_IN_MOTION, 300));
+  send_report (fd, SCALE_REPORT (SCALE_STABLE, 650));
+  PB_UI_TEST_WAIT_UNTIL (shown_weight (fixture) == 650 && scale_says (fixture, "From the scale"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.new-parcel", NULL);
+  g_assert_nonnull (pb_ui_test_find_label (panel, "Parcel 2: 1 × TEA-1, 650 g"));
+
+  /* Undo: parcel 2's tea towel is back in the parcel being packed. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.undo-parcel", NULL);
+  g_assert_true (banner_has_prefix (fixture, "Parcel 2 opened again"));
+  g_assert_null (pb_ui_test_find_label_with_prefix (panel, "Parcel 2: "));
+  g_assert_nonnull (pb_ui_test_find_label (panel, "Parcel 2 being packed: 1 unit"));
+
+  /* Closing the order forgets its parcels: opened again, it is one parcel. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "bench.close-order", NULL);
+  g_assert_null (pb_bench_page_get_order_id (fixture->page));
+  scan (fixture, ORDER_TEA);
+  g_assert_cmpstr (label_text (fixture, "units_label"), ==, "0 of 3 units");
+  g_assert_null (pb_ui_test_find_label_with_prefix (panel, "Parcel 1: "));
+  g_assert_null (pb_ui_test_find_label_with_prefix (panel, "Parcel 2 being packed"));
+
+  close (fd);
+  g_settings_reset (settings, "scale-device");
+  g_unlink (fifo);
+}
+
 /* Issue 16: a batch of single-item orders. Three orders wait for one mug
  * each (ORDER_TEA holds a mug too, but more besides: not in the batch). */
 #define ORDER_MUG_1 "202-0000011-0000011"
@@ -1028,6 +1097,8 @@ main (int argc, char **argv)
               test_despatch_note_and_pick_list, tear_down);
   g_test_add ("/bench-page/scale-fills-weight", Fixture, GINT_TO_POINTER (TRUE), set_up,
               test_scale_fills_weight, tear_down);
+  g_test_add ("/bench-page/parcels-on-the-scale", Fixture, NULL, set_up, test_parcels_on_the_scale,
+              tear_down);
   g_test_add_func ("/bench-page/batch-offer", test_batch_offer);
 
   return g_test_run ();
