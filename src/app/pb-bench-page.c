@@ -1907,7 +1907,8 @@ start_ship (PbBenchPage *self, gboolean reprint)
         {
           /* Several parcels: the ones closed, and the units since the last
            * at the weight now in the field. */
-          parcels = pb_parcel_panel_finish (self->parcel_panel, self->weight_g, &error);
+          parcels = pb_parcel_panel_finish (self->parcel_panel, self->weight_g, self->weight_source,
+                                            &error);
           if (parcels == NULL && error != NULL)
             stop = g_strdup (error->message);
         }
@@ -1979,7 +1980,8 @@ new_parcel_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   /* Still moving, overloaded…: not a weight to close a parcel with. */
   if (self->scale_block != NULL)
     text = g_strdup_printf (_ ("No parcel closed: %s"), self->scale_block);
-  else if (!pb_parcel_panel_close_parcel (self->parcel_panel, self->weight_g, &error))
+  else if (!pb_parcel_panel_close_parcel (self->parcel_panel, self->weight_g, self->weight_source,
+                                          &error))
     text = g_strdup_printf (_ ("No parcel closed: %s"), error->message);
   if (text != NULL)
     {

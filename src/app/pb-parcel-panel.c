@@ -97,12 +97,13 @@ pb_parcel_panel_set_pack (PbParcelPanel *self, PbPackSession *pack)
 }
 
 gboolean
-pb_parcel_panel_close_parcel (PbParcelPanel *self, gint weight_g, GError **error)
+pb_parcel_panel_close_parcel (PbParcelPanel *self, gint weight_g, PbWeightSource source,
+                              GError **error)
 {
   g_return_val_if_fail (PB_IS_PARCEL_PANEL (self), FALSE);
   g_return_val_if_fail (self->builder != NULL, FALSE);
 
-  if (!pb_parcel_builder_close (self->builder, weight_g, error))
+  if (!pb_parcel_builder_close (self->builder, weight_g, source, error))
     return FALSE;
   update (self);
   return TRUE;
@@ -134,10 +135,11 @@ pb_parcel_panel_get_open_units (PbParcelPanel *self)
 }
 
 GPtrArray *
-pb_parcel_panel_finish (PbParcelPanel *self, gint weight_g, GError **error)
+pb_parcel_panel_finish (PbParcelPanel *self, gint weight_g, PbWeightSource source, GError **error)
 {
   g_return_val_if_fail (PB_IS_PARCEL_PANEL (self), NULL);
-  return self->builder != NULL ? pb_parcel_builder_finish (self->builder, weight_g, error) : NULL;
+  return self->builder != NULL ? pb_parcel_builder_finish (self->builder, weight_g, source, error)
+                               : NULL;
 }
 
 static void

@@ -27,7 +27,8 @@ void pb_parcel_panel_set_pack (PbParcelPanel *self, PbPackSession *pack);
 
 /* pb_parcel_builder_close() and _undo() on the open order, and shows the
  * result. */
-gboolean pb_parcel_panel_close_parcel (PbParcelPanel *self, gint weight_g, GError **error);
+gboolean pb_parcel_panel_close_parcel (PbParcelPanel *self, gint weight_g, PbWeightSource source,
+                                       GError **error);
 gboolean pb_parcel_panel_undo (PbParcelPanel *self);
 
 guint pb_parcel_panel_get_n_parcels (PbParcelPanel *self);
@@ -35,6 +36,7 @@ guint pb_parcel_panel_get_open_units (PbParcelPanel *self);
 
 /* pb_parcel_builder_finish() on the open order: NULL without @error when
  * no parcel was closed (or no order is open). */
-GPtrArray *pb_parcel_panel_finish (PbParcelPanel *self, gint weight_g, GError **error);
+GPtrArray *pb_parcel_panel_finish (PbParcelPanel *self, gint weight_g, PbWeightSource source,
+                                   GError **error);
 
 G_END_DECLS

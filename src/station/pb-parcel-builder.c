@@ -84,10 +84,11 @@ pb_parcel_builder_get_open_units (PbParcelBuilder *self)
 
 /* A new parcel numbered @number holding the open units, at @weight_g. */
 static PbParcel *
-make_open_parcel (PbParcelBuilder *self, guint number, gint weight_g)
+make_open_parcel (PbParcelBuilder *self, guint number, gint weight_g, PbWeightSource source)
 {
   PbParcel *parcel = pb_parcel_new (number, weight_g);
 
+  parcel->weight_source = source;
   for (guint i = 0; i < self->placed->len; i++)
     {
       guint units = open_units_of (self, i);
@@ -109,7 +110,8 @@ refuse_weight (guint number, gint weight_g, GError **error)
 }
 
 gboolean
-pb_parcel_builder_close (PbParcelBuilder *self, gint weight_g, GError **error)
+pb_parcel_builder_close (PbParcelBuilder *self, gint weight_g, PbWeightSource source,
+                         GError **error)
 {
   guint number;
 
@@ -128,7 +130,7 @@ pb_parcel_builder_close (PbParcelBuilder *self, gint weight_g, GError **error)
     }
   if (!refuse_weight (number, weight_g, error))
     return FALSE;
-  g_ptr_array_add (self->parcels, make_open_parcel (self, number, weight_g));
+  g_ptr_array_add (self->parcels, make_open_parcel (self, number, weight_g, source));
   for (guint i = 0; i < self->placed->len; i++)
     g_array_index (self->placed, guint, i) = pb_pack_session_get_line (self->pack, i)->verified;
   return TRUE;
@@ -169,6 +171,7 @@ copy_parcel (const PbParcel *parcel)
 {
   PbParcel *copy = pb_parcel_new (parcel->number, parcel->weight_g);
 
+  copy->weight_source = parcel->weight_source;
   for (guint j = 0; j < parcel->items->len; j++)
     {
       const PbParcelItem *item = &g_array_index (parcel->items, PbParcelItem, j);
@@ -179,7 +182,8 @@ copy_parcel (const PbParcel *parcel)
 }
 
 GPtrArray *
-pb_parcel_builder_finish (PbParcelBuilder *self, gint weight_g, GError **error)
+pb_parcel_builder_finish (PbParcelBuilder *self, gint weight_g, PbWeightSource source,
+                          GError **error)
 {
   g_autoptr (GPtrArray) parcels = NULL;
   guint number;
@@ -197,7 +201,7 @@ pb_parcel_builder_finish (PbParcelBuilder *self, gint weight_g, GError **error)
     {
       if (!refuse_weight (number, weight_g, error))
         return NULL;
-      g_ptr_array_add (parcels, make_open_parcel (self, number, weight_g));
+      g_ptr_array_add (parcels, make_open_parcel (self, number, weight_g, source));
     }
   return g_steal_pointer (&parcels);
 }

@@ -34,7 +34,8 @@ guint pb_parcel_builder_get_open_units (PbParcelBuilder *self);
 /* Closes the parcel being packed: the units scanned since the last one, at
  * @weight_g. Refused in words (PB_STORE_ERROR_INVALID) when @weight_g is
  * not above 0 or nothing was scanned since the last parcel. */
-gboolean pb_parcel_builder_close (PbParcelBuilder *self, gint weight_g, GError **error);
+gboolean pb_parcel_builder_close (PbParcelBuilder *self, gint weight_g, PbWeightSource source,
+                                  GError **error);
 /* Opens the last closed parcel again: its units are in the parcel being
  * packed once more. FALSE when no parcel is closed. */
 gboolean pb_parcel_builder_undo (PbParcelBuilder *self);
@@ -45,7 +46,8 @@ gboolean pb_parcel_builder_undo (PbParcelBuilder *self);
  * scanned since the last, one more holding them at @weight_g (refused in
  * words when @weight_g is not above 0), numbered 1 …. A copy: the builder
  * is unchanged. */
-GPtrArray *pb_parcel_builder_finish (PbParcelBuilder *self, gint weight_g, GError **error);
+GPtrArray *pb_parcel_builder_finish (PbParcelBuilder *self, gint weight_g, PbWeightSource source,
+                                     GError **error);
 
 /* "Parcel 1: 2 × SKU-1, 1 × SKU-2, 1,800 g": closed parcel @index in
  * words. */

@@ -117,6 +117,7 @@ pb_parcels_from_specs (PbStore *store, const char *order_id, const char *const *
           return NULL;
         }
       parcel = pb_parcel_new (i + 1, (gint)weight);
+      parcel->weight_source = PB_WEIGHT_SOURCE_TYPED;
       if (colon != NULL && !add_items (parcel, specs[i], colon + 1, items, placed, error))
         return NULL;
       if (colon == NULL && n > 1)

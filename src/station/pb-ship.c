@@ -992,6 +992,53 @@ print_despatch_note (PbStore *store, const PbShipRequest *request, PbShipResult 
     result->despatch_note_error = g_strdup (error->message);
 }
 
+/* Whether a weight was typed or came from the scale. */
+static const char *
+weighed (PbWeightSource source)
+{
+  switch (source)
+    {
+      case PB_WEIGHT_SOURCE_SCALE:
+        return " weighed=scale";
+      case PB_WEIGHT_SOURCE_TYPED:
+        return " weighed=typed";
+      case PB_WEIGHT_SOURCE_UNSAID:
+      default:
+        return "";
+    }
+}
+
+/* A "label.override" row for a weight or service the packer gave, one
+ * per parcel when there are several (the catalogue's split says
+ * "weight=… service=…" without a source). */
+static void
+audit_weights (PbStore *store, const PbShipRequest *request, const Plan *plan)
+{
+  if (plan->parcels != NULL)
+    {
+      for (guint i = 0; i < plan->parcels->len; i++)
+        {
+          const PbParcel *parcel = g_ptr_array_index (plan->parcels, i);
+          g_autofree char *detail
+              = g_strdup_printf ("parcel=%u weight=%d service=%s%s", parcel->number,
+                                 parcel->weight_g, plan->service, weighed (parcel->weight_source));
+
+          pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
+                           detail, NULL);
+        }
+      return;
+    }
+  if (request->weight_g > 0 || request->service != NULL)
+    {
+      g_autofree char *detail
+          = g_strdup_printf ("weight=%d service=%s%s", plan->weight_g, plan->service,
+                             request->weight_g > 0 ? weighed (request->weight_source) : "");
+
+      pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
+                       detail, NULL);
+    }
+}
+
 static gboolean
 same_parcels (GPtrArray *a, GPtrArray *b)
 {
@@ -1126,18 +1173,8 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
       ok = choose_parcels (store, request, &parcels, error);
       plan.parcels = parcels;
       ok = ok && make_plan (store, request, &plan, error);
-      if (ok && (request->weight_g > 0 || request->service != NULL))
-        {
-          /* Whether the weight was typed or came from the scale. */
-          const char *from = request->weight_g <= 0                             ? ""
-                             : request->weight_source == PB_WEIGHT_SOURCE_SCALE ? " weighed=scale"
-                             : request->weight_source == PB_WEIGHT_SOURCE_TYPED ? " weighed=typed"
-                                                                                : "";
-          g_autofree char *detail
-              = g_strdup_printf ("weight=%d service=%s%s", plan.weight_g, plan.service, from);
-          pb_audit_append (store, request->operator_name, "label.override", request->order_id, "ok",
-                           detail, NULL);
-        }
+      if (ok)
+        audit_weights (store, request, &plan);
       ok = ok
            && (site == NULL
                || pb_site_begin_shipment (site, request->order_id, request->operator_name, error));

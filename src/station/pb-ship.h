@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "site/pb-site.h"
+#include "store/pb-parcels.h"
 #include "store/pb-store.h"
 
 G_BEGIN_DECLS
@@ -36,14 +37,6 @@ typedef enum
 } PbShipError;
 
 GQuark pb_ship_error_quark (void);
-
-/* Where a weight given to pb_ship came from; the audit row says. */
-typedef enum
-{
-  PB_WEIGHT_SOURCE_UNSAID, /* not said (or the catalogue's) */
-  PB_WEIGHT_SOURCE_TYPED,  /* typed by the packer */
-  PB_WEIGHT_SOURCE_SCALE,  /* read from the bench's scale */
-} PbWeightSource;
 
 typedef struct
 {

@@ -15,6 +15,14 @@ G_BEGIN_DECLS
  * Nothing here is personal data. An order sent as one parcel has no rows.
  */
 
+/* Where a weight given to pb_ship came from; the audit row says. */
+typedef enum
+{
+  PB_WEIGHT_SOURCE_UNSAID, /* not said (or the catalogue's) */
+  PB_WEIGHT_SOURCE_TYPED,  /* typed by the packer */
+  PB_WEIGHT_SOURCE_SCALE,  /* read from the bench's scale */
+} PbWeightSource;
+
 typedef struct
 {
   char *order_item_id;
@@ -25,8 +33,9 @@ typedef struct
 {
   guint number; /* 1, 2 … */
   gint weight_g;
-  GArray *items;         /* PbParcelItem */
-  char *tracking_number; /* NULL until the label is bought */
+  PbWeightSource weight_source; /* not stored: for the label's audit row */
+  GArray *items;                /* PbParcelItem */
+  char *tracking_number;        /* NULL until the label is bought */
 } PbParcel;
 
 PbParcel *pb_parcel_new (guint number, gint weight_g);

@@ -123,6 +123,12 @@ class Parcels(ParcelsTestCase):
             "admin", "audit", "list", "--json")).stdout)
         shipped = [r for r in rows if r["action"] == "order.shipped" and r["subject"] == ORDER]
         self.assertEqual([r["detail"] for r in shipped], ["parcels=2"])
+        # Each parcel's weight, and that the packer typed it, is on record.
+        weights = [r["detail"] for r in rows if r["action"] == "label.override"
+                   and r["subject"] == ORDER]
+        self.assertEqual(len(weights), 2, weights)
+        self.assertRegex(weights[0], r"^parcel=1 weight=1800 service=\w+ weighed=typed$")
+        self.assertRegex(weights[1], r"^parcel=2 weight=1100 service=\w+ weighed=typed$")
         self.assertEqual(len([r for r in rows if r["action"] == "amazon.confirmed"
                               and r["subject"] == ORDER]), 2)
         # Shipping it again changes nothing: the same two numbers.

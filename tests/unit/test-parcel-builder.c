@@ -92,13 +92,13 @@ test_two_parcels (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (pb_parcel_builder_get_open_units (fixture->builder), ==, 2);
 
   /* No weight: refused in words, nothing closed. */
-  g_assert_false (pb_parcel_builder_close (fixture->builder, 0, &error));
+  g_assert_false (pb_parcel_builder_close (fixture->builder, 0, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_error (error, PB_STORE_ERROR, PB_STORE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "Parcel 1 has no weight"));
   g_clear_error (&error);
   g_assert_cmpuint (pb_parcel_builder_get_n_parcels (fixture->builder), ==, 0);
 
-  g_assert_true (pb_parcel_builder_close (fixture->builder, 1800, &error));
+  g_assert_true (pb_parcel_builder_close (fixture->builder, 1800, PB_WEIGHT_SOURCE_SCALE, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (pb_parcel_builder_get_n_parcels (fixture->builder), ==, 1);
   g_assert_cmpuint (pb_parcel_builder_get_open_units (fixture->builder), ==, 0);
@@ -106,7 +106,7 @@ test_two_parcels (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (first, ==, "Parcel 1: 2 × MUG-2, 1800 g");
 
   /* Nothing scanned since: refused. */
-  g_assert_false (pb_parcel_builder_close (fixture->builder, 500, &error));
+  g_assert_false (pb_parcel_builder_close (fixture->builder, 500, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_nonnull (strstr (error->message, "nothing was scanned since the last parcel"));
   g_clear_error (&error);
 
@@ -115,11 +115,11 @@ test_two_parcels (Fixture *fixture, gconstpointer data)
   g_assert_true (pb_pack_session_get_complete (fixture->pack));
 
   /* The last parcel needs a weight of its own: the first's is not carried. */
-  g_assert_null (pb_parcel_builder_finish (fixture->builder, 0, &error));
+  g_assert_null (pb_parcel_builder_finish (fixture->builder, 0, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_nonnull (strstr (error->message, "Parcel 2 has no weight"));
   g_clear_error (&error);
 
-  parcels = pb_parcel_builder_finish (fixture->builder, 1100, &error);
+  parcels = pb_parcel_builder_finish (fixture->builder, 1100, PB_WEIGHT_SOURCE_TYPED, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (parcels->len, ==, 2);
   g_assert_cmpuint (((PbParcel *)parcels->pdata[0])->number, ==, 1);
@@ -128,6 +128,9 @@ test_two_parcels (Fixture *fixture, gconstpointer data)
   assert_holds (parcels->pdata[0], LID_ITEM, 0);
   g_assert_cmpuint (((PbParcel *)parcels->pdata[1])->number, ==, 2);
   g_assert_cmpint (((PbParcel *)parcels->pdata[1])->weight_g, ==, 1100);
+  /* Each parcel says how it was weighed, for its audit row. */
+  g_assert_cmpint (((PbParcel *)parcels->pdata[0])->weight_source, ==, PB_WEIGHT_SOURCE_SCALE);
+  g_assert_cmpint (((PbParcel *)parcels->pdata[1])->weight_source, ==, PB_WEIGHT_SOURCE_TYPED);
   assert_holds (parcels->pdata[1], MUG_ITEM, 1);
   assert_holds (parcels->pdata[1], LID_ITEM, 1);
   /* What pb_ship checks before it buys anything. */
@@ -145,14 +148,14 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_autoptr (GPtrArray) parcels = NULL;
 
   g_assert_false (pb_parcel_builder_undo (fixture->builder));
-  g_assert_false (pb_parcel_builder_close (fixture->builder, 900, &error));
+  g_assert_false (pb_parcel_builder_close (fixture->builder, 900, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_nonnull (strstr (error->message, "scan the units that go in it first"));
   g_clear_error (&error);
 
   scan (fixture, "MUG-2", 1);
-  g_assert_true (pb_parcel_builder_close (fixture->builder, 700, &error));
+  g_assert_true (pb_parcel_builder_close (fixture->builder, 700, PB_WEIGHT_SOURCE_TYPED, &error));
   scan (fixture, "LID-5", 1);
-  g_assert_true (pb_parcel_builder_close (fixture->builder, 200, &error));
+  g_assert_true (pb_parcel_builder_close (fixture->builder, 200, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_cmpuint (pb_parcel_builder_get_n_parcels (fixture->builder), ==, 2);
 
   /* The lid goes back into the parcel being packed. */
@@ -160,13 +163,13 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (pb_parcel_builder_get_n_parcels (fixture->builder), ==, 1);
   g_assert_cmpuint (pb_parcel_builder_get_open_units (fixture->builder), ==, 1);
   scan (fixture, "MUG-2", 2);
-  g_assert_true (pb_parcel_builder_close (fixture->builder, 1500, &error));
+  g_assert_true (pb_parcel_builder_close (fixture->builder, 1500, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_no_error (error);
   g_autofree char *second = pb_parcel_builder_describe (fixture->builder, 1);
   g_assert_cmpstr (second, ==, "Parcel 2: 2 × MUG-2, 1 × LID-5, 1500 g");
 
   /* Every unit is in a closed parcel: no last parcel, and no weight asked. */
-  parcels = pb_parcel_builder_finish (fixture->builder, 0, &error);
+  parcels = pb_parcel_builder_finish (fixture->builder, 0, PB_WEIGHT_SOURCE_TYPED, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (parcels->len, ==, 2);
   g_assert_true (pb_parcels_check (fixture->store, ORDER, parcels, &error));
@@ -177,7 +180,7 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_assert_true (pb_parcel_builder_undo (fixture->builder));
   g_assert_cmpuint (pb_parcel_builder_get_open_units (fixture->builder), ==, 4);
   g_clear_pointer (&parcels, g_ptr_array_unref);
-  g_assert_null (pb_parcel_builder_finish (fixture->builder, 0, &error));
+  g_assert_null (pb_parcel_builder_finish (fixture->builder, 0, PB_WEIGHT_SOURCE_TYPED, &error));
   g_assert_no_error (error);
 }
 
