@@ -112,6 +112,23 @@ pb_audit_append_at (PbStore *store, gint64 time, const char *actor, const char *
   g_return_val_if_fail (PB_IS_STORE (store), FALSE);
   g_return_val_if_fail (action != NULL && outcome != NULL, FALSE);
 
+  /* A row reads the chain's last hash, then writes: on its own it takes
+   * the write lock first (BEGIN IMMEDIATE waits for another connection's
+   * write), since a read lock turned into a write lock after another
+   * connection committed fails at once (SQLITE_BUSY_SNAPSHOT). Inside the
+   * caller's transaction it is a savepoint of it. */
+  if (sqlite3_get_autocommit (pb_store_get_db (store)))
+    {
+      if (!pb_store_begin (store, error))
+        return FALSE;
+      if (!insert_row (store, time, actor, action, subject, outcome, detail, error)
+          || !pb_store_commit (store, error))
+        {
+          pb_store_rollback (store);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (!pb_store_exec (store, "SAVEPOINT audit_append", error))
     return FALSE;
   if (!insert_row (store, time, actor, action, subject, outcome, detail, error))
