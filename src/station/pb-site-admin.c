@@ -5,6 +5,7 @@
 
 #include "pb-site-admin.h"
 #include "print/pb-printer.h"
+#include "store/pb-activity.h"
 #include "store/pb-audit.h"
 #include "store/pb-outbox.h"
 
@@ -194,9 +195,46 @@ pb_site_admin_release_claim (PbStore *store, const char *order_id, const char *o
     }
   if (site == NULL || !pb_site_release_held (site, order_id, PB_SITE_STALE_SECONDS, &was, error))
     return FALSE;
-  detail = g_strdup_printf ("held at %s by %s", was.bench, was.operator_name);
-  return pb_audit_append (store, operator_name, "site.claim_released", order_id, "ok", detail,
-                          error);
+  detail = g_strdup_printf (PB_ACTIVITY_HELD_AT, was.bench,
+                            was.operator_name != NULL ? was.operator_name : "—");
+  if (!pb_audit_append (store, operator_name, PB_ACTIVITY_CLAIM_RELEASED, order_id, "ok", detail,
+                        error))
+    return FALSE;
+  /* The supervisors of the site count it now, not at the next sync. */
+  pb_site_push_audit (site, store, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+pb_site_admin_take_over_claim (PbStore *store, const char *order_id, const char *operator_name,
+                               GError **error)
+{
+  g_autoptr (PbSite) site = NULL;
+  g_auto (PbSiteClaim) was = { 0 };
+  g_autofree char *detail = NULL;
+  gboolean in_site;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (order_id != NULL && operator_name != NULL, FALSE);
+
+  site = open_site (store, &in_site, error);
+  if (!in_site)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NOT_A_SITE,
+                   _ ("This bench is not in a site."));
+      return FALSE;
+    }
+  if (site == NULL
+      || !pb_site_take_over (site, order_id, operator_name, PB_SITE_STALE_SECONDS, &was, error))
+    return FALSE;
+  detail = g_strdup_printf (PB_ACTIVITY_HELD_AT, was.bench,
+                            was.operator_name != NULL ? was.operator_name : "—");
+  if (!pb_audit_append (store, operator_name, PB_ACTIVITY_CLAIM_TAKEN_OVER, order_id, "ok", detail,
+                        error))
+    return FALSE;
+  /* The supervisors of the site count it now, not at the next sync. */
+  pb_site_push_audit (site, store, NULL, NULL);
+  return TRUE;
 }
 
 const char *
