@@ -8,7 +8,8 @@ through AT-SPI, on the two-bench site of test_two_benches.py:
       for this bench (each with a confirmation), sees both counted as
       claims taken over on Activity, sees
       both benches on Benches (this bench, its version, its printer as its
-      heartbeat found it) and removes bench B (with a confirmation).
+      heartbeat found it) and removes bench B (with a confirmation); then
+      locks the bench, and its heartbeat copies that audit row to the site.
 Every step waits for what a person would see, with generous deadlines.
 """
 
@@ -95,6 +96,17 @@ class SiteAdmin(test_two_benches.Site):
         benches = json.loads(self.bench.ok(self.bench.run("site", "benches", "--json")).stdout)
         removed = {b["name"]: b["removed_at"] is not None for b in benches}
         self.assertEqual(removed, {"Bench A": False, "Bench B": True})
+
+        # The administrator locks the bench. Nothing is synced or asked of
+        # the site by hand (the next sync is minutes away): the bench's
+        # heartbeat carries the new audit row there.
+        app.click(app.find(*WINDOW["lock"]))
+
+        def locked_in_site():
+            return self.site_sql("SELECT count (*) FROM audit_events WHERE bench = 'Bench A'"
+                                 " AND action = 'session.locked' AND actor = 'admin'").strip() != "0"
+        app.wait_for(locked_in_site, "bench A's heartbeat to copy its new audit row to the site",
+                     timeout=120)
 
 
 if __name__ == "__main__":
