@@ -580,8 +580,8 @@ site_problems (PbCliContext *ctx, int argc, char **argv)
       g_autofree char *holder = pb_cli_printable (claim->operator_name);
 
       printf (_ ("Order %s is held at %s by %s, and %s has gone quiet: “site release %s” frees "
-                 "it.\n"),
-              (char *)l->data, bench, holder, bench, (char *)l->data);
+                 "it, “site release %s --take” takes it over for this bench.\n"),
+              (char *)l->data, bench, holder, bench, (char *)l->data, (char *)l->data);
     }
   for (guint i = 0; i < problems.cancelled->len; i++)
     {

@@ -762,6 +762,12 @@ pb_site_take_over (PbSite *self, const char *order_id, const char *operator_name
   else if (g_str_equal (PQgetvalue (row, 0, 4), "t"))
     g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
                  _ ("Order %s has been shipped."), order_id);
+  else if (!g_str_equal (PQgetvalue (row, 0, 3), "UNSHIPPED")
+           && !g_str_equal (PQgetvalue (row, 0, 3), "PARTIALLY_SHIPPED"))
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                 _ ("Order %s cannot be packed: it is shipped, cancelled or not yet released "
+                    "by Amazon."),
+                 order_id);
   else if (was->bench == NULL)
     g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_NO_ORDER,
                  _ ("Order %s is not held by any bench: open it at this bench to pack it."),

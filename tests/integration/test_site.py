@@ -890,6 +890,8 @@ class Supervision(Shipping2):
         self.assertEqual(self.site_sql("SELECT count (*) FROM shipments WHERE order_id = '%s'"
                                        % begun).strip(), "1")
 
+        listed = self.a.ok(self.run_at(self.a, "site", "problems", user="sue")).stdout
+        self.assertIn("“site release %s --take” takes it over for this bench" % taken, listed)
         # The quiet bench's order moves to bench A, in sue's name, in one go.
         moved = self.a.ok(self.run_at(self.a, "site", "release", taken, "--take", user="sue"))
         self.assertIn("it was held at Bench B by sam", moved.stdout)
