@@ -45,6 +45,7 @@ struct _PbActivityPage
   AdwPreferencesGroup *benches_group;
   AdwActionRow *leader_row;
   GtkLabel *leader_label;
+  GtkLabel *taken_over_label;
 };
 
 G_DEFINE_FINAL_TYPE (PbActivityPage, pb_activity_page, PB_TYPE_PAGE)
@@ -249,12 +250,21 @@ show_report (PbActivityPage *self, PbActivityReport *report, gint64 last_sync,
   gtk_label_set_text (self->mis_scans_detail, _ ("Wrong or extra items scanned while packing"));
 
   gtk_label_set_text (self->late_value, late);
-  late_detail = g_strdup_printf (ngettext ("Still to ship now; %u of %u order shipped in this "
-                                           "period went late",
-                                           "Still to ship now; %u of %u orders shipped in this "
-                                           "period went late",
-                                           report->shipped),
-                                 report->shipped_late, report->shipped);
+  if (in_site)
+    late_detail = g_strdup_printf (
+        ngettext ("Across the site, still without a label; %u of %u order shipped in this "
+                  "period went late",
+                  "Across the site, still without a label; %u of %u orders shipped in this "
+                  "period went late",
+                  report->shipped),
+        report->shipped_late, report->shipped);
+  else
+    late_detail = g_strdup_printf (ngettext ("Still to ship now; %u of %u order shipped in this "
+                                             "period went late",
+                                             "Still to ship now; %u of %u orders shipped in this "
+                                             "period went late",
+                                             report->shipped),
+                                   report->shipped_late, report->shipped);
   gtk_label_set_text (self->late_detail, late_detail);
   if (report->late_unshipped > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->late_value), "error");
@@ -334,6 +344,12 @@ show_site (PbActivityPage *self, PbSupervisionActivity *site)
   clear_bench_rows (self);
   if (!in_site)
     return;
+
+  {
+    g_autofree char *taken_over = g_strdup_printf ("%u", site->claims_taken_over);
+
+    gtk_label_set_text (self->taken_over_label, taken_over);
+  }
 
   gtk_label_set_text (self->leader_label, site->leader != NULL ? site->leader : _ ("None"));
   if (site->leader == NULL)
@@ -592,6 +608,7 @@ pb_activity_page_class_init (PbActivityPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, benches_group);
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, leader_row);
   gtk_widget_class_bind_template_child (widget_class, PbActivityPage, leader_label);
+  gtk_widget_class_bind_template_child (widget_class, PbActivityPage, taken_over_label);
   gtk_widget_class_bind_template_callback (widget_class, on_period_button_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bench_selected_cb);
 

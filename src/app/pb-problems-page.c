@@ -88,6 +88,9 @@ set_busy (PbProblemsPage *self, gboolean busy)
   gtk_widget_action_set_enabled (
       GTK_WIDGET (self), "problems.release",
       !busy && pb_session_can (get_session (self), PB_ACTION_RELEASE_CLAIM));
+  gtk_widget_action_set_enabled (
+      GTK_WIDGET (self), "problems.take-over",
+      !busy && pb_session_can (get_session (self), PB_ACTION_RELEASE_CLAIM));
 }
 
 /* Rows */
@@ -167,11 +170,17 @@ create_claim_row_cb (gpointer object, gpointer user_data)
   GtkWidget *row = make_row (item);
   const char *order_id = pb_row_item_get_key (item);
   g_autofree char *name = g_strdup_printf (_ ("Release order %s"), order_id);
+  g_autofree char *take_name = g_strdup_printf (_ ("Take over order %s"), order_id);
 
   if (pb_session_can (get_session (self), PB_ACTION_RELEASE_CLAIM))
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               make_button (_ ("Release"), name, "problems.release",
-                                            g_variant_new_string (order_id), FALSE));
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 make_button (_ ("Release"), name, "problems.release",
+                                              g_variant_new_string (order_id), FALSE));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 make_button (_ ("Take Over"), take_name, "problems.take-over",
+                                              g_variant_new_string (order_id), FALSE));
+    }
   return row;
 }
 
@@ -496,6 +505,7 @@ typedef enum
   JOB_DISCARD,
   JOB_VOID,
   JOB_RELEASE,
+  JOB_TAKE_OVER,
 } JobKind;
 
 typedef struct
@@ -524,6 +534,8 @@ job_work (PbStore *worker, gpointer data, GCancellable *cancellable, GError **er
     return pb_ship_void (worker, job->order_id, job->operator_name, cancellable, error);
   if (job->kind == JOB_RELEASE)
     return pb_site_admin_release_claim (worker, job->order_id, job->operator_name, error);
+  if (job->kind == JOB_TAKE_OVER)
+    return pb_site_admin_take_over_claim (worker, job->order_id, job->operator_name, error);
   return pb_outbox_resolve (worker, job->id, job->kind == JOB_RETRY, job->operator_name,
                             pb_clock_now_unix (), error);
 }
@@ -558,6 +570,10 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
             text = g_strdup_printf (_ ("Order %s was not released: %s"), job->order_id,
                                     error->message);
             break;
+          case JOB_TAKE_OVER:
+            text = g_strdup_printf (_ ("Order %s was not taken over: %s"), job->order_id,
+                                    error->message);
+            break;
           case JOB_VOID:
           default:
             text = g_strdup_printf (_ ("The label of order %s was not voided: %s"), job->order_id,
@@ -584,6 +600,11 @@ on_job_done_cb (GObject *source_object, GAsyncResult *result, gpointer user_data
       case JOB_RELEASE:
         text = g_strdup_printf (_ ("Order %s is back in the queue."), job->order_id);
         break;
+      case JOB_TAKE_OVER:
+        text = g_strdup_printf (_ ("Order %s is this bench’s now: open it at the bench to pack "
+                                   "it."),
+                                job->order_id);
+        break;
       case JOB_VOID:
       default:
         text = g_strdup_printf (_ ("The label of order %s is void."), job->order_id);
@@ -603,9 +624,10 @@ start_job (PbProblemsPage *self, JobKind kind, gint64 id, const char *order_id)
   if (pb_page_get_busy (PB_PAGE (self)))
     return;
   if (!pb_session_require (get_session (self),
-                           kind == JOB_VOID      ? PB_ACTION_VOID_LABEL
-                           : kind == JOB_RELEASE ? PB_ACTION_RELEASE_CLAIM
-                                                 : PB_ACTION_RESOLVE_OUTBOX,
+                           kind == JOB_VOID ? PB_ACTION_VOID_LABEL
+                           : kind == JOB_RELEASE || kind == JOB_TAKE_OVER
+                               ? PB_ACTION_RELEASE_CLAIM
+                               : PB_ACTION_RESOLVE_OUTBOX,
                            subject, &error))
     {
       show_error (self, error->message);
@@ -717,6 +739,30 @@ release_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+on_take_over_response_cb (AdwMessageDialog *dialog, const char *response, PbProblemsPage *self)
+{
+  if (g_str_equal (response, "take-over"))
+    start_job (self, JOB_TAKE_OVER, 0, g_object_get_data (G_OBJECT (dialog), "pb-order-id"));
+}
+
+static void
+take_over_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbProblemsPage *self = PB_PROBLEMS_PAGE (widget);
+  const char *order_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *heading = g_strdup_printf (_ ("Take Over Order %s?"), order_id);
+  AdwMessageDialog *dialog = make_dialog (
+      self, heading,
+      _ ("The order becomes this bench’s, in your name, and waits here to be packed. If its "
+         "parcel is packed at the quiet bench, bring it here first."),
+      "take-over", _ ("_Take Over"));
+
+  g_object_set_data_full (G_OBJECT (dialog), "pb-order-id", g_strdup (order_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_take_over_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 reload_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   pb_problems_page_reload (PB_PROBLEMS_PAGE (widget));
@@ -788,6 +834,7 @@ pb_problems_page_class_init (PbProblemsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "problems.discard", "x", discard_action);
   gtk_widget_class_install_action (widget_class, "problems.void", "s", void_action);
   gtk_widget_class_install_action (widget_class, "problems.release", "s", release_action);
+  gtk_widget_class_install_action (widget_class, "problems.take-over", "s", take_over_action);
   gtk_widget_class_install_action (widget_class, "problems.reload", NULL, reload_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "problems.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "problems.reload",

@@ -38,7 +38,7 @@ add_time (JsonBuilder *builder, const char *name, gint64 time)
 }
 
 static void
-print_json (PbActivitySummary *summary, gint64 since, gint64 until)
+print_json (PbActivitySummary *summary, guint late_orders, gint64 since, gint64 until)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
@@ -81,12 +81,18 @@ print_json (PbActivitySummary *summary, gint64 since, gint64 until)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* Beside the contract's members: the site's (or this bench's) orders late
+   * now, and the claims freed or taken over from benches gone quiet. */
+  json_builder_set_member_name (builder, "late_orders");
+  json_builder_add_int_value (builder, late_orders);
+  json_builder_set_member_name (builder, "claims_taken_over");
+  json_builder_add_int_value (builder, summary->claims_taken_over);
   json_builder_end_object (builder);
   pb_cli_print_json (builder);
 }
 
 static void
-print_text (PbActivitySummary *summary)
+print_text (PbActivitySummary *summary, guint late_orders)
 {
   printf ("%-16s %7s %10s %22s\n", _ ("Operator"), _ ("Labels"), _ ("Mis-scans"),
           _ ("Median scan-to-print"));
@@ -107,6 +113,9 @@ print_text (PbActivitySummary *summary)
 
       printf ("%-16s %7u  %s\n", bench->bench, bench->labels, seen);
     }
+  printf ("\n");
+  printf (_ ("Late orders now: %u\n"), late_orders);
+  printf (_ ("Claims taken over from benches gone quiet: %u\n"), summary->claims_taken_over);
 }
 
 /* At a bench in a site: every bench's rows, and every bench the site has
@@ -181,6 +190,7 @@ pb_cli_cmd_activity (PbCliContext *ctx, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   PbAuditFilter filter = { 0 };
   gboolean json = FALSE;
+  guint late_orders = 0;
   int exit_code;
   PbSite *site;
   GOptionEntry entries[] = {
@@ -225,7 +235,12 @@ pb_cli_cmd_activity (PbCliContext *ctx, int argc, char **argv)
 
   site = pb_cli_site_with_audit (ctx, session);
   if (site != NULL)
-    summary = site_summary (site, &filter, bench, &error);
+    {
+      summary = site_summary (site, &filter, bench, &error);
+      if (summary != NULL
+          && !pb_site_count_late_orders (site, pb_clock_now_unix (), &late_orders, &error))
+        g_clear_pointer (&summary, pb_activity_summary_free);
+    }
   else if (pb_site_config_exists (dir))
     {
       fprintf (stderr, "%s\n",
@@ -234,13 +249,20 @@ pb_cli_cmd_activity (PbCliContext *ctx, int argc, char **argv)
       return PB_EXIT_FAILED;
     }
   else
-    summary = solo_summary (pb_session_get_store (session), &filter, &error);
+    {
+      summary = solo_summary (pb_session_get_store (session), &filter, &error);
+      if (summary != NULL
+          && !pb_activity_count_late (pb_session_get_store (session), pb_clock_now_unix (),
+                                      &late_orders, &error))
+        g_clear_pointer (&summary, pb_activity_summary_free);
+    }
   if (summary == NULL)
     return pb_cli_fail (error);
 
   if (json)
-    print_json (summary, filter.since, filter.until ? filter.until : pb_clock_now_unix ());
+    print_json (summary, late_orders, filter.since,
+                filter.until ? filter.until : pb_clock_now_unix ());
   else
-    print_text (summary);
+    print_text (summary, late_orders);
   return PB_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include "pb-cli-common.h"
 #include "station/pb-site-admin.h"
 #include "station/pb-site-bench.h"
+#include "store/pb-activity.h"
 #include "util/pb-secure.h"
 
 /* The database password comes first, before the operator's lines, like
@@ -274,17 +275,20 @@ site_leave (PbCliContext *ctx, int argc, char **argv)
 static int
 site_release (PbCliContext *ctx, int argc, char **argv)
 {
-  static const char *synopsis = "site release ORDER [--force] --user SUPERVISOR";
+  static const char *synopsis = "site release ORDER [--take] [--force] --user SUPERVISOR";
   g_autofree char *user = NULL;
   g_autoptr (PbSession) session = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (PbSiteClaim) was = { 0 };
   g_autofree char *detail = NULL;
   gboolean force = FALSE;
+  gboolean take = FALSE;
   PbSite *site;
   int exit_code;
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_ ("Who you are"), N_ ("NAME") },
+    { "take", 0, 0, G_OPTION_ARG_NONE, &take,
+      N_ ("Take the order over for this bench instead of putting it back in the queue"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force,
       N_ ("Release it even though its bench is still heard from"), NULL },
     { NULL },
@@ -305,15 +309,33 @@ site_release (PbCliContext *ctx, int argc, char **argv)
       fprintf (stderr, "%s\n", _ ("This bench is not in a site, or the site cannot be reached."));
       return PB_EXIT_FAILED;
     }
-  if (!pb_site_release_held (site, argv[1], force ? 0 : PB_SITE_STALE_SECONDS, &was, &error))
+  if (take)
+    {
+      if (!pb_site_take_over (site, argv[1], pb_session_get_username (session),
+                              force ? 0 : PB_SITE_STALE_SECONDS, &was, &error))
+        {
+          exit_code = pb_cli_fail (error);
+          if (!force && g_error_matches (error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED))
+            fprintf (stderr, "%s\n", _ ("Or take it over anyway with --force."));
+          return exit_code;
+        }
+    }
+  else if (!pb_site_release_held (site, argv[1], force ? 0 : PB_SITE_STALE_SECONDS, &was, &error))
     return pb_cli_fail (error);
-  detail = g_strdup_printf ("held at %s by %s", was.bench, was.operator_name);
-  pb_session_audit (session, "site.claim_released", argv[1], "ok", detail, NULL);
+  detail = g_strdup_printf (PB_ACTIVITY_HELD_AT, was.bench,
+                            was.operator_name != NULL ? was.operator_name : "—");
+  pb_session_audit (session, take ? PB_ACTIVITY_CLAIM_TAKEN_OVER : PB_ACTIVITY_CLAIM_RELEASED,
+                    argv[1], "ok", detail, NULL);
   {
     g_autofree char *bench = pb_cli_printable (was.bench);
     g_autofree char *holder = pb_cli_printable (was.operator_name);
 
-    printf (_ ("Order %s is free again (it was held at %s by %s).\n"), argv[1], bench, holder);
+    if (take)
+      printf (_ ("Order %s is this bench’s now, in your name (it was held at %s by %s): ship it "
+                 "here.\n"),
+              argv[1], bench, holder);
+    else
+      printf (_ ("Order %s is free again (it was held at %s by %s).\n"), argv[1], bench, holder);
   }
   return PB_EXIT_OK;
 }
@@ -558,8 +580,8 @@ site_problems (PbCliContext *ctx, int argc, char **argv)
       g_autofree char *holder = pb_cli_printable (claim->operator_name);
 
       printf (_ ("Order %s is held at %s by %s, and %s has gone quiet: “site release %s” frees "
-                 "it.\n"),
-              (char *)l->data, bench, holder, bench, (char *)l->data);
+                 "it, “site release %s --take” takes it over for this bench.\n"),
+              (char *)l->data, bench, holder, bench, (char *)l->data, (char *)l->data);
     }
   for (guint i = 0; i < problems.cancelled->len; i++)
     {

@@ -705,6 +705,105 @@ pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_seconds, 
   return TRUE;
 }
 
+gboolean
+pb_site_take_over (PbSite *self, const char *order_id, const char *operator_name,
+                   gint64 stale_seconds, PbSiteClaim *was, GError **error)
+{
+  const char *bench = pb_site_get_bench (self);
+  g_autofree char *stale = g_strdup_printf ("%" G_GINT64_FORMAT, stale_seconds);
+  const char *check_params[] = { order_id, stale };
+  const char *params[] = { order_id, bench, operator_name };
+  g_autoptr (PGresult) row = NULL;
+  g_autoptr (PGresult) taken = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self) && bench != NULL, FALSE);
+  g_return_val_if_fail (order_id != NULL && operator_name != NULL && was != NULL, FALSE);
+
+  memset (was, 0, sizeof *was);
+  if (!pb_site_begin (self, error))
+    return FALSE;
+  /* The order's row locked: its claim cannot change hands, nor a shipment
+   * begin under it (pb_site_begin_shipment locks it too), until this
+   * transaction ends. Quiet by the same test as the Problems page's
+   * (pb_site_list_silent_claims). */
+  row = pb_site_exec (
+      self, _ ("Taking over the order"),
+      "SELECT o.claimed_by, o.claimed_operator,"
+      " coalesce (extract (epoch FROM o.claimed_at)::bigint, 0), o.status, o.shipped,"
+      " ($2::bigint = 0 OR o.heartbeat_at IS NULL"
+      "  OR o.heartbeat_at < now () - make_interval (secs => $2::bigint)),"
+      " (SELECT s.bench FROM shipments s WHERE s.order_id = o.order_id ORDER BY s.parcel LIMIT 1)"
+      " FROM orders o WHERE o.order_id = $1 FOR UPDATE OF o",
+      G_N_ELEMENTS (check_params), check_params, &local_error);
+  if (row == NULL)
+    goto fail;
+  if (PQntuples (row) == 0)
+    {
+      g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_NO_ORDER,
+                   _ ("The site does not know order %s."), order_id);
+      goto fail;
+    }
+  was->bench = pb_site_text_value (row, 0, 0);
+  was->operator_name = pb_site_text_value (row, 0, 1);
+  was->since = pb_site_int64_value (row, 0, 2);
+  if (g_str_equal (PQgetvalue (row, 0, 3), "CANCELLED"))
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_CANCELLED,
+                 _ ("Amazon has cancelled order %s. Do not send it."), order_id);
+  else if (!PQgetisnull (row, 0, 6))
+    {
+      g_autofree char *shipment_bench = pb_site_text_value (row, 0, 6);
+
+      g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                   _ ("A label of order %s was bought or begun at %s: it is finished there, "
+                      "not taken over."),
+                   order_id, shipment_bench);
+    }
+  else if (g_str_equal (PQgetvalue (row, 0, 4), "t"))
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                 _ ("Order %s has been shipped."), order_id);
+  else if (!g_str_equal (PQgetvalue (row, 0, 3), "UNSHIPPED")
+           && !g_str_equal (PQgetvalue (row, 0, 3), "PARTIALLY_SHIPPED"))
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_SHIPPED,
+                 _ ("Order %s cannot be packed: it is shipped, cancelled or not yet released "
+                    "by Amazon."),
+                 order_id);
+  else if (was->bench == NULL)
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_NO_ORDER,
+                 _ ("Order %s is not held by any bench: open it at this bench to pack it."),
+                 order_id);
+  else if (g_str_equal (was->bench, bench))
+    g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_EXISTS,
+                 _ ("This bench holds order %s already."), order_id);
+  else if (!g_str_equal (PQgetvalue (row, 0, 5), "t"))
+    {
+      g_autofree char *when = format_time (was->since);
+
+      g_set_error (&local_error, PB_SITE_ERROR, PB_SITE_ERROR_CLAIMED,
+                   _ ("%s at %s is still working on order %s (since %s; the bench was heard from "
+                      "in the last %d minutes). Ask there first."),
+                   was->operator_name ? was->operator_name : "—", was->bench, order_id, when,
+                   (int)(stale_seconds / 60));
+    }
+  if (local_error != NULL)
+    goto fail;
+
+  taken = pb_site_exec (self, _ ("Taking over the order"),
+                        "UPDATE orders SET claimed_by = $2, claimed_operator = $3,"
+                        " claimed_at = now (), heartbeat_at = now (),"
+                        " change = nextval ('order_change')"
+                        " WHERE order_id = $1 RETURNING pg_notify ('packbench_queue', order_id)",
+                        G_N_ELEMENTS (params), params, &local_error);
+  if (taken == NULL || !pb_site_commit (self, &local_error))
+    goto fail;
+  return TRUE;
+
+fail:
+  pb_site_rollback (self);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* ---- End of Day ------------------------------------------------------- */
 
 void

@@ -63,6 +63,30 @@ pb_site_list_silent_claims (PbSite *self, gint64 stale_seconds, GError **error)
   return g_steal_pointer (&claims);
 }
 
+gboolean
+pb_site_count_late_orders (PbSite *self, gint64 now, guint *n_late, GError **error)
+{
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  const char *params[] = { at };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self), FALSE);
+  g_return_val_if_fail (n_late != NULL, FALSE);
+
+  *n_late = 0;
+  result = pb_site_exec (self, _ ("Counting the site’s late orders"),
+                         "SELECT count (*) FROM orders o"
+                         " WHERE o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND NOT o.shipped"
+                         " AND o.ship_by_latest < to_timestamp ($1::bigint)"
+                         " AND NOT EXISTS (SELECT 1 FROM shipments s"
+                         "  WHERE s.order_id = o.order_id AND s.voided_at IS NULL)",
+                         1, params, error);
+  if (result == NULL)
+    return FALSE;
+  *n_late = (guint)pb_site_int64_value (result, 0, 0);
+  return TRUE;
+}
+
 GPtrArray *
 pb_site_list_cancelled_labels (PbSite *self, GError **error)
 {

@@ -184,6 +184,17 @@ gboolean pb_site_release (PbSite *self, const char *order_id, GError **error);
 #define PB_SITE_STALE_SECONDS (3 * 60)
 gboolean pb_site_release_held (PbSite *self, const char *order_id, gint64 stale_seconds,
                                PbSiteClaim *was, GError **error);
+/* A supervisor takes over for this bench and @operator_name an order held
+ * by another bench that has sent no heartbeat for @stale_seconds (0:
+ * whatever it last said): its claim is released and claimed here in one
+ * transaction, the order's row locked. @was receives who held it. Refused
+ * in words, changing nothing: NO_ORDER when no bench holds it (or the site
+ * does not know it), EXISTS when this bench holds it already, CLAIMED when
+ * its bench was heard from lately, SHIPPED when a shipment was begun there
+ * (a label may exist: that bench finishes it), CANCELLED when Amazon
+ * cancelled it. */
+gboolean pb_site_take_over (PbSite *self, const char *order_id, const char *operator_name,
+                            gint64 stale_seconds, PbSiteClaim *was, GError **error);
 /* Who holds @order_id (bench NULL when nobody). */
 gboolean pb_site_get_claim (PbSite *self, const char *order_id, PbSiteClaim *claim, GError **error);
 
@@ -283,6 +294,11 @@ gboolean pb_site_report_printer (PbSite *self, const char *state, GError **error
  * (this bench's own excepted): (element-type utf8 PbSiteClaim) order id →
  * who holds it. */
 GHashTable *pb_site_list_silent_claims (PbSite *self, gint64 stale_seconds, GError **error);
+
+/* Late orders across the site: orders Amazon has as still to ship (not
+ * cancelled) whose latest ship-by time is before @now (unix time) and of
+ * which no bench has begun a shipment, claimed or not. */
+gboolean pb_site_count_late_orders (PbSite *self, gint64 now, guint *n_late, GError **error);
 
 /* (element-type PbSiteLabel) (transfer full): every bench's labels, not
  * voided, of orders Amazon has cancelled (or whose buyer asked to). */

@@ -5,6 +5,7 @@
 
 #include "pb-site-admin.h"
 #include "print/pb-printer.h"
+#include "store/pb-activity.h"
 #include "store/pb-audit.h"
 #include "store/pb-outbox.h"
 
@@ -176,13 +177,34 @@ pb_site_admin_list_problems (PbStore *store, PbSiteProblems *problems, GError **
   return TRUE;
 }
 
+/* The supervisor's row for a claim they freed or took over, naming the
+ * bench it was held at. In a write transaction begun at once (BEGIN
+ * IMMEDIATE), which waits for the sync's writes: a read of the chain's
+ * head before taking the write lock could go stale under them. */
+static gboolean
+audit_claim (PbStore *store, const char *operator_name, const char *action, const char *order_id,
+             const PbSiteClaim *was, GError **error)
+{
+  g_autofree char *detail = g_strdup_printf (PB_ACTIVITY_HELD_AT, was->bench,
+                                             was->operator_name != NULL ? was->operator_name : "—");
+
+  if (!pb_store_begin (store, error))
+    return FALSE;
+  if (!pb_audit_append (store, operator_name, action, order_id, "ok", detail, error)
+      || !pb_store_commit (store, error))
+    {
+      pb_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pb_site_admin_release_claim (PbStore *store, const char *order_id, const char *operator_name,
                              GError **error)
 {
   g_autoptr (PbSite) site = NULL;
   g_auto (PbSiteClaim) was = { 0 };
-  g_autofree char *detail = NULL;
   gboolean in_site;
 
   site = open_site (store, &in_site, error);
@@ -194,9 +216,39 @@ pb_site_admin_release_claim (PbStore *store, const char *order_id, const char *o
     }
   if (site == NULL || !pb_site_release_held (site, order_id, PB_SITE_STALE_SECONDS, &was, error))
     return FALSE;
-  detail = g_strdup_printf ("held at %s by %s", was.bench, was.operator_name);
-  return pb_audit_append (store, operator_name, "site.claim_released", order_id, "ok", detail,
-                          error);
+  if (!audit_claim (store, operator_name, PB_ACTIVITY_CLAIM_RELEASED, order_id, &was, error))
+    return FALSE;
+  /* The supervisors of the site count it now, not at the next sync. */
+  pb_site_push_audit (site, store, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+pb_site_admin_take_over_claim (PbStore *store, const char *order_id, const char *operator_name,
+                               GError **error)
+{
+  g_autoptr (PbSite) site = NULL;
+  g_auto (PbSiteClaim) was = { 0 };
+  gboolean in_site;
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (order_id != NULL && operator_name != NULL, FALSE);
+
+  site = open_site (store, &in_site, error);
+  if (!in_site)
+    {
+      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NOT_A_SITE,
+                   _ ("This bench is not in a site."));
+      return FALSE;
+    }
+  if (site == NULL
+      || !pb_site_take_over (site, order_id, operator_name, PB_SITE_STALE_SECONDS, &was, error))
+    return FALSE;
+  if (!audit_claim (store, operator_name, PB_ACTIVITY_CLAIM_TAKEN_OVER, order_id, &was, error))
+    return FALSE;
+  /* The supervisors of the site count it now, not at the next sync. */
+  pb_site_push_audit (site, store, NULL, NULL);
+  return TRUE;
 }
 
 const char *

@@ -52,6 +52,16 @@ gboolean pb_site_admin_list_problems (PbStore *store, PbSiteProblems *problems, 
 gboolean pb_site_admin_release_claim (PbStore *store, const char *order_id,
                                       const char *operator_name, GError **error);
 
+/* A supervisor takes over @order_id for this bench, in their name
+ * (@operator_name), from a bench that has gone quiet
+ * (PB_SITE_STALE_SECONDS): pb_site_take_over, refused in words when the
+ * order is not held elsewhere, its bench is not quiet, or a label was begun
+ * there. Audited ("site.claim_taken_over"). The order then waits at this
+ * bench: whoever opens it here packs it. The caller has checked
+ * PB_ACTION_RELEASE_CLAIM. */
+gboolean pb_site_admin_take_over_claim (PbStore *store, const char *order_id,
+                                        const char *operator_name, GError **error);
+
 /* The state of the printer @name (NULL or "": none chosen) as one of the
  * PB_SITE_PRINTER_* keywords, for the heartbeat; asks CUPS. */
 const char *pb_site_admin_printer_state (const char *name);

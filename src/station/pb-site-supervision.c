@@ -6,6 +6,7 @@
 #include "pb-ship.h"
 #include "pb-site-supervision.h"
 #include "site/pb-site.h"
+#include "util/pb-clock.h"
 
 /* The sync's last run, as pb-sync.c keeps it in the site. */
 #define SITE_LAST_RUN "sync.last_run"
@@ -85,11 +86,21 @@ pb_site_supervision_activity (PbStore *store, gint64 since, gint64 until, const 
   else if ((all = pb_site_list_audit (site, &filter, NULL, error)) == NULL)
     return NULL;
   summary = pb_activity_summarise (all, pb_site_get_bench (site));
+  if (bench == NULL)
+    activity->claims_taken_over = summary->claims_taken_over;
+  else
+    {
+      g_autoptr (PbActivitySummary) one = pb_activity_summarise (entries, bench);
 
-  /* Late and shipped orders are the orders', which every bench has. */
-  if ((local = pb_activity_report (store, since, until, error)) == NULL)
+      activity->claims_taken_over = one->claims_taken_over;
+    }
+
+  /* Late now: the site's orders that no bench has begun to ship. Shipped
+   * orders are the orders', which every bench has. */
+  if (!pb_site_count_late_orders (site, pb_clock_now_unix (), &activity->report->late_unshipped,
+                                  error)
+      || (local = pb_activity_report (store, since, until, error)) == NULL)
     return NULL;
-  activity->report->late_unshipped = local->late_unshipped;
   activity->report->shipped = local->shipped;
   activity->report->shipped_late = local->shipped_late;
 

@@ -34,19 +34,24 @@ typedef struct
 
 typedef struct
 {
-  PbActivityReport *report; /* the site's audit rows (only @bench's when filtered) */
+  PbActivityReport *report; /* the site's audit rows (only @bench's when filtered);
+                             * late_unshipped: the site's late orders */
   GPtrArray *benches;       /* (element-type PbSupervisionBench): every bench, by name */
   char *leader;             /* the bench that runs the sync; NULL when none does */
   gint64 last_sync;         /* when the site's sync last ran; 0: never */
+  guint claims_taken_over;  /* in the period: claims released or taken over from a bench
+                             * gone quiet (at @bench only, when filtered) */
 } PbSupervisionActivity;
 
 void pb_supervision_activity_free (PbSupervisionActivity *activity);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbSupervisionActivity, pb_supervision_activity_free)
 
 /* The floor's activity in [@since, @until): counted from the site's audit
- * rows of every bench (only @bench's when not NULL); late and shipped
- * orders come from @store's orders (the site's, synced). This bench's rows
- * are pushed to the site first, so what it just did is counted. */
+ * rows of every bench (only @bench's when not NULL); the orders late now
+ * are the site's (pb_site_count_late_orders, whichever bench filter);
+ * shipped orders come from @store's orders (the site's, synced). This
+ * bench's rows are pushed to the site first, so what it just did is
+ * counted. */
 PbSupervisionActivity *pb_site_supervision_activity (PbStore *store, gint64 since, gint64 until,
                                                      const char *bench, GError **error);
 

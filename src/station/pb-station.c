@@ -55,8 +55,9 @@ struct _PbStation
   PbSite *site;
   guint heartbeat_source;
   gboolean heartbeat_running;
-  char *site_error;   /* why the site cannot be reached; NULL when it can or solo */
-  guint retry_source; /* asks again sooner while site_error is set */
+  PbStore *heartbeat_store; /* the heartbeat thread's own connection (one beat at a time) */
+  char *site_error;         /* why the site cannot be reached; NULL when it can or solo */
+  guint retry_source;       /* asks again sooner while site_error is set */
 
   /* Site mode: live updates, and which orders other benches hold. */
   PbSiteWatch *watch;
@@ -360,6 +361,9 @@ pb_station_finalize (GObject *object)
   if (self->worker != NULL)
     pb_store_close (self->worker);
   g_clear_object (&self->worker);
+  if (self->heartbeat_store != NULL)
+    pb_store_close (self->heartbeat_store);
+  g_clear_object (&self->heartbeat_store);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -656,10 +660,48 @@ pb_station_get_claims (PbStation *self)
 
 /* ---- site mode: the heartbeat ------------------------------------------ */
 
+typedef struct
+{
+  char *printer;  /* print.printer */
+  PbStore *store; /* the heartbeat's connection; NULL: none (the store is closed) */
+} Beat;
+
+static void
+beat_free (Beat *beat)
+{
+  g_free (beat->printer);
+  g_clear_object (&beat->store);
+  g_free (beat);
+}
+
+/* The heartbeat thread's connection to the store, opened again after a
+ * re-key (like the worker's); NULL when the store is closed. Main thread,
+ * between beats. */
+static PbStore *
+get_heartbeat_store (PbStation *self)
+{
+  const guint8 *key = pb_store_get_master_key (self->store);
+
+  if (self->heartbeat_store != NULL)
+    {
+      const guint8 *had = pb_store_get_master_key (self->heartbeat_store);
+
+      if (key != NULL && had != NULL && CRYPTO_memcmp (key, had, PB_MASTER_KEY_LEN) == 0)
+        return self->heartbeat_store;
+      pb_store_close (self->heartbeat_store);
+      g_clear_object (&self->heartbeat_store);
+    }
+  if (key == NULL)
+    return NULL;
+  self->heartbeat_store = pb_store_open_worker (self->store, NULL);
+  return self->heartbeat_store;
+}
+
 static void
 heartbeat_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   PbStation *self = source;
+  Beat *beat = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (PbSite) site = pb_site_open (pb_store_get_dir (self->store), &error);
 
@@ -669,7 +711,12 @@ heartbeat_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
       return;
     }
   /* The printer as CUPS sees it, for the Benches page: a keyword only. */
-  pb_site_report_printer (site, pb_site_admin_printer_state (data), NULL);
+  pb_site_report_printer (site, pb_site_admin_printer_state (beat->printer), NULL);
+  /* The bench's new audit rows (only those the site lacks), so the
+   * supervisors' Activity and Audit Log are near-live rather than a sync
+   * behind; a failure waits for the next beat or sync. */
+  if (beat->store != NULL)
+    pb_site_push_audit (site, beat->store, NULL, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -704,13 +751,18 @@ on_heartbeat_timer_cb (gpointer data)
 {
   PbStation *self = data;
   g_autoptr (GTask) task = NULL;
+  Beat *beat;
 
   if (self->heartbeat_running)
     return G_SOURCE_CONTINUE;
   self->heartbeat_running = TRUE;
+  beat = g_new0 (Beat, 1);
+  beat->printer = pb_settings_get (self->store, "print.printer");
+  if (get_heartbeat_store (self) != NULL)
+    beat->store = g_object_ref (self->heartbeat_store);
   task = g_task_new (self, NULL, on_heartbeat_done_cb, NULL);
   g_task_set_source_tag (task, on_heartbeat_timer_cb);
-  g_task_set_task_data (task, pb_settings_get (self->store, "print.printer"), g_free);
+  g_task_set_task_data (task, beat, (GDestroyNotify)beat_free);
   g_task_run_in_thread (task, heartbeat_thread);
   return G_SOURCE_CONTINUE;
 }

@@ -252,6 +252,20 @@ read_late_unshipped (PbStore *store, PbActivityReport *report, gint64 now, GErro
   return TRUE;
 }
 
+gboolean
+pb_activity_count_late (PbStore *store, gint64 now, guint *n_late, GError **error)
+{
+  PbActivityReport report = { 0 };
+
+  g_return_val_if_fail (PB_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n_late != NULL, FALSE);
+
+  if (!read_late_unshipped (store, &report, now, error))
+    return FALSE;
+  *n_late = report.late_unshipped;
+  return TRUE;
+}
+
 /**
  * pb_activity_report:
  * @store: the store (a worker's connection when called off the main thread)
@@ -433,6 +447,13 @@ pb_activity_summarise (GPtrArray *entries, const char *default_bench)
       gboolean mis_scan = g_strcmp0 (entry->action, "pack.mis_scan") == 0;
       OperatorCount *count;
 
+      if ((g_strcmp0 (entry->action, PB_ACTIVITY_CLAIM_RELEASED) == 0
+           || g_strcmp0 (entry->action, PB_ACTIVITY_CLAIM_TAKEN_OVER) == 0)
+          && g_strcmp0 (entry->outcome, "ok") == 0)
+        {
+          summary->claims_taken_over++;
+          continue;
+        }
       if (!label && !mis_scan)
         continue;
       count = operator_count (by_name, entry->actor != NULL ? entry->actor : "");

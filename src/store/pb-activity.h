@@ -86,6 +86,11 @@ PbActivityReport *pb_activity_report_ref (PbActivityReport *report);
 void pb_activity_report_unref (PbActivityReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbActivityReport, pb_activity_report_unref)
 
+/* The orders late now in @store: still to ship (unshipped, or labelled and
+ * not yet confirmed) with their latest ship-by time before @now — the
+ * report's late_unshipped, for any period. */
+gboolean pb_activity_count_late (PbStore *store, gint64 now, guint *n_late, GError **error);
+
 /* The operator's row, or NULL when they did nothing in the period. */
 const PbActivityOperator *pb_activity_report_find_operator (PbActivityReport *report,
                                                             const char *operator_name);
@@ -119,14 +124,24 @@ typedef struct
   gint64 last_seen; /* unix time; 0 when unknown */
 } PbActivityBenchSummary;
 
+/* A supervisor freed an order another bench held (its bench had gone
+ * quiet, or they insisted), or took it over for their own bench: audit
+ * rows at the supervisor's bench, subject the order id, detail "held at
+ * BENCH by OPERATOR" (PB_ACTIVITY_HELD_AT). */
+#define PB_ACTIVITY_CLAIM_RELEASED "site.claim_released"
+#define PB_ACTIVITY_CLAIM_TAKEN_OVER "site.claim_taken_over"
+#define PB_ACTIVITY_HELD_AT "held at %s by %s"
+
 typedef struct
 {
-  GPtrArray *operators; /* (element-type PbActivityOperatorSummary): by name */
-  GPtrArray *benches;   /* (element-type PbActivityBenchSummary): by name */
+  GPtrArray *operators;    /* (element-type PbActivityOperatorSummary): by name */
+  GPtrArray *benches;      /* (element-type PbActivityBenchSummary): by name */
+  guint claims_taken_over; /* claims of one bench released or taken over at another */
 } PbActivitySummary;
 
 /* Counts @entries (element-type PbAuditEntry); a row without a bench
- * counts for @default_bench. */
+ * counts for @default_bench. A claim taken over is a
+ * PB_ACTIVITY_CLAIM_RELEASED or PB_ACTIVITY_CLAIM_TAKEN_OVER row. */
 PbActivitySummary *pb_activity_summarise (GPtrArray *entries, const char *default_bench);
 /* The report of [@since, @until) counted from @entries (element-type
  * PbAuditEntry) alone — the site's rows of every bench (or one bench's):

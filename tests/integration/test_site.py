@@ -803,6 +803,128 @@ class Problems(Shipping2):
                           problems["outbox"]), ([], [], []))
 
 
+class Supervision(Shipping2):
+    """What a supervisor counts across the floor beside labels: orders late
+    at any bench, and claims taken from benches gone quiet."""
+
+    def activity(self, bench, *args):
+        return json.loads(bench.ok(self.run_at(bench, "activity", "--json", *args,
+                                               user="sue")).stdout)
+
+    def holder(self, order_id):
+        return self.site_sql("SELECT coalesce (claimed_by, 'nobody') || '/' ||"
+                             " coalesce (claimed_operator, 'nobody') FROM orders"
+                             " WHERE order_id = '%s'" % order_id).strip()
+
+    def hold_at_b(self, order_id, quiet=True):
+        ago = "interval '1 hour'" if quiet else "interval '0 s'"
+        self.site_sql("UPDATE orders SET claimed_by = 'Bench B', claimed_operator = 'sam',"
+                      " claimed_at = now () - %s, heartbeat_at = now () - %s"
+                      " WHERE order_id = '%s'" % (ago, ago, order_id))
+
+    def test_late_orders_are_counted_across_the_site(self):
+        self.a.add_user("sue", "supervisor")
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        orders = [o["orderId"] for o in self.shipping.unshipped()[:5]]
+        shipped_at_b, held_at_a, free, cancelled, not_due = orders
+        self.b.ok(self.ship_at(self.b, "sam", shipped_at_b))
+        # Four orders were due an hour ago (on the benches' clock); every
+        # other order in the site is due next month.
+        self.site_sql("UPDATE orders SET ship_by_latest = to_timestamp (%d)" % (self.a.now + 30 * 86400))
+        self.site_sql("UPDATE orders SET ship_by_latest = to_timestamp (%d) WHERE order_id IN"
+                      " ('%s', '%s', '%s', '%s')"
+                      % (self.a.now - 3600, shipped_at_b, held_at_a, free, cancelled))
+        self.site_sql("UPDATE orders SET status = 'CANCELLED' WHERE order_id = '%s'" % cancelled)
+        self.site_sql("UPDATE orders SET claimed_by = 'Bench A', claimed_operator = 'pat',"
+                      " claimed_at = now (), heartbeat_at = now () WHERE order_id = '%s'"
+                      % held_at_a)
+        # Late: the one held at bench A and the one nobody has; not the one
+        # bench B shipped, nor the cancelled one, nor the one not yet due.
+        day = self.a.iso_now()[:10]
+        for bench in (self.a, self.b):
+            report = self.activity(bench, "--from", day)
+            self.assertEqual(report["late_orders"], 2, report)
+        # The contract's members are as they were, the new ones beside them.
+        self.assertEqual(set(report), {"from", "to", "operators", "benches", "late_orders",
+                                       "claims_taken_over"})
+        self.assertEqual([(o["username"], o["labels"]) for o in report["operators"]], [("sam", 1)])
+        text = self.b.ok(self.run_at(self.b, "activity", user="sue")).stdout
+        self.assertIn("Late orders now: 2", text)
+        # Shipped at last: one fewer.
+        self.a.ok(self.ship_at(self.a, "pat", held_at_a))
+        self.assertEqual(self.activity(self.b)["late_orders"], 1)
+
+    def test_a_supervisor_takes_over_a_quiet_benchs_order(self):
+        self.a.add_user("sue", "supervisor")
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+        taken, released, working, begun, nobodys = [
+            o["orderId"] for o in self.shipping.unshipped()[:5]]
+        self.hold_at_b(taken)
+        self.hold_at_b(released)
+        self.hold_at_b(working, quiet=False)
+        self.hold_at_b(begun)
+        # Bench B began the label of one before it went quiet.
+        self.site_sql("INSERT INTO shipments (order_id, parcel, bench, operator, began_at)"
+                      " VALUES ('%s', 1, 'Bench B', 'sam', now () - interval '1 hour')" % begun)
+
+        # Bad input, refused in words, and nothing changes.
+        refusals = [
+            (working, 1, "sam at Bench B is still working on order %s" % working),
+            (begun, 1, "A label of order %s was bought or begun at Bench B" % begun),
+            (nobodys, 1, "Order %s is not held by any bench" % nobodys),
+            ("999-9999999-9999999", 1, "The site does not know order 999-9999999-9999999"),
+        ]
+        for order_id, code, words in refusals:
+            refused = self.run_at(self.a, "site", "release", order_id, "--take", user="sue")
+            self.assertEqual(refused.returncode, code, refused.stdout + refused.stderr)
+            self.assertIn(words, refused.stderr)
+        self.assertIn("Or take it over anyway with --force",
+                      self.run_at(self.a, "site", "release", working, "--take",
+                                  user="sue").stderr)
+        packer = self.run_at(self.a, "site", "release", taken, "--take", user="pat")
+        self.assertEqual(packer.returncode, 4, packer.stderr)
+        self.assertEqual([self.holder(o) for o in (taken, working, begun, nobodys)],
+                         ["Bench B/sam", "Bench B/sam", "Bench B/sam", "nobody/nobody"])
+        self.assertEqual(self.site_sql("SELECT count (*) FROM shipments WHERE order_id = '%s'"
+                                       % begun).strip(), "1")
+
+        listed = self.a.ok(self.run_at(self.a, "site", "problems", user="sue")).stdout
+        self.assertIn("“site release %s --take” takes it over for this bench" % taken, listed)
+        # The quiet bench's order moves to bench A, in sue's name, in one go.
+        moved = self.a.ok(self.run_at(self.a, "site", "release", taken, "--take", user="sue"))
+        self.assertIn("it was held at Bench B by sam", moved.stdout)
+        self.assertEqual(self.holder(taken), "Bench A/sue")
+        again = self.run_at(self.a, "site", "release", taken, "--take", user="sue")
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("This bench holds order %s already" % taken, again.stderr)
+        # Bench B may not pack it now; bench A may.
+        at_b = self.ship_at(self.b, "sam", taken)
+        self.assertEqual(at_b.returncode, 1, at_b.stderr)
+        self.assertIn("is being packed at Bench A by sue", at_b.stderr)
+        self.assertEqual(self.shipping.clickdrop.creates(taken), 0)
+        self.a.ok(self.ship_at(self.a, "pat", taken))
+        self.assertEqual(self.shipping.clickdrop.creates(taken), 1)
+        # A plain release of another quiet claim counts too.
+        self.a.ok(self.run_at(self.a, "site", "release", released, user="sue"))
+
+        audit = json.loads(self.b.ok(self.run_at(self.b, "audit", "list", "--json")).stdout)
+        rows = [(r["bench"], r["action"], r["subject"], r["operator"], r["detail"])
+                for r in audit if r["action"].startswith("site.claim_")]
+        self.assertEqual(sorted(rows), sorted([
+            ("Bench A", "site.claim_taken_over", taken, "sue", "held at Bench B by sam"),
+            ("Bench A", "site.claim_released", released, "sue", "held at Bench B by sam")]))
+        day = self.a.iso_now()[:10]
+        self.assertEqual(self.activity(self.b, "--from", day)["claims_taken_over"], 2)
+        self.assertEqual(self.activity(self.b, "--from", day, "--bench", "Bench A")
+                         ["claims_taken_over"], 2)
+        self.assertEqual(self.activity(self.b, "--from", day, "--bench", "Bench B")
+                         ["claims_taken_over"], 0)
+        self.assertEqual(self.activity(self.b, "--from", "2020-01-01", "--to", "2020-01-01")
+                         ["claims_taken_over"], 0)
+
+
 class NoPersonalData(Shipping2):
     def test_a_dump_after_a_days_work_holds_no_pii_and_no_secret(self):
         self.a.ok(self.run_at(self.a, "sync"))

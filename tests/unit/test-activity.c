@@ -400,8 +400,13 @@ test_summarise_rows (void)
   add_row (rows, "Bench A", "sam", "label.reprinted", "ok", NULL);
   add_row (rows, "Bench A", "sam", "label.printed", "failed", NULL);
   add_row (rows, NULL, "ann", "label.printed", "ok", PB_ACTIVITY_SCAN_TO_PRINT "x");
+  /* Claims of quiet benches freed or taken over: not anyone's labels. */
+  add_row (rows, "Bench A", "sue", PB_ACTIVITY_CLAIM_RELEASED, "ok", "held at Bench B by pat");
+  add_row (rows, "Bench B", "sue", PB_ACTIVITY_CLAIM_TAKEN_OVER, "ok", "held at Bench A by sam");
+  add_row (rows, "Bench B", "sue", PB_ACTIVITY_CLAIM_TAKEN_OVER, "failed", NULL);
 
   summary = pb_activity_summarise (rows, "Bench C");
+  g_assert_cmpuint (summary->claims_taken_over, ==, 2);
   g_assert_cmpuint (summary->operators->len, ==, 3);
   op = g_ptr_array_index (summary->operators, 0);
   g_assert_cmpstr (op->operator_name, ==, "ann");
