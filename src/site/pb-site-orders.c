@@ -627,7 +627,8 @@ pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **error)
 
 gboolean
 pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
-                         gint64 rm_order_identifier, GError **error)
+                         const char *const *parcel_tracking, gint64 rm_order_identifier,
+                         GError **error)
 {
   g_autofree char *rm_id = g_strdup_printf ("%" G_GINT64_FORMAT, rm_order_identifier);
   const char *params[] = { order_id, pb_site_get_bench (self), tracking_number, rm_id };
@@ -648,6 +649,25 @@ pb_site_finish_shipment (PbSite *self, const char *order_id, const char *trackin
       g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_FAILED,
                    _ ("The site has no shipment of order %s from this bench."), order_id);
       goto fail;
+    }
+  /* Parcels 2 …: rows like parcel 1's, each with its tracking number. */
+  for (guint i = 1; parcel_tracking != NULL && parcel_tracking[i] != NULL; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", i + 1);
+      const char *parcel[]
+          = { order_id, pb_site_get_bench (self), parcel_tracking[i], rm_id, number };
+
+      if (!pb_site_run (self, _ ("Recording the shipment"),
+                        "INSERT INTO shipments (order_id, parcel, bench, operator, began_at,"
+                        " tracking_number, rm_order_identifier, labelled_at)"
+                        " SELECT order_id, $5::integer, bench, operator, began_at, $3,"
+                        " $4::bigint, labelled_at FROM shipments"
+                        " WHERE order_id = $1 AND parcel = 1 AND bench = $2"
+                        " ON CONFLICT (order_id, parcel) DO UPDATE SET"
+                        " tracking_number = excluded.tracking_number,"
+                        " rm_order_identifier = excluded.rm_order_identifier",
+                        G_N_ELEMENTS (parcel), parcel, error))
+        goto fail;
     }
   if (!pb_site_run (self, _ ("Recording the shipment"),
                     "UPDATE orders SET shipped = true, claimed_by = NULL, claimed_operator = NULL,"

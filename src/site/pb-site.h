@@ -218,9 +218,13 @@ gboolean pb_site_begin_shipment (PbSite *self, const char *order_id, const char 
  * after an answer was lost. */
 gboolean pb_site_abandon_shipment (PbSite *self, const char *order_id, GError **error);
 /* The label is bought: records the tracking number and Click & Drop's
- * order, marks the order shipped and releases the claim. */
+ * order, marks the order shipped and releases the claim. An order sent as
+ * several parcels gives every parcel's tracking number in @parcel_tracking
+ * (parcel 1's is @tracking_number; NULL: one parcel): each parcel is a
+ * shipment row of its own, so End of Day counts every label. */
 gboolean pb_site_finish_shipment (PbSite *self, const char *order_id, const char *tracking_number,
-                                  gint64 rm_order_identifier, GError **error);
+                                  const char *const *parcel_tracking, gint64 rm_order_identifier,
+                                  GError **error);
 
 /* End of Day across the site. */
 typedef struct

@@ -876,13 +876,36 @@ remember_unfinished (PbStore *store, const char *order_id)
   pb_store_set_meta (store, META_SITE_UNFINISHED, joined, NULL);
 }
 
+/* Each parcel's tracking number when @order_id goes as several; else
+ * NULL. */
+static GStrv
+get_parcel_tracking (PbStore *store, const char *order_id)
+{
+  g_autoptr (GPtrArray) parcels = pb_parcels_get (store, order_id, NULL);
+  g_autoptr (GStrvBuilder) tracking = g_strv_builder_new ();
+
+  if (parcels == NULL || parcels->len == 0)
+    return NULL;
+  for (guint i = 0; i < parcels->len; i++)
+    g_strv_builder_add (tracking, ((PbParcel *)g_ptr_array_index (parcels, i))->tracking_number);
+  return g_strv_builder_end (tracking);
+}
+
+static gboolean
+finish_shipment (PbStore *store, PbSite *site, const char *order_id, const PbLabelInfo *info,
+                 GError **error)
+{
+  g_auto (GStrv) tracking = get_parcel_tracking (store, order_id);
+
+  return pb_site_finish_shipment (site, order_id, info->tracking_number,
+                                  (const char *const *)tracking, info->rm_order_identifier, error);
+}
+
 static void
 finish_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, const PbLabelInfo *info)
 {
   if (pb_site_config_exists (pb_store_get_dir (store))
-      && (site == NULL
-          || !pb_site_finish_shipment (site, request->order_id, info->tracking_number,
-                                       info->rm_order_identifier, NULL)))
+      && (site == NULL || !finish_shipment (store, site, request->order_id, info, NULL)))
     remember_unfinished (store, request->order_id);
 }
 
@@ -963,8 +986,7 @@ pb_ship_finish_in_site (PbStore *store, PbSite *site, GError **error)
           if (*ids[i] == '\0' || !pb_labels_get_info (store, ids[i], &info, NULL)
               || info.rm_order_identifier == 0)
             continue;
-          if (!pb_site_finish_shipment (site, ids[i], info.tracking_number,
-                                        info.rm_order_identifier, left->len == 0 ? error : NULL))
+          if (!finish_shipment (store, site, ids[i], &info, left->len == 0 ? error : NULL))
             g_string_append_printf (left, "%s%s", left->len ? " " : "", ids[i]);
         }
       if (!pb_store_set_meta (store, META_SITE_UNFINISHED, left->len ? left->str : NULL, error)
@@ -1203,15 +1225,7 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
 
   finish_in_site (store, site, request, &info);
   result->tracking_number = g_strdup (info.tracking_number);
-  {
-    g_autoptr (GPtrArray) parcels = pb_parcels_get (store, request->order_id, NULL);
-    g_autoptr (GStrvBuilder) tracking = g_strv_builder_new ();
-
-    for (guint i = 0; parcels != NULL && i < parcels->len; i++)
-      g_strv_builder_add (tracking, ((PbParcel *)g_ptr_array_index (parcels, i))->tracking_number);
-    if (parcels != NULL && parcels->len > 0)
-      result->parcel_tracking = g_strv_builder_end (tracking);
-  }
+  result->parcel_tracking = get_parcel_tracking (store, request->order_id);
   result->service = g_strdup (info.service);
 
   /* Step 2: print, unless that already happened before a crash. */

@@ -14,6 +14,7 @@ import unittest
 from pbtest import Bench
 from shipping import Shipping
 import cupsd
+import test_site
 
 PRINTABLE = cupsd.available() is None
 ORDER = "205-0007000-0009200"
@@ -254,6 +255,45 @@ class BadInput(ParcelsTestCase):
         self.assertEqual(self.shipping.sink.jobs, [])
         # Nothing was lost: the order still ships, split as it should be.
         self.assert_shipped_as_two(trackings(self.bench.ok(self.ship_two())))
+
+
+class Site(test_site.Shipping2):
+    """At a site every parcel is a label of its own: End of Day lists and
+    manifests them all."""
+
+    orders = 4
+
+    def setUp(self):
+        super().setUp()
+        template = self.shipping.unshipped()[0]
+        self.shipping.api.control("POST", "/_test/orders",
+                                  {"add": [ParcelsTestCase.two_items(template)]})
+        self.a.ok(self.run_at(self.a, "sync"))
+        self.b.ok(self.run_at(self.b, "sync"))
+
+    def test_each_parcel_is_a_label_of_the_site(self):
+        result = self.b.ok(self.b.as_user(
+            "sam", "ship", ORDER, "--parcel", "1800:%s*2" % MUG,
+            "--parcel", "1100:%s*1,%s*1" % (MUG, LID), env=self.shipping.env))
+        numbers = trackings(result)
+        self.assertEqual(len(numbers), 2)
+        # Bench A sees both labels, Bench B's, waiting for End of Day.
+        labels = json.loads(self.a.ok(self.run_at(
+            self.a, "labels", "list", "--unmanifested", "--json")).stdout)
+        mine = [l for l in labels if l["order_id"] == ORDER]
+        self.assertEqual(sorted(l["tracking_number"] for l in mine), sorted(numbers))
+        self.assertEqual({l["bench"] for l in mine}, {"Bench B"})
+        # Bench A cannot ship it again.
+        again = self.run_at(self.a, "ship", ORDER, "--weight", "900", user="pat")
+        self.assertNotEqual(again.returncode, 0)
+        self.assertEqual(self.shipping.clickdrop.creates(ORDER), 1)
+        # End of Day at Bench A: one manifest takes both parcels' labels.
+        self.a.add_user("sue", "supervisor")
+        made = self.a.ok(self.run_at(self.a, "manifest", user="sue"))
+        self.assertIn("2 labels of the site’s benches are in the manifest", made.stderr)
+        waiting = json.loads(self.a.ok(self.run_at(
+            self.a, "labels", "list", "--unmanifested", "--json")).stdout)
+        self.assertEqual([l for l in waiting if l["order_id"] == ORDER], [])
 
 
 if __name__ == "__main__":
