@@ -199,33 +199,11 @@ audit_claim (PbStore *store, const char *operator_name, const char *action, cons
   return TRUE;
 }
 
-gboolean
-pb_site_admin_release_claim (PbStore *store, const char *order_id, const char *operator_name,
-                             GError **error)
-{
-  g_autoptr (PbSite) site = NULL;
-  g_auto (PbSiteClaim) was = { 0 };
-  gboolean in_site;
-
-  site = open_site (store, &in_site, error);
-  if (!in_site)
-    {
-      g_set_error (error, PB_SITE_ERROR, PB_SITE_ERROR_NOT_A_SITE,
-                   _ ("This bench is not in a site."));
-      return FALSE;
-    }
-  if (site == NULL || !pb_site_release_held (site, order_id, PB_SITE_STALE_SECONDS, &was, error))
-    return FALSE;
-  if (!audit_claim (store, operator_name, PB_ACTIVITY_CLAIM_RELEASED, order_id, &was, error))
-    return FALSE;
-  /* The supervisors of the site count it now, not at the next sync. */
-  pb_site_push_audit (site, store, NULL, NULL);
-  return TRUE;
-}
-
-gboolean
-pb_site_admin_take_over_claim (PbStore *store, const char *order_id, const char *operator_name,
-                               GError **error)
+/* Frees (@take FALSE) or takes over a quiet bench's claim, audits it and
+ * tells the site's supervisors at once rather than at the next sync. */
+static gboolean
+change_claim (PbStore *store, const char *order_id, const char *operator_name, gboolean take,
+              GError **error)
 {
   g_autoptr (PbSite) site = NULL;
   g_auto (PbSiteClaim) was = { 0 };
@@ -242,13 +220,29 @@ pb_site_admin_take_over_claim (PbStore *store, const char *order_id, const char 
       return FALSE;
     }
   if (site == NULL
-      || !pb_site_take_over (site, order_id, operator_name, PB_SITE_STALE_SECONDS, &was, error))
+      || !(take ? pb_site_take_over (site, order_id, operator_name, PB_SITE_STALE_SECONDS, &was,
+                                     error)
+                : pb_site_release_held (site, order_id, PB_SITE_STALE_SECONDS, &was, error))
+      || !audit_claim (store, operator_name,
+                       take ? PB_ACTIVITY_CLAIM_TAKEN_OVER : PB_ACTIVITY_CLAIM_RELEASED, order_id,
+                       &was, error))
     return FALSE;
-  if (!audit_claim (store, operator_name, PB_ACTIVITY_CLAIM_TAKEN_OVER, order_id, &was, error))
-    return FALSE;
-  /* The supervisors of the site count it now, not at the next sync. */
   pb_site_push_audit (site, store, NULL, NULL);
   return TRUE;
+}
+
+gboolean
+pb_site_admin_release_claim (PbStore *store, const char *order_id, const char *operator_name,
+                             GError **error)
+{
+  return change_claim (store, order_id, operator_name, FALSE, error);
+}
+
+gboolean
+pb_site_admin_take_over_claim (PbStore *store, const char *order_id, const char *operator_name,
+                               GError **error)
+{
+  return change_claim (store, order_id, operator_name, TRUE, error);
 }
 
 const char *
