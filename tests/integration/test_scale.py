@@ -127,7 +127,14 @@ class ScaleRead(unittest.TestCase):
             runuser = shutil.which("runuser")
             if runuser is None:
                 self.skipTest("running as root without runuser")
-            command = [runuser, "-u", "nobody", "--"] + command
+            # The clone may sit in a folder only root may enter (mktemp -d):
+            # nobody runs a copy from a folder of its own.
+            bin_dir = tempfile.mkdtemp(prefix="pb-test-scale-bin-")
+            self.addCleanup(shutil.rmtree, bin_dir)
+            os.chmod(bin_dir, 0o755)
+            ctl = os.path.join(bin_dir, "packbenchctl")
+            shutil.copy2(CTL, ctl)
+            command = [runuser, "-u", "nobody", "--", ctl, "scale", "read", "--device", path]
         else:
             os.chmod(path, 0)
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
