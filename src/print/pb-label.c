@@ -149,30 +149,11 @@ threshold_surface (cairo_surface_t *surface, PbBitmap *bitmap)
     }
 }
 
-PbBitmap *
-pb_label_render (GBytes *pdf, guint dpi, GError **error)
-{
-  return pb_label_render_page (pdf, 0, dpi, error);
-}
-
-int
-pb_label_count_pages (GBytes *pdf, GError **error)
-{
-  PopplerDocument *document = open_document (pdf, error);
-  int n;
-
-  if (document == NULL)
-    return 0;
-  n = poppler_document_get_n_pages (document);
-  g_object_unref (document);
-  return n;
-}
-
-PbBitmap *
-pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
+/* Page @index of @document onto a 4 x 6 in bitmap (pb_label_render). */
+static PbBitmap *
+render_page (PopplerDocument *document, int index, guint dpi, GError **error)
 {
   /* No g_autoptr: poppler-glib 22.12 declares no cleanup functions. */
-  PopplerDocument *document;
   PopplerPage *page;
   g_autoptr (PbBitmap) bitmap = NULL;
   cairo_surface_t *surface;
@@ -182,22 +163,9 @@ pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
   gboolean landscape;
   guint dots_wide, dots_high;
 
-  g_return_val_if_fail (pdf != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!pb_label_dpi_is_supported (dpi))
-    {
-      pb_print_set_error (error, PB_PRINT_ERROR_UNSUPPORTED);
-      return NULL;
-    }
-
-  document = open_document (pdf, error);
-  if (document == NULL)
-    return NULL;
   page = poppler_document_get_page (document, index);
   if (page == NULL)
     {
-      g_object_unref (document);
       pb_print_set_error (error, PB_PRINT_ERROR_INVALID_LABEL);
       return NULL;
     }
@@ -205,7 +173,6 @@ pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
   if (!(page_width > 0 && page_height > 0))
     {
       g_object_unref (page);
-      g_object_unref (document);
       pb_print_set_error (error, PB_PRINT_ERROR_INVALID_LABEL);
       return NULL;
     }
@@ -235,7 +202,6 @@ pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
   status = cairo_status (cr);
   cairo_destroy (cr);
   g_object_unref (page);
-  g_object_unref (document);
   cairo_surface_flush (surface);
 
   if (status == CAIRO_STATUS_SUCCESS)
@@ -252,6 +218,28 @@ pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error)
       return NULL;
     }
   return g_steal_pointer (&bitmap);
+}
+
+PbBitmap *
+pb_label_render (GBytes *pdf, guint dpi, GError **error)
+{
+  PopplerDocument *document;
+  PbBitmap *bitmap;
+
+  g_return_val_if_fail (pdf != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!pb_label_dpi_is_supported (dpi))
+    {
+      pb_print_set_error (error, PB_PRINT_ERROR_UNSUPPORTED);
+      return NULL;
+    }
+  document = open_document (pdf, error);
+  if (document == NULL)
+    return NULL;
+  bitmap = render_page (document, 0, dpi, error);
+  g_object_unref (document);
+  return bitmap;
 }
 
 /* ZPL */
@@ -364,6 +352,7 @@ pb_label_encode_zpl (const PbBitmap *bitmap)
 GBytes *
 pb_label_pdf_to_zpl (GBytes *pdf, guint dpi, GError **error)
 {
+  PopplerDocument *document;
   g_autoptr (GPtrArray) formats = NULL;
   gsize length = 0;
   guint8 *data;
@@ -372,20 +361,30 @@ pb_label_pdf_to_zpl (GBytes *pdf, guint dpi, GError **error)
   g_return_val_if_fail (pdf != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  n = pb_label_count_pages (pdf, error);
-  if (n < 1)
+  if (!pb_label_dpi_is_supported (dpi))
+    {
+      pb_print_set_error (error, PB_PRINT_ERROR_UNSUPPORTED);
+      return NULL;
+    }
+  document = open_document (pdf, error);
+  if (document == NULL)
     return NULL;
   /* A label of several parcels: one ^XA…^XZ format per page, in order. */
+  n = poppler_document_get_n_pages (document);
   formats = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   for (int i = 0; i < n; i++)
     {
-      g_autoptr (PbBitmap) bitmap = pb_label_render_page (pdf, i, dpi, error);
+      g_autoptr (PbBitmap) bitmap = render_page (document, i, dpi, error);
 
       if (bitmap == NULL)
-        return NULL;
+        {
+          g_object_unref (document);
+          return NULL;
+        }
       g_ptr_array_add (formats, pb_label_encode_zpl (bitmap));
       length += g_bytes_get_size (g_ptr_array_index (formats, i));
     }
+  g_object_unref (document);
   if (n == 1)
     return g_bytes_ref (g_ptr_array_index (formats, 0));
   data = g_malloc (length);

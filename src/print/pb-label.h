@@ -66,13 +66,6 @@ void pb_label_get_size (guint dpi, guint *width, guint *height);
  */
 PbBitmap *pb_label_render (GBytes *pdf, guint dpi, GError **error);
 
-/* The same for page @index (from 0): a label of several parcels has a
- * page per parcel. */
-PbBitmap *pb_label_render_page (GBytes *pdf, int index, guint dpi, GError **error);
-
-/* The pages of @pdf, or 0 with PB_PRINT_ERROR_INVALID_LABEL. */
-int pb_label_count_pages (GBytes *pdf, GError **error);
-
 /*
  * ZPL for @bitmap, printed from the label's top-left corner:
  * "^XA^PW<width>^LL<height>^LH0,0^FO0,0^GFA,<bytes>,<bytes>,<bytes per row>,<data>^FS^XZ",
@@ -82,8 +75,9 @@ int pb_label_count_pages (GBytes *pdf, GError **error);
  */
 GBytes *pb_label_encode_zpl (const PbBitmap *bitmap);
 
-/* pb_label_render_page() then pb_label_encode_zpl() for every page: one
- * ZPL format per page, one after another. */
+/* pb_label_render() then pb_label_encode_zpl() for every page (a label of
+ * several parcels has a page per parcel): one ZPL format per page, one
+ * after another. */
 GBytes *pb_label_pdf_to_zpl (GBytes *pdf, guint dpi, GError **error);
 
 /*
