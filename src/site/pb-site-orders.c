@@ -839,25 +839,10 @@ pb_site_label_free (PbSiteLabel *label)
 }
 
 GPtrArray *
-pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error)
+pb_site_labels_from_result (PGresult *result)
 {
-  const char *params[] = { unmanifested ? "true" : "false" };
-  g_autoptr (PGresult) result = NULL;
-  g_autoptr (GPtrArray) labels
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_site_label_free);
+  GPtrArray *labels = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_site_label_free);
 
-  g_return_val_if_fail (PB_IS_SITE (self), NULL);
-
-  result
-      = pb_site_exec (self, _ ("Reading the site’s labels"),
-                      "SELECT order_id, tracking_number, bench, operator,"
-                      " coalesce (extract (epoch FROM labelled_at)::bigint, 0),"
-                      " coalesce (manifest, 0) FROM shipments"
-                      " WHERE tracking_number IS NOT NULL AND (NOT $1::boolean OR manifest IS NULL)"
-                      " ORDER BY labelled_at, order_id, parcel",
-                      1, params, error);
-  if (result == NULL)
-    return NULL;
   for (int row = 0; row < PQntuples (result); row++)
     {
       PbSiteLabel *label = g_new0 (PbSiteLabel, 1);
@@ -870,7 +855,26 @@ pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error)
       label->manifest = pb_site_int64_value (result, row, 5);
       g_ptr_array_add (labels, label);
     }
-  return g_steal_pointer (&labels);
+  return labels;
+}
+
+GPtrArray *
+pb_site_list_labels (PbSite *self, gboolean unmanifested, GError **error)
+{
+  const char *params[] = { unmanifested ? "true" : "false" };
+  g_autoptr (PGresult) result = NULL;
+
+  g_return_val_if_fail (PB_IS_SITE (self), NULL);
+
+  result
+      = pb_site_exec (self, _ ("Reading the site’s labels"),
+                      "SELECT order_id, tracking_number, bench, operator,"
+                      " coalesce (extract (epoch FROM labelled_at)::bigint, 0),"
+                      " coalesce (manifest, 0) FROM shipments"
+                      " WHERE tracking_number IS NOT NULL AND (NOT $1::boolean OR manifest IS NULL)"
+                      " ORDER BY labelled_at, order_id, parcel",
+                      1, params, error);
+  return result != NULL ? pb_site_labels_from_result (result) : NULL;
 }
 
 gboolean

@@ -32,6 +32,10 @@ void pb_site_set_pq_error (PbSite *self, GError **error, PbSiteError code, const
 /* A column of @result's @row: 0 or NULL when it is NULL. */
 gint64 pb_site_int64_value (PGresult *result, int row, int column);
 char *pb_site_text_value (PGresult *result, int row, int column);
+/* (element-type PbSiteLabel) (transfer full): @result's rows of
+ * order_id, tracking_number, bench, operator, labelled_at (Unix time) and
+ * manifest (0: none). */
+GPtrArray *pb_site_labels_from_result (PGresult *result);
 
 gboolean pb_site_begin (PbSite *self, GError **error);
 /* @sql alone in a transaction whose commit does not wait for the site's

@@ -91,8 +91,6 @@ GPtrArray *
 pb_site_list_cancelled_labels (PbSite *self, GError **error)
 {
   g_autoptr (PGresult) result = NULL;
-  g_autoptr (GPtrArray) labels
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)pb_site_label_free);
 
   g_return_val_if_fail (PB_IS_SITE (self), NULL);
 
@@ -105,21 +103,7 @@ pb_site_list_cancelled_labels (PbSite *self, GError **error)
                          " AND o.status = 'CANCELLED'"
                          " ORDER BY s.labelled_at, s.order_id, s.parcel",
                          0, NULL, error);
-  if (result == NULL)
-    return NULL;
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      PbSiteLabel *label = g_new0 (PbSiteLabel, 1);
-
-      label->order_id = pb_site_text_value (result, row, 0);
-      label->tracking_number = pb_site_text_value (result, row, 1);
-      label->bench = pb_site_text_value (result, row, 2);
-      label->operator_name = pb_site_text_value (result, row, 3);
-      label->labelled_at = pb_site_int64_value (result, row, 4);
-      label->manifest = pb_site_int64_value (result, row, 5);
-      g_ptr_array_add (labels, label);
-    }
-  return g_steal_pointer (&labels);
+  return result != NULL ? pb_site_labels_from_result (result) : NULL;
 }
 
 gboolean
