@@ -902,10 +902,13 @@ finish_shipment (PbStore *store, PbSite *site, const char *order_id, const PbLab
 }
 
 static void
-finish_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, const PbLabelInfo *info)
+finish_in_site (PbStore *store, PbSite *site, const PbShipRequest *request, const PbLabelInfo *info,
+                const char *const *parcel_tracking)
 {
   if (pb_site_config_exists (pb_store_get_dir (store))
-      && (site == NULL || !finish_shipment (store, site, request->order_id, info, NULL)))
+      && (site == NULL
+          || !pb_site_finish_shipment (site, request->order_id, info->tracking_number,
+                                       parcel_tracking, info->rm_order_identifier, NULL)))
     remember_unfinished (store, request->order_id);
 }
 
@@ -1223,9 +1226,9 @@ pb_ship (PbStore *store, const PbShipRequest *request, PbShipResult *result,
         return FALSE;
     }
 
-  finish_in_site (store, site, request, &info);
   result->tracking_number = g_strdup (info.tracking_number);
   result->parcel_tracking = get_parcel_tracking (store, request->order_id);
+  finish_in_site (store, site, request, &info, (const char *const *)result->parcel_tracking);
   result->service = g_strdup (info.service);
 
   /* Step 2: print, unless that already happened before a crash. */
