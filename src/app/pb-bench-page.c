@@ -1923,8 +1923,10 @@ start_ship (PbBenchPage *self, gboolean reprint)
       if (parcels != NULL && parcels->len == 1)
         {
           /* One parcel holding everything: the order as one. */
-          weight_g = ((PbParcel *)g_ptr_array_index (parcels, 0))->weight_g;
-          weight_source = PB_WEIGHT_SOURCE_UNSAID;
+          const PbParcel *whole = g_ptr_array_index (parcels, 0);
+
+          weight_g = whole->weight_g;
+          weight_source = whole->weight_source;
           g_clear_pointer (&parcels, g_ptr_array_unref);
         }
       else if (parcels != NULL)
